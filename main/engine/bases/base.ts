@@ -1,0 +1,20 @@
+import type * as tf from '@tensorflow/tfjs';
+
+export type BaseId = 'face-expression' | 'mobilenet-v2';
+export const BASE_IDS: readonly BaseId[] = ['face-expression', 'mobilenet-v2'];
+
+/** A pretrained network used frozen: images in, one feature vector per image out. */
+export interface FrozenBase {
+  id: BaseId;
+  /** changes whenever the weights change; part of every embedding-cache key */
+  fingerprint: string;
+  /** side of the square RGB image it takes */
+  inputSize: number;
+  /** length of the feature vector */
+  dim: number;
+  /** [n, inputSize, inputSize, 3] RGB 0..255 (any dtype) -> [n, dim]; the caller disposes the result */
+  embed(images: tf.Tensor4D): tf.Tensor2D;
+  /** weights of a ready-made happy-vs-sad head (logit = features . kernel + bias), when the base has one */
+  zeroShotHead?: { kernel: Float32Array; bias: number };
+  dispose(): void;
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { FrozenBase } from './base.js';
+
+/**
+ * face-api's FaceExpressionNet (MIT), run with our own forward pass: four dense blocks of depthwise
+ * separable convolutions, a 7x7 average pool to 256 features, and a 7-way fc layer that we keep only to
+ * warm-start the happy/sad head.
+ */
+export const FACE_EXPRESSION_FILES = {
+  manifest: { name: 'face_expression_model-weights_manifest.json', sha256: '5b349c17c7836da506e03422cd6461c74085d8bb2713ad4114647dc5d28174c8' },
+  weights: { name: 'face_expression_model.bin', sha256: '9a9840f2cf1f4c7eab95f197512569345c00d2426754d4608b92af30e0300f3d' },
+} as const;
+
+const EXPRESSIONS = ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised'] as const;
+const MEAN_RGB = [122.782, 117.001, 104.298];
+const INPUT_SIZE = 112;
+
+type Params = Record<string, tf.Tensor>;
+
+export async function loadFaceExpressionBase(dir: string): Promise<FrozenBase> {
+  const manifestBytes = await readVerified(dir, FACE_EXPRESSION_FILES.manifest);
+  const weightBytes = await readVerified(dir, FACE_EXPRESSION_FILES.weights);
+  const manifest = JSON.parse(manifestBytes.toString('utf8')) as tf.io.WeightsManifestConfig;
+  const specs = manifest.flatMap((g) => g.weights);
+  const params: Params = tf.io.decodeWeights(
+    weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength) as ArrayBuffer,
+    specs,
+  );
+  for (const t of Object.values(params)) tf.keep(t);
+
+  const fcW = params['fc/weights']!.arraySync() as number[][];
+  const fcB = params['fc/bias']!.arraySync() as number[];
+  const happy = EXPRESSIONS.indexOf('happy');
+  const sad = EXPRESSIONS.indexOf('sad');
+  // softmax restricted to {happy, sad} is a sigmoid of the logit difference
+  const kernel = Float32Array.from(fcW.map((row) => row[happy]! - row[sad]!));
+
+  return {
+    id: 'face-expression',
+    fingerprint: FACE_EXPRESSION_FILES.weights.sha256.slice(0, 16),
+    inputSize: INPUT_SIZE,
+    dim: 256,
+    zeroShotHead: { kernel, bias: fcB[happy]! - fcB[sad]! },
+    embed: (images) => tf.tidy(() => forward(params, images)),
+    dispose: () => Object.values(params).forEach((t) => t.dispose()),
+  };
+}
+
+function forward(p: Params, images: tf.Tensor4D): tf.Tensor2D {
+  const x = tf.div(tf.sub(tf.cast(images, 'float32'), tf.tensor1d(MEAN_RGB)), 255) as tf.Tensor4D;
+  let out = denseBlock(p, 'dense0', x, true);
+  out = denseBlock(p, 'dense1', out, false);
+  out = denseBlock(p, 'dense2', out, false);
+  out = denseBlock(p, 'dense3', out, false);
+  const pooled = tf.avgPool(out, [7, 7], [2, 2], 'valid');
+  return tf.reshape(pooled, [images.shape[0], -1]) as tf.Tensor2D;
+}
+
+function sepConv(p: Params, name: string, x: tf.Tensor4D, stride: 1 | 2): tf.Tensor4D {
+  const y = tf.separableConv2d(x, p[`${name}/depthwise_filter`] as tf.Tensor4D, p[`${name}/pointwise_filter`] as tf.Tensor4D, stride, 'same');
+  return tf.add(y, p[`${name}/bias`]!);
+}
+
+function denseBlock(p: Params, name: string, x: tf.Tensor4D, first: boolean): tf.Tensor4D {
+  const out1 = tf.relu(
+    first
+      ? tf.add(tf.conv2d(x, p[`${name}/conv0/filters`] as tf.Tensor4D, 2, 'same'), p[`${name}/conv0/bias`]!)
+      : sepConv(p, `${name}/conv0`, x, 2),
+  ) as tf.Tensor4D;
+  const out2 = sepConv(p, `${name}/conv1`, out1, 1);
+  const in3 = tf.relu(tf.add(out1, out2)) as tf.Tensor4D;
+  const out3 = sepConv(p, `${name}/conv2`, in3, 1);
+  const in4 = tf.relu(tf.addN([out1, out2, out3])) as tf.Tensor4D;
+  const out4 = sepConv(p, `${name}/conv3`, in4, 1);
+  return tf.relu(tf.addN([out1, out2, out3, out4])) as tf.Tensor4D;
+}
+
+async function readVerified(dir: string, f: { name: string; sha256: string }): Promise<Buffer> {
+  const file = join(dir, f.name);
+  const bytes = await readFile(file);
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  if (digest !== f.sha256) throw new Error(`${file}: checksum mismatch (sha256 ${digest}, expected ${f.sha256}); reinstall the app`);
+  return bytes;
+}

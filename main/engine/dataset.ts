@@ -1,0 +1,194 @@
+import { readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { UserError } from './errors.js';
+import { IMAGE_EXTENSIONS } from './image-decode.js';
+import type { Label } from './labels.js';
+import { createRng, shuffled } from './random.js';
+
+export interface Sample {
+  /** absolute or as-given path */
+  file: string;
+  label: Label;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface ClassCounts {
+  happy: number;
+  sad: number;
+}
+
+export interface DatasetSummary {
+  root: string;
+  /** 'folders': train/ and validation/ were given; 'split': validation was split off train */
+  validationFrom: 'folders' | 'split';
+  train: ClassCounts;
+  validation: ClassCounts;
+  /** class folders other than happy/sad that were left out (angry, neutral...) */
+  ignoredClasses: string[];
+  skipped: SkippedFile[];
+}
+
+export interface Dataset {
+  train: Sample[];
+  validation: Sample[];
+  summary: DatasetSummary;
+}
+
+export interface ScanOptions {
+  /** fraction of each class split off for validation when there is no validation/ folder */
+  validationSplit?: number;
+  seed?: number;
+  /** keep only the first N training images per class (by file name); validation is never capped */
+  maxPerClass?: number;
+}
+
+const CLASS_ALIASES: Record<string, Label> = { happy: 'happy', happiness: 'happy', sad: 'sad', sadness: 'sad' };
+const TRAIN_DIRS = new Set(['train', 'training']);
+const VALIDATION_DIRS = new Set(['validation', 'valid', 'val']);
+const SILENT_FILES = new Set(['.ds_store', 'thumbs.db', 'desktop.ini']);
+
+/** Byte-wise order, the same on every OS and locale. */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function listDir(dir: string): Promise<import('node:fs').Dirent[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.sort((a, b) => compareNames(a.name, b.name));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UserError(`${dir}: no such folder`);
+    if (code === 'ENOTDIR') throw new UserError(`${dir}: not a folder`);
+    throw new UserError(`${dir}: cannot read the folder (${code ?? (err as Error).message})`);
+  }
+}
+
+/** Image files under `dir` (recursively), sorted; anything else is reported as skipped. */
+async function collectImages(dir: string, skipped: SkippedFile[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const e of await listDir(dir)) {
+    const path = join(dir, e.name);
+    if (e.name.startsWith('.') || SILENT_FILES.has(e.name.toLowerCase())) continue;
+    if (e.isDirectory()) files.push(...(await collectImages(path, skipped)));
+    else if (!e.isFile()) skipped.push({ file: path, reason: 'not a regular file' });
+    else if (IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) files.push(path);
+    else skipped.push({ file: path, reason: `not an image file (${extname(e.name) || 'no extension'})` });
+  }
+  return files;
+}
+
+/**
+ * Reads a folder whose subfolders are classes. happy/ and sad/ are matched case-insensitively; other
+ * class folders are listed in `ignored`.
+ */
+export async function scanClassFolders(dir: string, skipped: SkippedFile[], ignored: string[]): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for (const e of await listDir(dir)) {
+    if (!e.isDirectory() || e.name.startsWith('.')) continue;
+    const label = CLASS_ALIASES[e.name.toLowerCase()];
+    if (!label) {
+      if (!ignored.includes(e.name)) ignored.push(e.name);
+      continue;
+    }
+    for (const file of await collectImages(join(dir, e.name), skipped)) samples.push({ file, label });
+  }
+  return samples;
+}
+
+function findDir(entries: import('node:fs').Dirent[], names: Set<string>): string | undefined {
+  return entries.find((e) => e.isDirectory() && names.has(e.name.toLowerCase()))?.name;
+}
+
+export function countClasses(samples: readonly Sample[]): ClassCounts {
+  const c = { happy: 0, sad: 0 };
+  for (const s of samples) c[s.label]++;
+  return c;
+}
+
+/** Splits off `fraction` of each class, chosen by a seeded shuffle; both parts keep file-name order. */
+export function stratifiedSplit(samples: readonly Sample[], fraction: number, seed: number): { train: Sample[]; validation: Sample[] } {
+  const train: Sample[] = [];
+  const validation: Sample[] = [];
+  for (const label of ['happy', 'sad'] as const) {
+    const ofClass = samples.filter((s) => s.label === label);
+    // a class with a single image cannot lend one to validation without leaving nothing to learn from
+    const nVal = ofClass.length < 2 ? 0 : Math.max(1, Math.round(ofClass.length * fraction));
+    const picked = new Set(shuffled(ofClass, createRng(seed ^ (label === 'happy' ? 0x9e37 : 0x79b9))).slice(0, nVal));
+    for (const s of ofClass) (picked.has(s) ? validation : train).push(s);
+  }
+  return { train, validation };
+}
+
+/** The first `n` of each class, in file-name order. */
+export function capPerClass(samples: readonly Sample[], n: number): Sample[] {
+  const seen = { happy: 0, sad: 0 };
+  return samples.filter((s) => seen[s.label]++ < n);
+}
+
+/**
+ * Reads a dataset in the notebook's layout (train/{happy,sad}, validation/{happy,sad}), or a plain
+ * {happy,sad} folder. Without validation/, a stratified, seeded split of train is used.
+ */
+export async function scanDataset(root: string, opts: ScanOptions = {}): Promise<Dataset> {
+  const fraction = opts.validationSplit ?? 0.2;
+  const seed = opts.seed ?? 42;
+  const skipped: SkippedFile[] = [];
+  const ignoredClasses: string[] = [];
+  const entries = await listDir(root);
+  const trainDir = findDir(entries, TRAIN_DIRS);
+  const valDir = findDir(entries, VALIDATION_DIRS);
+
+  let train: Sample[];
+  let validation: Sample[];
+  let validationFrom: DatasetSummary['validationFrom'];
+  if (trainDir) {
+    train = await scanClassFolders(join(root, trainDir), skipped, ignoredClasses);
+    if (valDir) {
+      validation = await scanClassFolders(join(root, valDir), skipped, ignoredClasses);
+      validationFrom = 'folders';
+    } else {
+      ({ train, validation } = stratifiedSplit(train, fraction, seed));
+      validationFrom = 'split';
+    }
+  } else {
+    const all = await scanClassFolders(root, skipped, ignoredClasses);
+    ({ train, validation } = stratifiedSplit(all, fraction, seed));
+    validationFrom = 'split';
+  }
+  if (opts.maxPerClass !== undefined) train = capPerClass(train, opts.maxPerClass);
+
+  const counts = countClasses(train);
+  if (counts.happy === 0 || counts.sad === 0) {
+    const missing = [counts.happy === 0 ? 'happy' : null, counts.sad === 0 ? 'sad' : null].filter(Boolean).join(' and ');
+    throw new UserError(
+      `${root}: no ${missing} training images found. Expected ${root}/train/happy and ${root}/train/sad ` +
+        `(with optional validation/), or ${root}/happy and ${root}/sad` +
+        (ignoredClasses.length ? `; found only: ${ignoredClasses.join(', ')}` : ''),
+    );
+  }
+  return {
+    train,
+    validation,
+    summary: { root, validationFrom, train: counts, validation: countClasses(validation), ignoredClasses, skipped },
+  };
+}
+
+/**
+ * For evaluation: `dir` holds happy/ and sad/, or the train/validation layout (then validation/ is used).
+ */
+export async function scanEvalSet(dir: string): Promise<{ samples: Sample[]; skipped: SkippedFile[]; ignoredClasses: string[] }> {
+  const skipped: SkippedFile[] = [];
+  const ignoredClasses: string[] = [];
+  const entries = await listDir(dir);
+  const valDir = findDir(entries, VALIDATION_DIRS);
+  const samples = await scanClassFolders(valDir ? join(dir, valDir) : dir, skipped, ignoredClasses);
+  if (samples.length === 0) {
+    throw new UserError(`${dir}: no images found in happy/ or sad/ (or validation/happy, validation/sad)`);
+  }
+  return { samples, skipped, ignoredClasses };
+}

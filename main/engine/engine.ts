@@ -1,0 +1,345 @@
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_AUGMENT, JUDGE_VIEWS, variantParams, type AugmentConfig } from './augment.js';
+import { selectBackend, type BackendInfo } from './backend.js';
+import type { BaseId, FrozenBase } from './bases/base.js';
+import { loadFaceExpressionBase } from './bases/face-expression.js';
+import { ensureMobileNet, loadMobileNetBase } from './bases/mobilenet-v2.js';
+import { scanDataset, scanEvalSet, type Sample, type SkippedFile } from './dataset.js';
+import { embedFiles } from './embed-images.js';
+import { EmbeddingCache } from './embedding-cache.js';
+import { UserError, throwIfAborted } from './errors.js';
+import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead, type HeadHyperparameters, type Matrix } from './head.js';
+import { IMAGE_EXTENSIONS } from './image-decode.js';
+import { labelToTarget, probabilityToLabel } from './labels.js';
+import { computeMetrics } from './metrics.js';
+import { currentModelId, listModels, loadModel, newModelId, saveModel } from './model-store.js';
+import type {
+  EngineInfo, EvalParams, EvalResult, MobileNetSource, ModelMeta, PredictParams, PredictResult, Prediction,
+  ProgressEvent, TrainParams, TrainResult,
+} from './protocol.js';
+import { deriveSeed } from './random.js';
+
+export const APP_VERSION = '0.1.0';
+export const ZERO_SHOT = 'zero-shot';
+export const DEFAULT_BASE: BaseId = 'face-expression';
+
+export interface CallContext {
+  signal?: AbortSignal;
+  progress?(event: ProgressEvent): void;
+}
+
+export interface EngineOptions {
+  home: string;
+  assetsDir: string;
+  backend?: string;
+  /** used when a request names none */
+  mobilenet?: MobileNetSource;
+}
+
+interface ResolvedModel {
+  id: string;
+  base: FrozenBase;
+  head: tf.LayersModel;
+}
+
+/**
+ * The engine: one per worker thread, holding the chosen backend, loaded bases and the embedding caches.
+ * Every method takes plain data and returns plain data (see protocol.ts).
+ */
+export class Engine {
+  private readonly bases = new Map<string, Promise<FrozenBase>>();
+  private readonly caches = new Map<string, Promise<EmbeddingCache>>();
+
+  private constructor(
+    readonly options: EngineOptions,
+    readonly backend: BackendInfo,
+  ) {}
+
+  static async create(options: EngineOptions): Promise<Engine> {
+    const backend = await selectBackend(undefined, options.backend);
+    return new Engine(options, backend);
+  }
+
+  async info(): Promise<EngineInfo> {
+    return { backend: this.backend, home: this.options.home, currentModel: await currentModelId(this.options.home) };
+  }
+
+  listModels(): Promise<ModelMeta[]> {
+    return listModels(this.options.home);
+  }
+
+  async train(params: TrainParams, ctx: CallContext = {}): Promise<TrainResult> {
+    const t0 = performance.now();
+    const seed = params.seed ?? 42;
+    const hp: HeadHyperparameters = {
+      ...DEFAULT_HYPERPARAMETERS,
+      ...(params.epochs !== undefined && { epochs: params.epochs }),
+      ...(params.batchSize !== undefined && { batchSize: params.batchSize }),
+      ...(params.learningRate !== undefined && { learningRate: params.learningRate }),
+    };
+    const augment: AugmentConfig = { ...DEFAULT_AUGMENT, ...params.augment };
+    ctx.progress?.({ type: 'stage', stage: 'scanning', message: `Reading ${params.data}` });
+    const dataset = await scanDataset(params.data, {
+      seed,
+      ...(params.maxPerClass !== undefined && { maxPerClass: params.maxPerClass }),
+      ...(params.validationSplit !== undefined && { validationSplit: params.validationSplit }),
+    });
+    throwIfAborted(ctx.signal);
+
+    let parent: ResolvedModel | null = null;
+    if (params.fromModel) parent = await this.resolveModel(params.fromModel, ctx);
+    const base = parent?.base ?? (await this.loadBase(params.base ?? DEFAULT_BASE, params.mobilenet, ctx));
+    if (parent && params.base && params.base !== base.id) {
+      throw new UserError(`model ${parent.id} uses the ${base.id} base; it cannot be retrained on ${params.base}`);
+    }
+
+    ctx.progress?.({ type: 'stage', stage: 'embedding', message: `Computing ${base.id} features` });
+    const tEmbed = performance.now();
+    const cache = await this.cache(base);
+    const views = (s: Sample) => Array.from({ length: augment.variants + 1 }, (_, v) => variantParams(augment, seed, s.file, v));
+    const requests = [
+      ...dataset.train.map((s) => ({ file: s.file, views: views(s) })),
+      ...dataset.validation.map((s) => ({ file: s.file, views: [...JUDGE_VIEWS] })),
+    ];
+    const emb = await embedFiles(base, cache, requests, {
+      ...(ctx.signal && { signal: ctx.signal }),
+      onProgress: (done, total, cached) => ctx.progress?.({ type: 'embedding', done, total, cached }),
+    });
+    await cache.flush();
+    const embedSeconds = (performance.now() - tEmbed) / 1000;
+
+    const nTrain = dataset.train.length;
+    const trainSet = toMatrix(base.dim, dataset.train, emb.vectors.slice(0, nTrain), 'each-view');
+    const valSet = toMatrix(base.dim, dataset.validation, emb.vectors.slice(nTrain), 'average');
+    if (!trainSet.y.some((t) => t === 1) || !trainSet.y.some((t) => t === 0)) {
+      throw new UserError(`${params.data}: after skipping unreadable files, one class has no training images left`);
+    }
+
+    ctx.progress?.({ type: 'stage', stage: 'training', message: `Training on ${nTrain} images` });
+    const head = createHead(base.dim, parent ? headWeights(parent.head) : base.zeroShotHead);
+    try {
+      const result = await trainHead(head, trainSet, valSet.x.n ? valSet : null, hp, deriveSeed(seed, 'head'), {
+        ...(ctx.signal && { signal: ctx.signal }),
+        onEpoch: (log) => ctx.progress?.({ type: 'epoch', epochs: hp.epochs, ...log }),
+        onBatch: throttle(250, (epoch, batch, batches, loss) => ctx.progress?.({ type: 'batch', epoch, batch, batches, loss })),
+      });
+      const bestLog = result.history[result.bestEpoch - 1];
+      const validation = valSet.x.n ? computeMetrics(predictHead(head, valSet.x), valSet.y) : null;
+      const id = newModelId();
+      const seconds = (performance.now() - t0) / 1000;
+      const best = { epoch: result.bestEpoch, valAccuracy: bestLog?.valAccuracy ?? null, valLoss: bestLog?.valLoss ?? null };
+      const failed = emb.failures;
+      const meta: ModelMeta = {
+        id,
+        createdAt: new Date().toISOString(),
+        appVersion: APP_VERSION,
+        base: { id: base.id, fingerprint: base.fingerprint, dim: base.dim },
+        parentModel: parent?.id ?? null,
+        dataset: { ...dataset.summary, skipped: [...dataset.summary.skipped, ...failed].slice(0, 200) },
+        hyperparameters: { ...hp, seed },
+        augment,
+        history: result.history,
+        best,
+        validation,
+        backend: this.backend.label,
+        seconds,
+      };
+      ctx.progress?.({ type: 'stage', stage: 'saving', message: `Saving model ${id}` });
+      throwIfAborted(ctx.signal);
+      await saveModel(this.options.home, head, meta);
+      return {
+        modelId: id,
+        backend: this.backend.label,
+        seconds: (performance.now() - t0) / 1000,
+        epochs: result.history.length,
+        best,
+        history: result.history,
+        dataset: dataset.summary,
+        embedding: { images: requests.length, views: emb.cached + emb.computed, cached: emb.cached, seconds: embedSeconds },
+        stoppedEarly: result.stoppedEarly,
+        failed,
+      };
+    } finally {
+      head.dispose();
+      parent?.head.dispose();
+    }
+  }
+
+  async evaluate(params: EvalParams, ctx: CallContext = {}): Promise<EvalResult> {
+    const { samples, skipped } = await scanEvalSet(params.data);
+    const model = await this.resolveModel(params.model ?? 'current', ctx);
+    try {
+      ctx.progress?.({ type: 'stage', stage: 'evaluating', message: `Evaluating ${model.id} on ${samples.length} images` });
+      const t0 = performance.now();
+      const cache = await this.cache(model.base);
+      const emb = await embedFiles(model.base, cache, samples.map((s) => ({ file: s.file, views: [...JUDGE_VIEWS] })), {
+        ...(ctx.signal && { signal: ctx.signal }),
+        onProgress: (done, total, cached) => ctx.progress?.({ type: 'embedding', done, total, cached }),
+      });
+      const set = toMatrix(model.base.dim, samples, emb.vectors, 'average');
+      const p = predictHead(model.head, set.x);
+      const ms = (performance.now() - t0) / Math.max(1, samples.length);
+      await cache.flush();
+      const kept = samples.filter((_, i) => emb.vectors[i]);
+      const misclassified = kept
+        .map((s, i) => ({ file: s.file, label: s.label, predicted: probabilityToLabel(p[i]!), confidence: Math.max(p[i]!, 1 - p[i]!) }))
+        .filter((m) => m.label !== m.predicted);
+      return {
+        ...computeMetrics(p, set.y),
+        backend: this.backend.label,
+        msPerImage: ms,
+        modelId: model.id,
+        misclassified,
+        failed: emb.failures,
+        skipped,
+      };
+    } finally {
+      model.head.dispose();
+    }
+  }
+
+  async predict(params: PredictParams, ctx: CallContext = {}): Promise<PredictResult> {
+    const { files, errors } = await expandInputs(params.inputs);
+    const model = await this.resolveModel(params.model ?? 'current', ctx);
+    try {
+      ctx.progress?.({ type: 'stage', stage: 'predicting', message: `Predicting ${files.length} images with ${model.id}` });
+      const cache = await this.cache(model.base);
+      const emb = await embedFiles(model.base, cache, files.map((file) => ({ file, views: [...JUDGE_VIEWS] })), {
+        ...(ctx.signal && { signal: ctx.signal }),
+        onProgress: (done, total, cached) => ctx.progress?.({ type: 'embedding', done, total, cached }),
+      });
+      await cache.flush();
+      const okIdx = files.map((_, i) => i).filter((i) => emb.vectors[i]);
+      const x: Matrix = { n: okIdx.length, dim: model.base.dim, data: new Float32Array(okIdx.length * model.base.dim) };
+      okIdx.forEach((i, row) => x.data.set(meanVector(emb.vectors[i]!), row * model.base.dim));
+      const p = predictHead(model.head, x);
+      const failures = new Map(emb.failures.map((f) => [f.file, f.reason]));
+      const byIndex = new Map(okIdx.map((i, row) => [i, p[row]!]));
+      const results: Prediction[] = [
+        ...errors,
+        ...files.map((file, i): Prediction => {
+          const ph = byIndex.get(i);
+          if (ph === undefined) return { file, error: failures.get(file) ?? 'could not be read' };
+          const label = probabilityToLabel(ph);
+          return { file, label, confidence: label === 'happy' ? ph : 1 - ph, probabilities: { happy: ph, sad: 1 - ph } };
+        }),
+      ];
+      return { results, modelId: model.id, backend: this.backend.label };
+    } finally {
+      model.head.dispose();
+    }
+  }
+
+  /** 'current' falls back to the default base's zero-shot head, so a fresh install works offline. */
+  private async resolveModel(ref: string, ctx: CallContext): Promise<ResolvedModel> {
+    const id = ref === 'current' ? ((await currentModelId(this.options.home)) ?? ZERO_SHOT) : ref;
+    if (id === ZERO_SHOT) {
+      const base = await this.loadBase(DEFAULT_BASE, undefined, ctx);
+      return { id, base, head: createHead(base.dim, base.zeroShotHead) };
+    }
+    const { head, meta } = await loadModel(this.options.home, id);
+    const base = await this.loadBase(meta.base.id, undefined, ctx);
+    if (base.fingerprint !== meta.base.fingerprint) {
+      head.dispose();
+      throw new UserError(`model ${id} was trained on other ${meta.base.id} weights (${meta.base.fingerprint}) than the ones installed (${base.fingerprint})`);
+    }
+    return { id, base, head };
+  }
+
+  private loadBase(id: BaseId, source: MobileNetSource | undefined, ctx: CallContext): Promise<FrozenBase> {
+    const src = source ?? this.options.mobilenet ?? {};
+    const key = id === 'mobilenet-v2' ? `${id}|${JSON.stringify(src)}` : id;
+    let p = this.bases.get(key);
+    if (!p) {
+      ctx.progress?.({ type: 'stage', stage: 'loading-base', message: `Loading the ${id} base` });
+      p =
+        id === 'face-expression'
+          ? loadFaceExpressionBase(join(this.options.assetsDir, 'models', 'face-expression'))
+          : id === 'mobilenet-v2'
+            ? (async () => {
+                ctx.progress?.({ type: 'stage', stage: 'downloading-base', message: 'Fetching MobileNetV2 (first use only)' });
+                const dir = await ensureMobileNet(this.options.home, src, {
+                  ...(ctx.signal && { signal: ctx.signal }),
+                  onProgress: (file, bytes, totalBytes) => ctx.progress?.({ type: 'download', file, bytes, totalBytes }),
+                });
+                return loadMobileNetBase(dir);
+              })()
+            : Promise.reject(new UserError(`unknown base "${id as string}"`));
+      this.bases.set(key, p);
+      p.catch(() => this.bases.delete(key)); // a failed load (offline, cancelled) may be retried
+    }
+    return p;
+  }
+
+  private cache(base: FrozenBase): Promise<EmbeddingCache> {
+    const key = `${base.id}-${base.fingerprint}`;
+    let c = this.caches.get(key);
+    if (!c) {
+      c = EmbeddingCache.open(join(this.options.home, 'cache', 'embeddings'), base.id, base.fingerprint, base.dim);
+      this.caches.set(key, c);
+    }
+    return c;
+  }
+}
+
+/**
+ * Training rows: one per view. Judging rows: one per image, the mean of its views' features (the head is
+ * linear, so this averages the logits). Failed files are left out.
+ */
+function toMatrix(dim: number, samples: readonly Sample[], vectors: Array<Float32Array[] | null>, mode: 'each-view' | 'average'): { x: Matrix; y: Float32Array } {
+  const rows: Float32Array[] = [];
+  const targets: number[] = [];
+  samples.forEach((s, i) => {
+    const views = vectors[i];
+    if (!views) return;
+    for (const v of mode === 'average' ? [meanVector(views)] : views) {
+      rows.push(v);
+      targets.push(labelToTarget(s.label));
+    }
+  });
+  const data = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => data.set(r, i * dim));
+  return { x: { data, n: rows.length, dim }, y: Float32Array.from(targets) };
+}
+
+export function meanVector(views: readonly Float32Array[]): Float32Array {
+  if (views.length === 1) return views[0]!;
+  const out = new Float32Array(views[0]!.length);
+  for (const v of views) for (let i = 0; i < out.length; i++) out[i]! += v[i]! / views.length;
+  return out;
+}
+
+function headWeights(head: tf.LayersModel): { kernel: Float32Array; bias: number } {
+  const [k, b] = head.getWeights();
+  return { kernel: k!.dataSync() as Float32Array, bias: b!.dataSync()[0]! };
+}
+
+/** Files as given, and the image files directly inside any folder given (sorted by name). */
+export async function expandInputs(inputs: string[]): Promise<{ files: string[]; errors: Prediction[] }> {
+  const files: string[] = [];
+  const errors: Prediction[] = [];
+  for (const input of inputs) {
+    const st = await stat(input).catch(() => null);
+    if (!st) errors.push({ file: input, error: 'no such file or folder' });
+    else if (st.isDirectory()) {
+      const names = (await readdir(input)).filter((n) => !n.startsWith('.') && IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
+      files.push(...names.map((n) => join(input, n)));
+    } else files.push(input);
+  }
+  return { files, errors };
+}
+
+function throttle<A extends unknown[]>(ms: number, fn: (...args: A) => void): (...args: A) => void {
+  let last = 0;
+  return (...args: A) => {
+    const now = performance.now();
+    if (now - last >= ms) {
+      last = now;
+      fn(...args);
+    }
+  };
+}
+
+export type { SkippedFile };

@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PRODUCT_NAME = 'HappySad Studio';
+
+/**
+ * The data folder shared by the app and the CLI: HAPPYSAD_HOME if set, else where Electron puts
+ * app.getPath('userData') for this product on each OS.
+ */
+export function defaultHome(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+  if (env.HAPPYSAD_HOME) return resolve(env.HAPPYSAD_HOME);
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), PRODUCT_NAME);
+}
+
+/** The project's assets/ folder, from source, from out/, or unpacked from a packaged app's asar. */
+export function assetsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'assets').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+    if (existsSync(join(candidate, 'models'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('cannot find the assets/ folder next to the application');
+}
