@@ -41,7 +41,7 @@ interface Pending {
 function workerEntry(): { url: URL; execArgv: string[] | undefined } {
   const js = new URL('./engine/worker.js', import.meta.url);
   if (existsSync(js)) return { url: js, execArgv: undefined };
-  return { url: new URL('./engine/worker.ts', import.meta.url), execArgv: [...process.execArgv, '--import', 'tsx'] };
+  return { url: new URL('./engine/worker-tsx.mjs', import.meta.url), execArgv: undefined };
 }
 
 export class EngineHost extends EventEmitter {

@@ -31,7 +31,7 @@ export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png
 export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptions): Promise<RgbImage> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (bytes.length === 0) throw new InputFileError(file, 'the file is empty');
-  let input: sharp.Sharp;
+  let input: import('sharp').Sharp;
   try {
     if (isBmp(bytes)) {
       const bmp = decodeBmp(bytes, maxPixels);
