@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { capPerClass, scanDataset, scanEvalSet, stratifiedSplit, type Sample } from '../../../main/engine/dataset.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+async function tree(root: string, files: string[]): Promise<void> {
+  for (const f of files) {
+    await mkdir(join(root, f, '..'), { recursive: true });
+    await writeFile(join(root, f), 'x');
+  }
+}
+const names = (n: number, ext = 'jpg') => Array.from({ length: n }, (_, i) => `img${String(i).padStart(3, '0')}.${ext}`);
+
+test('notebook layout, matched case-insensitively, with other expressions and non-images reported', async () => {
+  const root = await tempDir();
+  await tree(root, [
+    ...names(5).map((n) => `Train/HAPPY/${n}`),
+    ...names(4).map((n) => `Train/Sad/${n}`),
+    ...names(3).map((n) => `Train/angry/${n}`),
+    ...names(2).map((n) => `train-neutral-not-a-split/${n}`),
+    'Train/happy-notes.txt',
+    'Train/HAPPY/readme.txt',
+    'Train/HAPPY/.DS_Store',
+    ...names(2).map((n) => `Validation/happy/${n}`),
+    ...names(3).map((n) => `Validation/sad/${n}`),
+    ...names(1).map((n) => `Validation/fear/${n}`),
+  ]);
+  const ds = await scanDataset(root);
+  assert.equal(ds.summary.validationFrom, 'folders');
+  assert.deepEqual(ds.summary.train, { happy: 5, sad: 4 });
+  assert.deepEqual(ds.summary.validation, { happy: 2, sad: 3 });
+  assert.deepEqual(ds.summary.ignoredClasses, ['angry', 'fear']);
+  assert.deepEqual(ds.summary.skipped.map((s) => [s.file.slice(root.length + 1), s.reason]), [['Train/HAPPY/readme.txt', 'not an image file (.txt)']]);
+  assert.equal(ds.train[0]!.file, join(root, 'Train', 'HAPPY', 'img000.jpg'));
+});
+
+test('without validation/, a seeded stratified split of 20 % per class', async () => {
+  const root = await tempDir();
+  await tree(root, [...names(50).map((n) => `happy/${n}`), ...names(30).map((n) => `sad/${n}`)]);
+  const a = await scanDataset(root, { seed: 7 });
+  assert.equal(a.summary.validationFrom, 'split');
+  assert.deepEqual(a.summary.validation, { happy: 10, sad: 6 });
+  assert.deepEqual(a.summary.train, { happy: 40, sad: 24 });
+  const b = await scanDataset(root, { seed: 7 });
+  assert.deepEqual(b.validation, a.validation, 'same seed, same split');
+  const c = await scanDataset(root, { seed: 8 });
+  assert.notDeepEqual(c.validation, a.validation, 'another seed, another split');
+  const all = new Set([...a.train, ...a.validation].map((s) => s.file));
+  assert.equal(all.size, 80, 'no image lost or duplicated');
+  const half = await scanDataset(root, { seed: 7, validationSplit: 0.5 });
+  assert.deepEqual(half.summary.validation, { happy: 25, sad: 15 });
+});
+
+test('--max-per-class caps training images (first by name), never validation', async () => {
+  const root = await tempDir();
+  await tree(root, [...names(12).map((n) => `train/happy/${n}`), ...names(12).map((n) => `train/sad/${n}`), ...names(5).map((n) => `validation/happy/${n}`), ...names(5).map((n) => `validation/sad/${n}`)]);
+  const ds = await scanDataset(root, { maxPerClass: 3 });
+  assert.deepEqual(ds.summary.train, { happy: 3, sad: 3 });
+  assert.deepEqual(ds.summary.validation, { happy: 5, sad: 5 });
+  assert.deepEqual(ds.train.filter((s) => s.label === 'sad').map((s) => s.file.slice(-10)), ['img000.jpg', 'img001.jpg', 'img002.jpg']);
+});
+
+test('pure helpers: split keeps tiny classes in train, cap keeps order', () => {
+  const s = (label: 'happy' | 'sad', i: number): Sample => ({ file: `${label}${i}`, label });
+  const { train, validation } = stratifiedSplit([s('happy', 0), s('sad', 0), s('sad', 1)], 0.2, 1);
+  assert.deepEqual(train.filter((x) => x.label === 'happy').length, 1, 'a single image stays in train');
+  assert.equal(validation.length, 1);
+  assert.deepEqual(capPerClass([s('happy', 0), s('sad', 0), s('happy', 1), s('happy', 2)], 2).map((x) => x.file), ['happy0', 'sad0', 'happy1']);
+});
+
+test('missing folders and missing classes are clear errors', async () => {
+  const root = await tempDir();
+  await assert.rejects(scanDataset(join(root, 'nope')), /nope: no such folder/);
+  await tree(root, [...names(3).map((n) => `train/happy/${n}`), ...names(2).map((n) => `train/angry/${n}`)]);
+  await assert.rejects(scanDataset(root), /no sad training images found.*found only: angry/);
+});
+
+test('eval sets: happy/ and sad/, or the validation/ part of a train layout', async () => {
+  const flat = await tempDir();
+  await tree(flat, [...names(2).map((n) => `Happy/${n}`), ...names(3).map((n) => `sad/${n}`)]);
+  assert.equal((await scanEvalSet(flat)).samples.length, 5);
+  const split = await tempDir();
+  await tree(split, [...names(4).map((n) => `train/happy/${n}`), ...names(1).map((n) => `val/happy/${n}`), ...names(2).map((n) => `val/sad/${n}`)]);
+  assert.equal((await scanEvalSet(split)).samples.length, 3);
+  await assert.rejects(scanEvalSet(await tempDir()), /no images found/);
+});

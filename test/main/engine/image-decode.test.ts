@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { decodeImage, readImageFile } from '../../../main/engine/image-decode.js';
+import { InputFileError } from '../../../main/engine/errors.js';
+import { halves, makeBmp, rawToSharp } from '../../helpers/images.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const RED: [number, number, number] = [250, 10, 10];
+const BLUE: [number, number, number] = [10, 10, 250];
+const px = (img: { size: number; data: Uint8Array }, x: number, y: number) => Array.from(img.data.subarray((y * img.size + x) * 3, (y * img.size + x) * 3 + 3));
+const near = (a: number[], b: number[], tol = 40) => a.every((v, i) => Math.abs(v - b[i]!) <= tol);
+
+test('every supported format decodes to a square RGB image with the colours in place', async () => {
+  const src = rawToSharp(halves(32, 32, RED, BLUE), 32, 32);
+  const encoded: Record<string, Buffer> = {
+    jpeg: await src.clone().jpeg({ quality: 95 }).toBuffer(),
+    png: await src.clone().png().toBuffer(),
+    webp: await src.clone().webp({ lossless: true }).toBuffer(),
+    gif: await src.clone().gif().toBuffer(),
+    tiff: await src.clone().tiff().toBuffer(),
+    avif: await src.clone().avif({ lossless: true }).toBuffer(),
+    bmp: makeBmp(32, 32, (x) => (x < 16 ? RED : BLUE)),
+    'bmp 8-bit top-down': makeBmp(32, 32, (x) => (x < 16 ? RED : BLUE), { bpp: 8, topDown: true }),
+  };
+  for (const [format, bytes] of Object.entries(encoded)) {
+    const img = await decodeImage(bytes, `x.${format}`, { size: 16 });
+    assert.equal(img.size, 16);
+    assert.equal(img.data.length, 16 * 16 * 3, format);
+    assert.ok(near(px(img, 2, 8), RED), `${format}: left is red, got ${px(img, 2, 8)}`);
+    assert.ok(near(px(img, 13, 8), BLUE), `${format}: right is blue, got ${px(img, 13, 8)}`);
+  }
+});
+
+test('a BMP is read bottom-up unless it says top-down', async () => {
+  const topRed = (_x: number, y: number): [number, number, number] => (y < 8 ? RED : BLUE);
+  for (const topDown of [false, true]) {
+    const img = await decodeImage(makeBmp(16, 16, topRed, { topDown }), 'rows.bmp', { size: 16 });
+    assert.ok(near(px(img, 8, 2), RED) && near(px(img, 8, 13), BLUE), `topDown=${topDown}`);
+  }
+});
+
+test('EXIF orientation is applied before resizing', async () => {
+  // stored 20x10, left red; orientation 6 means "rotate 90 degrees clockwise to display": red ends on top
+  const bytes = await rawToSharp(halves(20, 10, RED, BLUE), 20, 10).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+  const img = await decodeImage(bytes, 'rotated.jpg', { size: 20 });
+  assert.ok(near(px(img, 10, 3), RED), `top is red, got ${px(img, 10, 3)}`);
+  assert.ok(near(px(img, 10, 16), BLUE), `bottom is blue, got ${px(img, 10, 16)}`);
+  // 10 wide after rotation: padded with black on both sides, centred
+  assert.deepEqual(px(img, 1, 10), [0, 0, 0]);
+});
+
+test('greyscale, alpha, CMYK and 16-bit inputs become 8-bit sRGB', async () => {
+  const grey = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#404040' } }).greyscale().png().toBuffer();
+  assert.deepEqual(px(await decodeImage(grey, 'grey.png', { size: 4 }), 1, 1), [64, 64, 64]);
+
+  const alpha = await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 200, g: 100, b: 50, alpha: 0 } } }).png().toBuffer();
+  assert.deepEqual(px(await decodeImage(alpha, 'transparent.png', { size: 4 }), 1, 1), [0, 0, 0], 'transparent flattens onto black');
+
+  const cmyk = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff0000' } }).jpeg().toColourspace('cmyk').toBuffer();
+  assert.equal((await sharp(cmyk).metadata()).space, 'cmyk');
+  const red = px(await decodeImage(cmyk, 'cmyk.jpg', { size: 4 }), 1, 1);
+  assert.ok(red[0]! > 180 && red[1]! < 60 && red[2]! < 60, `CMYK red stays red: ${red}`);
+
+  const deep = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).toColourspace('rgb16').png().toBuffer();
+  assert.equal((await sharp(deep).metadata()).depth, 'ushort');
+  const mid = px(await decodeImage(deep, 'deep.png', { size: 4 }), 1, 1);
+  assert.ok(mid.every((v) => Math.abs(v - 128) <= 2), `16-bit grey ${mid}`);
+});
+
+test('an animated GIF gives its first frame', async () => {
+  const frame = (c: string) => sharp({ create: { width: 8, height: 8, channels: 3, background: c } }).png().toBuffer();
+  const gif = await sharp([await frame('#ff0000'), await frame('#0000ff')], { join: { animated: true } }).gif().toBuffer();
+  assert.equal((await sharp(gif).metadata()).pages, 2);
+  assert.ok(near(px(await decodeImage(gif, 'anim.gif', { size: 4 }), 1, 1), [255, 0, 0]));
+});
+
+test('bad input: each failure names the file and the reason', async () => {
+  const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#f00' } }).jpeg().toBuffer();
+  const cases: Array<[string, Buffer, RegExp]> = [
+    ['empty.jpg', Buffer.alloc(0), /empty/],
+    ['truncated.jpg', jpeg.subarray(0, 200), /corrupt or truncated/],
+    ['notes.jpg', Buffer.from('not an image at all'), /not a supported image format/],
+    ['vector.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'), /unsupported image format "svg"/],
+    ['rle.bmp', (() => { const b = makeBmp(4, 4, () => RED); b.writeUInt32LE(1, 30); return b; })(), /compressed BMP/],
+    ['short.bmp', makeBmp(8, 8, () => RED).subarray(0, 70), /truncated BMP/],
+  ];
+  for (const [name, bytes, reason] of cases) {
+    await assert.rejects(decodeImage(bytes, name, { size: 8 }), (err: unknown) => {
+      assert.ok(err instanceof InputFileError, name);
+      assert.equal(err.file, name);
+      assert.match(err.reason, reason, name);
+      assert.ok(err.message.startsWith(`${name}: `));
+      return true;
+    });
+  }
+});
+
+test('decompression bombs are refused by pixel count, before decoding', async () => {
+  const big = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#fff' } }).png().toBuffer();
+  await assert.rejects(decodeImage(big, 'bomb.png', { size: 8, maxPixels: 1_000_000 }), /bomb.png: .*(pixel)/);
+  await assert.rejects(decodeImage(makeBmp(2000, 600, () => RED), 'bomb.bmp', { size: 8, maxPixels: 1_000_000 }), /above the 1000000-pixel limit/);
+});
+
+test('readImageFile: missing files, folders and oversized files get reasons too', async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'folder.jpg'));
+  await writeFile(join(dir, 'big.jpg'), Buffer.alloc(2048));
+  await assert.rejects(readImageFile(join(dir, 'nope.jpg'), { size: 8 }), /nope.jpg: no such file/);
+  await assert.rejects(readImageFile(join(dir, 'folder.jpg'), { size: 8 }), /folder.jpg: not a regular file/);
+  await assert.rejects(readImageFile(join(dir, 'big.jpg'), { size: 8, maxBytes: 1024 }), /big.jpg: the file is 2048 bytes/);
+});
