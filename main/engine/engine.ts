@@ -118,7 +118,7 @@ export class Engine {
     }
 
     ctx.progress?.({ type: 'stage', stage: 'training', message: `Training on ${nTrain} images` });
-    const head = createHead(base.dim, parent ? headWeights(parent.head) : base.zeroShotHead);
+    const head = createHead(base.dim, parent ? headWeights(parent.head) : base.zeroShotHead, deriveSeed(seed, 'init'));
     try {
       const result = await trainHead(head, trainSet, valSet.x.n ? valSet : null, hp, deriveSeed(seed, 'head'), {
         ...(ctx.signal && { signal: ctx.signal }),

@@ -63,9 +63,17 @@ export interface HeadTrainingResult {
 }
 
 /** The trainable head: one dense unit with a sigmoid, giving P(happy). */
-export function createHead(dim: number, init?: { kernel: Float32Array; bias: number }): tf.Sequential {
+export function createHead(dim: number, init?: { kernel: Float32Array; bias: number }, seed = 0): tf.Sequential {
   const head = tf.sequential({
-    layers: [tf.layers.dense({ units: 1, activation: 'sigmoid', inputShape: [dim], name: 'happy_logit' })],
+    layers: [
+      tf.layers.dense({
+        units: 1,
+        activation: 'sigmoid',
+        inputShape: [dim],
+        name: 'happy_logit',
+        kernelInitializer: tf.initializers.glorotUniform({ seed }), // seeded: training must repeat
+      }),
+    ],
   });
   if (init) head.setWeights([tf.tensor2d(init.kernel, [dim, 1]), tf.tensor1d([init.bias])]);
   return head;

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { CancelledError } from '../../../main/engine/errors.js';
+import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead } from '../../../main/engine/head.js';
+import { computeMetrics } from '../../../main/engine/metrics.js';
+import { useBestBackend } from '../../helpers/backend.js';
+import { blobs } from '../../helpers/blobs.js';
+
+before(useBestBackend);
+const hp = { ...DEFAULT_HYPERPARAMETERS, epochs: 15, learningRate: 0.05 };
+
+test('learns a separable problem and reports one log per epoch', async () => {
+  const head = createHead(8);
+  const train = blobs(400, 8, 1);
+  const val = blobs(200, 8, 2);
+  const epochs: number[] = [];
+  const r = await trainHead(head, train, val, hp, 3, { onEpoch: (l) => epochs.push(l.epoch) });
+  assert.deepEqual(epochs, r.history.map((h) => h.epoch));
+  assert.ok(r.history.every((h) => h.valLoss !== null && h.lr > 0));
+  const m = computeMetrics(predictHead(head, val.x), val.y);
+  assert.ok(m.accuracy > 0.75, `val accuracy ${m.accuracy}`);
+  // restore-best: final weights score the best epoch's val_loss
+  assert.ok(Math.abs(m.loss - r.history[r.bestEpoch - 1]!.valLoss!) < 1e-4);
+});
+
+test('same seed, same history; another seed, another history', async () => {
+  const run = async (seed: number) => (await trainHead(createHead(8), blobs(200, 8, 1), blobs(100, 8, 2), { ...hp, epochs: 4 }, seed)).history.map((h) => [h.loss, h.valLoss]);
+  const a = await run(5);
+  assert.deepEqual(await run(5), a);
+  assert.notDeepEqual(await run(6), a);
+});
+
+test('cancel mid-training: stops within the epoch with CancelledError', async () => {
+  const ac = new AbortController();
+  let batchesAfterAbort = 0;
+  const head = createHead(8);
+  await assert.rejects(
+    trainHead(head, blobs(2000, 8, 1), null, { ...hp, epochs: 50 }, 1, {
+      signal: ac.signal,
+      onBatch: (epoch, batch) => {
+        if (ac.signal.aborted) batchesAfterAbort++;
+        if (epoch === 2 && batch === 10) ac.abort();
+      },
+    }),
+    CancelledError,
+  );
+  assert.equal(batchesAfterAbort, 0);
+  assert.equal(head.getWeights().length, 2, 'the head is still usable');
+});
+
+test('warm start: the head begins from the given weights', () => {
+  const kernel = Float32Array.from({ length: 4 }, (_, i) => i);
+  const head = createHead(4, { kernel, bias: 0.5 });
+  const [k, b] = head.getWeights();
+  assert.deepEqual(Array.from(k!.dataSync()), [0, 1, 2, 3]);
+  assert.deepEqual(Array.from(b!.dataSync()), [0.5]);
+});
