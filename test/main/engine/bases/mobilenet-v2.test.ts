@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { ensureMobileNet, loadMobileNetBase, mobilenetCacheDir } from '../../../../main/engine/bases/mobilenet-v2.js';
+import { fileSystemHandler } from '../../../../main/engine/fs-io-handler.js';
+import { useBestBackend } from '../../../helpers/backend.js';
+import { buildMobileNetV2 } from '../../../helpers/mobilenet-v2.js';
+import { tempDir } from '../../../helpers/tmp.js';
+
+let served: string;
+let server: Server;
+let base: string;
+let requests: string[] = [];
+
+before(async () => {
+  await useBestBackend();
+  served = await tempDir();
+  const model = buildMobileNetV2(64);
+  await model.save(fileSystemHandler(served));
+  model.dispose();
+  server = createServer(async (req, res) => {
+    requests.push(req.url!);
+    try {
+      const body = await readFile(join(served, req.url!.split('/').pop()!));
+      res.writeHead(200, { 'content-length': body.length }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/models/mnv2`;
+});
+after(() => new Promise<void>((r) => server.close(() => r())));
+
+const sha = async (f: string) => createHash('sha256').update(await readFile(join(served, f))).digest('hex');
+
+test('download from a loopback server, verify, cache, and embed', async () => {
+  const home = await tempDir();
+  requests = [];
+  const progress: string[] = [];
+  const dir = await ensureMobileNet(home, { url: `${base}/model.json`, sha256: { 'model.json': await sha('model.json'), 'weights.bin': await sha('weights.bin') } }, { onProgress: (f) => progress.push(f) });
+  assert.equal(dir, mobilenetCacheDir(home, `${base}/model.json`));
+  assert.deepEqual(requests, ['/models/mnv2/model.json', '/models/mnv2/weights.bin']);
+  assert.ok(progress.includes('weights.bin'));
+  assert.deepEqual((await readdir(dir)).sort(), ['integrity.json', 'model.json', 'weights.bin']);
+
+  const mb = await loadMobileNetBase(dir);
+  assert.equal(mb.inputSize, 64);
+  assert.equal(mb.dim, 1280);
+  const out = tf.tidy(() => mb.embed(tf.randomUniform([2, 64, 64, 3], 0, 255, 'int32') as tf.Tensor4D));
+  assert.deepEqual(out.shape, [2, 1280]);
+  out.dispose();
+  mb.dispose();
+
+  requests = [];
+  assert.equal(await ensureMobileNet(home, { url: `${base}/model.json` }), dir);
+  assert.deepEqual(requests, [], 'second use comes from the cache');
+
+  // a damaged cache is noticed and fetched again
+  await writeFile(join(dir, 'weights.bin'), Buffer.alloc(10));
+  await ensureMobileNet(home, { url: `${base}/model.json` });
+  assert.deepEqual(requests, ['/models/mnv2/model.json', '/models/mnv2/weights.bin']);
+});
+
+test('a bad checksum is refused and nothing is cached', async () => {
+  const home = await tempDir();
+  await assert.rejects(
+    ensureMobileNet(home, { url: `${base}/model.json`, sha256: { 'weights.bin': 'ab'.repeat(32) } }),
+    /checksum mismatch for weights.bin/,
+  );
+  await assert.rejects(readdir(join(home, 'base-models', 'mobilenet-v2')).then((d) => (d.length ? d : Promise.reject(new Error('empty')))));
+});
+
+test('server down, missing files and wrong sizes are clear errors', async () => {
+  const home = await tempDir();
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  await assert.rejects(ensureMobileNet(home, { url: `http://127.0.0.1:${port}/model.json` }), /cannot download http:\/\/127.0.0.1:\d+\/model.json: ECONNREFUSED/);
+  await assert.rejects(ensureMobileNet(home, { url: `${base}/missing.json` }), /HTTP 404/);
+
+  const short = await tempDir();
+  await writeFile(join(short, 'model.json'), await readFile(join(served, 'model.json')));
+  await writeFile(join(short, 'weights.bin'), (await readFile(join(served, 'weights.bin'))).subarray(0, 1000));
+  await assert.rejects(ensureMobileNet(home, { dir: short }), /weight files hold 1000 bytes, the manifest needs/);
+});
+
+test('import from a folder; weight paths cannot escape it', async () => {
+  const home = await tempDir();
+  const dir = await ensureMobileNet(home, { dir: served });
+  assert.equal((await loadMobileNetBase(dir)).dim, 1280);
+  const evil = await tempDir();
+  const json = JSON.parse(await readFile(join(served, 'model.json'), 'utf8'));
+  json.weightsManifest[0].paths = ['../../secret.bin'];
+  await mkdir(evil, { recursive: true });
+  await writeFile(join(evil, 'model.json'), JSON.stringify(json));
+  await assert.rejects(ensureMobileNet(home, { dir: evil }), /unsafe weights path/);
+});
