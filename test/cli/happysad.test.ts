@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { copyFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { FACES, tempDir } from '../helpers/tmp.js';
+
+test('usage errors exit 2 with a plain message on stderr; --help exits 0', async () => {
+  const bad = await runCli(['train', '--epochs', '3']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /happysad: train needs --data DIR/);
+  assert.equal(bad.stdout, '');
+  assert.equal((await runCli(['frobnicate'])).code, 2);
+  const help = await runCli(['--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /Usage: happysad <command>/);
+});
+
+test('train, eval and predict: JSON contract on the last stdout line, exit codes', async () => {
+  const home = await tempDir();
+  const train = await runCli(['train', '--data', FACES, '--epochs', '4', '--home', home, '--json']);
+  assert.equal(train.code, 0, train.stderr);
+  assert.match(train.stderr, /Backend: WebAssembly/);
+  const t = train.json;
+  assert.match(t.modelId, /^\d{8}-\d{6}-[0-9a-f]{4}$/);
+  assert.equal(typeof t.backend, 'string');
+  assert.ok(t.seconds > 0);
+  assert.equal(t.epochs, t.history.length);
+  assert.ok(t.epochs >= 1 && t.epochs <= 4);
+  assert.deepEqual(Object.keys(t.best).sort(), ['epoch', 'valAccuracy', 'valLoss']);
+  for (const k of ['epoch', 'loss', 'accuracy', 'valLoss', 'valAccuracy', 'lr']) assert.ok(k in t.history[0], `history has ${k}`);
+
+  const ev = await runCli(['eval', '--data', FACES, '--home', home, '--json']);
+  assert.equal(ev.code, 0, ev.stderr);
+  const e = ev.json;
+  assert.equal(e.n, 20);
+  for (const k of ['accuracy', 'balancedAccuracy', 'loss', 'msPerImage']) assert.equal(typeof e[k], 'number', k);
+  assert.equal(e.confusion.happy.happy + e.confusion.happy.sad + e.confusion.sad.happy + e.confusion.sad.sad, 20);
+  for (const c of ['happy', 'sad']) for (const k of ['precision', 'recall']) assert.equal(typeof e.perClass[c][k], 'number');
+  assert.equal(e.modelId, t.modelId, 'eval uses the model just trained');
+
+  const unknown = await runCli(['eval', '--data', FACES, '--home', home, '--model', '20200101-000000-0000']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no model "20200101-000000-0000"/);
+});
+
+test('predict: one result per image, bad files in between are reported and do not stop the rest', async () => {
+  const dir = await tempDir();
+  const faces = (await readdir(join(FACES, 'happy'))).sort().slice(0, 3);
+  await copyFile(join(FACES, 'happy', faces[0]!), join(dir, 'a.jpg'));
+  await writeFile(join(dir, 'b-corrupt.jpg'), 'not really a jpeg');
+  await copyFile(join(FACES, 'happy', faces[1]!), join(dir, 'c.jpg'));
+  await writeFile(join(dir, 'd-empty.png'), '');
+  await copyFile(join(FACES, 'happy', faces[2]!), join(dir, 'e.jpg'));
+  await writeFile(join(dir, 'notes.txt'), 'not an image, not listed');
+  const r = await runCli(['predict', dir, join(dir, 'missing.jpg'), '--home', await tempDir(), '--json']);
+  assert.equal(r.code, 1);
+  const results = r.json.results as Array<Record<string, unknown>>;
+  assert.deepEqual(results.map((x) => x.file), [join(dir, 'missing.jpg'), ...['a.jpg', 'b-corrupt.jpg', 'c.jpg', 'd-empty.png', 'e.jpg'].map((f) => join(dir, f))]);
+  assert.deepEqual(results.map((x) => ('error' in x ? 'error' : 'ok')), ['error', 'ok', 'error', 'ok', 'error', 'ok']);
+  assert.match(String(results[2]!.error), /not a supported image format/);
+  assert.match(String(results[4]!.error), /empty/);
+  for (const x of results.filter((x) => !('error' in x))) {
+    assert.ok(x.label === 'happy' || x.label === 'sad');
+    const p = x.probabilities as { happy: number; sad: number };
+    assert.ok(Math.abs(p.happy + p.sad - 1) < 1e-6);
+    assert.equal(x.confidence, Math.max(p.happy, p.sad));
+  }
+  assert.match(r.stderr, /b-corrupt.jpg: not a supported image format/);
+  const ok = await runCli(['predict', join(dir, 'a.jpg'), '--home', await tempDir()]);
+  assert.equal(ok.code, 0);
+  assert.match(ok.stdout, /a\.jpg\t(happy|sad)\t\d+\.\d %/);
+});
