@@ -42,6 +42,7 @@ interface ResolvedModel {
   id: string;
   base: FrozenBase;
   head: tf.LayersModel;
+  source?: MobileNetSource;
 }
 
 /**
@@ -135,7 +136,7 @@ export class Engine {
         id,
         createdAt: new Date().toISOString(),
         appVersion: APP_VERSION,
-        base: { id: base.id, fingerprint: base.fingerprint, dim: base.dim },
+        base: { id: base.id, fingerprint: base.fingerprint, dim: base.dim, ...(base.id === 'mobilenet-v2' && { source: parent?.source ?? params.mobilenet ?? this.options.mobilenet ?? {} }) },
         parentModel: parent?.id ?? null,
         dataset: { ...dataset.summary, skipped: [...dataset.summary.skipped, ...failed].slice(0, 200) },
         hyperparameters: { ...hp, seed },
@@ -240,12 +241,15 @@ export class Engine {
       return { id, base, head: createHead(base.dim, base.zeroShotHead) };
     }
     const { head, meta } = await loadModel(this.options.home, id);
-    const base = await this.loadBase(meta.base.id, undefined, ctx);
+    const base = await this.loadBase(meta.base.id, meta.base.source, ctx).catch((err: unknown) => {
+      head.dispose();
+      throw err;
+    });
     if (base.fingerprint !== meta.base.fingerprint) {
       head.dispose();
       throw new UserError(`model ${id} was trained on other ${meta.base.id} weights (${meta.base.fingerprint}) than the ones installed (${base.fingerprint})`);
     }
-    return { id, base, head };
+    return { id, base, head, ...(meta.base.source && { source: meta.base.source }) };
   }
 
   private loadBase(id: BaseId, source: MobileNetSource | undefined, ctx: CallContext): Promise<FrozenBase> {

@@ -82,7 +82,8 @@ export interface ModelMeta {
   id: string;
   createdAt: string;
   appVersion: string;
-  base: { id: BaseId; fingerprint: string; dim: number };
+  /** source: where a downloadable base came from, so that the model finds it again in the cache */
+  base: { id: BaseId; fingerprint: string; dim: number; source?: MobileNetSource };
   parentModel: string | null;
   dataset: DatasetSummary;
   hyperparameters: HeadHyperparameters & { seed: number };

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { Engine } from '../../../main/engine/engine.js';
+import { fileSystemHandler } from '../../../main/engine/fs-io-handler.js';
+import type { ModelMeta } from '../../../main/engine/protocol.js';
+import { buildMobileNetV2 } from '../../helpers/mobilenet-v2.js';
+import { ASSETS, FACES, tempDir } from '../../helpers/tmp.js';
+
+let engine: Engine;
+let home: string;
+before(async () => {
+  home = await tempDir();
+  engine = await Engine.create({ home, assetsDir: ASSETS });
+});
+
+test('fresh install: predict and evaluate use the zero-shot head', async () => {
+  const r = await engine.predict({ inputs: [join(FACES, 'happy')] });
+  assert.equal(r.modelId, 'zero-shot');
+  assert.equal(r.results.length, 10);
+  const e = await engine.evaluate({ data: FACES });
+  assert.equal(e.modelId, 'zero-shot');
+  assert.equal(e.n, 20);
+  assert.equal(e.misclassified.length, e.confusion.happy.sad + e.confusion.sad.happy);
+});
+
+test('train, then retrain from it: the child records its parent; same seed gives the same history', async () => {
+  const a = await engine.train({ data: FACES, epochs: 5, seed: 3 });
+  const b = await engine.train({ data: FACES, epochs: 5, seed: 3 });
+  assert.deepEqual(b.history.map((h) => [h.loss, h.valLoss]), a.history.map((h) => [h.loss, h.valLoss]), 'deterministic with a seed');
+  assert.equal(b.embedding.cached, b.embedding.views, 'second run: every view from the embedding cache');
+  const child = await engine.train({ data: FACES, epochs: 2, fromModel: 'current' });
+  const meta = JSON.parse(await readFile(join(home, 'models', child.modelId, 'meta.json'), 'utf8')) as ModelMeta;
+  assert.equal(meta.parentModel, b.modelId);
+  assert.equal(meta.base.id, 'face-expression');
+  assert.equal((await engine.info()).currentModel, child.modelId);
+});
+
+test('mobilenet-v2 base imported from a folder: trains a head from scratch and predicts with it', async () => {
+  const dir = await tempDir();
+  const model = buildMobileNetV2(64);
+  await model.save(fileSystemHandler(dir));
+  model.dispose();
+  const r = await engine.train({ data: FACES, base: 'mobilenet-v2', mobilenet: { dir }, epochs: 3, augment: { variants: 1 } });
+  const meta = JSON.parse(await readFile(join(home, 'models', r.modelId, 'meta.json'), 'utf8')) as ModelMeta;
+  assert.equal(meta.base.id, 'mobilenet-v2');
+  assert.equal(meta.base.dim, 1280);
+  assert.deepEqual(meta.base.source, { dir });
+  // a fresh engine finds the base again from the model's own record, without the folder argument
+  const other = await Engine.create({ home, assetsDir: ASSETS });
+  const p = await other.predict({ inputs: [join(FACES, 'sad')], model: r.modelId });
+  assert.equal(p.results.filter((x) => 'label' in x).length, 10);
+});
