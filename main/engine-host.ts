@@ -38,10 +38,9 @@ interface Pending {
 }
 
 /** The compiled worker sits next to this file; in development (tsx) the .ts source does. */
-function workerEntry(): { url: URL; execArgv: string[] | undefined } {
+function workerEntry(): URL {
   const js = new URL('./engine/worker.js', import.meta.url);
-  if (existsSync(js)) return { url: js, execArgv: undefined };
-  return { url: new URL('./engine/worker-tsx.mjs', import.meta.url), execArgv: undefined };
+  return existsSync(js) ? js : new URL('./engine/worker-tsx.mjs', import.meta.url);
 }
 
 export class EngineHost extends EventEmitter {
@@ -60,8 +59,7 @@ export class EngineHost extends EventEmitter {
   start(): Promise<BackendInfo> {
     if (this.disposed) return Promise.reject(new Error('the engine host was disposed'));
     if (this.ready) return this.ready;
-    const { url, execArgv } = workerEntry();
-    const worker = new Worker(url, { workerData: this.config, ...(execArgv && { execArgv }) });
+    const worker = new Worker(workerEntry(), { workerData: this.config });
     this.worker = worker;
     this.ready = new Promise<BackendInfo>((resolve, reject) => {
       worker.on('message', (msg: WorkerToHost) => {
