@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-fs.js';
 
@@ -9,11 +9,14 @@ const KEY_BYTES = 20;
 
 /**
  * Feature vectors of a frozen base, keyed by image content hash + view (augmentation) key. One file per base
- * fingerprint, so new weights never meet old vectors. Loaded whole and rewritten atomically on flush.
+ * fingerprint, so new weights never meet old vectors. A header, then fixed-size records: flush appends only
+ * the new ones (one prediction must not rewrite megabytes), and a record cut short by a crash is ignored
+ * on the next load.
  */
 export class EmbeddingCache {
   private readonly entries = new Map<string, Float32Array>();
-  private dirty = false;
+  private unsaved: string[] = [];
+  private fileValid = false;
   hits = 0;
   misses = 0;
 
@@ -46,25 +49,35 @@ export class EmbeddingCache {
 
   set(key: string, vector: Float32Array): void {
     if (vector.length !== this.dim) throw new Error(`embedding has ${vector.length} values, expected ${this.dim}`);
+    if (!this.entries.has(key)) this.unsaved.push(key);
     this.entries.set(key, vector);
-    this.dirty = true;
   }
 
   async flush(): Promise<void> {
-    if (!this.file || !this.dirty) return;
-    const recordBytes = KEY_BYTES + this.dim * 4;
-    const buf = Buffer.alloc(12 + this.entries.size * recordBytes);
-    buf.writeUInt32LE(MAGIC, 0);
-    buf.writeUInt32LE(VERSION, 4);
-    buf.writeUInt32LE(this.dim, 8);
-    let o = 12;
-    for (const [key, vec] of this.entries) {
-      buf.write(key, o, KEY_BYTES, 'hex');
-      Buffer.from(vec.buffer, vec.byteOffset, vec.byteLength).copy(buf, o + KEY_BYTES);
-      o += recordBytes;
+    if (!this.file || this.unsaved.length === 0) return;
+    if (this.fileValid) {
+      await appendFile(this.file, this.records(this.unsaved));
+    } else {
+      // new or unusable file: write it whole, atomically
+      const header = Buffer.alloc(12);
+      header.writeUInt32LE(MAGIC, 0);
+      header.writeUInt32LE(VERSION, 4);
+      header.writeUInt32LE(this.dim, 8);
+      await writeFileAtomic(this.file, Buffer.concat([header, this.records([...this.entries.keys()])]));
+      this.fileValid = true;
     }
-    await writeFileAtomic(this.file, buf);
-    this.dirty = false;
+    this.unsaved = [];
+  }
+
+  private records(keys: string[]): Buffer {
+    const recordBytes = KEY_BYTES + this.dim * 4;
+    const buf = Buffer.alloc(keys.length * recordBytes);
+    keys.forEach((key, i) => {
+      const vec = this.entries.get(key)!;
+      buf.write(key, i * recordBytes, KEY_BYTES, 'hex');
+      Buffer.from(vec.buffer, vec.byteOffset, vec.byteLength).copy(buf, i * recordBytes + KEY_BYTES);
+    });
+    return buf;
   }
 
   /** A missing, foreign or damaged file is an empty cache: vectors are recomputed, never trusted blindly. */
@@ -77,8 +90,10 @@ export class EmbeddingCache {
     }
     const recordBytes = KEY_BYTES + this.dim * 4;
     if (buf.length < 12 || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(4) !== VERSION || buf.readUInt32LE(8) !== this.dim) return;
-    if ((buf.length - 12) % recordBytes !== 0) return;
-    for (let o = 12; o < buf.length; o += recordBytes) {
+    const whole = 12 + Math.floor((buf.length - 12) / recordBytes) * recordBytes;
+    // a torn last record (crash mid-append) is dropped; the next flush rewrites the file whole
+    this.fileValid = whole === buf.length;
+    for (let o = 12; o < whole; o += recordBytes) {
       const key = buf.toString('hex', o, o + KEY_BYTES);
       const vec = new Float32Array(this.dim);
       Buffer.from(vec.buffer).set(buf.subarray(o + KEY_BYTES, o + recordBytes));
