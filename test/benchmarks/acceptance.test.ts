@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { runCli } from '../helpers/cli.js';
 import { slow } from '../helpers/slow.js';
 import { SHARED_DATASETS, tempDir } from '../helpers/tmp.js';
@@ -37,6 +38,16 @@ test('[slow] FER2013 2000 images: val accuracy >= 0.88 in <= 90 s cold; eval on 
   );
   assert.equal(e.n, 120);
   assert.ok(e.accuracy >= 0.75, `photos accuracy ${e.accuracy}`);
+
+  // most colour photos in that collection are "sad": judge greyscale copies too, so colour cannot help
+  const grey = await tempDir();
+  for (const c of ['happy', 'sad']) {
+    await mkdir(join(grey, c));
+    for (const f of await readdir(join(PHOTOS, c))) await sharp(join(PHOTOS, c, f)).greyscale().jpeg({ quality: 95 }).toFile(join(grey, c, f));
+  }
+  const g = (await runCli(['eval', '--data', grey, '--home', home, '--json'])).json;
+  t.diagnostic(`eval photos-happy-sad greyscale: accuracy ${pct(g.accuracy)}, balanced ${pct(g.balancedAccuracy)}, sad recall ${pct(g.perClass.sad.recall)}`);
+  assert.ok(g.accuracy >= 0.75, `greyscale photos accuracy ${g.accuracy}`);
 
   // 100 files: 96 photos with 4 broken files in between
   const dir = await tempDir();
