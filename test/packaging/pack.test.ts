@@ -1,0 +1,46 @@
+/**
+ * A real `electron-builder --dir` pack, with a stand-in Electron distribution (the real one cannot be
+ * downloaded here): checks what lands inside app.asar and what is unpacked next to it.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { chmod, cp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { listPackage } from '@electron/asar';
+import { slow } from '../helpers/slow.js';
+import { ROOT, tempDir } from '../helpers/tmp.js';
+
+
+const run = promisify(execFile);
+
+test('[slow] electron-builder --dir packs the compiled app, unpacks native modules and models', slow, async () => {
+  const stub = await tempDir();
+  await writeFile(join(stub, 'electron'), '#!/bin/sh\necho stub electron\n');
+  await chmod(join(stub, 'electron'), 0o755);
+  await writeFile(join(stub, 'version'), '45.5.0');
+  const outDir = await tempDir();
+  // build and pack a copy, so that the checkout's own out/ (which the CLI prefers) is left alone
+  const project = await tempDir();
+  for (const f of ['package.json', 'package-lock.json', 'electron-builder.yml', 'renderer', 'assets']) await cp(join(ROOT, f), join(project, f), { recursive: true });
+  await symlink(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
+  const env = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
+  await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(project, 'out')], { env });
+  await run(process.execPath, [join(ROOT, 'node_modules', 'electron-builder', 'cli.js'), '--dir', '--linux', `-c.electronDist=${stub}`, `-c.directories.output=${outDir}`], { cwd: project, env, timeout: 240_000 });
+
+  const resources = join(outDir, 'linux-unpacked', 'resources');
+  const inAsar = new Set(listPackage(join(resources, 'app.asar'), { isPack: false }).map((p) => p.replaceAll('\\', '/')));
+  for (const f of ['/package.json', '/out/main/index.js', '/out/main/app.js', '/out/main/engine/worker.js', '/out/preload/index.cjs', '/renderer/index.html', '/node_modules/@tensorflow/tfjs/package.json']) {
+    assert.ok(inAsar.has(f), `app.asar has ${f}`);
+  }
+  for (const f of ['/node_modules/electron/package.json', '/node_modules/typescript/package.json', '/node_modules/tsx/package.json', '/out/cli/happysad.js']) {
+    assert.ok(!inAsar.has(f), `app.asar leaves out ${f}`);
+  }
+  const unpacked = join(resources, 'app.asar.unpacked');
+  assert.deepEqual((await readdir(join(unpacked, 'assets', 'models', 'face-expression'))).sort(), ['LICENSE', 'SOURCE.md', 'face_expression_model-weights_manifest.json', 'face_expression_model.bin']);
+  assert.ok((await readdir(join(unpacked, 'node_modules'))).includes('sharp'));
+  assert.ok((await readdir(join(unpacked, 'node_modules', '@img'))).some((d) => d.startsWith('sharp-')), 'sharp native binaries unpacked');
+  assert.ok((await readdir(join(unpacked, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist'))).includes('tfjs-backend-wasm-simd.wasm'));
+  assert.ok(!(await readdir(join(unpacked, 'node_modules'))).includes('esbuild'));
+});
