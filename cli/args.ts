@@ -18,7 +18,7 @@ Common options:
   --json       print one JSON object as the last line of stdout
   -h, --help   show this help
 
-Exit codes: 0 success, 1 an input failed, 2 bad usage.`;
+Exit codes: 0 success, 1 an input failed, 2 bad usage, 130 cancelled with Ctrl-C.`;
 
 export type Command =
   | { command: 'help' }

@@ -15,7 +15,7 @@ export interface Io {
 
 const stdio: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
 
-/** Returns the exit code: 0 success, 1 an input failed, 2 bad usage. */
+/** Returns the exit code: 0 success, 1 an input failed, 2 bad usage, 130 cancelled (Ctrl-C). */
 export async function run(argv: string[], io: Io = stdio, signal?: AbortSignal): Promise<number> {
   let cmd: Command;
   try {
@@ -79,7 +79,11 @@ export async function run(argv: string[], io: Io = stdio, signal?: AbortSignal):
     }
   } catch (err) {
     const e = err as Error;
-    io.err(`happysad: ${e.name === 'CancelledError' ? 'cancelled' : e.message}`);
+    if (e.name === 'CancelledError') {
+      io.err('happysad: cancelled; nothing was saved');
+      return 130;
+    }
+    io.err(`happysad: ${e.message}`);
     return 1;
   } finally {
     await host.dispose();

@@ -71,3 +71,18 @@ test('predict: one result per image, bad files in between are reported and do no
   assert.equal(ok.code, 0);
   assert.match(ok.stdout, /a\.jpg\t(happy|sad)\t\d+\.\d %/);
 });
+
+test('Ctrl-C cancels a running train: exit 130, no model saved', async () => {
+  const home = await tempDir();
+  let sent = false;
+  const r = await runCli(['train', '--data', FACES, '--epochs', '500', '--home', home], {}, (text, child) => {
+    if (!sent && /features|epoch/.test(text)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /cancelled; nothing was saved/);
+  const models = await readdir(join(home, 'models')).catch(() => []);
+  assert.deepEqual(models, []);
+});
