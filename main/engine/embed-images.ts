@@ -5,7 +5,7 @@ import type { FrozenBase } from './bases/base.js';
 import type { SkippedFile } from './dataset.js';
 import { EmbeddingCache } from './embedding-cache.js';
 import { CancelledError, InputFileError, throwIfAborted, yieldToEventLoop } from './errors.js';
-import { readImageFile, type RgbImage } from './image-decode.js';
+import { decodeImage, readImageBytes, type RgbImage } from './image-decode.js';
 
 /** Bumped whenever decoding or resizing changes, so that cached vectors from the old pipeline are not reused. */
 export const PREPROCESS_VERSION = 'p1';
@@ -56,9 +56,10 @@ export async function embedFiles(base: FrozenBase, cache: EmbeddingCache, reques
   const prepare = async (index: number): Promise<Prepared> => {
     const req = requests[index]!;
     try {
-      const { image, bytes } = await readImageFile(req.file, { size: base.inputSize });
+      const bytes = await readImageBytes(req.file);
       const hash = createHash('sha256').update(bytes).digest('hex');
       const keys = req.views.map((v) => EmbeddingCache.key(hash, `${PREPROCESS_VERSION}|${base.inputSize}|${paramsKey(v)}`));
+      const image = keys.every((k) => cache.has(k)) ? null : await decodeImage(bytes, req.file, { size: base.inputSize });
       return { index, keys, image, error: null };
     } catch (err) {
       return { index, keys: [], image: null, error: err instanceof InputFileError ? err.reason : (err as Error).message };

@@ -40,6 +40,11 @@ export class EmbeddingCache {
     return this.entries.size;
   }
 
+  /** Looks without counting a hit or a miss. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   get(key: string): Float32Array | undefined {
     const v = this.entries.get(key);
     if (v) this.hits++;

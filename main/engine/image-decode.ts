@@ -62,20 +62,23 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
   }
 }
 
-export async function readImageFile(file: string, opts: DecodeOptions): Promise<{ image: RgbImage; bytes: Buffer }> {
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  let bytes: Buffer;
+/** Reads a file for decoding, refusing what is not a regular file or is too large; errors name the file. */
+export async function readImageBytes(file: string, maxBytes: number = DEFAULT_MAX_BYTES): Promise<Buffer> {
   try {
     const st = await stat(file);
     if (!st.isFile()) throw new InputFileError(file, 'not a regular file');
     if (st.size > maxBytes) throw new InputFileError(file, `the file is ${st.size} bytes, above the ${maxBytes}-byte limit`);
-    bytes = await readFile(file);
+    return await readFile(file);
   } catch (err) {
     if (err instanceof InputFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     throw new InputFileError(file, reason);
   }
+}
+
+export async function readImageFile(file: string, opts: DecodeOptions): Promise<{ image: RgbImage; bytes: Buffer }> {
+  const bytes = await readImageBytes(file, opts.maxBytes);
   return { image: await decodeImage(bytes, file, opts), bytes };
 }
 
