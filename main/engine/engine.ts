@@ -91,6 +91,18 @@ export class Engine {
 
     let parent: ResolvedModel | null = null;
     if (params.fromModel) parent = await this.resolveModel(params.fromModel, ctx);
+    try {
+      return await this.trainFrom(params, ctx, { t0, seed, hp, augment, dataset, parent });
+    } finally {
+      parent?.head.dispose();
+    }
+  }
+
+  private async trainFrom(
+    params: TrainParams,
+    ctx: CallContext,
+    { t0, seed, hp, augment, dataset, parent }: { t0: number; seed: number; hp: HeadHyperparameters; augment: AugmentConfig; dataset: Awaited<ReturnType<typeof scanDataset>>; parent: ResolvedModel | null },
+  ): Promise<TrainResult> {
     const base = parent?.base ?? (await this.loadBase(params.base ?? DEFAULT_BASE, params.mobilenet, ctx));
     if (parent && params.base && params.base !== base.id) {
       throw new UserError(`model ${parent.id} uses the ${base.id} base; it cannot be retrained on ${params.base}`);
@@ -164,7 +176,6 @@ export class Engine {
       };
     } finally {
       head.dispose();
-      parent?.head.dispose();
     }
   }
 
@@ -202,7 +213,8 @@ export class Engine {
   }
 
   async predict(params: PredictParams, ctx: CallContext = {}): Promise<PredictResult> {
-    const { files, errors } = await expandInputs(params.inputs);
+    const entries = await expandInputs(params.inputs);
+    const files = entries.filter((e) => !e.error).map((e) => e.file);
     const model = await this.resolveModel(params.model ?? 'current', ctx);
     try {
       ctx.progress?.({ type: 'stage', stage: 'predicting', message: `Predicting ${files.length} images with ${model.id}` });
@@ -218,15 +230,14 @@ export class Engine {
       const p = predictHead(model.head, x);
       const failures = new Map(emb.failures.map((f) => [f.file, f.reason]));
       const byIndex = new Map(okIdx.map((i, row) => [i, p[row]!]));
-      const results: Prediction[] = [
-        ...errors,
-        ...files.map((file, i): Prediction => {
-          const ph = byIndex.get(i);
-          if (ph === undefined) return { file, error: failures.get(file) ?? 'could not be read' };
-          const label = probabilityToLabel(ph);
-          return { file, label, confidence: label === 'happy' ? ph : 1 - ph, probabilities: { happy: ph, sad: 1 - ph } };
-        }),
-      ];
+      const judged = files.map((file, i): Prediction => {
+        const ph = byIndex.get(i);
+        if (ph === undefined) return { file, error: failures.get(file) ?? 'could not be read' };
+        const label = probabilityToLabel(ph);
+        return { file, label, confidence: label === 'happy' ? ph : 1 - ph, probabilities: { happy: ph, sad: 1 - ph } };
+      });
+      let next = 0;
+      const results = entries.map((e): Prediction => (e.error ? { file: e.file, error: e.error } : judged[next++]!));
       return { results, modelId: model.id, backend: this.backend.label };
     } finally {
       model.head.dispose();
@@ -320,19 +331,21 @@ function headWeights(head: tf.LayersModel): { kernel: Float32Array; bias: number
   return { kernel: k!.dataSync() as Float32Array, bias: b!.dataSync()[0]! };
 }
 
-/** Files as given, and the image files directly inside any folder given (sorted by name). */
-export async function expandInputs(inputs: string[]): Promise<{ files: string[]; errors: Prediction[] }> {
-  const files: string[] = [];
-  const errors: Prediction[] = [];
+/**
+ * Files as given, and the image files directly inside any folder given (sorted by name), in the order of the
+ * inputs; an input that does not exist keeps its place with an error.
+ */
+export async function expandInputs(inputs: string[]): Promise<Array<{ file: string; error?: string }>> {
+  const out: Array<{ file: string; error?: string }> = [];
   for (const input of inputs) {
     const st = await stat(input).catch(() => null);
-    if (!st) errors.push({ file: input, error: 'no such file or folder' });
+    if (!st) out.push({ file: input, error: 'no such file or folder' });
     else if (st.isDirectory()) {
       const names = (await readdir(input)).filter((n) => !n.startsWith('.') && IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
-      files.push(...names.map((n) => join(input, n)));
-    } else files.push(input);
+      out.push(...names.map((n) => ({ file: join(input, n) })));
+    } else out.push({ file: input });
   }
-  return { files, errors };
+  return out;
 }
 
 function throttle<A extends unknown[]>(ms: number, fn: (...args: A) => void): (...args: A) => void {

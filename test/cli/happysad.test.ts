@@ -56,10 +56,11 @@ test('predict: one result per image, bad files in between are reported and do no
   const r = await runCli(['predict', dir, join(dir, 'missing.jpg'), '--home', await tempDir(), '--json']);
   assert.equal(r.code, 1);
   const results = r.json.results as Array<Record<string, unknown>>;
-  assert.deepEqual(results.map((x) => x.file), [join(dir, 'missing.jpg'), ...['a.jpg', 'b-corrupt.jpg', 'c.jpg', 'd-empty.png', 'e.jpg'].map((f) => join(dir, f))]);
-  assert.deepEqual(results.map((x) => ('error' in x ? 'error' : 'ok')), ['error', 'ok', 'error', 'ok', 'error', 'ok']);
-  assert.match(String(results[2]!.error), /not a supported image format/);
-  assert.match(String(results[4]!.error), /empty/);
+  assert.deepEqual(results.map((x) => x.file), [...['a.jpg', 'b-corrupt.jpg', 'c.jpg', 'd-empty.png', 'e.jpg'].map((f) => join(dir, f)), join(dir, 'missing.jpg')], 'in the order given');
+  assert.deepEqual(results.map((x) => ('error' in x ? 'error' : 'ok')), ['ok', 'error', 'ok', 'error', 'ok', 'error']);
+  assert.match(String(results[1]!.error), /not a supported image format/);
+  assert.match(String(results[3]!.error), /empty/);
+  assert.match(String(results[5]!.error), /no such file or folder/);
   for (const x of results.filter((x) => !('error' in x))) {
     assert.ok(x.label === 'happy' || x.label === 'sad');
     const p = x.probabilities as { happy: number; sad: number };
