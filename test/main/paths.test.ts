@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { assetsDir, defaultHome } from '../../main/paths.js';
+
+test("the data folder is Electron's userData for this product on each OS, unless HAPPYSAD_HOME says otherwise", () => {
+  assert.equal(defaultHome('linux', {}, '/home/ann'), '/home/ann/.config/HappySad Studio');
+  assert.equal(defaultHome('linux', { XDG_CONFIG_HOME: '/xdg' }, '/home/ann'), '/xdg/HappySad Studio');
+  assert.equal(defaultHome('darwin', {}, '/Users/ann'), '/Users/ann/Library/Application Support/HappySad Studio');
+  assert.equal(defaultHome('win32', { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, 'C:\\Users\\ann'), join('C:\\Users\\ann\\AppData\\Roaming', 'HappySad Studio'));
+  assert.equal(defaultHome('linux', { HAPPYSAD_HOME: '/data/hs' }, '/home/ann'), '/data/hs');
+});
+
+test('assets are found from the source tree', () => {
+  assert.ok(existsSync(join(assetsDir(), 'models', 'face-expression', 'face_expression_model.bin')));
+});
