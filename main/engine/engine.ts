@@ -7,7 +7,7 @@ import type { BaseId, FrozenBase } from './bases/base.js';
 import { loadFaceExpressionBase } from './bases/face-expression.js';
 import { ensureMobileNet, loadMobileNetBase } from './bases/mobilenet-v2.js';
 import { scanDataset, scanEvalSet, type Sample, type SkippedFile } from './dataset.js';
-import { embedFiles } from './embed-images.js';
+import { embedFiles, type EmbedOutcome, type EmbedRequest } from './embed-images.js';
 import { EmbeddingCache } from './embedding-cache.js';
 import { UserError, throwIfAborted } from './errors.js';
 import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead, type HeadHyperparameters, type Matrix } from './head.js';
@@ -110,17 +110,12 @@ export class Engine {
 
     ctx.progress?.({ type: 'stage', stage: 'embedding', message: `Computing ${base.id} features` });
     const tEmbed = performance.now();
-    const cache = await this.cache(base);
     const views = (s: Sample) => Array.from({ length: augment.variants + 1 }, (_, v) => variantParams(augment, seed, s.file, v));
     const requests = [
       ...dataset.train.map((s) => ({ file: s.file, views: views(s) })),
       ...dataset.validation.map((s) => ({ file: s.file, views: [...JUDGE_VIEWS] })),
     ];
-    const emb = await embedFiles(base, cache, requests, {
-      ...(ctx.signal && { signal: ctx.signal }),
-      onProgress: (done, total, cached) => ctx.progress?.({ type: 'embedding', done, total, cached }),
-    });
-    await cache.flush();
+    const emb = await this.embed(base, requests, ctx);
     const embedSeconds = (performance.now() - tEmbed) / 1000;
 
     const nTrain = dataset.train.length;
@@ -185,15 +180,10 @@ export class Engine {
     try {
       ctx.progress?.({ type: 'stage', stage: 'evaluating', message: `Evaluating ${model.id} on ${samples.length} images` });
       const t0 = performance.now();
-      const cache = await this.cache(model.base);
-      const emb = await embedFiles(model.base, cache, samples.map((s) => ({ file: s.file, views: [...JUDGE_VIEWS] })), {
-        ...(ctx.signal && { signal: ctx.signal }),
-        onProgress: (done, total, cached) => ctx.progress?.({ type: 'embedding', done, total, cached }),
-      });
+      const emb = await this.embed(model.base, samples.map((s) => ({ file: s.file, views: [...JUDGE_VIEWS] })), ctx);
       const set = toMatrix(model.base.dim, samples, emb.vectors, 'average');
       const p = predictHead(model.head, set.x);
       const ms = (performance.now() - t0) / Math.max(1, samples.length);
-      await cache.flush();
       const kept = samples.filter((_, i) => emb.vectors[i]);
       const misclassified = kept
         .map((s, i) => ({ file: s.file, label: s.label, predicted: probabilityToLabel(p[i]!), confidence: Math.max(p[i]!, 1 - p[i]!) }))
@@ -218,12 +208,7 @@ export class Engine {
     const model = await this.resolveModel(params.model ?? 'current', ctx);
     try {
       ctx.progress?.({ type: 'stage', stage: 'predicting', message: `Predicting ${files.length} images with ${model.id}` });
-      const cache = await this.cache(model.base);
-      const emb = await embedFiles(model.base, cache, files.map((file) => ({ file, views: [...JUDGE_VIEWS] })), {
-        ...(ctx.signal && { signal: ctx.signal }),
-        onProgress: (done, total, cached) => ctx.progress?.({ type: 'embedding', done, total, cached }),
-      });
-      await cache.flush();
+      const emb = await this.embed(model.base, files.map((file) => ({ file, views: [...JUDGE_VIEWS] })), ctx);
       const okIdx = files.map((_, i) => i).filter((i) => emb.vectors[i]);
       const x: Matrix = { n: okIdx.length, dim: model.base.dim, data: new Float32Array(okIdx.length * model.base.dim) };
       okIdx.forEach((i, row) => x.data.set(meanVector(emb.vectors[i]!), row * model.base.dim));
@@ -286,6 +271,19 @@ export class Engine {
       p.catch(() => this.bases.delete(key)); // a failed load (offline, cancelled) may be retried
     }
     return p;
+  }
+
+  /** Embeds through the base's cache; what was computed is kept even when the request is cancelled. */
+  private async embed(base: FrozenBase, requests: EmbedRequest[], ctx: CallContext): Promise<EmbedOutcome> {
+    const cache = await this.cache(base);
+    try {
+      return await embedFiles(base, cache, requests, {
+        ...(ctx.signal && { signal: ctx.signal }),
+        onProgress: (done, total, cached) => ctx.progress?.({ type: 'embedding', done, total, cached }),
+      });
+    } finally {
+      await cache.flush();
+    }
   }
 
   private cache(base: FrozenBase): Promise<EmbeddingCache> {

@@ -52,3 +52,14 @@ test('mobilenet-v2 base imported from a folder: trains a head from scratch and p
   const p = await other.predict({ inputs: [join(FACES, 'sad')], model: r.modelId });
   assert.equal(p.results.filter((x) => 'label' in x).length, 10);
 });
+
+test('features computed before a cancel are kept for the next run', async () => {
+  const fresh = await Engine.create({ home: await tempDir(), assetsDir: ASSETS });
+  const ac = new AbortController();
+  await assert.rejects(
+    fresh.train({ data: FACES, epochs: 2 }, { signal: ac.signal, progress: (e) => e.type === 'embedding' && e.done >= 16 && ac.abort() }),
+    (err: Error) => err.name === 'CancelledError',
+  );
+  const r = await fresh.train({ data: FACES, epochs: 2 });
+  assert.ok(r.embedding.cached >= 32, `reused ${r.embedding.cached} cached views`);
+});
