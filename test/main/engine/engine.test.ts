@@ -53,13 +53,15 @@ test('mobilenet-v2 base imported from a folder: trains a head from scratch and p
   assert.equal(p.results.filter((x) => 'label' in x).length, 10);
 });
 
-test('features computed before a cancel are kept for the next run', async () => {
-  const fresh = await Engine.create({ home: await tempDir(), assetsDir: ASSETS });
+test('features computed before a cancel are kept on disk for the next run', async () => {
+  const dir = await tempDir();
+  const fresh = await Engine.create({ home: dir, assetsDir: ASSETS });
   const ac = new AbortController();
   await assert.rejects(
     fresh.train({ data: FACES, epochs: 2 }, { signal: ac.signal, progress: (e) => e.type === 'embedding' && e.done >= 16 && ac.abort() }),
     (err: Error) => err.name === 'CancelledError',
   );
-  const r = await fresh.train({ data: FACES, epochs: 2 });
+  const later = await Engine.create({ home: dir, assetsDir: ASSETS }); // e.g. after an app restart
+  const r = await later.train({ data: FACES, epochs: 2 });
   assert.ok(r.embedding.cached >= 32, `reused ${r.embedding.cached} cached views`);
 });
