@@ -78,6 +78,9 @@ export function parseCommand(argv: string[]): Command {
   for (const [k, val] of Object.entries(v)) {
     if (val !== undefined && val !== false && !allowed.has(k)) throw new UsageError(`--${k} does not apply to "${command}"`);
   }
+  if (v.backend !== undefined && !['gpu', 'native-cpu', 'wasm', 'cpu'].includes(v.backend)) {
+    throw new UsageError(`--backend must be one of gpu, native-cpu, wasm, cpu, not "${v.backend}"`);
+  }
   const common: Common = { json: v.json ?? false, ...(v.home && { home: v.home }), ...(v.backend && { backend: v.backend }) };
   if (command === 'predict') {
     if (rest.length === 0) throw new UsageError('predict needs at least one image or folder');

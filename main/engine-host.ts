@@ -45,6 +45,8 @@ function workerEntry(): URL {
 
 export class EngineHost extends EventEmitter {
   private worker: Worker | null = null;
+  /** the worker that reached 'ready'; only such a worker is restarted when it dies */
+  private readyWorker: Worker | null = null;
   private ready: Promise<BackendInfo> | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -64,6 +66,7 @@ export class EngineHost extends EventEmitter {
     this.ready = new Promise<BackendInfo>((resolve, reject) => {
       worker.on('message', (msg: WorkerToHost) => {
         if (msg.kind === 'ready') {
+          this.readyWorker = worker;
           resolve(msg.backend);
           this.emit('ready', msg.backend);
         } else if (msg.kind === 'fatal') {
@@ -136,6 +139,10 @@ export class EngineHost extends EventEmitter {
     this.ready = null;
     if (this.disposed) return;
     this.failAll(detail);
+    // A worker that never became ready (no backend could start...) would fail the same way again: no
+    // restart loop; the next call tries afresh.
+    if (this.readyWorker !== worker) return;
+    this.readyWorker = null;
     this.restarts++;
     this.emit('crash', detail);
     // A fresh worker right away, so that the app shows a working backend again; tfjs-node cannot load twice

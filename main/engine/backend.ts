@@ -96,6 +96,9 @@ export async function smokeTest(): Promise<void> {
 
 /** Tries each candidate in order; the first that activates and passes the smoke test wins. */
 export async function selectBackend(candidates: readonly BackendCandidate[] = DEFAULT_CANDIDATES, only?: string): Promise<BackendInfo> {
+  if (only && !candidates.some((c) => c.id === only || c.kind === only)) {
+    throw new Error(`unknown backend "${only}" (choose ${[...new Set(candidates.map((c) => c.kind))].join(', ')})`);
+  }
   const attempts: BackendAttempt[] = [];
   for (const c of candidates) {
     if (only && c.id !== only && c.kind !== only) {

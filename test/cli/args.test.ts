@@ -26,6 +26,7 @@ test('bad usage is a UsageError with a useful message', () => {
     [['predict'], /predict needs at least one image/],
     [['predict', 'x', '--colour'], /Unknown option '--colour'/],
     [['eval', '--data', 'd', 'extra'], /unexpected argument "extra"/],
+    [['predict', 'x', '--backend', 'tpu'], /--backend must be one of gpu, native-cpu, wasm, cpu/],
   ];
   for (const [argv, msg] of cases) assert.throws(() => parseCommand(argv), (e: Error) => e instanceof UsageError && msg.test(e.message), argv.join(' '));
 });

@@ -61,3 +61,15 @@ test('errors from the engine arrive with their message; test hooks are off by de
   hosts.push(plain);
   await assert.rejects(plain.call('crashForTest', {}), /disabled/);
 });
+
+test('a worker that cannot start is reported, not restarted in a loop; the next call tries again', async () => {
+  const h = new EngineHost({ home: await tempDir(), assetsDir: ASSETS, backend: 'no-such-backend' });
+  hosts.push(h);
+  let crashes = 0;
+  h.on('crash', () => crashes++);
+  await assert.rejects(h.start(), /unknown backend "no-such-backend" \(choose gpu, native-cpu, wasm, cpu\)/);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(h.restarts, 0);
+  assert.equal(crashes, 0);
+  await assert.rejects(h.call('info', {}), /unknown backend/);
+});

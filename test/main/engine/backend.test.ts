@@ -35,6 +35,7 @@ test('forcing a backend skips the others with a reason; no backend at all is an 
     { id: 'b', kind: 'wasm', activate: () => Promise.reject(new Error('no b')) },
   ];
   await assert.rejects(selectBackend(none), /a: no a; b: no b/);
+  await assert.rejects(selectBackend(none, 'tpu'), /unknown backend "tpu" \(choose gpu, wasm\)/);
   await selectBackend(); // leave the default for other tests in this process
 });
 
