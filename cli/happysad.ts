@@ -3,6 +3,7 @@
  * folder by default, so models trained here show up there.
  */
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { EngineHost } from '../main/engine-host.js';
 import { assetsDir, defaultHome } from '../main/paths.js';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
@@ -90,7 +91,7 @@ export async function run(argv: string[], io: Io = stdio, signal?: AbortSignal):
   }
 }
 
-const isMain = process.argv[1] && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href;
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (isMain || process.env.HAPPYSAD_CLI_MAIN === '1') {
   const ac = new AbortController();
   process.once('SIGINT', () => {

@@ -62,8 +62,13 @@ export async function readMeta(home: string, id: string): Promise<ModelMeta> {
 
 export async function loadModel(home: string, id: string): Promise<{ head: tf.LayersModel; meta: ModelMeta }> {
   const meta = await readMeta(home, id);
-  const head = await tf.loadLayersModel(fileSystemHandler(join(modelsDir(home), id)));
-  return { head, meta };
+  const dir = join(modelsDir(home), id);
+  try {
+    const head = await tf.loadLayersModel(fileSystemHandler(dir));
+    return { head, meta };
+  } catch (err) {
+    throw new UserError(`model "${id}" in ${dir} is damaged (${(err as Error).message.split('\n')[0]}); train again or pick another model`);
+  }
 }
 
 /** All saved models, newest first. */

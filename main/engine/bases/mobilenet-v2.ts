@@ -97,7 +97,7 @@ async function fetchBytes(url: string, hooks: DownloadHooks): Promise<Uint8Array
   if (total && total > MAX_DOWNLOAD_BYTES) throw new Error(`${url} is ${total} bytes, more than a MobileNetV2 can be`);
   const chunks: Uint8Array[] = [];
   let bytes = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of (res.body ?? []) as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.length;
     if (bytes > MAX_DOWNLOAD_BYTES) throw new Error(`${url} is larger than ${MAX_DOWNLOAD_BYTES} bytes`);
     chunks.push(chunk);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -71,4 +71,16 @@ test('ids are validated, unknown ids are clear errors, listing is newest first',
   await saveModel(home, createHead(16), b, false);
   assert.deepEqual((await listModels(home)).map((m) => m.id), [b.id, a.id]);
   assert.equal(await currentModelId(home), a.id);
+});
+
+test('damaged model files are a clear error naming the model', async () => {
+  const home = await tempDir();
+  const id = newModelId();
+  await saveModel(home, createHead(16), meta(id));
+  await writeFile(join(home, 'models', id, 'weights.bin'), Buffer.alloc(3));
+  await assert.rejects(loadModel(home, id), new RegExp(`model "${id}" in .* is damaged`));
+  await writeFile(join(home, 'models', id, 'model.json'), '{"modelTopology": ');
+  await assert.rejects(loadModel(home, id), /is damaged .*JSON/);
+  await writeFile(join(home, 'models', id, 'meta.json'), '');
+  await assert.rejects(loadModel(home, id), /is damaged/);
 });
