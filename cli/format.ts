@@ -19,6 +19,15 @@ export function progressLine(e: ProgressEvent): string | null {
   }
 }
 
+const MAX_LISTED = 20;
+
+/** Skipped files, one line each, up to MAX_LISTED: a folder of thousands must not flood the terminal. */
+function skippedLines(skipped: ReadonlyArray<{ file: string; reason: string }>): string[] {
+  const lines = skipped.slice(0, MAX_LISTED).map((s) => `Skipped ${s.file}: ${s.reason}`);
+  if (skipped.length > MAX_LISTED) lines.push(`... and ${skipped.length - MAX_LISTED} more skipped files (all of them are in --json output)`);
+  return lines;
+}
+
 export function trainSummary(r: TrainResult): string {
   const d = r.dataset;
   return [
@@ -26,7 +35,7 @@ export function trainSummary(r: TrainResult): string {
     `Data: train ${d.train.happy} happy / ${d.train.sad} sad, validation ${d.validation.happy} happy / ${d.validation.sad} sad (${d.validationFrom === 'folders' ? 'validation/ folder' : 'split from train'}).`,
     d.ignoredClasses.length ? `Ignored class folders: ${d.ignoredClasses.join(', ')}.` : '',
     `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}: val_acc ${pct(r.best.valAccuracy)}, val_loss ${num(r.best.valLoss)}.`,
-    ...[...d.skipped, ...r.failed].map((s) => `Skipped ${s.file}: ${s.reason}`),
+    ...skippedLines([...d.skipped, ...r.failed]),
   ]
     .filter(Boolean)
     .join('\n');
@@ -43,7 +52,7 @@ export function evalSummary(r: EvalResult): string {
     `happy: precision ${pct(r.perClass.happy.precision)}, recall ${pct(r.perClass.happy.recall)}`,
     `sad:   precision ${pct(r.perClass.sad.precision)}, recall ${pct(r.perClass.sad.recall)}`,
     ...r.misclassified.map((m) => `wrong: ${m.file} is ${m.label}, predicted ${m.predicted} (${pct(m.confidence)})`),
-    ...[...r.skipped, ...r.failed].map((s) => `Skipped ${s.file}: ${s.reason}`),
+    ...skippedLines([...r.skipped, ...r.failed]),
   ].join('\n');
 }
 

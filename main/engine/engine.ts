@@ -340,6 +340,7 @@ export async function expandInputs(inputs: string[]): Promise<Array<{ file: stri
     if (!st) out.push({ file: input, error: 'no such file or folder' });
     else if (st.isDirectory()) {
       const names = (await readdir(input)).filter((n) => !n.startsWith('.') && IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
+      if (names.length === 0) out.push({ file: input, error: 'no images in this folder' });
       out.push(...names.map((n) => ({ file: join(input, n) })));
     } else out.push({ file: input });
   }

@@ -68,6 +68,10 @@ test('predict: one result per image, bad files in between are reported and do no
     assert.equal(x.confidence, Math.max(p.happy, p.sad));
   }
   assert.match(r.stderr, /b-corrupt.jpg: not a supported image format/);
+  const empty = await tempDir();
+  const none = await runCli(['predict', empty, '--home', await tempDir(), '--json']);
+  assert.equal(none.code, 1);
+  assert.deepEqual(none.json.results, [{ file: empty, error: 'no images in this folder' }]);
   const ok = await runCli(['predict', join(dir, 'a.jpg'), '--home', await tempDir()]);
   assert.equal(ok.code, 0);
   assert.match(ok.stdout, /a\.jpg\t(happy|sad)\t\d+\.\d %/);
