@@ -41,8 +41,10 @@ async function dispatch(engine: Engine, method: EngineMethod, params: unknown, i
 
 try {
   const engine = await Engine.create({ home: config.home, assetsDir: config.assetsDir, ...(config.backend && { backend: config.backend }) });
-  // Requests are served one at a time: TensorFlow.js work is single-threaded anyway, and an order keeps
-  // the embedding cache and model files consistent. Cancels are handled as they arrive.
+  // TensorFlow.js requests are served one at a time: the work is single-threaded anyway, and an order keeps
+  // the embedding cache and model files consistent. Read-only requests (info, listModels) skip the queue so
+  // that the app stays informative during a long training. Cancels are handled as they arrive.
+  const READ_ONLY = new Set(['info', 'listModels']);
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (msg: HostToWorker) => {
     if (msg.kind === 'cancel') {
@@ -51,7 +53,7 @@ try {
     }
     const ac = new AbortController();
     inflight.set(msg.id, ac);
-    queue = queue.then(async () => {
+    const serve = async () => {
       try {
         const value = await dispatch(engine, msg.method, msg.params, msg.id, ac.signal);
         send({ kind: 'result', id: msg.id, ok: true, value });
@@ -60,7 +62,9 @@ try {
       } finally {
         inflight.delete(msg.id);
       }
-    });
+    };
+    if (READ_ONLY.has(msg.method)) void serve();
+    else queue = queue.then(serve);
   });
   send({ kind: 'ready', backend: engine.backend });
 } catch (err) {

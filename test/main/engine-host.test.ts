@@ -73,3 +73,18 @@ test('a worker that cannot start is reported, not restarted in a loop; the next 
   assert.equal(crashes, 0);
   await assert.rejects(h.call('info', {}), /unknown backend/);
 });
+
+test('info is answered while a training runs', async () => {
+  const h = await host();
+  await h.start();
+  let epochs = 0;
+  const ac = new AbortController();
+  const training = h.call('train', { data: FACES, epochs: 500 }, { signal: ac.signal, onProgress: (e) => e.type === 'epoch' && epochs++ });
+  while (epochs === 0) await new Promise((r) => setTimeout(r, 20));
+  const info = await h.call('info', {});
+  assert.equal(info.backend.name, 'wasm');
+  const seenAtInfo = epochs;
+  ac.abort();
+  await assert.rejects(training, (e: Error) => e.name === 'CancelledError');
+  assert.ok(seenAtInfo < 500, 'info came back before the training ended');
+});
