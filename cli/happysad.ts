@@ -4,8 +4,8 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EngineHost } from '../main/engine-host.js';
-import { assetsDir, defaultHome } from '../main/paths.js';
+import { EngineHost } from '../engine/host.js';
+import { assetsDir, defaultHome } from '../engine/paths.js';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
 import { evalSummary, predictLines, progressLine, trainSummary } from './format.js';
 
@@ -33,7 +33,7 @@ export async function run(argv: string[], io: Io = stdio, signal?: AbortSignal):
   }
   const home = cmd.common.home ? resolve(cmd.common.home) : defaultHome();
   const host = new EngineHost({ home, assetsDir: assetsDir(), ...(cmd.common.backend && { backend: cmd.common.backend }) });
-  const onProgress = (e: import('../main/engine/protocol.js').ProgressEvent) => {
+  const onProgress = (e: import('../engine/protocol.js').ProgressEvent) => {
     const line = progressLine(e);
     if (line) io.err(line);
   };

@@ -3,7 +3,7 @@
  * with a stand-in (tests) as well as with the real module (index.ts).
  */
 import type { BrowserWindowConstructorOptions, WebContents } from 'electron';
-import type { EngineHost } from './engine-host.js';
+import type { EngineHost } from '../engine/host.js';
 
 export interface ElectronLike {
   app: {

@@ -4,8 +4,8 @@
 import * as electron from 'electron';
 import { fileURLToPath } from 'node:url';
 import { startApp } from './app.js';
-import { EngineHost } from './engine-host.js';
-import { assetsDir, defaultHome } from './paths.js';
+import { EngineHost } from '../engine/host.js';
+import { assetsDir, defaultHome } from '../engine/paths.js';
 
 const home = defaultHome();
 electron.app.setPath('userData', home); // the CLI finds the same models without asking Electron

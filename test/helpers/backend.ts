@@ -1,4 +1,4 @@
-import { selectBackend } from '../../main/engine/backend.js';
+import { selectBackend } from '../../engine/backend.js';
 
 let ready: ReturnType<typeof selectBackend> | null = null;
 /** The same backend choice the app makes (wasm here). */

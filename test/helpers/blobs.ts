@@ -1,5 +1,5 @@
-import type { HeadTrainingData } from '../../main/engine/head.js';
-import { createRng } from '../../main/engine/random.js';
+import type { HeadTrainingData } from '../../engine/head.js';
+import { createRng } from '../../engine/random.js';
 
 /** Two noisy Gaussian blobs in `dim` dimensions: class 1 around +1 on the first axis, class 0 around -1. */
 export function blobs(n: number, dim: number, seed: number): HeadTrainingData {

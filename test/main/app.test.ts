@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { isAllowedRequest, secureWebPreferences, startApp, type ElectronLike } from '../../main/app.js';
-import { EngineHost } from '../../main/engine-host.js';
+import { EngineHost } from '../../engine/host.js';
 import { ASSETS, tempDir } from '../helpers/tmp.js';
 
 const RENDERER = 'file:///app/renderer/index.html';

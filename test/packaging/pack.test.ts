@@ -31,7 +31,7 @@ test('[slow] electron-builder --dir packs the compiled app, unpacks native modul
 
   const resources = join(outDir, 'linux-unpacked', 'resources');
   const inAsar = new Set(listPackage(join(resources, 'app.asar'), { isPack: false }).map((p) => p.replaceAll('\\', '/')));
-  for (const f of ['/package.json', '/out/main/index.js', '/out/main/app.js', '/out/main/engine/worker.js', '/out/preload/index.cjs', '/renderer/index.html', '/node_modules/@tensorflow/tfjs/package.json']) {
+  for (const f of ['/package.json', '/out/main/index.js', '/out/main/app.js', '/out/engine/worker.js', '/out/preload/index.cjs', '/renderer/index.html', '/node_modules/@tensorflow/tfjs/package.json']) {
     assert.ok(inAsar.has(f), `app.asar has ${f}`);
   }
   for (const f of ['/node_modules/electron/package.json', '/node_modules/typescript/package.json', '/node_modules/tsx/package.json', '/out/cli/happysad.js']) {

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { DEFAULT_AUGMENT, IDENTITY, MIRROR, variantParams } from '../../../main/engine/augment.js';
-import { loadFaceExpressionBase } from '../../../main/engine/bases/face-expression.js';
-import type { FrozenBase } from '../../../main/engine/bases/base.js';
-import { embedFiles } from '../../../main/engine/embed-images.js';
-import { EmbeddingCache } from '../../../main/engine/embedding-cache.js';
-import { useBestBackend } from '../../helpers/backend.js';
-import { ASSETS, FACES, tempDir } from '../../helpers/tmp.js';
+import { DEFAULT_AUGMENT, IDENTITY, MIRROR, variantParams } from '../../engine/augment.js';
+import { loadFaceExpressionBase } from '../../engine/bases/face-expression.js';
+import type { FrozenBase } from '../../engine/bases/base.js';
+import { embedFiles } from '../../engine/embed-images.js';
+import { EmbeddingCache } from '../../engine/embedding-cache.js';
+import { useBestBackend } from '../helpers/backend.js';
+import { ASSETS, FACES, tempDir } from '../helpers/tmp.js';
 
 let base: FrozenBase;
 before(async () => {

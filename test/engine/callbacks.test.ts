@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EarlyStopping, ReduceLrOnPlateau } from '../../../main/engine/callbacks.js';
+import { EarlyStopping, ReduceLrOnPlateau } from '../../engine/callbacks.js';
 
 test('EarlyStopping: stops after `patience` epochs without improvement and remembers the best', () => {
   const es = new EarlyStopping({ patience: 3, minDelta: 0.01 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { EngineCrashedError, EngineHost } from '../../main/engine-host.js';
-import type { ProgressEvent } from '../../main/engine/protocol.js';
+import { EngineCrashedError, EngineHost } from '../../engine/host.js';
+import type { ProgressEvent } from '../../engine/protocol.js';
 import { ASSETS, FACES, tempDir } from '../helpers/tmp.js';
 
 const hosts: EngineHost[] = [];

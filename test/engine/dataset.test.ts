@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { capPerClass, scanDataset, scanEvalSet, stratifiedSplit, type Sample } from '../../../main/engine/dataset.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { capPerClass, scanDataset, scanEvalSet, stratifiedSplit, type Sample } from '../../engine/dataset.js';
+import { tempDir } from '../helpers/tmp.js';
 
 async function tree(root: string, files: string[]): Promise<void> {
   for (const f of files) {

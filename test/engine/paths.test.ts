@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { assetsDir, defaultHome } from '../../main/paths.js';
+import { assetsDir, defaultHome } from '../../engine/paths.js';
 
 test("the data folder is Electron's userData for this product on each OS, unless HAPPYSAD_HOME says otherwise", () => {
   assert.equal(defaultHome('linux', {}, '/home/ann'), '/home/ann/.config/HappySad Studio');

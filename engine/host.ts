@@ -6,8 +6,8 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { BackendInfo } from './engine/backend.js';
-import type { EngineMethod, EngineMethods, ProgressEvent, SerializedError, WorkerConfig, WorkerToHost } from './engine/protocol.js';
+import type { BackendInfo } from './backend.js';
+import type { EngineMethod, EngineMethods, ProgressEvent, SerializedError, WorkerConfig, WorkerToHost } from './protocol.js';
 
 export class EngineError extends Error {
   readonly file: string | undefined;
@@ -39,8 +39,8 @@ interface Pending {
 
 /** The compiled worker sits next to this file; in development (tsx) the .ts source does. */
 function workerEntry(): URL {
-  const js = new URL('./engine/worker.js', import.meta.url);
-  return existsSync(js) ? js : new URL('./engine/worker-tsx.mjs', import.meta.url);
+  const js = new URL('./worker.js', import.meta.url);
+  return existsSync(js) ? js : new URL('./worker-tsx.mjs', import.meta.url);
 }
 
 export class EngineHost extends EventEmitter {

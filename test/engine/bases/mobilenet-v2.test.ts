@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { ensureMobileNet, loadMobileNetBase, mobilenetCacheDir } from '../../../../main/engine/bases/mobilenet-v2.js';
-import { fileSystemHandler } from '../../../../main/engine/fs-io-handler.js';
-import { useBestBackend } from '../../../helpers/backend.js';
-import { buildMobileNetV2 } from '../../../helpers/mobilenet-v2.js';
-import { tempDir } from '../../../helpers/tmp.js';
+import { ensureMobileNet, loadMobileNetBase, mobilenetCacheDir } from '../../../engine/bases/mobilenet-v2.js';
+import { fileSystemHandler } from '../../../engine/fs-io-handler.js';
+import { useBestBackend } from '../../helpers/backend.js';
+import { buildMobileNetV2 } from '../../helpers/mobilenet-v2.js';
+import { tempDir } from '../../helpers/tmp.js';
 
 let served: string;
 let server: Server;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { CancelledError } from '../../../main/engine/errors.js';
-import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead } from '../../../main/engine/head.js';
-import { computeMetrics } from '../../../main/engine/metrics.js';
-import { useBestBackend } from '../../helpers/backend.js';
-import { blobs } from '../../helpers/blobs.js';
+import { CancelledError } from '../../engine/errors.js';
+import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead } from '../../engine/head.js';
+import { computeMetrics } from '../../engine/metrics.js';
+import { useBestBackend } from '../helpers/backend.js';
+import { blobs } from '../helpers/blobs.js';
 
 before(useBestBackend);
 const hp = { ...DEFAULT_HYPERPARAMETERS, epochs: 15, learningRate: 0.05 };

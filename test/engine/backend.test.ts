@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_CANDIDATES, selectBackend, type BackendCandidate } from '../../../main/engine/backend.js';
+import { DEFAULT_CANDIDATES, selectBackend, type BackendCandidate } from '../../engine/backend.js';
 
 test('real candidates: native backends are absent here, so wasm wins and the reasons are kept in order', async () => {
   const info = await selectBackend();

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { Engine } from '../../../main/engine/engine.js';
-import { fileSystemHandler } from '../../../main/engine/fs-io-handler.js';
-import type { ModelMeta } from '../../../main/engine/protocol.js';
-import { buildMobileNetV2 } from '../../helpers/mobilenet-v2.js';
-import { ASSETS, FACES, tempDir } from '../../helpers/tmp.js';
+import { Engine } from '../../engine/engine.js';
+import { fileSystemHandler } from '../../engine/fs-io-handler.js';
+import type { ModelMeta } from '../../engine/protocol.js';
+import { buildMobileNetV2 } from '../helpers/mobilenet-v2.js';
+import { ASSETS, FACES, tempDir } from '../helpers/tmp.js';
 
 let engine: Engine;
 let home: string;

@@ -3,10 +3,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { decodeImage, readImageFile } from '../../../main/engine/image-decode.js';
-import { InputFileError } from '../../../main/engine/errors.js';
-import { halves, makeBmp, rawToSharp } from '../../helpers/images.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { decodeImage, readImageFile } from '../../engine/image-decode.js';
+import { InputFileError } from '../../engine/errors.js';
+import { halves, makeBmp, rawToSharp } from '../helpers/images.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const RED: [number, number, number] = [250, 10, 10];
 const BLUE: [number, number, number] = [10, 10, 250];

@@ -3,13 +3,13 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { createHead, DEFAULT_HYPERPARAMETERS, predictHead } from '../../../main/engine/head.js';
-import { DEFAULT_AUGMENT } from '../../../main/engine/augment.js';
-import { currentModelId, listModels, loadModel, newModelId, saveModel, setCurrentModel } from '../../../main/engine/model-store.js';
-import type { ModelMeta } from '../../../main/engine/protocol.js';
-import { useBestBackend } from '../../helpers/backend.js';
-import { blobs } from '../../helpers/blobs.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { createHead, DEFAULT_HYPERPARAMETERS, predictHead } from '../../engine/head.js';
+import { DEFAULT_AUGMENT } from '../../engine/augment.js';
+import { currentModelId, listModels, loadModel, newModelId, saveModel, setCurrentModel } from '../../engine/model-store.js';
+import type { ModelMeta } from '../../engine/protocol.js';
+import { useBestBackend } from '../helpers/backend.js';
+import { blobs } from '../helpers/blobs.js';
+import { tempDir } from '../helpers/tmp.js';
 
 before(useBestBackend);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { binaryCrossEntropy, computeMetrics } from '../../../main/engine/metrics.js';
+import { binaryCrossEntropy, computeMetrics } from '../../engine/metrics.js';
 
 test('confusion matrix, accuracy, balanced accuracy, precision and recall', () => {
   // 4 happy (3 right), 2 sad (1 right)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyAugment, DEFAULT_AUGMENT, IDENTITY, MIRROR, paramsKey, variantParams } from '../../../main/engine/augment.js';
+import { applyAugment, DEFAULT_AUGMENT, IDENTITY, MIRROR, paramsKey, variantParams } from '../../engine/augment.js';
 
 const gradient = (size: number) => ({ size, data: Uint8Array.from({ length: size * size * 3 }, (_, i) => Math.floor(i / 3) % size * 10) });
 
