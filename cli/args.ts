@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BASE_IDS, type BaseId } from '../engine/bases/base.js';
+import { BASE_IDS, type BaseId } from '../common/engine-types.js';
 
 export class UsageError extends Error {}
 

@@ -1,4 +1,4 @@
-import type { EvalResult, PredictResult, ProgressEvent, TrainResult } from '../engine/protocol.js';
+import type { EvalResult, PredictResult, ProgressEvent, TrainResult } from '../common/engine-types.js';
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)} %`);
 const num = (x: number | null | undefined, d = 4) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isCancelled } from '../common/errors.js';
 import { EngineHost } from '../engine/host.js';
 import { assetsDir, defaultHome } from '../engine/paths.js';
 import { parseCommand, USAGE, UsageError, type Command } from './args.js';
@@ -33,7 +34,7 @@ export async function run(argv: string[], io: Io = stdio, signal?: AbortSignal):
   }
   const home = cmd.common.home ? resolve(cmd.common.home) : defaultHome();
   const host = new EngineHost({ home, assetsDir: assetsDir(), ...(cmd.common.backend && { backend: cmd.common.backend }) });
-  const onProgress = (e: import('../engine/protocol.js').ProgressEvent) => {
+  const onProgress = (e: import('../common/engine-types.js').ProgressEvent) => {
     const line = progressLine(e);
     if (line) io.err(line);
   };
@@ -80,7 +81,7 @@ export async function run(argv: string[], io: Io = stdio, signal?: AbortSignal):
     }
   } catch (err) {
     const e = err as Error;
-    if (e.name === 'CancelledError') {
+    if (isCancelled(e)) {
       io.err('happysad: cancelled; nothing was saved');
       return 130;
     }

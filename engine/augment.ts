@@ -1,19 +1,7 @@
+import type { AugmentConfig } from '../common/engine-types.js';
 import type { RgbImage } from './image-decode.js';
 import { createRng, deriveSeed, uniform } from './random.js';
 
-/** Ranges of the random transforms, in the spirit of Keras' ImageDataGenerator. */
-export interface AugmentConfig {
-  /** how many augmented views per training image, besides the original */
-  variants: number;
-  flip: boolean;
-  maxRotationDeg: number;
-  /** fraction of the image side */
-  maxShift: number;
-  /** 0.1 means zoom in [0.9, 1.1] */
-  maxZoom: number;
-  /** 0.2 means brightness x [0.8, 1.2] */
-  maxBrightness: number;
-}
 
 export const DEFAULT_AUGMENT: AugmentConfig = {
   variants: 2,

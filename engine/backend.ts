@@ -1,23 +1,12 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
+import { badInput } from './errors.js';
+import type { BackendAttempt, BackendInfo, BackendKind } from '../common/engine-types.js';
 
-export type BackendKind = 'gpu' | 'native-cpu' | 'wasm' | 'cpu';
+export type { BackendInfo };
 
-export interface BackendAttempt {
-  candidate: string;
-  ok: boolean;
-  /** why this candidate was skipped; absent for the winner */
-  reason?: string;
-}
 
-export interface BackendInfo {
-  /** tfjs backend name in use: 'tensorflow', 'wasm' or 'cpu' */
-  name: string;
-  kind: BackendKind;
-  /** human-readable: "GPU (CUDA) via tfjs-node-gpu", "WebAssembly (SIMD, 1 thread)"... */
-  label: string;
-  attempts: BackendAttempt[];
-}
+
 
 export interface BackendCandidate {
   id: string;
@@ -97,7 +86,7 @@ export async function smokeTest(): Promise<void> {
 /** Tries each candidate in order; the first that activates and passes the smoke test wins. */
 export async function selectBackend(candidates: readonly BackendCandidate[] = DEFAULT_CANDIDATES, only?: string): Promise<BackendInfo> {
   if (only && !candidates.some((c) => c.id === only || c.kind === only)) {
-    throw new Error(`unknown backend "${only}" (choose ${[...new Set(candidates.map((c) => c.kind))].join(', ')})`);
+    throw badInput(`unknown backend "${only}" (choose ${[...new Set(candidates.map((c) => c.kind))].join(', ')})`);
   }
   const attempts: BackendAttempt[] = [];
   for (const c of candidates) {

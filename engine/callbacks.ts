@@ -2,10 +2,7 @@
  * Keras-style EarlyStopping and ReduceLROnPlateau as pure state machines over the monitored value
  * (lower is better), so that their behaviour can be tested on a scripted loss history.
  */
-export interface EarlyStoppingConfig {
-  patience: number;
-  minDelta: number;
-}
+import type { EarlyStoppingConfig, ReduceLrConfig } from '../common/engine-types.js';
 
 export class EarlyStopping {
   best = Infinity;
@@ -27,14 +24,6 @@ export class EarlyStopping {
   }
 }
 
-export interface ReduceLrConfig {
-  factor: number;
-  patience: number;
-  minLr: number;
-  minDelta: number;
-  /** epochs to wait after a reduction before counting again */
-  cooldown: number;
-}
 
 export class ReduceLrOnPlateau {
   private best = Infinity;

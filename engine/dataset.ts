@@ -1,8 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { UserError } from './errors.js';
+import { badInput, notFound } from './errors.js';
 import { IMAGE_EXTENSIONS } from './image-decode.js';
-import type { Label } from './labels.js';
+import type { ClassCounts, DatasetSummary, SkippedFile } from '../common/engine-types.js';
+import type { Label } from '../common/labels.js';
+
+export type { DatasetSummary, SkippedFile };
 import { createRng, shuffled } from './random.js';
 
 export interface Sample {
@@ -11,26 +14,8 @@ export interface Sample {
   label: Label;
 }
 
-export interface SkippedFile {
-  file: string;
-  reason: string;
-}
 
-export interface ClassCounts {
-  happy: number;
-  sad: number;
-}
 
-export interface DatasetSummary {
-  root: string;
-  /** 'folders': train/ and validation/ were given; 'split': validation was split off train */
-  validationFrom: 'folders' | 'split';
-  train: ClassCounts;
-  validation: ClassCounts;
-  /** class folders other than happy/sad that were left out (angry, neutral...) */
-  ignoredClasses: string[];
-  skipped: SkippedFile[];
-}
 
 export interface Dataset {
   train: Sample[];
@@ -62,9 +47,9 @@ async function listDir(dir: string): Promise<import('node:fs').Dirent[]> {
     return entries.sort((a, b) => compareNames(a.name, b.name));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UserError(`${dir}: no such folder`);
-    if (code === 'ENOTDIR') throw new UserError(`${dir}: not a folder`);
-    throw new UserError(`${dir}: cannot read the folder (${code ?? (err as Error).message})`);
+    if (code === 'ENOENT') throw notFound(`${dir}: no such folder`, dir);
+    if (code === 'ENOTDIR') throw badInput(`${dir}: not a folder`);
+    throw badInput(`${dir}: cannot read the folder (${code ?? (err as Error).message})`);
   }
 }
 
@@ -165,7 +150,7 @@ export async function scanDataset(root: string, opts: ScanOptions = {}): Promise
   const counts = countClasses(train);
   if (counts.happy === 0 || counts.sad === 0) {
     const missing = [counts.happy === 0 ? 'happy' : null, counts.sad === 0 ? 'sad' : null].filter(Boolean).join(' and ');
-    throw new UserError(
+    throw badInput(
       `${root}: no ${missing} training images found. Expected ${root}/train/happy and ${root}/train/sad ` +
         `(with optional validation/), or ${root}/happy and ${root}/sad` +
         (ignoredClasses.length ? `; found only: ${ignoredClasses.join(', ')}` : ''),
@@ -188,7 +173,7 @@ export async function scanEvalSet(dir: string): Promise<{ samples: Sample[]; ski
   const valDir = findDir(entries, VALIDATION_DIRS);
   const samples = await scanClassFolders(valDir ? join(dir, valDir) : dir, skipped, ignoredClasses);
   if (samples.length === 0) {
-    throw new UserError(`${dir}: no images found in happy/ or sad/ (or validation/happy, validation/sad)`);
+    throw badInput(`${dir}: no images found in happy/ or sad/ (or validation/happy, validation/sad)`);
   }
   return { samples, skipped, ignoredClasses };
 }

@@ -4,7 +4,7 @@ import { applyAugment, paramsKey, type AugmentParams } from './augment.js';
 import type { FrozenBase } from './bases/base.js';
 import type { SkippedFile } from './dataset.js';
 import { EmbeddingCache } from './embedding-cache.js';
-import { CancelledError, InputFileError, throwIfAborted, yieldToEventLoop } from './errors.js';
+import { cancelled, InputFileError, throwIfAborted, yieldToEventLoop } from './errors.js';
 import { decodeImage, readImageBytes, type RgbImage } from './image-decode.js';
 
 /** Bumped whenever decoding or resizing changes, so that cached vectors from the old pipeline are not reused. */
@@ -115,7 +115,7 @@ export async function embedFiles(base: FrozenBase, cache: EmbeddingCache, reques
     opts.onProgress?.(done, requests.length, cached);
     await yieldToEventLoop();
   }
-  if (opts.signal?.aborted) throw new CancelledError();
+  if (opts.signal?.aborted) throw cancelled();
   if (pending.length) runBatch(pending.splice(0));
   return { vectors, failures, cached, computed };
 }

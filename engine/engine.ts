@@ -1,7 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_AUGMENT, JUDGE_VIEWS, variantParams, type AugmentConfig } from './augment.js';
+import { DEFAULT_AUGMENT, JUDGE_VIEWS, variantParams } from './augment.js';
+import type { AugmentConfig } from '../common/engine-types.js';
 import { selectBackend, type BackendInfo } from './backend.js';
 import type { BaseId, FrozenBase } from './bases/base.js';
 import { loadFaceExpressionBase } from './bases/face-expression.js';
@@ -9,19 +10,20 @@ import { ensureMobileNet, loadMobileNetBase } from './bases/mobilenet-v2.js';
 import { scanDataset, scanEvalSet, type Sample, type SkippedFile } from './dataset.js';
 import { embedFiles, type EmbedOutcome, type EmbedRequest } from './embed-images.js';
 import { EmbeddingCache } from './embedding-cache.js';
-import { UserError, throwIfAborted } from './errors.js';
+import { badInput, throwIfAborted } from './errors.js';
 import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead, type HeadHyperparameters, type Matrix } from './head.js';
 import { IMAGE_EXTENSIONS } from './image-decode.js';
-import { labelToTarget, probabilityToLabel } from './labels.js';
+import { labelToTarget, probabilityToLabel } from '../common/labels.js';
 import { computeMetrics } from './metrics.js';
-import { currentModelId, listModels, loadModel, newModelId, saveModel } from './model-store.js';
+import { currentModelId, deleteModel, listModels, loadModel, newModelId, readMeta, saveModel, setCurrentModel } from './model-store.js';
 import type {
-  EngineInfo, EvalParams, EvalResult, MobileNetSource, ModelMeta, PredictParams, PredictResult, Prediction,
+  EngineInfo, EvalParams, EvalResult, MobileNetSource, ModelInfo, PredictParams, PredictResult, Prediction,
   ProgressEvent, TrainParams, TrainResult,
-} from './protocol.js';
+} from '../common/engine-types.js';
+import { MODEL_META_SCHEMA, toModelInfo, type ModelMeta } from './model-meta.js';
+import { APP_VERSION } from './version.js';
 import { deriveSeed } from './random.js';
 
-export const APP_VERSION = '0.1.0';
 export const ZERO_SHOT = 'zero-shot';
 export const DEFAULT_BASE: BaseId = 'face-expression';
 
@@ -64,11 +66,22 @@ export class Engine {
   }
 
   async info(): Promise<EngineInfo> {
-    return { backend: this.backend, home: this.options.home, currentModel: await currentModelId(this.options.home) };
+    return { backend: this.backend, home: this.options.home, currentModel: await currentModelId(this.options.home), appVersion: APP_VERSION };
   }
 
-  listModels(): Promise<ModelMeta[]> {
-    return listModels(this.options.home);
+  async listModels(): Promise<ModelInfo[]> {
+    const current = await currentModelId(this.options.home);
+    return (await listModels(this.options.home)).map((m) => toModelInfo(m, m.id === current));
+  }
+
+  async useModel({ id }: { id: string }): Promise<ModelInfo> {
+    await setCurrentModel(this.options.home, id);
+    return toModelInfo(await readMeta(this.options.home, id), true);
+  }
+
+  async deleteModel({ id }: { id: string }): Promise<{ deleted: string }> {
+    await deleteModel(this.options.home, id);
+    return { deleted: id };
   }
 
   async train(params: TrainParams, ctx: CallContext = {}): Promise<TrainResult> {
@@ -105,7 +118,7 @@ export class Engine {
   ): Promise<TrainResult> {
     const base = parent?.base ?? (await this.loadBase(params.base ?? DEFAULT_BASE, params.mobilenet, ctx));
     if (parent && params.base && params.base !== base.id) {
-      throw new UserError(`model ${parent.id} uses the ${base.id} base; it cannot be retrained on ${params.base}`);
+      throw badInput(`model ${parent.id} uses the ${base.id} base; it cannot be retrained on ${params.base}`);
     }
 
     ctx.progress?.({ type: 'stage', stage: 'embedding', message: `Computing ${base.id} features` });
@@ -122,7 +135,7 @@ export class Engine {
     const trainSet = toMatrix(base.dim, dataset.train, emb.vectors.slice(0, nTrain), 'each-view');
     const valSet = toMatrix(base.dim, dataset.validation, emb.vectors.slice(nTrain), 'average');
     if (!trainSet.y.some((t) => t === 1) || !trainSet.y.some((t) => t === 0)) {
-      throw new UserError(`${params.data}: after skipping unreadable files, one class has no training images left`);
+      throw badInput(`${params.data}: after skipping unreadable files, one class has no training images left`);
     }
 
     ctx.progress?.({ type: 'stage', stage: 'training', message: `Training on ${nTrain} images` });
@@ -140,6 +153,7 @@ export class Engine {
       const best = { epoch: result.bestEpoch, valAccuracy: bestLog?.valAccuracy ?? null, valLoss: bestLog?.valLoss ?? null };
       const failed = emb.failures;
       const meta: ModelMeta = {
+        schemaVersion: MODEL_META_SCHEMA,
         id,
         createdAt: new Date().toISOString(),
         appVersion: APP_VERSION,
@@ -243,7 +257,7 @@ export class Engine {
     });
     if (base.fingerprint !== meta.base.fingerprint) {
       head.dispose();
-      throw new UserError(`model ${id} was trained on other ${meta.base.id} weights (${meta.base.fingerprint}) than the ones installed (${base.fingerprint})`);
+      throw badInput(`model ${id} was trained on other ${meta.base.id} weights (${meta.base.fingerprint}) than the ones installed (${base.fingerprint})`);
     }
     return { id, base, head, ...(meta.base.source && { source: meta.base.source }) };
   }
@@ -266,7 +280,7 @@ export class Engine {
                 });
                 return loadMobileNetBase(dir);
               })()
-            : Promise.reject(new UserError(`unknown base "${id as string}"`));
+            : Promise.reject(badInput(`unknown base "${id as string}"`));
       this.bases.set(key, p);
       p.catch(() => this.bases.delete(key)); // a failed load (offline, cancelled) may be retried
     }

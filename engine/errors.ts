@@ -1,31 +1,28 @@
+import { EngineError, cancelled } from '../common/errors.js';
+
+export { EngineError, cancelled };
+
 /** Failure tied to one input file; `reason` is plain words for the user. */
-export class InputFileError extends Error {
+export class InputFileError extends EngineError {
   constructor(
-    readonly file: string,
+    file: string,
     readonly reason: string,
   ) {
-    super(`${file}: ${reason}`);
-    this.name = 'InputFileError';
+    super('bad-input', `${file}: ${reason}`, file);
   }
 }
 
-export class CancelledError extends Error {
-  constructor(message = 'cancelled') {
-    super(message);
-    this.name = 'CancelledError';
-  }
+/** Bad request or configuration that the user can fix (wrong folder, unknown option...). */
+export function badInput(message: string, file?: string): EngineError {
+  return new EngineError('bad-input', message, file);
 }
 
-/** Bad request or configuration that the user can fix (wrong folder, unknown model id...). */
-export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UserError';
-  }
+export function notFound(message: string, file?: string): EngineError {
+  return new EngineError('not-found', message, file);
 }
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CancelledError();
+  if (signal?.aborted) throw cancelled();
 }
 
 /** Lets queued messages (such as a cancel) reach a long-running loop. */

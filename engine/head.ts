@@ -1,20 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { EarlyStopping, ReduceLrOnPlateau, type EarlyStoppingConfig, type ReduceLrConfig } from './callbacks.js';
+import type { EpochLog, HeadHyperparameters } from '../common/engine-types.js';
+import { EarlyStopping, ReduceLrOnPlateau } from './callbacks.js';
 import { throwIfAborted, yieldToEventLoop } from './errors.js';
 import { computeMetrics } from './metrics.js';
 import { createRng, shuffled } from './random.js';
 
-export interface HeadHyperparameters {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** dropout on the base's features while training */
-  dropout: number;
-  /** L2 pull of the head's kernel towards its starting point (the warm start), per sample */
-  l2ToStart: number;
-  earlyStopping: EarlyStoppingConfig;
-  reduceLr: ReduceLrConfig;
-}
+
+export type { EpochLog, HeadHyperparameters };
 
 export const DEFAULT_HYPERPARAMETERS: HeadHyperparameters = {
   epochs: 40,
@@ -26,15 +18,6 @@ export const DEFAULT_HYPERPARAMETERS: HeadHyperparameters = {
   reduceLr: { factor: 0.5, patience: 2, minLr: 1e-5, minDelta: 1e-4, cooldown: 0 },
 };
 
-export interface EpochLog {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  lr: number;
-  seconds: number;
-}
 
 export interface Matrix {
   /** row-major n x dim */

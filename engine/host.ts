@@ -1,33 +1,42 @@
 /**
- * Main-side client of the engine worker (used by the Electron main process and by the CLI). Sends typed
- * requests, streams their progress, cancels them, and turns a crashed worker into an error for every
- * pending request, then starts a fresh worker for the next ones.
+ * The engine worker's host, used from the thread that owns it (the Electron main process or the CLI). Sends
+ * typed requests, delivers their progress to whoever asked, cancels by id, and turns a crashed worker into a
+ * 'crashed' error for every pending request before starting a fresh worker for the next ones.
  */
-import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { BackendInfo } from './backend.js';
-import type { EngineMethod, EngineMethods, ProgressEvent, SerializedError, WorkerConfig, WorkerToHost } from './protocol.js';
+import type { EngineMethod, EngineParams, EngineResult, HostToWorker, WorkerToHost } from '../common/engine-contract.js';
+import type { BackendInfo, ProgressEvent } from '../common/engine-types.js';
+import { EngineError, cancelled, toFailure, type Failure } from '../common/errors.js';
 
-export class EngineError extends Error {
-  readonly file: string | undefined;
-  constructor(err: SerializedError) {
-    super(err.message);
-    this.name = err.name;
-    this.file = err.file;
-  }
+export interface WorkerConfig {
+  home: string;
+  assetsDir: string;
+  /** force a backend: a candidate id or kind ('wasm', 'cpu'...) */
+  backend?: string;
 }
 
-export class EngineCrashedError extends Error {
-  constructor(detail: string) {
-    super(`the engine stopped unexpectedly (${detail}); it has been restarted, please try again`);
-    this.name = 'EngineCrashedError';
-  }
+/** What the host tells its owner about the worker's life. */
+export type HostStatus =
+  | { state: 'ready'; backend: BackendInfo }
+  | { state: 'crashed'; detail: string }
+  | { state: 'restart-failed'; error: Failure };
+
+export interface HostOptions {
+  /** entry script of the worker; the default is the engine's own (compiled next to this file, or its tsx shim) */
+  workerUrl?: URL;
+  onStatus?(status: HostStatus): void;
 }
 
 export interface CallOptions {
   onProgress?(event: ProgressEvent): void;
   signal?: AbortSignal;
+}
+
+export interface PendingCall<M extends EngineMethod> {
+  /** pass to cancel() from anywhere, e.g. a Stop button in another window */
+  id: string;
+  result: Promise<EngineResult<M>>;
 }
 
 interface Pending {
@@ -37,48 +46,49 @@ interface Pending {
   cleanup(): void;
 }
 
-/** The compiled worker sits next to this file; in development (tsx) the .ts source does. */
-function workerEntry(): URL {
+/** The compiled worker sits next to this file; in development (tsx) the .ts source does, through a shim. */
+function defaultWorkerEntry(): URL {
   const js = new URL('./worker.js', import.meta.url);
   return existsSync(js) ? js : new URL('./worker-tsx.mjs', import.meta.url);
 }
 
-export class EngineHost extends EventEmitter {
+export class EngineHost {
   private worker: Worker | null = null;
   /** the worker that reached 'ready'; only such a worker is restarted when it dies */
   private readyWorker: Worker | null = null;
   private ready: Promise<BackendInfo> | null = null;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<string, Pending>();
   private nextId = 1;
   private disposed = false;
   restarts = 0;
 
-  constructor(private readonly config: WorkerConfig) {
-    super();
-  }
+  constructor(
+    private readonly config: WorkerConfig,
+    private readonly options: HostOptions = {},
+  ) {}
 
   /** Starts the worker (if needed) and resolves with the backend it chose. */
   start(): Promise<BackendInfo> {
-    if (this.disposed) return Promise.reject(new Error('the engine host was disposed'));
+    if (this.disposed) return Promise.reject(new EngineError('stopped', 'the engine was stopped'));
     if (this.ready) return this.ready;
-    const worker = new Worker(workerEntry(), { workerData: this.config });
+    const worker = new Worker(this.options.workerUrl ?? defaultWorkerEntry(), { workerData: this.config });
     this.worker = worker;
     this.ready = new Promise<BackendInfo>((resolve, reject) => {
       worker.on('message', (msg: WorkerToHost) => {
         if (msg.kind === 'ready') {
           this.readyWorker = worker;
           resolve(msg.backend);
-          this.emit('ready', msg.backend);
+          this.options.onStatus?.({ state: 'ready', backend: msg.backend });
         } else if (msg.kind === 'fatal') {
-          reject(new EngineError(msg.error));
+          reject(EngineError.from(msg.error));
         } else this.onMessage(msg);
       });
       worker.on('error', (err) => {
-        reject(err);
+        reject(new EngineError('internal', `the engine failed to start: ${err.message}`));
         this.onCrash(worker, err.message);
       });
       worker.on('exit', (code) => {
-        reject(new EngineCrashedError(`exit code ${code}`));
+        reject(new EngineError('crashed', `the engine stopped while starting (exit code ${code})`));
         this.onCrash(worker, `exit code ${code}`);
       });
     });
@@ -86,13 +96,12 @@ export class EngineHost extends EventEmitter {
     return this.ready;
   }
 
-  async call<M extends EngineMethod>(method: M, params: EngineMethods[M][0], opts: CallOptions = {}): Promise<EngineMethods[M][1]> {
-    if (opts.signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'CancelledError' });
-    await this.start();
-    const worker = this.worker!;
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const onAbort = () => worker.postMessage({ kind: 'cancel', id });
+  /** Sends a request; the id can cancel it from anywhere until it settles. */
+  request<M extends EngineMethod>(method: M, params: EngineParams<M>, opts: CallOptions = {}): PendingCall<M> {
+    const id = `c${this.nextId++}`;
+    const result = new Promise<EngineResult<M>>((resolve, reject) => {
+      if (opts.signal?.aborted) return reject(cancelled());
+      const onAbort = () => this.cancel(id);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
         resolve: resolve as (v: unknown) => void,
@@ -100,37 +109,59 @@ export class EngineHost extends EventEmitter {
         onProgress: opts.onProgress,
         cleanup: () => opts.signal?.removeEventListener('abort', onAbort),
       });
-      worker.postMessage({ kind: 'request', id, method, params });
+      this.start().then(
+        () => {
+          if (this.pending.has(id)) this.post({ kind: 'request', id, method, params });
+        },
+        (err: unknown) => this.settle(id, { ok: false, error: toFailure(err) }),
+      );
     });
+    return { id, result };
   }
 
-  cancel(id: number): void {
-    this.worker?.postMessage({ kind: 'cancel', id });
+  call<M extends EngineMethod>(method: M, params: EngineParams<M>, opts: CallOptions = {}): Promise<EngineResult<M>> {
+    return this.request(method, params, opts).result;
   }
 
+  /** Asks the worker to cancel a pending call; returns false when no such call is pending. */
+  cancel(id: string): boolean {
+    if (!this.pending.has(id)) return false;
+    this.post({ kind: 'cancel', id });
+    return true;
+  }
+
+  /** Stops the worker; pending calls fail with 'stopped'. */
   async dispose(): Promise<void> {
     this.disposed = true;
     const w = this.worker;
     this.worker = null;
     this.ready = null;
+    this.failAll(new EngineError('stopped', 'the engine was stopped'));
     if (w) {
       w.removeAllListeners('exit');
       await w.terminate();
     }
-    this.failAll('the engine was shut down');
+  }
+
+  private post(msg: HostToWorker): void {
+    this.worker?.postMessage(msg);
   }
 
   private onMessage(msg: Exclude<WorkerToHost, { kind: 'ready' } | { kind: 'fatal' }>): void {
-    const p = this.pending.get(msg.id);
-    if (!p) return;
     if (msg.kind === 'progress') {
-      p.onProgress?.(msg.event);
+      this.pending.get(msg.id)?.onProgress?.(msg.event);
       return;
     }
-    this.pending.delete(msg.id);
+    this.settle(msg.id, msg);
+  }
+
+  private settle(id: string, outcome: { ok: true; value: unknown } | { ok: false; error: Failure }): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
     p.cleanup();
-    if (msg.ok) p.resolve(msg.value);
-    else p.reject(new EngineError(msg.error));
+    if (outcome.ok) p.resolve(outcome.value);
+    else p.reject(EngineError.from(outcome.error));
   }
 
   private onCrash(worker: Worker, detail: string): void {
@@ -138,24 +169,24 @@ export class EngineHost extends EventEmitter {
     this.worker = null;
     this.ready = null;
     if (this.disposed) return;
-    this.failAll(detail);
+    this.failAll(new EngineError('crashed', `the engine stopped unexpectedly (${detail}); it has been restarted, please try again`));
     // A worker that never became ready (no backend could start...) would fail the same way again: no
     // restart loop; the next call tries afresh.
     if (this.readyWorker !== worker) return;
     this.readyWorker = null;
     this.restarts++;
-    this.emit('crash', detail);
+    this.options.onStatus?.({ state: 'crashed', detail });
     // A fresh worker right away, so that the app shows a working backend again; tfjs-node cannot load twice
     // in one process, so the new worker may fall back to wasm, and says so in its attempts.
-    this.start().catch((err) => this.emit('error', err));
+    this.start().catch((err: unknown) => this.options.onStatus?.({ state: 'restart-failed', error: toFailure(err) }));
   }
 
-  private failAll(detail: string): void {
+  private failAll(error: EngineError): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
     for (const p of pending) {
       p.cleanup();
-      p.reject(new EngineCrashedError(detail));
+      p.reject(error);
     }
   }
 }

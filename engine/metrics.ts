@@ -1,19 +1,7 @@
-import type { Label } from './labels.js';
+import type { Confusion, Metrics } from '../common/engine-types.js';
+import type { Label } from '../common/labels.js';
 
-export interface Confusion {
-  /** actual class -> predicted class -> count */
-  happy: { happy: number; sad: number };
-  sad: { happy: number; sad: number };
-}
 
-export interface Metrics {
-  n: number;
-  accuracy: number;
-  balancedAccuracy: number;
-  loss: number;
-  confusion: Confusion;
-  perClass: Record<Label, { precision: number; recall: number }>;
-}
 
 const EPS = 1e-7;
 

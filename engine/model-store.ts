@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeDirAtomic, writeFileAtomic } from './atomic-fs.js';
-import { UserError } from './errors.js';
+import { badInput, notFound } from './errors.js';
 import { fileSystemHandler } from './fs-io-handler.js';
-import type { ModelMeta } from './protocol.js';
+import { parseModelMeta, type ModelMeta } from './model-meta.js';
 
 /**
  * Trained models under <home>/models: one folder per version (model.json, weights.bin, meta.json) and
@@ -51,12 +51,12 @@ export async function currentModelId(home: string): Promise<string | null> {
 }
 
 export async function readMeta(home: string, id: string): Promise<ModelMeta> {
-  if (!isModelId(id)) throw new UserError(`"${id}" is not a model id (they look like 20261128-101530-ab12)`);
+  if (!isModelId(id)) throw badInput(`"${id}" is not a model id (they look like 20261128-101530-ab12)`);
   try {
-    return JSON.parse(await readFile(join(modelsDir(home), id, 'meta.json'), 'utf8')) as ModelMeta;
+    return parseModelMeta(JSON.parse(await readFile(join(modelsDir(home), id, 'meta.json'), 'utf8')));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`no model "${id}" in ${modelsDir(home)}`);
-    throw new UserError(`model "${id}" is damaged: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(`no model "${id}" in ${modelsDir(home)}`);
+    throw badInput(`model "${id}" is damaged: ${(err as Error).message}`);
   }
 }
 
@@ -67,7 +67,7 @@ export async function loadModel(home: string, id: string): Promise<{ head: tf.La
     const head = await tf.loadLayersModel(fileSystemHandler(dir));
     return { head, meta };
   } catch (err) {
-    throw new UserError(`model "${id}" in ${dir} is damaged (${(err as Error).message.split('\n')[0]}); train again or pick another model`);
+    throw badInput(`model "${id}" in ${dir} is damaged (${(err as Error).message.split('\n')[0]}); train again or pick another model`);
   }
 }
 
@@ -88,4 +88,11 @@ export async function listModels(home: string): Promise<ModelMeta[]> {
     }
   }
   return metas.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}
+
+/** Deletes a saved model; the current one is refused, so the app always has a model to judge with. */
+export async function deleteModel(home: string, id: string): Promise<void> {
+  await readMeta(home, id);
+  if ((await currentModelId(home)) === id) throw badInput(`model ${id} is the current model; make another one current before deleting it`);
+  await rm(join(modelsDir(home), id), { recursive: true, force: true });
 }

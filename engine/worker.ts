@@ -1,50 +1,26 @@
 /**
  * Entry of the engine worker thread: one per app run, owning all TensorFlow.js work. Requests arrive on
- * parentPort; each gets progress events and exactly one result; a cancel aborts the matching request.
+ * parentPort and are validated against the contract; each gets progress events and exactly one result; a
+ * cancel aborts the matching request.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { ENGINE_METHODS, validateRequest, type HostToWorker, type WorkerToHost } from '../common/engine-contract.js';
+import { toFailure } from '../common/errors.js';
 import { Engine } from './engine.js';
-import { InputFileError } from './errors.js';
-import type { EngineMethod, HostToWorker, SerializedError, WorkerConfig, WorkerToHost } from './protocol.js';
+import { dispatch } from './handlers.js';
+import type { WorkerConfig } from './host.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
 const config = workerData as WorkerConfig;
 const send = (m: WorkerToHost) => port.postMessage(m);
-const inflight = new Map<number, AbortController>();
-
-function serialize(err: unknown): SerializedError {
-  const e = err instanceof Error ? err : new Error(String(err));
-  return { name: e.name, message: e.message, ...(e instanceof InputFileError && { file: e.file }) };
-}
-
-async function dispatch(engine: Engine, method: EngineMethod, params: unknown, id: number, signal: AbortSignal): Promise<unknown> {
-  const ctx = { signal, progress: (event: import('./protocol.js').ProgressEvent) => send({ kind: 'progress', id, event }) };
-  switch (method) {
-    case 'info':
-      return engine.info();
-    case 'listModels':
-      return engine.listModels();
-    case 'train':
-      return engine.train(params as import('./protocol.js').TrainParams, ctx);
-    case 'evaluate':
-      return engine.evaluate(params as import('./protocol.js').EvalParams, ctx);
-    case 'predict':
-      return engine.predict(params as import('./protocol.js').PredictParams, ctx);
-    case 'crashForTest':
-      if (!config.allowTestHooks) throw new Error('crashForTest is disabled');
-      process.exit(3); // ends this thread only
-    default:
-      throw new Error(`unknown method "${String(method)}"`);
-  }
-}
+const inflight = new Map<string, AbortController>();
 
 try {
   const engine = await Engine.create({ home: config.home, assetsDir: config.assetsDir, ...(config.backend && { backend: config.backend }) });
   // TensorFlow.js requests are served one at a time: the work is single-threaded anyway, and an order keeps
-  // the embedding cache and model files consistent. Read-only requests (info, listModels) skip the queue so
-  // that the app stays informative during a long training. Cancels are handled as they arrive.
-  const READ_ONLY = new Set(['info', 'listModels']);
+  // the embedding cache and model files consistent. Methods marked whileTraining skip the queue so that the
+  // app stays informative during a long training. Cancels are handled as they arrive.
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (msg: HostToWorker) => {
     if (msg.kind === 'cancel') {
@@ -55,18 +31,20 @@ try {
     inflight.set(msg.id, ac);
     const serve = async () => {
       try {
-        const value = await dispatch(engine, msg.method, msg.params, msg.id, ac.signal);
+        const { method, params } = validateRequest(msg.method, msg.params);
+        const value = await dispatch(engine, method, params, { signal: ac.signal, progress: (event) => send({ kind: 'progress', id: msg.id, event }) });
         send({ kind: 'result', id: msg.id, ok: true, value });
       } catch (err) {
-        send({ kind: 'result', id: msg.id, ok: false, error: serialize(err) });
+        send({ kind: 'result', id: msg.id, ok: false, error: toFailure(err) });
       } finally {
         inflight.delete(msg.id);
       }
     };
-    if (READ_ONLY.has(msg.method)) void serve();
+    const immediate = Object.hasOwn(ENGINE_METHODS, msg.method) && ENGINE_METHODS[msg.method].whileTraining;
+    if (immediate) void serve();
     else queue = queue.then(serve);
   });
   send({ kind: 'ready', backend: engine.backend });
 } catch (err) {
-  send({ kind: 'fatal', error: serialize(err) });
+  send({ kind: 'fatal', error: toFailure(err) });
 }

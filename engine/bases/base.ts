@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 
-export type BaseId = 'face-expression' | 'mobilenet-v2';
-export const BASE_IDS: readonly BaseId[] = ['face-expression', 'mobilenet-v2'];
+import type { BaseId } from '../../common/engine-types.js';
+
+export type { BaseId };
 
 /** A pretrained network used frozen: images in, one feature vector per image out. */
 export interface FrozenBase {

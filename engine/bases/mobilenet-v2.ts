@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { writeDirAtomic } from '../atomic-fs.js';
 import { throwIfAborted } from '../errors.js';
 import { loadArtifacts, safeRelativePath } from '../fs-io-handler.js';
-import type { MobileNetSource } from '../protocol.js';
+import type { MobileNetSource } from '../../common/engine-types.js';
 import type { FrozenBase } from './base.js';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { evalSummary } from '../../cli/format.js';
-import type { EvalResult } from '../../engine/protocol.js';
+import type { EvalResult } from '../../common/engine-types.js';
 
 test('human eval summary: confusion table, and at most 20 skipped files listed', () => {
   const skipped = Array.from({ length: 45 }, (_, i) => ({ file: `f${i}.txt`, reason: 'not an image file (.txt)' }));

@@ -1,10 +1,11 @@
+import { isCancelled } from '../../common/errors.js';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
 import { fileSystemHandler } from '../../engine/fs-io-handler.js';
-import type { ModelMeta } from '../../engine/protocol.js';
+import type { ModelMeta } from '../../engine/model-meta.js';
 import { buildMobileNetV2 } from '../helpers/mobilenet-v2.js';
 import { ASSETS, FACES, tempDir } from '../helpers/tmp.js';
 
@@ -59,7 +60,7 @@ test('features computed before a cancel are kept on disk for the next run', asyn
   const ac = new AbortController();
   await assert.rejects(
     fresh.train({ data: FACES, epochs: 2 }, { signal: ac.signal, progress: (e) => e.type === 'embedding' && e.done >= 16 && ac.abort() }),
-    (err: Error) => err.name === 'CancelledError',
+    isCancelled,
   );
   const later = await Engine.create({ home: dir, assetsDir: ASSETS }); // e.g. after an app restart
   const r = await later.train({ data: FACES, epochs: 2 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { CancelledError } from '../../engine/errors.js';
+import { isCancelled } from '../../common/errors.js';
 import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead } from '../../engine/head.js';
 import { computeMetrics } from '../../engine/metrics.js';
 import { useBestBackend } from '../helpers/backend.js';
@@ -30,7 +30,7 @@ test('same seed, same history; another seed, another history', async () => {
   assert.notDeepEqual(await run(6), a);
 });
 
-test('cancel mid-training: stops within the epoch with CancelledError', async () => {
+test('cancel mid-training: stops within the epoch, cancelled', async () => {
   const ac = new AbortController();
   let batchesAfterAbort = 0;
   const head = createHead(8);
@@ -42,7 +42,7 @@ test('cancel mid-training: stops within the epoch with CancelledError', async ()
         if (epoch === 2 && batch === 10) ac.abort();
       },
     }),
-    CancelledError,
+    isCancelled,
   );
   assert.equal(batchesAfterAbort, 0);
   assert.equal(head.getWeights().length, 2, 'the head is still usable');

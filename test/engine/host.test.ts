@@ -1,21 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { EngineCrashedError, EngineHost } from '../../engine/host.js';
-import type { ProgressEvent } from '../../engine/protocol.js';
+import { EngineHost, type HostOptions, type HostStatus } from '../../engine/host.js';
+import type { ProgressEvent } from '../../common/engine-types.js';
+import { EngineError, isCancelled } from '../../common/errors.js';
 import { ASSETS, FACES, tempDir } from '../helpers/tmp.js';
 
+const CRASHING_WORKER = new URL('../helpers/crashing-worker.mjs', import.meta.url);
 const hosts: EngineHost[] = [];
 after(() => Promise.all(hosts.map((h) => h.dispose())));
-async function host(): Promise<EngineHost> {
-  const h = new EngineHost({ home: await tempDir(), assetsDir: ASSETS, allowTestHooks: true });
+async function host(options: HostOptions = {}, backend?: string): Promise<EngineHost> {
+  const h = new EngineHost({ home: await tempDir(), assetsDir: ASSETS, ...(backend && { backend }) }, options);
   hosts.push(h);
   return h;
 }
+const code = (c: string) => (err: unknown) => err instanceof EngineError && err.code === c;
 
 test('a request streams progress events, then resolves with its result', async () => {
   const h = await host();
   const backend = await h.start();
-  assert.equal(backend.name, 'wasm');
+  assert.ok(backend.label.length > 0);
   const events: ProgressEvent[] = [];
   const r = await h.call('train', { data: FACES, epochs: 3, validationSplit: 0.25 }, { onProgress: (e) => events.push(e) });
   const types = new Set(events.map((e) => e.type));
@@ -24,67 +27,95 @@ test('a request streams progress events, then resolves with its result', async (
   assert.match(r.modelId, /^\d{8}-\d{6}-[0-9a-f]{4}$/);
   const info = await h.call('info', {});
   assert.equal(info.currentModel, r.modelId);
+  assert.equal(info.backend.label, backend.label);
 });
 
-test('cancel: the request rejects as cancelled and the worker keeps serving', async () => {
+test('cancel through a signal: the request rejects as cancelled and the worker keeps serving', async () => {
   const h = await host();
   const ac = new AbortController();
   await assert.rejects(
     h.call('train', { data: FACES, epochs: 500, augment: { variants: 4 } }, { signal: ac.signal, onProgress: (e) => e.type === 'embedding' && ac.abort() }),
-    (err: Error) => err.name === 'CancelledError',
+    code('cancelled'),
   );
   const p = await h.call('predict', { inputs: [FACES + '/happy'] });
   assert.equal(p.results.length, 10);
 });
 
-test('a crashed worker fails its pending requests and is restarted', async () => {
+test('cancel by id, from outside the call site', async () => {
   const h = await host();
   await h.start();
-  let crashed = 0;
-  h.on('crash', () => crashed++);
-  const pendingPredict = h.call('predict', { inputs: [FACES + '/sad'] });
-  const crash = h.call('crashForTest', {});
-  await assert.rejects(crash, EngineCrashedError);
-  // the predict was queued behind the crash or already answered: either way it settles
-  await pendingPredict.catch((e: Error) => assert.ok(e instanceof EngineCrashedError));
-  assert.equal(crashed, 1);
+  let embedding = false;
+  const call = h.request('train', { data: FACES, augment: { variants: 8 } }, { onProgress: (e) => e.type === 'embedding' && (embedding = true) });
+  while (!embedding) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(h.cancel(call.id), true);
+  await assert.rejects(call.result, isCancelled);
+  assert.equal(h.cancel(call.id), false, 'a settled call is no longer pending');
+});
+
+test('a crashed worker fails every pending request with "crashed", reports it, and is restarted', async () => {
+  const statuses: HostStatus[] = [];
+  const h = await host({ workerUrl: CRASHING_WORKER, onStatus: (s) => statuses.push(s) });
+  await h.start();
+  // the training holds the worker's queue, so the predict behind it is still pending when the thread dies
+  let started = false;
+  const training = h.call('train', { data: FACES, augment: { variants: 8 } }, { onProgress: () => (started = true) });
+  const queued = h.call('predict', { inputs: [FACES + '/sad'] });
+  while (!started) await new Promise((r) => setTimeout(r, 20));
+  const crash = h.call('predict', { inputs: ['/crash-now'] });
+  await assert.rejects(crash, code('crashed'));
+  await assert.rejects(training, code('crashed'));
+  await assert.rejects(queued, code('crashed'));
   assert.equal(h.restarts, 1);
+  assert.deepEqual(statuses.map((s) => s.state), ['ready', 'crashed']);
   const r = await h.call('predict', { inputs: [FACES + '/sad'] });
   assert.equal(r.results.length, 10);
   assert.equal(r.modelId, 'zero-shot');
+  assert.deepEqual(statuses.map((s) => s.state), ['ready', 'crashed', 'ready']);
 });
 
-test('errors from the engine arrive with their message; test hooks are off by default', async () => {
+test('dispose fails pending calls with "stopped", not as a crash', async () => {
   const h = await host();
-  await assert.rejects(h.call('evaluate', { data: '/nonexistent/folder' }), /\/nonexistent\/folder: no such folder/);
-  const plain = new EngineHost({ home: await tempDir(), assetsDir: ASSETS });
-  hosts.push(plain);
-  await assert.rejects(plain.call('crashForTest', {}), /disabled/);
+  await h.start();
+  const training = h.call('train', { data: FACES, augment: { variants: 8 } });
+  const outcome = training.then(() => 'resolved', (e: unknown) => Promise.reject(e));
+  outcome.catch(() => undefined); // observed below, after dispose
+  await new Promise((r) => setTimeout(r, 100));
+  await h.dispose();
+  await assert.rejects(outcome, (e: unknown) => code('stopped')(e) && /stopped/.test((e as Error).message) && !/restarted/.test((e as Error).message));
+  await assert.rejects(h.call('info', {}), code('stopped'));
+});
+
+test('engine errors arrive with their code and message; bad requests are refused by the worker', async () => {
+  const h = await host();
+  await assert.rejects(h.call('evaluate', { data: '/nonexistent/folder' }), (e: unknown) => code('not-found')(e) && /\/nonexistent\/folder: no such folder/.test((e as Error).message));
+  await assert.rejects(h.call('train', { data: FACES, epochs: -3 } as never), (e: unknown) => code('bad-input')(e) && /epochs/.test((e as Error).message));
+  await assert.rejects(h.call('nope' as never, {} as never), (e: unknown) => code('bad-input')(e) && /unknown engine method "nope"/.test((e as Error).message));
+  await assert.rejects(h.call('deleteModel', { id: '../../etc' }), code('bad-input'));
+  assert.equal((await h.call('listModels', {})).length, 0, 'the worker still serves');
 });
 
 test('a worker that cannot start is reported, not restarted in a loop; the next call tries again', async () => {
-  const h = new EngineHost({ home: await tempDir(), assetsDir: ASSETS, backend: 'no-such-backend' });
-  hosts.push(h);
-  let crashes = 0;
-  h.on('crash', () => crashes++);
+  const statuses: HostStatus[] = [];
+  const h = await host({ onStatus: (s) => statuses.push(s) }, 'no-such-backend');
   await assert.rejects(h.start(), /unknown backend "no-such-backend" \(choose gpu, native-cpu, wasm, cpu\)/);
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal(h.restarts, 0);
-  assert.equal(crashes, 0);
+  assert.deepEqual(statuses, []);
   await assert.rejects(h.call('info', {}), /unknown backend/);
 });
 
-test('info is answered while a training runs', async () => {
+test('info is answered while a training runs, and the training goes on', async () => {
   const h = await host();
   await h.start();
-  let epochs = 0;
-  const ac = new AbortController();
-  const training = h.call('train', { data: FACES, epochs: 500 }, { signal: ac.signal, onProgress: (e) => e.type === 'epoch' && epochs++ });
-  while (epochs === 0) await new Promise((r) => setTimeout(r, 20));
+  let embedding = false;
+  const call = h.request('train', { data: FACES, augment: { variants: 8 } }, { onProgress: (e) => e.type === 'embedding' && (embedding = true) });
+  while (!embedding) await new Promise((r) => setTimeout(r, 5));
   const info = await h.call('info', {});
-  assert.equal(info.backend.name, 'wasm');
-  const seenAtInfo = epochs;
-  ac.abort();
-  await assert.rejects(training, (e: Error) => e.name === 'CancelledError');
-  assert.ok(seenAtInfo < 500, 'info came back before the training ended');
+  assert.ok(info.backend.label);
+  let settled = false;
+  void call.result.then(() => (settled = true), () => (settled = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(settled, false, 'info came back while the training was still running');
+  h.cancel(call.id);
+  await assert.rejects(call.result, isCancelled);
 });

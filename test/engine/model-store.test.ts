@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createHead, DEFAULT_HYPERPARAMETERS, predictHead } from '../../engine/head.js';
 import { DEFAULT_AUGMENT } from '../../engine/augment.js';
 import { currentModelId, listModels, loadModel, newModelId, saveModel, setCurrentModel } from '../../engine/model-store.js';
-import type { ModelMeta } from '../../engine/protocol.js';
+import type { ModelMeta } from '../../engine/model-meta.js';
 import { useBestBackend } from '../helpers/backend.js';
 import { blobs } from '../helpers/blobs.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -15,6 +15,7 @@ before(useBestBackend);
 
 function meta(id: string): ModelMeta {
   return {
+    schemaVersion: 1,
     id,
     createdAt: new Date().toISOString(),
     appVersion: 'test',

@@ -1,0 +1,99 @@
+/**
+ * The engine's method table, defined once: for each method its params (a runtime validator whose type is the
+ * params type), its result type, and whether it may run while a training runs. The worker validates every
+ * request against it, and so does the app's IPC edge; the engine's handler table is typed against it, so
+ * adding a method here makes the compiler name every place that must follow.
+ */
+import { z } from 'zod';
+import type { EngineInfo, EvalResult, ModelInfo, PredictResult, TrainResult } from './engine-types.js';
+import { BASE_IDS } from './engine-types.js';
+import { EngineError, type Failure } from './errors.js';
+import type { BackendInfo, ProgressEvent } from './engine-types.js';
+
+const path = z.string().min(1, 'must not be empty').max(4096);
+/** 'current', 'zero-shot' or a model id */
+const modelRef = z.string().min(1, 'must not be empty').max(64);
+const modelId = z.string().regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$/, 'is not a model id (they look like 20261128-101530-ab12)');
+const none = z.strictObject({});
+
+const mobilenetSource = z.strictObject({
+  url: z.url({ protocol: /^(https?|file)$/ }).optional(),
+  sha256: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)).optional(),
+  dir: path.optional(),
+});
+
+const trainParams = z.strictObject({
+  data: path,
+  base: z.enum(BASE_IDS).optional(),
+  epochs: z.int().min(1).max(1000).optional(),
+  batchSize: z.int().min(1).max(4096).optional(),
+  seed: z.int().min(0).max(2 ** 31 - 1).optional(),
+  maxPerClass: z.int().min(1).optional(),
+  validationSplit: z.number().gt(0).lt(1).optional(),
+  learningRate: z.number().gt(0).max(1).optional(),
+  augment: z
+    .strictObject({
+      variants: z.int().min(0).max(16).optional(),
+      flip: z.boolean().optional(),
+      maxRotationDeg: z.number().min(0).max(180).optional(),
+      maxShift: z.number().min(0).max(0.5).optional(),
+      maxZoom: z.number().min(0).max(0.9).optional(),
+      maxBrightness: z.number().min(0).max(0.9).optional(),
+    })
+    .optional(),
+  fromModel: modelRef.optional(),
+  mobilenet: mobilenetSource.optional(),
+});
+
+/** One entry per method. `whileTraining`: answered at once even while a training or other queued work runs. */
+export const ENGINE_METHODS = {
+  info: { params: none, whileTraining: true },
+  listModels: { params: none, whileTraining: true },
+  useModel: { params: z.strictObject({ id: modelId }), whileTraining: false },
+  deleteModel: { params: z.strictObject({ id: modelId }), whileTraining: false },
+  train: { params: trainParams, whileTraining: false },
+  evaluate: { params: z.strictObject({ data: path, model: modelRef.optional() }), whileTraining: false },
+  predict: { params: z.strictObject({ inputs: z.array(path).min(1, 'give at least one image or folder').max(100_000), model: modelRef.optional() }), whileTraining: false },
+} as const satisfies Record<string, { params: z.ZodType; whileTraining: boolean }>;
+
+/** What each method resolves with. */
+export interface EngineResults {
+  info: EngineInfo;
+  listModels: ModelInfo[];
+  useModel: ModelInfo;
+  deleteModel: { deleted: string };
+  train: TrainResult;
+  evaluate: EvalResult;
+  predict: PredictResult;
+}
+
+export type EngineMethod = keyof typeof ENGINE_METHODS & keyof EngineResults;
+export type EngineParams<M extends EngineMethod> = z.input<(typeof ENGINE_METHODS)[M]['params']>;
+export type EngineResult<M extends EngineMethod> = EngineResults[M];
+
+export const ENGINE_METHOD_NAMES = Object.keys(ENGINE_METHODS) as EngineMethod[];
+
+export function isEngineMethod(name: unknown): name is EngineMethod {
+  return typeof name === 'string' && Object.hasOwn(ENGINE_METHODS, name);
+}
+
+/** Checks a request; a wrong one is a 'bad-input' EngineError naming the method and what is wrong. */
+export function validateRequest<M extends EngineMethod>(method: unknown, params: unknown): { method: M; params: z.output<(typeof ENGINE_METHODS)[M]['params']> } {
+  if (!isEngineMethod(method)) throw new EngineError('bad-input', `unknown engine method "${String(method)}"`);
+  const parsed = ENGINE_METHODS[method].params.safeParse(params);
+  if (!parsed.success) {
+    const what = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'parameters'}: ${i.message}`);
+    throw new EngineError('bad-input', `${method}: ${what.join('; ')}`);
+  }
+  return { method: method as M, params: parsed.data as z.output<(typeof ENGINE_METHODS)[M]['params']> };
+}
+
+/** Messages between the engine host and its worker thread (structured clone). */
+export type HostToWorker = { kind: 'request'; id: string; method: EngineMethod; params: unknown } | { kind: 'cancel'; id: string };
+
+export type WorkerToHost =
+  | { kind: 'ready'; backend: BackendInfo }
+  | { kind: 'fatal'; error: Failure }
+  | { kind: 'progress'; id: string; event: ProgressEvent }
+  | { kind: 'result'; id: string; ok: true; value: unknown }
+  | { kind: 'result'; id: string; ok: false; error: Failure };

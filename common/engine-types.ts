@@ -1,0 +1,231 @@
+/**
+ * Plain data that crosses the engine's boundary (worker thread, IPC, CLI JSON). No behaviour here: every
+ * runtime (engine, main, preload, renderer, CLI) may import it.
+ */
+import type { Label } from './labels.js';
+
+export const BASE_IDS = ['face-expression', 'mobilenet-v2'] as const;
+export type BaseId = (typeof BASE_IDS)[number];
+
+export type BackendKind = 'gpu' | 'native-cpu' | 'wasm' | 'cpu';
+export const BACKEND_KINDS: readonly BackendKind[] = ['gpu', 'native-cpu', 'wasm', 'cpu'];
+
+export interface BackendAttempt {
+  candidate: string;
+  ok: boolean;
+  /** why this candidate was skipped; absent for the winner */
+  reason?: string;
+}
+
+export interface BackendInfo {
+  /** tfjs backend name in use: 'tensorflow', 'wasm' or 'cpu' */
+  name: string;
+  kind: BackendKind;
+  /** human-readable: "GPU (CUDA) via tfjs-node-gpu", "WebAssembly (SIMD, 1 thread)"... */
+  label: string;
+  attempts: BackendAttempt[];
+}
+
+/** Ranges of the random transforms, in the spirit of Keras' ImageDataGenerator. */
+export interface AugmentConfig {
+  /** how many augmented views per training image, besides the original */
+  variants: number;
+  flip: boolean;
+  maxRotationDeg: number;
+  /** fraction of the image side */
+  maxShift: number;
+  /** 0.1 means zoom in [0.9, 1.1] */
+  maxZoom: number;
+  /** 0.2 means brightness x [0.8, 1.2] */
+  maxBrightness: number;
+}
+
+export interface EarlyStoppingConfig {
+  patience: number;
+  minDelta: number;
+}
+
+export interface ReduceLrConfig {
+  factor: number;
+  patience: number;
+  minLr: number;
+  minDelta: number;
+  /** epochs to wait after a reduction before counting again */
+  cooldown: number;
+}
+
+export interface HeadHyperparameters {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** dropout on the base's features while training */
+  dropout: number;
+  /** L2 pull of the head's kernel towards its starting point (the warm start), per sample */
+  l2ToStart: number;
+  earlyStopping: EarlyStoppingConfig;
+  reduceLr: ReduceLrConfig;
+}
+
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  lr: number;
+  seconds: number;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface ClassCounts {
+  happy: number;
+  sad: number;
+}
+
+export interface DatasetSummary {
+  root: string;
+  /** 'folders': train/ and validation/ were given; 'split': validation was split off train */
+  validationFrom: 'folders' | 'split';
+  train: ClassCounts;
+  validation: ClassCounts;
+  /** class folders other than happy/sad that were left out (angry, neutral...) */
+  ignoredClasses: string[];
+  skipped: SkippedFile[];
+}
+
+export interface Confusion {
+  /** actual class -> predicted class -> count */
+  happy: { happy: number; sad: number };
+  sad: { happy: number; sad: number };
+}
+
+export interface Metrics {
+  n: number;
+  accuracy: number;
+  balancedAccuracy: number;
+  loss: number;
+  confusion: Confusion;
+  perClass: Record<Label, { precision: number; recall: number }>;
+}
+
+export interface MobileNetSource {
+  /** URL of a tfjs layers model.json; weight files are fetched relative to it */
+  url?: string;
+  /** expected sha256 (hex) per file name, e.g. {"model.json": "...", "group1-shard1of1.bin": "..."} */
+  sha256?: Record<string, string>;
+  /** import from a local folder (model.json + weights) instead of downloading */
+  dir?: string;
+}
+
+export interface TrainParams {
+  /** a dataset folder (train/ + validation/, or happy/ + sad/) */
+  data: string;
+  base?: BaseId;
+  epochs?: number;
+  batchSize?: number;
+  seed?: number;
+  maxPerClass?: number;
+  validationSplit?: number;
+  learningRate?: number;
+  augment?: Partial<AugmentConfig>;
+  /** retrain: start from this saved model's head instead of the base's own */
+  fromModel?: string;
+  mobilenet?: MobileNetSource;
+}
+
+export interface BestEpoch {
+  epoch: number;
+  valAccuracy: number | null;
+  valLoss: number | null;
+}
+
+export interface TrainResult {
+  modelId: string;
+  backend: string;
+  seconds: number;
+  epochs: number;
+  best: BestEpoch;
+  history: EpochLog[];
+  dataset: DatasetSummary;
+  /** images: samples embedded; views: feature vectors used; cached: of those, found in the cache */
+  embedding: { images: number; views: number; cached: number; seconds: number };
+  stoppedEarly: boolean;
+  failed: SkippedFile[];
+}
+
+export interface EvalParams {
+  data: string;
+  /** a model id, 'current' (default), or 'zero-shot' */
+  model?: string;
+}
+
+export interface Misclassified {
+  file: string;
+  label: Label;
+  predicted: Label;
+  confidence: number;
+}
+
+export interface EvalResult extends Metrics {
+  backend: string;
+  msPerImage: number;
+  modelId: string;
+  misclassified: Misclassified[];
+  failed: SkippedFile[];
+  skipped: SkippedFile[];
+}
+
+export interface PredictParams {
+  /** image files, or folders whose images are predicted */
+  inputs: string[];
+  model?: string;
+}
+
+export type Prediction =
+  | { file: string; label: Label; confidence: number; probabilities: { happy: number; sad: number } }
+  | { file: string; error: string };
+
+export interface PredictResult {
+  results: Prediction[];
+  modelId: string;
+  backend: string;
+}
+
+/** A saved model version as the engine reports it. */
+export interface ModelInfo {
+  id: string;
+  createdAt: string;
+  appVersion: string;
+  /** source: where a downloadable base came from, so that the model finds it again in the cache */
+  base: { id: BaseId; fingerprint: string; dim: number; source?: MobileNetSource };
+  parentModel: string | null;
+  dataset: DatasetSummary;
+  hyperparameters: HeadHyperparameters & { seed: number };
+  augment: AugmentConfig;
+  history: EpochLog[];
+  best: BestEpoch;
+  validation: Metrics | null;
+  backend: string;
+  seconds: number;
+  current: boolean;
+}
+
+export interface EngineInfo {
+  backend: BackendInfo;
+  home: string;
+  currentModel: string | null;
+  appVersion: string;
+}
+
+export type StageName = 'scanning' | 'loading-base' | 'downloading-base' | 'embedding' | 'training' | 'saving' | 'evaluating' | 'predicting';
+
+export type ProgressEvent =
+  | { type: 'stage'; stage: StageName; message: string }
+  | { type: 'embedding'; done: number; total: number; cached: number }
+  | { type: 'download'; file: string; bytes: number; totalBytes: number | null }
+  | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number }
+  | ({ type: 'epoch'; epochs: number } & EpochLog);
