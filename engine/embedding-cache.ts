@@ -7,6 +7,8 @@ const MAGIC = 0x43455348; // "HSEC"
 const VERSION = 1;
 const KEY_BYTES = 20;
 
+export type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
+
 /**
  * Feature vectors of a frozen base, keyed by image content hash + view (augmentation) key. One file per base
  * fingerprint, so new weights never meet old vectors. A header, then fixed-size records: flush appends only
@@ -23,11 +25,15 @@ export class EmbeddingCache {
   private constructor(
     readonly file: string | null,
     readonly dim: number,
+    private readonly lock: WriteLock,
   ) {}
 
-  /** `dir` null: an in-memory cache that is never written. */
-  static async open(dir: string | null, baseId: string, fingerprint: string, dim: number): Promise<EmbeddingCache> {
-    const cache = new EmbeddingCache(dir ? join(dir, `${baseId}-${fingerprint}.bin`) : null, dim);
+  /**
+   * `dir` null: an in-memory cache that is never written. `lock` wraps every write, so that two processes
+   * sharing the data folder never write the file at once.
+   */
+  static async open(dir: string | null, baseId: string, fingerprint: string, dim: number, lock?: WriteLock): Promise<EmbeddingCache> {
+    const cache = new EmbeddingCache(dir ? join(dir, `${baseId}-${fingerprint}.bin`) : null, dim, lock ?? ((fn) => fn()));
     if (cache.file) await cache.load(cache.file);
     return cache;
   }
@@ -60,15 +66,19 @@ export class EmbeddingCache {
 
   async flush(): Promise<void> {
     if (!this.file || this.unsaved.length === 0) return;
+    await this.lock(() => this.write(this.file!));
+  }
+
+  private async write(file: string): Promise<void> {
     if (this.fileValid) {
-      await appendFile(this.file, this.records(this.unsaved));
+      await appendFile(file, this.records(this.unsaved));
     } else {
       // new or unusable file: write it whole, atomically
       const header = Buffer.alloc(12);
       header.writeUInt32LE(MAGIC, 0);
       header.writeUInt32LE(VERSION, 4);
       header.writeUInt32LE(this.dim, 8);
-      await writeFileAtomic(this.file, Buffer.concat([header, this.records([...this.entries.keys()])]));
+      await writeFileAtomic(file, Buffer.concat([header, this.records([...this.entries.keys()])]));
       this.fileValid = true;
     }
     this.unsaved = [];

@@ -15,22 +15,20 @@ import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead, type HeadH
 import { IMAGE_EXTENSIONS } from './image-decode.js';
 import { labelToTarget, probabilityToLabel } from '../common/labels.js';
 import { computeMetrics } from './metrics.js';
-import { currentModelId, deleteModel, listModels, loadModel, newModelId, readMeta, saveModel, setCurrentModel } from './model-store.js';
+import { withDataLock } from './data-lock.js';
+import { ModelRegistry, newModelId } from './models/registry.js';
+import { DEFAULT_BASE, resolveModel, ZERO_SHOT, type ResolvedModel } from './models/resolve.js';
+import { BaseLoader } from './bases/loader.js';
+import type { CallContext } from './handlers.js';
 import type {
   EngineInfo, EvalParams, EvalResult, MobileNetSource, ModelInfo, PredictParams, PredictResult, Prediction,
   ProgressEvent, TrainParams, TrainResult,
 } from '../common/engine-types.js';
-import { MODEL_META_SCHEMA, toModelInfo, type ModelMeta } from './model-meta.js';
+import { MODEL_META_SCHEMA, toModelInfo, type ModelMeta } from './models/model-meta.js';
 import { APP_VERSION } from './version.js';
 import { deriveSeed } from './random.js';
 
-export const ZERO_SHOT = 'zero-shot';
-export const DEFAULT_BASE: BaseId = 'face-expression';
-
-export interface CallContext {
-  signal?: AbortSignal;
-  progress?(event: ProgressEvent): void;
-}
+export { ZERO_SHOT };
 
 export interface EngineOptions {
   home: string;
@@ -40,25 +38,23 @@ export interface EngineOptions {
   mobilenet?: MobileNetSource;
 }
 
-interface ResolvedModel {
-  id: string;
-  base: FrozenBase;
-  head: tf.LayersModel;
-  source?: MobileNetSource;
-}
 
 /**
  * The engine: one per worker thread, holding the chosen backend, loaded bases and the embedding caches.
  * Every method takes plain data and returns plain data (see protocol.ts).
  */
 export class Engine {
-  private readonly bases = new Map<string, Promise<FrozenBase>>();
+  readonly registry: ModelRegistry;
+  private readonly bases: BaseLoader;
   private readonly caches = new Map<string, Promise<EmbeddingCache>>();
 
   private constructor(
     readonly options: EngineOptions,
     readonly backend: BackendInfo,
-  ) {}
+  ) {
+    this.registry = new ModelRegistry(options.home);
+    this.bases = new BaseLoader(options.home, options.assetsDir, options.mobilenet);
+  }
 
   static async create(options: EngineOptions): Promise<Engine> {
     const backend = await selectBackend(undefined, options.backend);
@@ -66,21 +62,20 @@ export class Engine {
   }
 
   async info(): Promise<EngineInfo> {
-    return { backend: this.backend, home: this.options.home, currentModel: await currentModelId(this.options.home), appVersion: APP_VERSION };
+    return { backend: this.backend, home: this.options.home, currentModel: await this.registry.currentId(), appVersion: APP_VERSION };
   }
 
   async listModels(): Promise<ModelInfo[]> {
-    const current = await currentModelId(this.options.home);
-    return (await listModels(this.options.home)).map((m) => toModelInfo(m, m.id === current));
+    const current = await this.registry.currentId();
+    return (await this.registry.list()).map((m) => toModelInfo(m, m.id === current));
   }
 
   async useModel({ id }: { id: string }): Promise<ModelInfo> {
-    await setCurrentModel(this.options.home, id);
-    return toModelInfo(await readMeta(this.options.home, id), true);
+    return toModelInfo(await this.registry.setCurrent(id), true);
   }
 
   async deleteModel({ id }: { id: string }): Promise<{ deleted: string }> {
-    await deleteModel(this.options.home, id);
+    await this.registry.delete(id);
     return { deleted: id };
   }
 
@@ -170,7 +165,7 @@ export class Engine {
       };
       ctx.progress?.({ type: 'stage', stage: 'saving', message: `Saving model ${id}` });
       throwIfAborted(ctx.signal);
-      await saveModel(this.options.home, head, meta);
+      await this.registry.save(head, meta, { makeCurrent: true });
       return {
         modelId: id,
         backend: this.backend.label,
@@ -243,48 +238,12 @@ export class Engine {
     }
   }
 
-  /** 'current' falls back to the default base's zero-shot head, so a fresh install works offline. */
-  private async resolveModel(ref: string, ctx: CallContext): Promise<ResolvedModel> {
-    const id = ref === 'current' ? ((await currentModelId(this.options.home)) ?? ZERO_SHOT) : ref;
-    if (id === ZERO_SHOT) {
-      const base = await this.loadBase(DEFAULT_BASE, undefined, ctx);
-      return { id, base, head: createHead(base.dim, base.zeroShotHead) };
-    }
-    const { head, meta } = await loadModel(this.options.home, id);
-    const base = await this.loadBase(meta.base.id, meta.base.source, ctx).catch((err: unknown) => {
-      head.dispose();
-      throw err;
-    });
-    if (base.fingerprint !== meta.base.fingerprint) {
-      head.dispose();
-      throw badInput(`model ${id} was trained on other ${meta.base.id} weights (${meta.base.fingerprint}) than the ones installed (${base.fingerprint})`);
-    }
-    return { id, base, head, ...(meta.base.source && { source: meta.base.source }) };
+  private resolveModel(ref: string, ctx: CallContext): Promise<ResolvedModel> {
+    return resolveModel(this.registry, this.bases, ref, ctx);
   }
 
   private loadBase(id: BaseId, source: MobileNetSource | undefined, ctx: CallContext): Promise<FrozenBase> {
-    const src = source ?? this.options.mobilenet ?? {};
-    const key = id === 'mobilenet-v2' ? `${id}|${JSON.stringify(src)}` : id;
-    let p = this.bases.get(key);
-    if (!p) {
-      ctx.progress?.({ type: 'stage', stage: 'loading-base', message: `Loading the ${id} base` });
-      p =
-        id === 'face-expression'
-          ? loadFaceExpressionBase(join(this.options.assetsDir, 'models', 'face-expression'))
-          : id === 'mobilenet-v2'
-            ? (async () => {
-                ctx.progress?.({ type: 'stage', stage: 'downloading-base', message: 'Fetching MobileNetV2 (first use only)' });
-                const dir = await ensureMobileNet(this.options.home, src, {
-                  ...(ctx.signal && { signal: ctx.signal }),
-                  onProgress: (file, bytes, totalBytes) => ctx.progress?.({ type: 'download', file, bytes, totalBytes }),
-                });
-                return loadMobileNetBase(dir);
-              })()
-            : Promise.reject(badInput(`unknown base "${id as string}"`));
-      this.bases.set(key, p);
-      p.catch(() => this.bases.delete(key)); // a failed load (offline, cancelled) may be retried
-    }
-    return p;
+    return this.bases.load(id, source, ctx);
   }
 
   /** Embeds through the base's cache; what was computed is kept even when the request is cancelled. */
@@ -304,7 +263,8 @@ export class Engine {
     const key = `${base.id}-${base.fingerprint}`;
     let c = this.caches.get(key);
     if (!c) {
-      c = EmbeddingCache.open(join(this.options.home, 'cache', 'embeddings'), base.id, base.fingerprint, base.dim);
+      const home = this.options.home;
+      c = EmbeddingCache.open(join(home, 'cache', 'embeddings'), base.id, base.fingerprint, base.dim, (fn) => withDataLock(home, `cache-${key}`, fn));
       this.caches.set(key, c);
     }
     return c;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { Engine } from '../../engine/engine.js';
 import { fileSystemHandler } from '../../engine/fs-io-handler.js';
-import type { ModelMeta } from '../../engine/model-meta.js';
+import type { ModelMeta } from '../../engine/models/model-meta.js';
 import { buildMobileNetV2 } from '../helpers/mobilenet-v2.js';
 import { ASSETS, FACES, tempDir } from '../helpers/tmp.js';
 

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import type { BaseId, MobileNetSource } from '../../common/engine-types.js';
+import { badInput } from '../errors.js';
+import type { CallContext } from '../handlers.js';
+import type { FrozenBase } from './base.js';
+import { loadFaceExpressionBase } from './face-expression.js';
+import { ensureMobileNet, loadMobileNetBase } from './mobilenet-v2.js';
+
+/** Loads each frozen base once per engine and keeps it; a failed load (offline, cancelled) may be retried. */
+export class BaseLoader {
+  private readonly bases = new Map<string, Promise<FrozenBase>>();
+
+  constructor(
+    private readonly home: string,
+    private readonly assetsDir: string,
+    /** used when a request names no MobileNetV2 source */
+    private readonly defaultMobilenet: MobileNetSource = {},
+  ) {}
+
+  load(id: BaseId, source: MobileNetSource | undefined, ctx: CallContext = {}): Promise<FrozenBase> {
+    const src = source ?? this.defaultMobilenet;
+    const key = id === 'mobilenet-v2' ? `${id}|${JSON.stringify(src)}` : id;
+    let p = this.bases.get(key);
+    if (!p) {
+      ctx.progress?.({ type: 'stage', stage: 'loading-base', message: `Loading the ${id} base` });
+      p =
+        id === 'face-expression'
+          ? loadFaceExpressionBase(join(this.assetsDir, 'models', 'face-expression'))
+          : id === 'mobilenet-v2'
+            ? (async () => {
+                ctx.progress?.({ type: 'stage', stage: 'downloading-base', message: 'Fetching MobileNetV2 (first use only)' });
+                const dir = await ensureMobileNet(this.home, src, {
+                  ...(ctx.signal && { signal: ctx.signal }),
+                  onProgress: (file, bytes, totalBytes) => ctx.progress?.({ type: 'download', file, bytes, totalBytes }),
+                });
+                return loadMobileNetBase(dir);
+              })()
+            : Promise.reject(badInput(`unknown base "${id as string}"`));
+      this.bases.set(key, p);
+      p.catch(() => this.bases.delete(key));
+    }
+    return p;
+  }
+}

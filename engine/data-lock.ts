@@ -1,0 +1,56 @@
+/**
+ * The data folder is shared by the app and the CLI, which may run at the same time: every writer of a
+ * resource (the models, one embedding cache file, the library) holds that resource's lock while it writes.
+ * Readers take no lock: every write is a rename of a finished file or an append of whole records, so a reader
+ * never sees half a write. A lock left by a killed process goes stale and is taken over (proper-lockfile
+ * refreshes the lock's mtime while it is held).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { EngineError } from '../common/errors.js';
+
+export type LockedResource = 'models' | 'library' | `cache-${string}`;
+
+export interface LockOptions {
+  /** how long to wait for another process to finish, in ms */
+  waitMs?: number;
+  /** a lock not refreshed for this long belongs to a dead process */
+  staleMs?: number;
+}
+
+export function lockPath(home: string, resource: LockedResource): string {
+  return join(home, 'locks', `${resource}.lock`);
+}
+
+export async function withDataLock<T>(home: string, resource: LockedResource, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  const waitMs = opts.waitMs ?? 30_000;
+  const staleMs = opts.staleMs ?? 10_000;
+  await mkdir(join(home, 'locks'), { recursive: true });
+  let compromised: Error | null = null;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(join(home, 'locks'), {
+      lockfilePath: lockPath(home, resource),
+      realpath: false,
+      stale: staleMs,
+      retries: { retries: Math.max(1, Math.ceil(waitMs / 250)), factor: 1, minTimeout: 250, maxTimeout: 250 },
+      // the default throws from a timer, which would kill the engine: note it and fail the write instead
+      onCompromised: (err) => {
+        compromised = err;
+      },
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new EngineError('busy', `another HappySad process is writing ${resource} in ${home}; try again when it has finished`);
+    }
+    throw err;
+  }
+  try {
+    const value = await fn();
+    if (compromised) throw new EngineError('busy', `lost the lock on ${resource} in ${home} while writing (${(compromised as Error).message})`);
+    return value;
+  } finally {
+    await release().catch(() => undefined);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Trained models under <home>/models: one folder per version (model.json, weights.bin, meta.json) and
+ * current.json naming the one in use. Folders appear whole or not at all; writers hold the 'models' lock.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
+import { withDataLock } from '../data-lock.js';
+import { badInput, notFound } from '../errors.js';
+import { fileSystemHandler } from '../fs-io-handler.js';
+import { parseModelMeta, type ModelMeta } from './model-meta.js';
+
+const ID_PATTERN = /^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$/;
+
+export function isModelId(id: string): boolean {
+  return ID_PATTERN.test(id);
+}
+
+export function newModelId(now: Date = new Date()): string {
+  const iso = now.toISOString(); // 2026-11-28T10:15:30.123Z
+  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${randomBytes(2).toString('hex')}`;
+}
+
+export class ModelRegistry {
+  readonly dir: string;
+
+  constructor(readonly home: string) {
+    this.dir = join(home, 'models');
+  }
+
+  /** Saves a new version; with makeCurrent it also becomes the current model, in the same locked step. */
+  async save(head: tf.LayersModel, meta: ModelMeta, { makeCurrent }: { makeCurrent: boolean }): Promise<void> {
+    if (!isModelId(meta.id)) throw new Error(`invalid model id "${meta.id}"`);
+    await withDataLock(this.home, 'models', async () => {
+      await writeDirAtomic(join(this.dir, meta.id), async (tmp) => {
+        await head.save(fileSystemHandler(tmp));
+        await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
+      });
+      if (makeCurrent) await this.writeCurrent(meta.id);
+    });
+  }
+
+  async setCurrent(id: string): Promise<ModelMeta> {
+    return withDataLock(this.home, 'models', async () => {
+      const meta = await this.readMeta(id); // refuse to point at something that is not a model
+      await this.writeCurrent(id);
+      return meta;
+    });
+  }
+
+  /** The current model is never deleted, so the app always has a model to judge with. */
+  async delete(id: string): Promise<void> {
+    await withDataLock(this.home, 'models', async () => {
+      await this.readMeta(id);
+      if ((await this.currentId()) === id) throw badInput(`model ${id} is the current model; make another one current before deleting it`);
+      await rm(join(this.dir, id), { recursive: true, force: true });
+    });
+  }
+
+  /** The id in current.json, or null when no model was trained yet. */
+  async currentId(): Promise<string | null> {
+    try {
+      const { id } = JSON.parse(await readFile(join(this.dir, 'current.json'), 'utf8')) as { id?: unknown };
+      return typeof id === 'string' && isModelId(id) ? id : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async readMeta(id: string): Promise<ModelMeta> {
+    if (!isModelId(id)) throw badInput(`"${id}" is not a model id (they look like 20261128-101530-ab12)`);
+    let text: string;
+    try {
+      text = await readFile(join(this.dir, id, 'meta.json'), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(`no model "${id}" in ${this.dir}`);
+      throw badInput(`model "${id}" is damaged: ${(err as Error).message}`);
+    }
+    try {
+      return parseModelMeta(JSON.parse(text));
+    } catch (err) {
+      throw badInput(`model "${id}" is damaged: ${(err as Error).message}`);
+    }
+  }
+
+  /** The caller disposes the returned head. */
+  async load(id: string): Promise<{ head: tf.LayersModel; meta: ModelMeta }> {
+    const meta = await this.readMeta(id);
+    const dir = join(this.dir, id);
+    try {
+      const head = await tf.loadLayersModel(fileSystemHandler(dir));
+      return { head, meta };
+    } catch (err) {
+      throw badInput(`model "${id}" in ${dir} is damaged (${(err as Error).message.split('\n')[0]}); train again or pick another model`);
+    }
+  }
+
+  /** All saved models, newest first; damaged folders are left out (and left for the user to inspect). */
+  async list(): Promise<ModelMeta[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const metas: ModelMeta[] = [];
+    for (const name of names.filter(isModelId)) {
+      try {
+        metas.push(await this.readMeta(name));
+      } catch {
+        // not a model
+      }
+    }
+    return metas.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+  }
+
+  private writeCurrent(id: string): Promise<void> {
+    return writeFileAtomic(join(this.dir, 'current.json'), JSON.stringify({ id }) + '\n');
+  }
+}

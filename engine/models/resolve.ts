@@ -1,0 +1,43 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { MobileNetSource } from '../../common/engine-types.js';
+import type { FrozenBase } from '../bases/base.js';
+import type { BaseLoader } from '../bases/loader.js';
+import { badInput } from '../errors.js';
+import type { CallContext } from '../handlers.js';
+import { createHead } from '../head.js';
+import type { ModelRegistry } from './registry.js';
+
+export const ZERO_SHOT = 'zero-shot';
+export const DEFAULT_BASE = 'face-expression' as const;
+
+/** A model ready to judge: its frozen base and its head. The caller disposes the head. */
+export interface ResolvedModel {
+  id: string;
+  base: FrozenBase;
+  head: tf.LayersModel;
+  source?: MobileNetSource;
+}
+
+/**
+ * A model reference ('current', 'zero-shot' or an id) made ready to judge. 'current' falls back to the default
+ * base's own happy-vs-sad head when nothing was trained yet, so a fresh install works offline. A model whose
+ * base weights changed since it was trained is refused: its head would judge other features.
+ */
+export async function resolveModel(registry: ModelRegistry, bases: BaseLoader, ref: string, ctx: CallContext = {}): Promise<ResolvedModel> {
+  const id = ref === 'current' ? ((await registry.currentId()) ?? ZERO_SHOT) : ref;
+  if (id === ZERO_SHOT) {
+    const base = await bases.load(DEFAULT_BASE, undefined, ctx);
+    return { id, base, head: createHead(base.dim, base.zeroShotHead) };
+  }
+  const { head, meta } = await registry.load(id);
+  try {
+    const base = await bases.load(meta.base.id, meta.base.source, ctx);
+    if (base.fingerprint !== meta.base.fingerprint) {
+      throw badInput(`model ${id} was trained on other ${meta.base.id} weights (${meta.base.fingerprint}) than the ones installed (${base.fingerprint})`);
+    }
+    return { id, base, head, ...(meta.base.source && { source: meta.base.source }) };
+  } catch (err) {
+    head.dispose();
+    throw err;
+  }
+}

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { createHead, DEFAULT_HYPERPARAMETERS, predictHead } from '../../../engine/head.js';
+import { DEFAULT_AUGMENT } from '../../../engine/augment.js';
+import { lockPath, withDataLock } from '../../../engine/data-lock.js';
+import { ModelRegistry, newModelId } from '../../../engine/models/registry.js';
+import { parseModelMeta, type ModelMeta } from '../../../engine/models/model-meta.js';
+import { EngineError } from '../../../common/errors.js';
+import { useBestBackend } from '../../helpers/backend.js';
+import { blobs } from '../../helpers/blobs.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+// the old free functions, over one registry per data folder
+const reg = (home: string) => new ModelRegistry(home);
+const currentModelId = (home: string) => reg(home).currentId();
+const listModels = (home: string) => reg(home).list();
+const loadModel = (home: string, id: string) => reg(home).load(id);
+const setCurrentModel = (home: string, id: string) => reg(home).setCurrent(id);
+const saveModel = (home: string, head: tf.LayersModel, m: ModelMeta, makeCurrent = true) => reg(home).save(head, m, { makeCurrent });
+
+before(useBestBackend);
+
+function meta(id: string): ModelMeta {
+  return {
+    schemaVersion: 1,
+    id,
+    createdAt: new Date().toISOString(),
+    appVersion: 'test',
+    base: { id: 'face-expression', fingerprint: 'fp', dim: 16 },
+    parentModel: null,
+    dataset: { root: '/d', validationFrom: 'split', train: { happy: 1, sad: 1 }, validation: { happy: 0, sad: 0 }, ignoredClasses: [], skipped: [] },
+    hyperparameters: { ...DEFAULT_HYPERPARAMETERS, seed: 1 },
+    augment: DEFAULT_AUGMENT,
+    history: [],
+    best: { epoch: 1, valAccuracy: null, valLoss: null },
+    validation: null,
+    backend: 'wasm',
+    seconds: 1,
+  };
+}
+
+test('save then load gives identical predictions; current.json follows; no temporary files remain', async () => {
+  const home = await tempDir();
+  assert.equal(await currentModelId(home), null);
+  const head = createHead(16, { kernel: Float32Array.from({ length: 16 }, (_, i) => Math.sin(i)), bias: -0.3 });
+  const x = blobs(50, 16, 9).x;
+  const before = predictHead(head, x);
+  const id = newModelId();
+  await saveModel(home, head, meta(id));
+  assert.equal(await currentModelId(home), id);
+  assert.deepEqual((await readdir(join(home, 'models', id))).sort(), ['meta.json', 'model.json', 'weights.bin']);
+  assert.deepEqual((await readdir(join(home, 'models'))).filter((n) => n.startsWith('.')), []);
+  const loaded = await loadModel(home, id);
+  assert.deepEqual(predictHead(loaded.head, x), before);
+  assert.equal(loaded.meta.id, id);
+});
+
+test('a save that fails midway leaves nothing behind and keeps the current model', async () => {
+  const home = await tempDir();
+  const good = newModelId();
+  await saveModel(home, createHead(16), meta(good));
+  const broken = createHead(16);
+  broken.save = () => Promise.reject(new Error('disk full'));
+  const bad = newModelId(new Date(Date.now() + 1000));
+  await assert.rejects(saveModel(home, broken as tf.LayersModel, meta(bad)), /disk full/);
+  assert.deepEqual((await readdir(join(home, 'models'))).sort(), [good, 'current.json']);
+  assert.equal(await currentModelId(home), good);
+});
+
+test('ids are validated, unknown ids are clear errors, listing is newest first', async () => {
+  const home = await tempDir();
+  await assert.rejects(loadModel(home, '../../etc'), /not a model id/);
+  await assert.rejects(loadModel(home, '20260101-000000-abcd'), /no model "20260101-000000-abcd"/);
+  await assert.rejects(setCurrentModel(home, '20260101-000000-abcd'), /no model/);
+  const a = meta(newModelId(new Date('2026-01-01T00:00:00Z')));
+  const b = { ...meta(newModelId(new Date('2026-02-01T00:00:00Z'))), createdAt: '2026-02-01T00:00:00Z' };
+  a.createdAt = '2026-01-01T00:00:00Z';
+  await saveModel(home, createHead(16), a);
+  await saveModel(home, createHead(16), b, false);
+  assert.deepEqual((await listModels(home)).map((m) => m.id), [b.id, a.id]);
+  assert.equal(await currentModelId(home), a.id);
+});
+
+test('damaged model files are a clear error naming the model', async () => {
+  const home = await tempDir();
+  const id = newModelId();
+  await saveModel(home, createHead(16), meta(id));
+  await writeFile(join(home, 'models', id, 'weights.bin'), Buffer.alloc(3));
+  await assert.rejects(loadModel(home, id), new RegExp(`model "${id}" in .* is damaged`));
+  await writeFile(join(home, 'models', id, 'model.json'), '{"modelTopology": ');
+  await assert.rejects(loadModel(home, id), /is damaged .*JSON/);
+  await writeFile(join(home, 'models', id, 'meta.json'), '');
+  await assert.rejects(loadModel(home, id), /is damaged/);
+});
+
+test('delete: never the current model; another one goes, whole', async () => {
+  const home = await tempDir();
+  const a = newModelId(new Date('2026-01-01T00:00:00Z'));
+  const b = newModelId(new Date('2026-02-01T00:00:00Z'));
+  await saveModel(home, createHead(16), meta(a));
+  await saveModel(home, createHead(16), meta(b));
+  await assert.rejects(reg(home).delete(b), (e: unknown) => e instanceof EngineError && e.code === 'bad-input' && /current model/.test(e.message));
+  await reg(home).delete(a);
+  assert.deepEqual((await listModels(home)).map((m) => m.id), [b]);
+  await assert.rejects(reg(home).delete(a), (e: unknown) => e instanceof EngineError && e.code === 'not-found');
+});
+
+test('meta.json carries a schema version; older files without one read as version 1, newer ones are refused', () => {
+  const m = meta(newModelId());
+  const { schemaVersion: _v, ...old } = m;
+  assert.equal(parseModelMeta(old).schemaVersion, 1);
+  assert.throws(() => parseModelMeta({ ...m, schemaVersion: 2 }), /schema version 2/);
+  assert.throws(() => parseModelMeta({ id: 'x' }), /lacks "createdAt"/);
+});
+
+test('writers wait for the data-folder lock: a save while another process holds it lands after the release', async () => {
+  const home = await tempDir();
+  const id = newModelId();
+  let release!: () => void;
+  const held = withDataLock(home, 'models', () => new Promise<void>((r) => (release = r)));
+  await new Promise((r) => setTimeout(r, 50));
+  let saved = false;
+  const save = saveModel(home, createHead(16), meta(id)).then(() => (saved = true));
+  await new Promise((r) => setTimeout(r, 600));
+  assert.equal(saved, false, 'the save waits while the lock is held');
+  assert.equal(await currentModelId(home), null);
+  release();
+  await held;
+  await save;
+  assert.equal(await currentModelId(home), id);
+});
+
+test('a lock that is never released ends in a clear "busy" error, not a hang', async () => {
+  const home = await tempDir();
+  let release!: () => void;
+  const held = withDataLock(home, 'models', () => new Promise<void>((r) => (release = r)));
+  await new Promise((r) => setTimeout(r, 50));
+  await assert.rejects(
+    withDataLock(home, 'models', async () => 1, { waitMs: 500 }),
+    (e: unknown) => e instanceof EngineError && e.code === 'busy' && /another HappySad process is writing models/.test(e.message),
+  );
+  release();
+  await held;
+  assert.equal(await withDataLock(home, 'models', async () => 2), 2);
+});
+
+test('a lock left by a killed process goes stale and is taken over', async () => {
+  const home = await tempDir();
+  await mkdir(lockPath(home, 'models'), { recursive: true }); // what proper-lockfile leaves when its process dies
+  const old = new Date(Date.now() - 60_000);
+  await utimes(lockPath(home, 'models'), old, old);
+  const id = newModelId();
+  await saveModel(home, createHead(16), meta(id));
+  assert.equal(await currentModelId(home), id);
+});
