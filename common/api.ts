@@ -1,0 +1,54 @@
+/**
+ * The renderer's only door to the app: the `window.api` object that the preload exposes with contextBridge.
+ * Verb-named functions return promises; subscriptions return an unsubscribe function. Errors do not cross
+ * contextBridge with their fields, so engine calls resolve to an outcome and the renderer turns a failure
+ * back into an EngineError.
+ */
+import type { EngineParams, EngineResult } from './engine-contract.js';
+import type { ProgressEvent } from './engine-types.js';
+import type { Failure } from './errors.js';
+import type { AppState, ChooseKind, EngineStatus, MenuCommand, RendererEngineMethod, Settings } from './ipc.js';
+
+export type Unsubscribe = () => void;
+
+export type CallOutcome<T> = { ok: true; value: T } | { ok: false; error: Failure };
+
+export interface HappySadApi {
+  engine: {
+    /** callId: made by the caller (CALL_ID_PATTERN), so that it can cancel the call and match its progress */
+    call<M extends RendererEngineMethod>(callId: string, method: M, params: EngineParams<M>): Promise<CallOutcome<EngineResult<M>>>;
+    cancel(callId: string): void;
+    onProgress(listener: (callId: string, event: ProgressEvent) => void): Unsubscribe;
+    onStatus(listener: (status: EngineStatus) => void): Unsubscribe;
+  };
+  files: {
+    /** the path of a dropped or pasted File (Electron 32+ removed File.path) */
+    pathForFile(file: File): string;
+    choose(kind: ChooseKind): Promise<string[]>;
+    reveal(path: string): Promise<void>;
+  };
+  app: {
+    /** call once the renderer listens: main then sends what it queued (files opened before the window existed...) */
+    ready(): void;
+    setState(state: AppState): void;
+    onMenuCommand(listener: (command: MenuCommand) => void): Unsubscribe;
+    onOpenPaths(listener: (paths: string[]) => void): Unsubscribe;
+    getSettings(): Promise<Settings>;
+    setSettings(patch: Partial<Settings>): Promise<Settings>;
+    onSettingsChanged(listener: (settings: Settings) => void): Unsubscribe;
+    platform: 'darwin' | 'win32' | 'linux' | string;
+    /** the OS language, e.g. "id-ID" */
+    osLocale: string;
+  };
+}
+
+/** The custom scheme that serves the renderer's own files and the images the app was given. */
+export const APP_SCHEME = 'happysad';
+/** happysad://app/index.html: the renderer bundle */
+export const APP_HOST = 'app';
+/** happysad://image/<encodeURIComponent(absolute path)>: an image the user gave the app (dropped, opened, in its library or a dataset) */
+export const IMAGE_HOST = 'image';
+
+export function imageUrl(path: string): string {
+  return `${APP_SCHEME}://${IMAGE_HOST}/${encodeURIComponent(path)}`;
+}
