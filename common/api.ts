@@ -26,6 +26,8 @@ export interface HappySadApi {
     pathForFile(file: File): string;
     choose(kind: ChooseKind): Promise<string[]>;
     reveal(path: string): Promise<void>;
+    /** a URL the renderer may show the image at (the app's protocol; the test bridge serves its own) */
+    imageUrl(path: string): string;
   };
   app: {
     /** call once the renderer listens: main then sends what it queued (files opened before the window existed...) */
@@ -49,6 +51,7 @@ export const APP_HOST = 'app';
 /** happysad://image/<encodeURIComponent(absolute path)>: an image the user gave the app (dropped, opened, in its library or a dataset) */
 export const IMAGE_HOST = 'image';
 
+/** The app's own image URL for a path; main decodes it with imagePathFromUrl and checks it was given. */
 export function imageUrl(path: string): string {
   return `${APP_SCHEME}://${IMAGE_HOST}/${encodeURIComponent(path)}`;
 }

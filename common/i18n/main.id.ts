@@ -1,0 +1,25 @@
+import type { mainEn } from './main.en.js';
+
+export const mainId: Record<keyof typeof mainEn, string> = {
+  'menu.file': 'Berkas',
+  'menu.openImage': 'Buka Gambar…',
+  'menu.openFolder': 'Buka Folder Gambar…',
+  'menu.chooseTrainingData': 'Pilih Data Latih…',
+  'menu.openDataFolder': 'Buka Folder Data',
+  'menu.model': 'Model',
+  'menu.train': 'Latih…',
+  'menu.retrainCollected': 'Latih Ulang dengan Data Terkumpul',
+  'menu.stopTraining': 'Hentikan Pelatihan',
+  'menu.evaluate': 'Evaluasi…',
+  'menu.exportModel': 'Ekspor Model…',
+  'menu.view': 'Tampilan',
+  'menu.viewPredict': 'Prediksi',
+  'menu.viewTrain': 'Latih',
+  'menu.viewModels': 'Model',
+  'menu.viewLibrary': 'Pustaka',
+  'menu.help': 'Bantuan',
+  'menu.about': 'Tentang HappySad Studio',
+  'menu.learnMore': 'Pelajari Lebih Lanjut',
+  'menu.language': 'Bahasa',
+  'menu.languageSystem': 'Ikuti Sistem',
+};
