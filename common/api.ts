@@ -28,6 +28,12 @@ export interface HappySadApi {
     reveal(path: string): Promise<void>;
     /** a URL the renderer may show the image at (the app's protocol; the test bridge serves its own) */
     imageUrl(path: string): string;
+    /**
+     * Keeps an image that has no file behind it (pasted from the clipboard, dragged out of a web page) in the
+     * data folder, and resolves with its path, which the app has then been given (imageUrl serves it).
+     * Refused (rejects) unless mimeType is one of PASTED_IMAGE_TYPES and data at most PASTED_IMAGE_MAX_BYTES.
+     */
+    savePastedImage(data: ArrayBuffer, mimeType: string): Promise<string>;
   };
   app: {
     /** call once the renderer listens: main then sends what it queued (files opened before the window existed...) */

@@ -1,0 +1,95 @@
+/**
+ * The app's shared state: which view is shown, the engine's backend and status, the model versions and the
+ * settings. One instance, made in main.ts from window.api and handed to the views.
+ */
+import type { HappySadApi } from '../../common/api.js';
+import type { BackendInfo, EngineInfo, ModelInfo } from '../../common/engine-types.js';
+import type { EngineStatus, Settings } from '../../common/ipc.js';
+import { EngineClient } from './engine.js';
+import { PredictBatch } from './predict.svelte.js';
+import { errorMessage } from './errors.js';
+import { resolveLanguage, setLanguage } from './i18n.svelte.js';
+
+export const VIEWS = ['predict', 'train', 'models', 'library'] as const;
+export type View = (typeof VIEWS)[number];
+
+/** 'zero-shot': the built-in model (the base's own happy-vs-sad output), used before any training. */
+export const ZERO_SHOT = 'zero-shot';
+
+export class AppModel {
+  view = $state<View>('predict');
+  info = $state<EngineInfo | null>(null);
+  backend = $state<BackendInfo | null>(null);
+  /** the engine could not start, crashed, or could not be restarted: what to tell the user */
+  engineProblem = $state<{ kind: 'start-failed' | 'crashed' | 'restart-failed'; detail: string } | null>(null);
+  models = $state<ModelInfo[]>([]);
+  modelsLoaded = $state(false);
+  settings = $state<Settings>({ language: null, savePredictions: true });
+  aboutOpen = $state(false);
+  readonly engine: EngineClient;
+  /** the Predict view's images; kept here so that they outlive the view */
+  readonly batch: PredictBatch;
+
+  constructor(readonly api: HappySadApi) {
+    this.engine = new EngineClient(api.engine);
+    this.batch = new PredictBatch(this.engine);
+    setLanguage(resolveLanguage(null, api.app.osLocale));
+  }
+
+  get currentModel(): ModelInfo | null {
+    return this.models.find((m) => m.current) ?? null;
+  }
+
+  /** Listens to main, then tells it so (main flushes what it queued), then loads the engine's state. */
+  async start(): Promise<void> {
+    const { app, engine } = this.api;
+    engine.onStatus((s) => this.onStatus(s));
+    app.onSettingsChanged((s) => this.applySettings(s));
+    try {
+      this.applySettings(await app.getSettings());
+    } catch {
+      // settings unavailable: defaults (follow the OS language)
+    }
+    await this.refresh();
+  }
+
+  applySettings(settings: Settings): void {
+    this.settings = settings;
+    setLanguage(resolveLanguage(settings.language, this.api.app.osLocale));
+  }
+
+  async setLanguageSetting(language: Settings['language']): Promise<void> {
+    this.applySettings({ ...this.settings, language });
+    this.applySettings(await this.api.app.setSettings({ language }));
+  }
+
+  /** Engine info and the model list; tells main whether a trained model exists (menu items follow). */
+  async refresh(): Promise<void> {
+    try {
+      const [info, models] = await Promise.all([this.engine.call('info', {}), this.engine.call('listModels', {})]);
+      this.info = info;
+      this.backend = info.backend;
+      this.models = models;
+      this.modelsLoaded = true;
+      if (this.engineProblem?.kind === 'start-failed') this.engineProblem = null;
+    } catch (err) {
+      this.engineProblem = { kind: 'start-failed', detail: errorMessage(err) };
+    }
+    this.api.app.setState({ training: false, hasModel: this.info?.currentModel != null });
+  }
+
+  async useModel(id: string): Promise<void> {
+    await this.engine.call('useModel', { id });
+    await this.refresh();
+  }
+
+  private onStatus(status: EngineStatus): void {
+    if (status.state === 'ready') {
+      this.backend = status.backend;
+      if (this.engineProblem?.kind !== 'start-failed') this.engineProblem = null;
+      void this.refresh();
+    } else if (status.state === 'crashed') this.engineProblem = { kind: 'crashed', detail: status.detail };
+    else this.engineProblem = { kind: 'restart-failed', detail: status.message };
+  }
+}
+

@@ -1,0 +1,51 @@
+/**
+ * The renderer's language: the one chosen in Settings, else the OS language (languageFor(osLocale)).
+ * Every visible string goes through t(), which reads the language state, so templates re-render on a switch.
+ */
+import { languageFor, translate, type MessageKey } from '../../common/i18n/index.js';
+import type { Language } from '../../common/ipc.js';
+
+let language = $state<Language>('en');
+
+export function setLanguage(lang: Language): void {
+  language = lang;
+  document.documentElement.lang = lang;
+}
+
+export function currentLanguage(): Language {
+  return language;
+}
+
+/** The language to show for a setting: null follows the OS. */
+export function resolveLanguage(setting: Language | null, osLocale: string): Language {
+  return setting ?? languageFor(osLocale);
+}
+
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  return translate(language, key, params);
+}
+
+/** BCP 47 tag for Intl formatting in the current language. */
+function locale(): string {
+  return language === 'id' ? 'id-ID' : 'en-US';
+}
+
+/** 0.874 -> "87.4%" / "87,4%" */
+export function formatPercent(fraction: number, digits = 0): string {
+  return new Intl.NumberFormat(locale(), { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(fraction);
+}
+
+export function formatNumber(n: number): string {
+  return new Intl.NumberFormat(locale()).format(n);
+}
+
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+/** Singular/plural pick for counts ("1 image" / "2 images"); Indonesian uses the same word. */
+export function plural(n: number, one: MessageKey, many: MessageKey, params: Record<string, string | number> = {}): string {
+  return t(n === 1 ? one : many, { count: formatNumber(n), ...params });
+}
