@@ -1,0 +1,174 @@
+/**
+ * What the E2E tests share: building the renderer, starting the bridge, launching headless Chromium with
+ * playwright-core, dropping and pasting files the way a user does, and screenshots in light and dark at two
+ * window sizes.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ASSETS, ROOT, tempDir } from '../helpers/tmp.js';
+import { startBridge, type Bridge, type BridgeOptions } from './bridge/server.js';
+
+/** Debian's chromium; HAPPYSAD_CHROMIUM names another. */
+export const CHROMIUM = process.env.HAPPYSAD_CHROMIUM ?? '/usr/bin/chromium';
+/** Set as a node:test `skip`: the E2E tests need a Chromium, and say how to get one when it is missing. */
+export const needsChromium = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set HAPPYSAD_CHROMIUM)`;
+if (needsChromium) console.log(`# E2E skipped: ${needsChromium}`);
+
+export const SCREENSHOTS = join(ROOT, 'test-results', 'e2e');
+export const SIZES = [
+  { width: 900, height: 600 },
+  { width: 1280, height: 800 },
+] as const;
+
+/** Builds the renderer with its own Vite config into a fresh folder (so parallel test files never share one). */
+export async function buildRenderer(): Promise<string> {
+  const outDir = await tempDir('happysad-renderer-');
+  const { build } = await import('vite');
+  await build({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+export async function bridgeFor(rendererDir: string, options: Partial<BridgeOptions> = {}): Promise<Bridge> {
+  return startBridge({ rendererDir, home: await tempDir('happysad-home-'), assetsDir: ASSETS, ...options });
+}
+
+export async function launch(): Promise<BrowserContext> {
+  const { chromium } = await import('playwright-core');
+  const context = await chromium.launchPersistentContext(await tempDir('happysad-chromium-'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  // no wall-clock limits: the machine's speed varies; a test waits for what it needs
+  context.setDefaultTimeout(0);
+  return context;
+}
+
+export interface AppPage {
+  page: Page;
+  /** console errors, failed requests and uncaught exceptions seen in the page */
+  problems: string[];
+}
+
+/** A fresh window on the app: the bridge's log cleared, the page loaded and its engine state shown. */
+export async function openApp(context: BrowserContext, bridge: Bridge, colorScheme: 'light' | 'dark' = 'light'): Promise<AppPage> {
+  bridge.reset();
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    // an EventSource torn down by the page's own close is not a problem
+    if (!r.url().includes('/__bridge/events')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+  });
+  await page.emulateMedia({ colorScheme });
+  await page.setViewportSize(SIZES[1]);
+  await page.goto(bridge.url);
+  await page.getByTestId('backend').and(page.locator('[data-kind]:not([data-kind=""])')).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-model"] strong') !== null);
+  return { page, problems };
+}
+
+/** Waits until every image in view has loaded (or failed), then two frames, so that a screenshot is settled. */
+export async function settle(page: Page): Promise<void> {
+  // lazy images out of view never load: only those in the window count
+  await page.waitForFunction(
+    () =>
+      [...document.images].every((img) => {
+        const r = img.getBoundingClientRect();
+        const inView = r.width > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+        return img.complete || !inView;
+      }),
+    undefined,
+    { timeout: 0 },
+  );
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}
+
+/** Screenshots in light and dark, at 900x600 and 1280x800: test-results/e2e/NAME-SCHEME-WxH.png. */
+export async function screenshots(page: Page, name: string): Promise<string[]> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const made: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await settle(page);
+      const file = join(SCREENSHOTS, `${name}-${colorScheme}-${size.width}x${size.height}.png`);
+      await page.screenshot({ path: file });
+      made.push(file);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize(SIZES[1]);
+  return made;
+}
+
+/**
+ * Drags files from "the file manager" over the window: Files made by the bridge's shim (which knows their
+ * paths, as the preload does in the app), in one DataTransfer, through dragenter, dragover and drop on
+ * the element under the given point. With `hold`, stops before the drop (to look at the overlay); call the
+ * returned function to drop.
+ */
+export async function dragFiles(page: Page, paths: string[], options: { at?: { x: number; y: number } } = {}): Promise<() => Promise<void>> {
+  const at = options.at ?? { x: 640, y: 400 };
+  await page.evaluate(
+    async ({ paths, at }) => {
+      const bridge = (window as unknown as { __bridge: { fileFor(p: string): Promise<File> } }).__bridge;
+      const files = await Promise.all(paths.map((p) => bridge.fileFor(p)));
+      const dt = new DataTransfer();
+      for (const f of files) dt.items.add(f);
+      const target = document.elementFromPoint(at.x, at.y) ?? document.body;
+      // (no named inner functions here: tsx would wrap them in a helper the page does not have)
+      for (const type of ['dragenter', 'dragover']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true, clientX: at.x, clientY: at.y }));
+      (window as unknown as { __drop: () => void }).__drop = () =>
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: at.x, clientY: at.y }));
+    },
+    { paths, at },
+  );
+  return async () => {
+    await page.evaluate(() => (window as unknown as { __drop: () => void }).__drop());
+  };
+}
+
+export async function dropFiles(page: Page, paths: string[]): Promise<void> {
+  const drop = await dragFiles(page, paths);
+  await drop();
+}
+
+/** Pastes an image that has no file behind it, as a screenshot in the clipboard: a PNG drawn from a face photo. */
+export async function pasteImageFrom(page: Page, facePath: string): Promise<void> {
+  await page.evaluate(async (facePath) => {
+    const bridge = (window as unknown as { __bridge: { fileFor(p: string): Promise<File> } }).__bridge;
+    const source = await createImageBitmap(await bridge.fileFor(facePath));
+    const canvas = new OffscreenCanvas(source.width, source.height);
+    canvas.getContext('2d')!.drawImage(source, 0, 0);
+    const png = await canvas.convertToBlob({ type: 'image/png' });
+    const dt = new DataTransfer();
+    dt.items.add(new File([png], 'image.png', { type: 'image/png' }));
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, facePath);
+}
+
+const CARD = '[data-testid="prediction-card"]';
+
+/** How many cards, in one state or in any. */
+export async function cards(page: Page, ...states: Array<'pending' | 'folder' | 'done' | 'error'>): Promise<number> {
+  return page.locator(states.length ? states.map((s) => `${CARD}[data-state="${s}"]`).join(', ') : CARD).count();
+}
+
+/** Waits (without a time limit) until exactly n cards are judged: labelled or failed. */
+export async function waitForJudged(page: Page, n: number): Promise<void> {
+  await page.waitForFunction(
+    ({ sel, n }) => document.querySelectorAll(`${sel}[data-state="done"], ${sel}[data-state="error"]`).length === n && !document.querySelector('[data-testid="batch-progress"]'),
+    { sel: CARD, n },
+    { timeout: 0 },
+  );
+}
+
+export type { Bridge };

@@ -1,0 +1,366 @@
+/**
+ * The app in headless Chromium against the real engine, through the test bridge (see bridge/server.ts):
+ * the Predict view, the status bar, keyboard use, menus and languages. Screenshots land in
+ * test-results/e2e/ (light and dark, 900x600 and 1280x800).
+ */
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, readdir, writeFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { BrowserContext } from 'playwright-core';
+import { CATALOGUES } from '../../common/i18n/index.js';
+import { FACES, tempDir } from '../helpers/tmp.js';
+import { bridgeFor, buildRenderer, cards, dragFiles, dropFiles, launch, needsChromium, openApp, pasteImageFrom, screenshots, waitForJudged, type AppPage, type Bridge } from './helpers.js';
+
+const HAPPY = join(FACES, 'happy');
+const SAD = join(FACES, 'sad');
+const faces = async (dir: string) => (await readdir(dir)).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(dir, f));
+
+describe('Predict view in Chromium with the real engine', { skip: needsChromium }, () => {
+  let context: BrowserContext;
+  let bridge: Bridge;
+  let app: AppPage | null = null;
+  let broken: string[];
+
+  before(async () => {
+    const rendererDir = await buildRenderer();
+    bridge = await bridgeFor(rendererDir);
+    context = await launch();
+    const dir = await tempDir('happysad-broken-');
+    broken = [join(dir, 'not-a-photo.jpg'), join(dir, 'truncated-holiday-snapshot-with-a-very-long-file-name.jpg')];
+    await writeFile(broken[0]!, 'this is not a photo\n');
+    await writeFile(broken[1]!, (await readFile(join(HAPPY, 'Ariel_Sharon_0060.jpg'))).subarray(0, 400));
+  });
+  after(async () => {
+    await context?.close();
+    await bridge?.close();
+  });
+
+  async function open(colorScheme: 'light' | 'dark' = 'light'): Promise<AppPage> {
+    await app?.page.close();
+    app = await openApp(context, bridge, colorScheme);
+    return app;
+  }
+  /** no console errors, CSP violations, failed requests or uncaught exceptions in the page */
+  function assertClean(a: AppPage) {
+    assert.deepEqual(a.problems, []);
+  }
+
+  test('drop one real face image: a card with its label and confidence appears', async () => {
+    const a = await open();
+    const { page } = a;
+    assert.equal(await page.getByTestId('empty-state').isVisible(), true, 'an empty state invites a drop');
+    await screenshots(page, 'predict-empty');
+
+    const face = join(HAPPY, 'Aleksander_Kwasniewski_0002.jpg');
+    const drop = await dragFiles(page, [face]);
+    await page.getByTestId('drop-overlay').waitFor();
+    await screenshots(page, 'predict-drop-overlay');
+    await drop();
+    await page.getByTestId('drop-overlay').waitFor({ state: 'detached' });
+    await waitForJudged(page, 1);
+
+    const card = page.getByTestId('prediction-card');
+    assert.equal(await card.getAttribute('data-state'), 'done');
+    // the renderer asked the engine for exactly that file, and shows the engine's verdict
+    const predict = bridge.log.calls.find((c) => c.method === 'predict');
+    assert.deepEqual(predict?.params, { inputs: [face] });
+    const direct = await bridge.engine.call('predict', { inputs: [face] });
+    const verdict = direct.results[0]!;
+    assert.ok('label' in verdict);
+    assert.equal(await card.getAttribute('data-label'), verdict.label);
+    assert.equal(await card.getByTestId('label').innerText(), verdict.label === 'happy' ? 'HAPPY' : 'SAD');
+    assert.equal(await card.getByTestId('confidence').innerText(), `${Math.round(verdict.confidence * 100)}%`);
+    assert.match(await card.innerText(), /Happy \d+%/);
+    assert.match(await card.innerText(), /Sad \d+%/);
+    assert.match(await card.innerText(), /Model: Built-in \(zero-shot\)/);
+    // the preview is served for the dropped file
+    assert.equal(await card.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), true);
+    await screenshots(page, 'predict-one');
+    assertClean(a);
+  });
+
+  test('drop 20 images, 2 of them broken: 20 cards, 2 with reasons; the window stays responsive meanwhile', async () => {
+    const a = await open();
+    const { page } = a;
+    const good = [...(await faces(HAPPY)), ...(await faces(SAD)).slice(0, 8)];
+    const inputs = [...good.slice(0, 7), broken[0]!, ...good.slice(7, 15), broken[1]!, ...good.slice(15)];
+    assert.equal(inputs.length, 20);
+
+    // the engine's answers wait at the bridge until released, so that the UI can be used while they are pending
+    const held = bridge.hold('predict');
+    await dropFiles(page, inputs);
+    await page.getByTestId('batch-progress').waitFor();
+    assert.equal(await cards(page, 'pending'), 20, 'a card for each image at once, waiting for its verdict');
+    assert.match(await page.getByTestId('batch-progress').innerText(), /Judging 0 of 20 images/);
+    await screenshots(page, 'predict-batch-pending');
+
+    // responsive: other views open and come back while the predictions are pending
+    await page.getByRole('button', { name: /Models/ }).click();
+    await page.getByRole('heading', { name: 'Models', level: 1 }).waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'Predict', level: 1 }).isVisible(), false);
+    await page.keyboard.press('Control+1');
+    await page.getByRole('heading', { name: 'Predict', level: 1 }).waitFor();
+    assert.equal(held.pending(), 1, 'the predictions are still pending');
+    assert.equal(await cards(page, 'pending'), 20);
+
+    held.release();
+    await waitForJudged(page, 20);
+    assert.equal(await cards(page), 20);
+    assert.equal(await cards(page, 'error'), 2);
+    const failed = page.locator('[data-testid="prediction-card"][data-state="error"]');
+    for (let i = 0; i < 2; i++) {
+      const reason = await failed.nth(i).getByTestId('reason').innerText();
+      assert.ok(reason.length > 5, `a reason is given: ${reason}`);
+    }
+    assert.match(await failed.nth(0).getByTestId('reason').innerText(), /not a supported image format/);
+    // cards keep the order of the drop
+    const names = await page.locator('[data-testid="prediction-card"] .name').allInnerTexts();
+    assert.deepEqual(names, inputs.map((p) => p.split('/').pop()));
+    const summary = await page.getByTestId('batch-summary').innerText();
+    assert.match(summary, /20 images/);
+    assert.match(summary, /2 unreadable/);
+    await screenshots(page, 'predict-batch-20');
+    assertClean(a);
+  });
+
+  test('paste an image from the clipboard: it is kept through files.savePastedImage and judged', async () => {
+    const a = await open();
+    const { page } = a;
+    await pasteImageFrom(page, join(SAD, 'Andre_Agassi_0034.jpg'));
+    await waitForJudged(page, 1);
+    assert.equal(bridge.log.pasted.length, 1);
+    const kept = bridge.log.pasted[0]!;
+    assert.match(kept, /pasted-[0-9a-f]{16}\.png$/);
+    assert.deepEqual(bridge.log.calls.find((c) => c.method === 'predict')?.params, { inputs: [kept] });
+    const card = page.getByTestId('prediction-card');
+    assert.equal(await card.getAttribute('data-state'), 'done');
+    assert.match(await card.getByTestId('confidence').innerText(), /^\d+%$/);
+    await screenshots(page, 'predict-pasted');
+    assertClean(a);
+  });
+
+  test('the status bar shows the backend in use and why better ones were not used', async () => {
+    const a = await open();
+    const { page } = a;
+    const info = await bridge.engine.call('info', {});
+    const names = { gpu: 'GPU', 'native-cpu': 'Native CPU', wasm: 'WebAssembly', cpu: 'CPU' } as const;
+    const chip = page.getByTestId('backend');
+    assert.equal(await chip.getAttribute('data-kind'), info.backend.kind);
+    assert.match(await chip.innerText(), new RegExp(`Backend\\s+${names[info.backend.kind]}`));
+    const skipped = info.backend.attempts.filter((x) => !x.ok);
+    const tooltip = (await chip.getAttribute('title')) ?? '';
+    for (const s of skipped) assert.ok(tooltip.includes(s.reason!), `the tooltip says why ${s.candidate} was skipped`);
+
+    await chip.click();
+    const details = page.getByRole('dialog', { name: 'Backend details' });
+    await details.waitFor();
+    const text = await details.innerText();
+    assert.ok(text.includes(`Running on ${info.backend.label}`));
+    for (const x of info.backend.attempts) {
+      assert.ok(text.includes(x.candidate));
+      if (!x.ok) assert.ok(text.includes(x.reason!));
+    }
+    assert.match(await page.getByTestId('current-model').innerText(), /Model\s+Built-in \(zero-shot\)/);
+    await screenshots(page, 'status-backend');
+    await page.keyboard.press('Escape');
+    await details.waitFor({ state: 'detached' });
+    assertClean(a);
+  });
+
+  test('keyboard only: Tab to Open Images…, Enter, then reach a card and the views', async () => {
+    const a = await open();
+    const { page } = a;
+    const picks = [join(HAPPY, 'Ariel_Sharon_0060.jpg'), join(SAD, 'Anna_Jones_0001.jpg')];
+    bridge.chooseNext('images', picks);
+
+    // Tab order: the four views, the language, then the view's own buttons
+    const order: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return { name: el?.getAttribute('aria-label') ?? el?.innerText.trim().split('\n')[0] ?? '', testid: el?.dataset.testid ?? '', outline: el ? getComputedStyle(el).outlineStyle : 'none' };
+      });
+      assert.notEqual(focused.outline, 'none', `a visible focus ring on ${focused.name}`);
+      order.push(focused.name);
+      if (focused.testid === 'open-images') break;
+    }
+    assert.deepEqual(order.slice(0, 4), ['Predict', 'Train', 'Models', 'Library']);
+    assert.equal(order.at(-1), 'Open Images…');
+    await screenshots(page, 'keyboard-focus');
+
+    await page.keyboard.press('Enter');
+    await waitForJudged(page, 2);
+    assert.deepEqual(bridge.log.choose, ['images']);
+
+    // on to the first card's "Show in folder" button; Space presses it
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement?.closest('[data-testid="prediction-card"]') !== null)) break;
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Show Ariel_Sharon_0060.jpg in its folder');
+    await page.keyboard.press('Space');
+    await waitUntil(() => bridge.log.reveals.length === 1);
+    assert.deepEqual(bridge.log.reveals, [picks[0]]);
+
+    // shortcuts of the View menu
+    for (const [key, title] of [['2', 'Train'], ['3', 'Models'], ['4', 'Library'], ['1', 'Predict']] as const) {
+      await page.keyboard.press(`Control+${key}`);
+      await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+    }
+    // Enter on a sidebar item switches view too
+    await page.getByRole('button', { name: /^Train/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Train', level: 1 }).waitFor();
+    assertClean(a);
+  });
+
+  test('menu commands and files opened with the app reach the renderer (queued until it is ready)', async () => {
+    // opened before the window listens: main queues them until app.ready()
+    bridge.reset();
+    const page = await context.newPage();
+    await app?.page.close();
+    app = { page, problems: [] };
+    const early = join(HAPPY, 'Training_10080933.jpg');
+    bridge.openPaths([early]);
+    await page.goto(bridge.url);
+    await waitForJudged(page, 1);
+    assert.equal(await page.locator('[data-testid="prediction-card"] .name').innerText(), 'Training_10080933.jpg');
+
+    bridge.menu('view-models');
+    await page.getByRole('heading', { name: 'Models', level: 1 }).waitFor();
+    bridge.chooseNext('images', [join(SAD, 'Training_10091569.jpg')]);
+    bridge.menu('open-images');
+    await waitForJudged(page, 2);
+    assert.equal(await page.getByRole('heading', { name: 'Predict', level: 1 }).isVisible(), true, 'Open Image… shows Predict');
+
+    const folder = await tempDir('happysad-folder-');
+    for (const f of (await faces(SAD)).slice(0, 3)) await copyFile(f, join(folder, f.split('/').pop()!));
+    bridge.chooseNext('image-folder', [folder]);
+    bridge.menu('open-folder');
+    await waitForJudged(page, 5);
+    assert.deepEqual(bridge.log.choose, ['images', 'image-folder']);
+
+    bridge.menu('view-library');
+    await page.getByTestId('library-empty').waitFor();
+    bridge.menu('view-train');
+    await page.getByTestId('train-empty').waitFor();
+    await screenshots(page, 'train-view');
+    bridge.menu('view-library');
+    await screenshots(page, 'library-view');
+    bridge.menu('view-models');
+    await page.getByTestId('models-empty').waitFor();
+    await screenshots(page, 'models-empty');
+
+    bridge.menu('about');
+    const about = page.getByRole('dialog', { name: 'HappySad Studio' });
+    await about.waitFor();
+    const info = await bridge.engine.call('info', {});
+    assert.ok((await about.innerText()).includes(info.home));
+    await screenshots(page, 'about');
+    await page.keyboard.press('Escape');
+    await about.waitFor({ state: 'hidden' });
+    assert.ok(bridge.log.states.length >= 1 && bridge.log.states.every((s) => s.training === false && s.hasModel === false), 'tells main: no trained model, not training');
+  });
+
+  test('switching to Bahasa Indonesia changes the visible strings, is saved, and follows changes from the menu', async () => {
+    const a = await open();
+    const { page } = a;
+    await dropFiles(page, [join(HAPPY, 'Training_10127474.jpg'), join(SAD, 'Training_10111384.jpg'), broken[0]!]);
+    await waitForJudged(page, 3);
+    const english = await page.locator('body').innerText();
+    assert.match(english, /Predict/);
+
+    await page.locator('#language-select').selectOption('id');
+    await page.getByRole('heading', { name: 'Prediksi', level: 1 }).waitFor();
+    assert.deepEqual(bridge.log.settingsPatches, [{ language: 'id' }]);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'id');
+    const nav = await page.getByRole('navigation').innerText();
+    for (const word of ['Prediksi', 'Latih', 'Model', 'Pustaka', 'Bahasa']) assert.ok(nav.includes(word), `nav shows ${word}`);
+    const body = await page.locator('body').innerText();
+    assert.match(body, /Buka Gambar…/);
+    assert.match(body, /3 gambar/);
+    assert.match(body, /tidak terbaca/);
+    assert.match(body, /Komputasi/);
+    assert.match(await page.getByTestId('current-model').innerText(), /Bawaan \(zero-shot\)/);
+    await screenshots(page, 'indonesian-predict');
+    // no English string of the catalogue is left on any view
+    // (each language's own name stays in itself in the language menu)
+    const englishOnly = Object.entries(CATALOGUES.en).filter(([key, text]) => key !== 'language.name' && CATALOGUES.id[key as keyof typeof CATALOGUES.id] !== text && !text.includes('{'));
+    for (const key of ['1', '2', '3', '4']) {
+      await page.keyboard.press(`Control+${key}`);
+      const visible = await page.locator('body').innerText();
+      const left = englishOnly.filter(([, text]) => shows(visible, text)).map(([k]) => k);
+      assert.deepEqual(left, [], `view ${key} shows no English text`);
+    }
+    await page.keyboard.press('Control+3');
+    await screenshots(page, 'indonesian-models');
+    await page.keyboard.press('Control+1');
+
+    // the language chosen from the app menu (main) arrives as a settings change
+    bridge.changeSettings({ language: 'en' });
+    await page.getByRole('heading', { name: 'Predict', level: 1 }).waitFor();
+    // following the system again, with an Indonesian system: Indonesian from the first paint
+    bridge.changeSettings({ language: null });
+    bridge.osLocale = 'id-ID';
+    try {
+      const b = await open();
+      await b.page.getByRole('heading', { name: 'Prediksi', level: 1 }).waitFor();
+      assert.equal(await b.page.locator('#language-select').inputValue(), '');
+      assert.match(await b.page.locator('#language-select option[value=""]').innerText(), /Ikuti sistem \(Bahasa Indonesia\)/);
+      assertClean(b);
+    } finally {
+      bridge.osLocale = 'en-US';
+    }
+    assertClean(a);
+  });
+
+  test('500 images: cards fill in chunk by chunk and the window stays usable', async () => {
+    const a = await open();
+    const { page } = a;
+    const sources = [...(await faces(HAPPY)), ...(await faces(SAD))];
+    const dir = await tempDir('happysad-500-');
+    await mkdir(dir, { recursive: true });
+    const inputs: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      const file = join(dir, `face-${String(i + 1).padStart(3, '0')}.jpg`);
+      await copyFile(sources[i % sources.length]!, file);
+      inputs.push(file);
+    }
+    const held = bridge.hold('predict');
+    await dropFiles(page, inputs);
+    await held.step();
+    // the first chunk's cards are filled in while the others wait
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="prediction-card"][data-state="done"]').length > 0, undefined, { timeout: 0 });
+    const done = await cards(page, 'done');
+    const pending = await cards(page, 'pending');
+    assert.ok(done > 0 && done < 100, `one chunk judged (${done})`);
+    assert.equal(done + pending, 500);
+    assert.match(await page.getByTestId('batch-progress').innerText(), new RegExp(`Judging ${done} of 500 images`));
+    const calls = bridge.log.calls.filter((c) => c.method === 'predict').map((c) => (c.params as { inputs: string[] }).inputs.length);
+    assert.ok(calls.length >= 2 && Math.max(...calls) <= 32, `chunks of at most 32 images: ${calls.join(', ')}`);
+    // usable meanwhile: another view, and scrolling the grid
+    await page.getByRole('button', { name: /Library/ }).click();
+    await page.getByTestId('library-empty').waitFor();
+    await page.getByRole('button', { name: /Predict/ }).click();
+    await page.locator('.scroller').first().evaluate((el) => el.scrollTo(0, 1200));
+    await screenshots(page, 'predict-500-midway');
+    held.release();
+    await waitForJudged(page, 500);
+    assert.match(await page.getByTestId('batch-summary').innerText(), /500 images/);
+    await page.locator('.scroller').first().evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await screenshots(page, 'predict-500-end');
+    assertClean(a);
+  });
+});
+
+/** Whether `text` shows in `visible` as words of its own (not "Train" inside "Training_1.jpg"). */
+function shows(visible: string, text: string): boolean {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\p{L}])${escaped}($|[^\\p{L}])`, 'u').test(visible);
+}
+
+async function waitUntil(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 10));
+}
