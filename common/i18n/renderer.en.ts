@@ -60,8 +60,7 @@ export const rendererEn = {
   'predict.wayOpen': 'Or use Open Images…',
   'predict.resultsLabel': 'Results',
 
-  'card.sureHappy': 'sure it is happy',
-  'card.sureSad': 'sure it is sad',
+  'card.sure': 'sure',
   'card.probabilities': 'Happy {happy}, sad {sad}',
   'card.judgedBy': 'Model: {model}',
   'card.failed': 'Could not be read',

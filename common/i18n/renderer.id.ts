@@ -61,8 +61,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'predict.wayOpen': 'Atau pilih Buka Gambar…',
   'predict.resultsLabel': 'Hasil',
 
-  'card.sureHappy': 'yakin senang',
-  'card.sureSad': 'yakin sedih',
+  'card.sure': 'yakin',
   'card.probabilities': 'Senang {happy}, sedih {sad}',
   'card.judgedBy': 'Model: {model}',
   'card.failed': 'Tidak dapat dibaca',

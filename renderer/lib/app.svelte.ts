@@ -8,7 +8,7 @@ import type { EngineStatus, Settings } from '../../common/ipc.js';
 import { EngineClient } from './engine.js';
 import { PredictBatch } from './predict.svelte.js';
 import { errorMessage } from './errors.js';
-import { resolveLanguage, setLanguage } from './i18n.svelte.js';
+import { formatModelTime, resolveLanguage, setLanguage, t } from './i18n.svelte.js';
 
 export const VIEWS = ['predict', 'train', 'models', 'library'] as const;
 export type View = (typeof VIEWS)[number];
@@ -38,6 +38,16 @@ export class AppModel {
 
   get currentModel(): ModelInfo | null {
     return this.models.find((m) => m.current) ?? null;
+  }
+
+  /** What to call a model: when it was made ("Nov 29, 2:22 PM"), to the second where two share a minute. */
+  modelName(id: string): string {
+    if (id === ZERO_SHOT) return t('model.zeroShot');
+    const m = this.models.find((x) => x.id === id);
+    if (!m) return id;
+    const name = formatModelTime(m.createdAt);
+    const clash = this.models.some((x) => x.id !== id && formatModelTime(x.createdAt) === name);
+    return clash ? formatModelTime(m.createdAt, true) : name;
   }
 
   /** Listens to main, then tells it so (main flushes what it queued), then loads the engine's state. */

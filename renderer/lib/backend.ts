@@ -13,7 +13,7 @@ export const BACKEND_KIND_KEYS: Record<BackendKind, MessageKey> = {
 export function candidateKind(candidate: string): BackendKind {
   const c = candidate.toLowerCase();
   if (c.includes('gpu') || c.includes('cuda')) return 'gpu';
-  if (c.includes('tfjs-node') || c.includes('tensorflow') || c === 'native-cpu') return 'native-cpu';
   if (c.includes('wasm') || c.includes('webassembly')) return 'wasm';
+  if (c.includes('tfjs-node') || c.includes('native')) return 'native-cpu';
   return 'cpu';
 }

@@ -35,8 +35,29 @@ export function formatPercent(fraction: number, digits = 0): string {
   return new Intl.NumberFormat(locale(), { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(fraction);
 }
 
+/** A classifier's confidence: never "100%" (nor "0%") for what is only very likely. */
+export function formatConfidence(p: number): string {
+  if (p >= 0.995) return `>${formatPercent(0.99)}`;
+  if (p <= 0.005) return `<${formatPercent(0.01)}`;
+  return formatPercent(p);
+}
+
 export function formatNumber(n: number): string {
   return new Intl.NumberFormat(locale()).format(n);
+}
+
+/** When a model was made, short: "Nov 29, 2:22 PM" (the year only when it is not this one; seconds when asked). */
+export function formatModelTime(iso: string, seconds = false): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), {
+    month: 'short',
+    day: 'numeric',
+    ...(d.getFullYear() !== new Date().getFullYear() && { year: 'numeric' }),
+    hour: 'numeric',
+    minute: '2-digit',
+    ...(seconds && { second: '2-digit' }),
+  }).format(d);
 }
 
 export function formatDate(iso: string): string {

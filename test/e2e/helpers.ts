@@ -87,6 +87,8 @@ export async function settle(page: Page): Promise<void> {
     undefined,
     { timeout: 0 },
   );
+  // transitions (hover fades, the progress bar) end; endless ones (spinners) do not count
+  await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))));
   await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }
 
@@ -94,6 +96,8 @@ export async function settle(page: Page): Promise<void> {
 export async function screenshots(page: Page, name: string): Promise<string[]> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const made: string[] = [];
+  // the pointer rests on an empty part of the sidebar, hovering nothing
+  await page.mouse.move(8, 300);
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     for (const size of SIZES) {

@@ -173,7 +173,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       const request = validateRequest(method, params);
       log.calls.push({ method: request.method, params: request.params });
       if (request.method === 'predict') {
-        for (const input of request.params.inputs as string[]) {
+        for (const input of (request.params as { inputs: string[] }).inputs) {
           const st = await stat(input).catch(() => null);
           if (st?.isDirectory()) givenFolders.add(resolve(input));
           else give(input);
