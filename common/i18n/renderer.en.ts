@@ -93,7 +93,7 @@ export const rendererEn = {
   'models.subtitle': 'Every version you train is kept. The current one judges your photos.',
   'models.loading': 'Loading models…',
   'models.emptyTitle': 'No trained models yet',
-  'models.emptyText': 'Until you train one, photos are judged by the built-in model (zero-shot). Train one on your own photos with:',
+  'models.emptyText': 'Until you train one, photos are judged by the built-in model (zero‑shot). Train one on your own photos with:',
   'models.listLabel': 'Model versions',
   'models.current': 'Current',
   'models.use': 'Use This Model',

@@ -94,7 +94,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'models.subtitle': 'Setiap versi yang Anda latih disimpan. Versi yang aktif menilai foto Anda.',
   'models.loading': 'Memuat model…',
   'models.emptyTitle': 'Belum ada model yang dilatih',
-  'models.emptyText': 'Selama belum ada, foto dinilai oleh model bawaan (zero-shot). Latih model dengan foto Anda sendiri lewat perintah:',
+  'models.emptyText': 'Selama belum ada, foto dinilai oleh model bawaan (zero‑shot). Latih model dengan foto Anda sendiri lewat perintah:',
   'models.listLabel': 'Versi model',
   'models.current': 'Aktif',
   'models.use': 'Gunakan Model Ini',

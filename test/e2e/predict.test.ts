@@ -127,6 +127,29 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     assertClean(a);
   });
 
+  test('Stop ends a batch: the call in flight is cancelled and the images not judged yet are dropped', async () => {
+    const a = await open();
+    const { page } = a;
+    const inputs = [...(await faces(HAPPY)), ...(await faces(SAD))];
+    const dir = await tempDir('happysad-stop-');
+    for (let i = 0; i < 30; i++) await copyFile(inputs[i % inputs.length]!, join(dir, `photo-${i}.jpg`));
+    const held = bridge.hold('predict');
+    await dropFiles(page, Array.from({ length: 30 }, (_, i) => join(dir, `photo-${i}.jpg`)));
+    await held.step();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="prediction-card"][data-state="done"]').length > 0, undefined, { timeout: 0 });
+    // the second chunk is now waiting at the bridge
+    await waitUntil(() => held.pending() === 1);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByTestId('batch-summary').waitFor();
+    const done = await cards(page, 'done');
+    assert.ok(done > 0 && done < 30);
+    assert.equal(await cards(page), done, 'no card is left waiting');
+    assert.match(await page.getByTestId('batch-summary').innerText(), new RegExp(`Stopped after ${done} of 30\\.`));
+    assert.equal(held.pending(), 0, 'the held call was cancelled');
+    held.release();
+    assertClean(a);
+  });
+
   test('paste an image from the clipboard: it is kept through files.savePastedImage and judged', async () => {
     const a = await open();
     const { page } = a;
