@@ -300,6 +300,8 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
 
     await page.locator('#language-select').selectOption('id');
     await page.getByRole('heading', { name: 'Prediksi', level: 1 }).waitFor();
+    // the choice is saved (the page switches at once; the save reaches main a moment later)
+    await waitUntil(() => bridge.log.settingsPatches.length > 0);
     assert.deepEqual(bridge.log.settingsPatches, [{ language: 'id' }]);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'id');
     const nav = await page.getByRole('navigation').innerText();
