@@ -1,22 +1,11 @@
-import type { EvalResult, PredictResult, ProgressEvent, TrainResult } from '../common/engine-types.js';
+import type { BackendInfo, EvalResult, PredictResult, TrainResult } from '../common/engine-types.js';
 
-const pct = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)} %`);
-const num = (x: number | null | undefined, d = 4) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
+export const pct = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+export const num = (x: number | null | undefined, d = 4) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
 
-/** One human line per progress event worth a line (batches and frequent embedding ticks are thinned). */
-export function progressLine(e: ProgressEvent): string | null {
-  switch (e.type) {
-    case 'stage':
-      return e.message;
-    case 'embedding':
-      return e.done === e.total || e.done % 512 < 16 ? `  features ${e.done}/${e.total} images (${e.cached} views from cache)` : null;
-    case 'download':
-      return e.totalBytes ? `  downloading ${e.file}: ${Math.round((100 * e.bytes) / e.totalBytes)} %` : null;
-    case 'epoch':
-      return `  epoch ${e.epoch}/${e.epochs}  loss ${num(e.loss)}  acc ${pct(e.accuracy)}  val_loss ${num(e.valLoss)}  val_acc ${pct(e.valAccuracy)}  lr ${e.lr.toExponential(1)}`;
-    case 'batch':
-      return null;
-  }
+/** "1 image", "2 images", "1,024 images" */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
 }
 
 const MAX_LISTED = 20;
@@ -24,7 +13,7 @@ const MAX_LISTED = 20;
 /** Skipped files, one line each, up to MAX_LISTED: a folder of thousands must not flood the terminal. */
 function skippedLines(skipped: ReadonlyArray<{ file: string; reason: string }>): string[] {
   const lines = skipped.slice(0, MAX_LISTED).map((s) => `Skipped ${s.file}: ${s.reason}`);
-  if (skipped.length > MAX_LISTED) lines.push(`... and ${skipped.length - MAX_LISTED} more skipped files (all of them are in --json output)`);
+  if (skipped.length > MAX_LISTED) lines.push(`... and ${count(skipped.length - MAX_LISTED, 'more skipped file')} (all of them are in --json output)`);
   return lines;
 }
 
@@ -51,7 +40,8 @@ export function evalSummary(r: EvalResult): string {
     `actual sad     ${String(c.sad.happy).padStart(15)}  ${String(c.sad.sad).padStart(13)}`,
     `happy: precision ${pct(r.perClass.happy.precision)}, recall ${pct(r.perClass.happy.recall)}`,
     `sad:   precision ${pct(r.perClass.sad.precision)}, recall ${pct(r.perClass.sad.recall)}`,
-    ...r.misclassified.map((m) => `wrong: ${m.file} is ${m.label}, predicted ${m.predicted} (${pct(m.confidence)})`),
+    ...r.misclassified.slice(0, MAX_LISTED).map((m) => `wrong: ${m.file} is ${m.label}, predicted ${m.predicted} (${pct(m.confidence)})`),
+    ...(r.misclassified.length > MAX_LISTED ? [`... and ${count(r.misclassified.length - MAX_LISTED, 'more misclassified image')} (all of them are in --json output)`] : []),
     ...skippedLines([...r.skipped, ...r.failed]),
   ].join('\n');
 }
@@ -60,4 +50,23 @@ export function predictLines(r: PredictResult): string {
   return r.results
     .map((p) => ('error' in p ? `${p.file}\terror: ${p.error}` : `${p.file}\t${p.label}\t${pct(p.confidence)}`))
     .join('\n');
+}
+
+const NATIVE = new Set(['gpu', 'native-cpu']);
+
+/**
+ * The backend in one line, with the one reason that matters when a native one was not used; every attempt
+ * with `verbose`.
+ */
+export function backendLine(b: BackendInfo, verbose: boolean): string {
+  const skipped = b.attempts.filter((a) => !a.ok);
+  let why = '';
+  if (!NATIVE.has(b.kind)) {
+    const notInstalled = skipped.filter((a) => /is not installed/.test(a.reason ?? ''));
+    const nativeSkipped = skipped.filter((a) => /tfjs-node/.test(a.candidate));
+    if (nativeSkipped.length && notInstalled.length === nativeSkipped.length) why = '; native TensorFlow not installed: see README, "GPU and backends"';
+    else if (nativeSkipped.length) why = `; native TensorFlow skipped: ${nativeSkipped[nativeSkipped.length - 1]!.reason}`;
+  }
+  const details = verbose ? skipped.map((a) => `\n  skipped ${a.candidate}: ${a.reason}`).join('') : '';
+  return `Backend: ${b.label}${why}${details}`;
 }

@@ -88,6 +88,8 @@ export async function selectBackend(candidates: readonly BackendCandidate[] = DE
   if (only && !candidates.some((c) => c.id === only || c.kind === only)) {
     throw badInput(`unknown backend "${only}" (choose ${[...new Set(candidates.map((c) => c.kind))].join(', ')})`);
   }
+  // production mode: no debug checks, and no console banner urging tfjs-node (we say that ourselves, once)
+  tf.enableProdMode();
   const attempts: BackendAttempt[] = [];
   for (const c of candidates) {
     if (only && c.id !== only && c.kind !== only) {

@@ -36,6 +36,8 @@ export interface EngineOptions {
   backend?: string;
   /** used when a request names none */
   mobilenet?: MobileNetSource;
+  /** the data folder cannot be written: features are not cached, models cannot be saved */
+  readOnly?: boolean;
 }
 
 
@@ -81,6 +83,7 @@ export class Engine {
 
   async train(params: TrainParams, ctx: CallContext = {}): Promise<TrainResult> {
     const t0 = performance.now();
+    if (this.options.readOnly) throw badInput(`the data folder ${this.options.home} is read-only: a trained model could not be saved`);
     const seed = params.seed ?? 42;
     const hp: HeadHyperparameters = {
       ...DEFAULT_HYPERPARAMETERS,
@@ -264,7 +267,7 @@ export class Engine {
     let c = this.caches.get(key);
     if (!c) {
       const home = this.options.home;
-      c = EmbeddingCache.open(join(home, 'cache', 'embeddings'), base.id, base.fingerprint, base.dim, (fn) => withDataLock(home, `cache-${key}`, fn));
+      c = EmbeddingCache.open(this.options.readOnly ? null : join(home, 'cache', 'embeddings'), base.id, base.fingerprint, base.dim, (fn) => withDataLock(home, `cache-${key}`, fn));
       this.caches.set(key, c);
     }
     return c;
