@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { isAllowedRequest, secureWebPreferences, startApp, type ElectronLike } from '../../main/app.js';
 import { EngineHost } from '../../engine/host.js';
+import type { EngineInfo } from '../../common/engine-types.js';
 import { ASSETS, tempDir } from '../helpers/tmp.js';
 
 const RENDERER = 'file:///app/renderer/index.html';
@@ -46,7 +47,8 @@ after(() => Promise.all(engines.map((e) => e.dispose())));
 
 test('one secure window on the app page; the engine starts with the app', async () => {
   const f = fakeElectron();
-  const engine = new EngineHost({ home: await tempDir(), assetsDir: ASSETS });
+  const home = await tempDir();
+  const engine = new EngineHost({ home, assetsDir: ASSETS });
   engines.push(engine);
   await startApp(f.electron, { engine, rendererUrl: RENDERER, preloadPath: '/app/out/preload/index.cjs', platform: 'linux' });
   assert.equal(f.windows.length, 1);
@@ -59,8 +61,9 @@ test('one secure window on the app page; the engine starts with the app', async 
 
   // IPC: answers the app's own page with the real engine's info, refuses other senders and extra payloads
   const info = f.ipc.get('engine:info')!;
-  const r = (await info({ senderFrame: { url: RENDERER } })) as { backend: { name: string } };
-  assert.equal(r.backend.name, 'wasm');
+  const r = (await info({ senderFrame: { url: RENDERER } })) as EngineInfo;
+  assert.equal(r.home, home);
+  assert.deepEqual(r.backend, await engine.start(), 'the backend this engine chose, whichever it is on this machine');
   await assert.rejects(async () => info({ senderFrame: { url: 'https://evil.example/' } }), /unexpected sender/);
   await assert.rejects(async () => info({ senderFrame: null }), /unexpected sender/);
   await assert.rejects(async () => info({ senderFrame: { url: RENDERER } }, { rm: '-rf' }), /takes no arguments/);
