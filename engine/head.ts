@@ -58,8 +58,26 @@ export function createHead(dim: number, init?: { kernel: Float32Array; bias: num
       }),
     ],
   });
-  if (init) head.setWeights([tf.tensor2d(init.kernel, [dim, 1]), tf.tensor1d([init.bias])]);
+  if (init) {
+    // setWeights copies the values into the layer's variables (Variable.assign keeps its own reference), so
+    // the two tensors handed to it are ours to free
+    const weights = [tf.tensor2d(init.kernel, [dim, 1]), tf.tensor1d([init.bias])];
+    head.setWeights(weights);
+    tf.dispose(weights);
+  }
   return head;
+}
+
+/**
+ * ReduceLROnPlateau needs to lower Adam's learning rate between epochs, and tfjs 4 has no public setter for it
+ * (only SGDOptimizer has setLearningRate; Adam's field is protected and read at every step). So this writes
+ * that field, the one place that does, and reads it back through the public getConfig(): a tfjs version that
+ * renamed or copied the field fails here loudly instead of training at a fixed rate without a word.
+ */
+export function setLearningRate(optimizer: tf.AdamOptimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+  const seen = optimizer.getConfig().learningRate;
+  if (seen !== lr) throw new Error(`could not set the optimizer's learning rate to ${lr} (it reports ${String(seen)})`);
 }
 
 /** P(happy) for each row. */
@@ -104,7 +122,7 @@ export async function trainHead(
   try {
     for (let epoch = 1; epoch <= hp.epochs; epoch++) {
       const t0 = performance.now();
-      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      setLearningRate(optimizer, lr);
       const perm = shuffled(order, rng);
       let lossSum = 0;
       let correct = 0;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
 import { Engine } from '../../engine/engine.js';
 import { fileSystemHandler } from '../../engine/fs-io-handler.js';
 import type { ModelMeta } from '../../engine/models/model-meta.js';
@@ -65,4 +66,18 @@ test('features computed before a cancel are kept on disk for the next run', asyn
   const later = await Engine.create({ home: dir, assetsDir: ASSETS }); // e.g. after an app restart
   const r = await later.train({ data: FACES, epochs: 2 });
   assert.ok(r.embedding.cached >= 32, `reused ${r.embedding.cached} cached views`);
+});
+
+test('no tensor growth over 3 trainings, 3 evaluations and 10 predictions in one engine', async () => {
+  const one = await Engine.create({ home: await tempDir(), assetsDir: ASSETS });
+  // zero-shot and saved heads both, since each is built its own way
+  const round = async (trainings: number, predictions: number) => {
+    for (let i = 0; i < trainings; i++) await one.train({ data: FACES, epochs: 2, seed: i });
+    for (let i = 0; i < trainings; i++) await one.evaluate({ data: FACES, model: i % 2 ? 'zero-shot' : 'current' });
+    for (let i = 0; i < predictions; i++) await one.predict({ inputs: [join(FACES, i % 2 ? 'happy' : 'sad')], model: i % 3 ? 'current' : 'zero-shot' });
+  };
+  await round(1, 1); // warm-up: the base's weights are loaded and stay
+  const before = tf.memory().numTensors;
+  await round(3, 10);
+  assert.equal(tf.memory().numTensors - before, 0, 'tensors left behind');
 });
