@@ -4,18 +4,19 @@ import { badInput, notFound } from './errors.js';
 import { IMAGE_EXTENSIONS } from './image-decode.js';
 import type { ClassCounts, DatasetSummary, SkippedFile } from '../common/engine-types.js';
 import type { Label } from '../common/labels.js';
-
-export type { DatasetSummary, SkippedFile };
 import { createRng, shuffled } from './random.js';
+import type { TrainingSet } from './samples.js';
+
+/**
+ * Dataset folders: the adapter from a folder layout (train/ + validation/, or happy/ + sad/) to the labelled
+ * samples that training takes, and the labelled folders that evaluation reads.
+ */
 
 export interface Sample {
   /** absolute or as-given path */
   file: string;
   label: Label;
 }
-
-
-
 
 export interface Dataset {
   train: Sample[];
@@ -160,6 +161,15 @@ export async function scanDataset(root: string, opts: ScanOptions = {}): Promise
     train,
     validation,
     summary: { root, validationFrom, train: counts, validation: countClasses(validation), ignoredClasses, skipped },
+  };
+}
+
+/** A dataset folder as a training set: its train and validation images as labelled samples, and its summary. */
+export async function folderTrainingSet(root: string, opts: ScanOptions = {}): Promise<TrainingSet> {
+  const { train, validation, summary } = await scanDataset(root, opts);
+  return {
+    samples: [...train.map((s) => ({ ...s, split: 'train' as const })), ...validation.map((s) => ({ ...s, split: 'validation' as const }))],
+    summary,
   };
 }
 

@@ -3,7 +3,7 @@ import type { MobileNetSource } from '../../common/engine-types.js';
 import type { FrozenBase } from '../bases/base.js';
 import type { BaseLoader } from '../bases/loader.js';
 import { badInput } from '../errors.js';
-import type { CallContext } from '../handlers.js';
+import type { CallContext } from '../call-context.js';
 import { createHead } from '../head.js';
 import type { ModelRegistry } from './registry.js';
 
