@@ -18,13 +18,13 @@ export interface Sample {
   label: Label;
 }
 
-export interface Dataset {
+interface Dataset {
   train: Sample[];
   validation: Sample[];
   summary: DatasetSummary;
 }
 
-export interface ScanOptions {
+interface ScanOptions {
   /** fraction of each class split off for validation when there is no validation/ folder */
   validationSplit?: number;
   seed?: number;
@@ -38,7 +38,7 @@ const VALIDATION_DIRS = new Set(['validation', 'valid', 'val']);
 const SILENT_FILES = new Set(['.ds_store', 'thumbs.db', 'desktop.ini']);
 
 /** Byte-wise order, the same on every OS and locale. */
-export function compareNames(a: string, b: string): number {
+function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -72,7 +72,7 @@ async function collectImages(dir: string, skipped: SkippedFile[]): Promise<strin
  * Reads a folder whose subfolders are classes. happy/ and sad/ are matched case-insensitively; other
  * class folders are listed in `ignored`.
  */
-export async function scanClassFolders(dir: string, skipped: SkippedFile[], ignored: string[]): Promise<Sample[]> {
+async function scanClassFolders(dir: string, skipped: SkippedFile[], ignored: string[]): Promise<Sample[]> {
   const samples: Sample[] = [];
   for (const e of await listDir(dir)) {
     if (!e.isDirectory() || e.name.startsWith('.')) continue;
@@ -90,7 +90,7 @@ function findDir(entries: import('node:fs').Dirent[], names: Set<string>): strin
   return entries.find((e) => e.isDirectory() && names.has(e.name.toLowerCase()))?.name;
 }
 
-export function countClasses(samples: readonly Sample[]): ClassCounts {
+function countClasses(samples: readonly Sample[]): ClassCounts {
   const c = { happy: 0, sad: 0 };
   for (const s of samples) c[s.label]++;
   return c;

@@ -10,7 +10,7 @@ import type { Engine } from './engine.js';
 type Params<M extends EngineMethod> = z.output<(typeof ENGINE_METHODS)[M]['params']>;
 type Handlers = { [M in EngineMethod]: (engine: Engine, params: Params<M>, ctx: CallContext) => Promise<EngineResult<M>> };
 
-export const HANDLERS: Handlers = {
+const HANDLERS: Handlers = {
   info: (engine) => engine.info(),
   listModels: (engine) => engine.listModels(),
   useModel: (engine, params) => engine.useModel(params),

@@ -32,13 +32,13 @@ export interface HeadTrainingData {
   y: Float32Array;
 }
 
-export interface HeadTrainingHooks {
+interface HeadTrainingHooks {
   signal?: AbortSignal;
   onEpoch?(log: EpochLog): void;
   onBatch?(epoch: number, batch: number, batches: number, loss: number): void;
 }
 
-export interface HeadTrainingResult {
+interface HeadTrainingResult {
   history: EpochLog[];
   /** 1-based epoch whose weights were kept */
   bestEpoch: number;

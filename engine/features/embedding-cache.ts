@@ -7,7 +7,7 @@ const MAGIC = 0x43455348; // "HSEC"
 const VERSION = 1;
 const KEY_BYTES = 20;
 
-export type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
+type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /**
  * Feature vectors of a frozen base, keyed by image content hash + view (augmentation) key. One file per base

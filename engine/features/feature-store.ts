@@ -21,12 +21,12 @@ const PREPROCESS_VERSION = 'p1';
 /** The views wanted of one image, given its content hash (augmented views are seeded by it). */
 export type ViewsOf = (contentHash: string) => readonly AugmentParams[];
 
-export interface FeatureRequest {
+interface FeatureRequest {
   sample: SampleRef;
   views: ViewsOf;
 }
 
-export interface FeatureOutcome {
+interface FeatureOutcome {
   /** per request: one vector per view, or null when the sample failed */
   vectors: Array<Float32Array[] | null>;
   failures: SkippedFile[];
@@ -42,7 +42,7 @@ export interface FeatureOptions {
 }
 
 /** Totals since the store was opened. */
-export interface FeatureStats {
+interface FeatureStats {
   /** views found in the cache */
   hits: number;
   /** views that were not, so were computed (unless the call was cancelled first) */

@@ -7,7 +7,7 @@ import type { CallContext } from '../call-context.js';
 import { createHead } from '../head.js';
 import type { ModelRegistry } from './registry.js';
 
-export const ZERO_SHOT = 'zero-shot';
+const ZERO_SHOT = 'zero-shot';
 export const DEFAULT_BASE = 'face-expression' as const;
 
 /** A model ready to judge: its frozen base and its head. The caller disposes the head. */

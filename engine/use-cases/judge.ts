@@ -12,7 +12,7 @@ import { sampleName, type SampleRef } from '../samples.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
 /** P(happy) of one sample, or why it could not be judged. */
-export type Judgement = { pHappy: number } | { error: string };
+type Judgement = { pHappy: number } | { error: string };
 
 export async function judgeSamples(
   services: EngineServices,

@@ -22,7 +22,7 @@ import { APP_VERSION } from '../version.js';
 import { judgeRows } from './judge.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
-export interface TrainOptions {
+interface TrainOptions {
   seed: number;
   hp: HeadHyperparameters;
   augment: AugmentConfig;
