@@ -64,7 +64,9 @@ test('a sample is its content: copied to another folder under another name, ever
   const store = await FeatureStore.open(home, base);
   await store.features(original.map((file) => ({ sample: { file }, views })));
   assert.equal(store.stats.misses, original.length * 3);
-  assert.deepEqual(seen.slice(0, 2), await Promise.all(original.slice(0, 2).map(async (f) => contentHash(await readFile(f)))), 'views are asked for by sha256 of the bytes');
+  const hashes = await Promise.all(original.map(async (f) => contentHash(await readFile(f))));
+  assert.deepEqual(new Set(seen), new Set(hashes), 'views are asked for by the sha256 of the bytes');
+  assert.equal(seen.length, original.length);
 
   const later = await FeatureStore.open(home, base);
   const moved = [...original.map((f) => f.replace(FACES, copy)), renamed];
