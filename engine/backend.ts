@@ -76,7 +76,7 @@ export const DEFAULT_CANDIDATES: readonly BackendCandidate[] = [
 ];
 
 /** A tiny op whose answer we know: a backend that loads but computes wrongly is worse than none. */
-export async function smokeTest(): Promise<void> {
+async function smokeTest(): Promise<void> {
   const y = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])).add(tf.scalar(1)));
   const [v] = await y.data();
   y.dispose();

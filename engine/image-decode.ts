@@ -9,7 +9,7 @@ export interface RgbImage {
   data: Uint8Array; // size * size * 3
 }
 
-export interface DecodeOptions {
+interface DecodeOptions {
   /** side of the square output */
   size: number;
   /** decompression-bomb guard: refuse images with more pixels than this */
@@ -18,8 +18,8 @@ export interface DecodeOptions {
   maxBytes?: number;
 }
 
-export const DEFAULT_MAX_PIXELS = 50_000_000;
-export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
+const DEFAULT_MAX_PIXELS = 50_000_000;
+const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 const RASTER_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif']);
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.dib', '.avif', '.heic', '.heif']);
 

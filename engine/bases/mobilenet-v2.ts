@@ -12,12 +12,12 @@ import type { FrozenBase } from './base.js';
  * ImageNet MobileNetV2 1.0/224 without its classifier (the notebook's base), as a tfjs layers model. Not
  * shipped: fetched on first use into <home>/base-models, or imported from a folder.
  */
-export const DEFAULT_MOBILENET_URL =
+const DEFAULT_MOBILENET_URL =
   'https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top/model.json';
 const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const INTEGRITY_FILE = 'integrity.json';
 
-export interface DownloadHooks {
+interface DownloadHooks {
   signal?: AbortSignal;
   onProgress?(file: string, bytes: number, totalBytes: number | null): void;
   fetchImpl?: typeof fetch;

@@ -14,7 +14,7 @@ import { parseModelMeta, type ModelMeta } from './model-meta.js';
 
 const ID_PATTERN = /^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$/;
 
-export function isModelId(id: string): boolean {
+function isModelId(id: string): boolean {
   return ID_PATTERN.test(id);
 }
 
