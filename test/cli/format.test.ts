@@ -10,7 +10,7 @@ test('human eval summary: confusion table, and at most 20 skipped files listed',
     confusion: { happy: { happy: 2, sad: 0 }, sad: { happy: 1, sad: 1 } },
     perClass: { happy: { precision: 2 / 3, recall: 1 }, sad: { precision: 1, recall: 0.5 } },
     backend: 'wasm', msPerImage: 3, modelId: 'zero-shot', misclassified: [{ file: 's.jpg', label: 'sad', predicted: 'happy', confidence: 0.7 }],
-    failed: [], skipped,
+    failed: [], skipped, features: { computed: 8, cached: 0 }, trainedOn: 0, warnings: [],
   };
   const text = evalSummary(r);
   assert.match(text, /actual sad\s+1\s+1/);
@@ -27,6 +27,7 @@ test('human eval summary caps the misclassified list; all of them stay in the JS
     confusion: { happy: { happy: 7, sad: 0 }, sad: { happy: 33, sad: 0 } },
     perClass: { happy: { precision: 0.2, recall: 1 }, sad: { precision: NaN, recall: 0 } },
     backend: 'wasm', msPerImage: 3, modelId: 'zero-shot', misclassified: wrong, failed: [], skipped: [],
+    features: { computed: 0, cached: 80 }, trainedOn: null, warnings: [],
   };
   const text = evalSummary(r);
   assert.equal(text.match(/^wrong: /gm)!.length, 20);

@@ -46,7 +46,7 @@ test('train, then retrain from it: the child records its parent; same seed gives
   const b = await trainFromFolder(services, { data: FACES, epochs: 5, seed: 3 });
   assert.deepEqual(b.history.map((h) => [h.loss, h.valLoss]), a.history.map((h) => [h.loss, h.valLoss]), 'deterministic with a seed');
   assert.equal(b.embedding.cached, b.embedding.views, 'second run: every view from the embedding cache');
-  const child = await trainFromFolder(services, { data: FACES, epochs: 2, fromModel: 'current' });
+  const child = await trainFromFolder(services, { data: FACES, epochs: 2, fromModel: 'current', use: true });
   const meta = JSON.parse(await readFile(join(home, 'models', child.modelId, 'meta.json'), 'utf8')) as ModelMeta;
   assert.equal(meta.parentModel, b.modelId);
   assert.equal(meta.base.id, 'face-expression');
