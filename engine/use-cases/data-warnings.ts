@@ -6,9 +6,9 @@ import type { ClassCounts } from '../../common/engine-types.js';
 import { count } from '../words.js';
 
 /** Below this many training images of a class, a model is mostly noise. */
-export const MIN_PER_CLASS = 10;
+const MIN_PER_CLASS = 10;
 /** Above this ratio between the classes' training images, a model leans towards the larger one. */
-export const MAX_IMBALANCE = 3;
+const MAX_IMBALANCE = 3;
 
 const CLASSES = ['happy', 'sad'] as const;
 

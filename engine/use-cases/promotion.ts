@@ -38,7 +38,7 @@ const loss4 = (x: number) => x.toFixed(4);
 const correct = (m: Metrics) => m.confusion.happy.happy + m.confusion.sad.sad;
 const orNull = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : x);
 
-export function score(s: Scored): ModelScore {
+function score(s: Scored): ModelScore {
   return { modelId: s.modelId, valAccuracy: orNull(s.metrics?.accuracy), valLoss: orNull(s.metrics?.loss), sadRecall: orNull(s.metrics?.perClass.sad.recall) };
 }
 
@@ -69,7 +69,7 @@ export function decide({ candidate, current, use, validationProblem }: Promotion
 }
 
 /** A validation image the new model judged: its sample (hash known), label, and the new model's P(happy). */
-export type JudgedValidation = SampleRef & { hash: string; label: Label; pHappy: number };
+type JudgedValidation = SampleRef & { hash: string; label: Label; pHappy: number };
 
 /**
  * The promotion of a new model: the current model (if any) judged on the validation images the new model was
