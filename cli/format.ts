@@ -17,23 +17,39 @@ function skippedLines(skipped: ReadonlyArray<{ file: string; reason: string }>):
   return lines;
 }
 
+/** How to make a model current that training left aside (the CLI has no "models use" command yet). */
+export const MAKE_CURRENT_HINT = 'train again with --use to make the new model current';
+
 export function trainSummary(r: TrainResult): string {
   const d = r.dataset;
+  const p = r.promotion;
+  const v = r.validation;
   return [
-    `Model ${r.modelId} saved and made current (${r.backend}, ${r.seconds.toFixed(1)} s).`,
-    `Data: train ${d.train.happy} happy / ${d.train.sad} sad, validation ${d.validation.happy} happy / ${d.validation.sad} sad (${d.validationFrom === 'folders' ? 'validation/ folder' : 'split from train'}).`,
+    p.madeCurrent ? `Model ${r.modelId} saved and made current: ${p.reason}.` : `Model ${r.modelId} saved but NOT made current: ${p.reason} (${MAKE_CURRENT_HINT}).`,
+    `Trained in ${r.seconds.toFixed(1)} s on ${r.backend}.`,
+    `Data: train ${d.train.happy} happy / ${d.train.sad} sad, validation ${d.validation.happy} happy / ${d.validation.sad} sad (${d.validationFrom === 'folders' ? 'validation/ folder' : 'split from train'})` +
+      `${d.skipped.length ? `; ${count(d.skipped.length, 'file')} skipped` : ''}.`,
     d.ignoredClasses.length ? `Ignored class folders: ${d.ignoredClasses.join(', ')}.` : '',
-    `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}: val_acc ${pct(r.best.valAccuracy)}, val_loss ${num(r.best.valLoss)}.`,
-    ...skippedLines([...d.skipped, ...r.failed]),
+    v
+      ? `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}: val_acc ${pct(r.best.valAccuracy)}, val_loss ${num(r.best.valLoss)}, sad recall ${pct(v.perClass.sad.recall)} on ${count(v.n, 'validation image')}.`
+      : `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}, by training loss: no validation figures (see the warning above).`,
+    ...skippedLines(d.skipped),
   ]
     .filter(Boolean)
     .join('\n');
 }
 
+/** "features computed", "features from the cache", or how many of each. */
+function featuresNote(f: EvalResult['features']): string {
+  if (f.cached === 0) return 'features computed';
+  if (f.computed === 0) return 'features from the cache';
+  return `${count(f.computed, 'feature vector')} computed, ${f.cached.toLocaleString('en-US')} from the cache`;
+}
+
 export function evalSummary(r: EvalResult): string {
   const c = r.confusion;
   return [
-    `Model ${r.modelId} on ${r.n} images (${r.backend}, ${r.msPerImage.toFixed(1)} ms/image)`,
+    `Model ${r.modelId} on ${count(r.n, 'image')} (${r.backend}): ${r.msPerImage.toFixed(1)} ms/image (${featuresNote(r.features)})`,
     `accuracy ${pct(r.accuracy)}  balanced accuracy ${pct(r.balancedAccuracy)}  loss ${num(r.loss)}`,
     `               predicted happy  predicted sad`,
     `actual happy   ${String(c.happy.happy).padStart(15)}  ${String(c.happy.sad).padStart(13)}`,

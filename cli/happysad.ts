@@ -87,7 +87,10 @@ export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {})
       case 'train':
       case 'retrain': {
         const r = await host.call('train', trainParams(cmd), callOpts);
-        if (cmd.common.json) io.out(JSON.stringify({ modelId: r.modelId, backend: r.backend, seconds: r.seconds, epochs: r.epochs, best: r.best, history: r.history, dataset: r.dataset, failed: r.failed }));
+        if (cmd.common.json) {
+          const { modelId, backend, seconds, epochs, best, history, dataset, failed, validation, promotion, warnings } = r;
+          io.out(JSON.stringify({ modelId, backend, seconds, epochs, best, history, dataset, failed, validation, promotion, warnings }));
+        }
         else io.out(trainSummary(r));
         return 0;
       }
@@ -97,7 +100,7 @@ export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {})
         return 0;
       }
       case 'predict': {
-        const r = await host.call('predict', { inputs: cmd.inputs, ...(cmd.model && { model: cmd.model }) }, callOpts);
+        const r = await host.call('predict', { inputs: cmd.inputs, ...(cmd.model && { model: cmd.model }), ...(cmd.recursive && { recursive: true }) }, callOpts);
         if (cmd.common.json) {
           // stdout is for the JSON: the failures are also said on stderr, once, for whoever watches
           for (const p of r.results) if ('error' in p) io.err(`happysad: ${p.file}: ${p.error}`);
@@ -126,6 +129,7 @@ function trainParams(cmd: TrainCommand): EngineParams<'train'> {
     ...(cmd.maxPerClass !== undefined && { maxPerClass: cmd.maxPerClass }),
     ...(cmd.validationSplit !== undefined && { validationSplit: cmd.validationSplit }),
     ...(cmd.command === 'retrain' && { fromModel: cmd.model ?? 'current' }),
+    ...(cmd.use && { use: true }),
     ...((cmd.baseUrl || cmd.baseDir) && { mobilenet: { ...(cmd.baseUrl && { url: cmd.baseUrl }), ...(cmd.baseDir && { dir: cmd.baseDir }) } }),
   };
 }

@@ -2,7 +2,7 @@ import type { ProgressEvent } from '../common/engine-types.js';
 import { count, pct, num } from './format.js';
 
 /**
- * Turns engine progress into terminal lines: stages and epochs always, frequent events (features, batches,
+ * Turns engine progress into terminal lines: stages, warnings and epochs always, frequent events (features, batches,
  * downloads) at most once per `minGapMs` and whenever one arrives after that gap, so a long step is never
  * silent for more than about a second (events come every few hundred ms). The clock is injected so the thinning is testable.
  */
@@ -36,6 +36,8 @@ export class ProgressPrinter {
         return this.due(e.totalBytes !== null && e.bytes >= e.totalBytes) && e.totalBytes ? `  downloading ${e.file}: ${Math.round((100 * e.bytes) / e.totalBytes)} %` : null;
       case 'batch':
         return this.due(false) ? `  epoch ${e.epoch}: step ${e.batch}/${e.batches}, loss ${num(e.loss)}` : null;
+      case 'warning':
+        return `Warning: ${e.message}`;
       case 'epoch':
         return `  epoch ${e.epoch}/${e.epochs}  loss ${num(e.loss)}  acc ${pct(e.accuracy)}  val_loss ${num(e.valLoss)}  val_acc ${pct(e.valAccuracy)}  lr ${e.lr.toExponential(1)}`;
     }

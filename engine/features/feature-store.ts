@@ -29,6 +29,8 @@ interface FeatureRequest {
 interface FeatureOutcome {
   /** per request: one vector per view, or null when the sample failed */
   vectors: Array<Float32Array[] | null>;
+  /** per request: the sample's content hash, or null when it failed */
+  hashes: Array<string | null>;
   failures: SkippedFile[];
   /** views found in the cache, and views computed, in this call */
   cached: number;
@@ -55,6 +57,7 @@ interface FeatureStats {
 
 interface Prepared {
   index: number;
+  hash: string | null;
   keys: string[];
   views: readonly AugmentParams[];
   image: RgbImage | null;
@@ -107,7 +110,7 @@ export class FeatureStore {
       }
       const views = request.views(hash);
       const keys = views.map((v) => this.key(hash, v));
-      if (keys.every((k) => this.cache.has(k))) return { index, keys, views, image: null, error: null };
+      if (keys.every((k) => this.cache.has(k))) return { index, hash, keys, views, image: null, error: null };
       if (!bytes) {
         if (sample.file === undefined) throw new InputFileError(name, 'its features are not cached, and no file was given to compute them from');
         bytes = await this.read(sample.file);
@@ -115,9 +118,9 @@ export class FeatureStore {
       }
       const image = await decodeImage(bytes, name, { size: this.base.inputSize });
       this.stats.decoded++;
-      return { index, keys, views, image, error: null };
+      return { index, hash, keys, views, image, error: null };
     } catch (err) {
-      return { index, keys: [], views: [], image: null, error: err instanceof InputFileError ? err.reason : (err as Error).message };
+      return { index, hash: null, keys: [], views: [], image: null, error: err instanceof InputFileError ? err.reason : (err as Error).message };
     }
   }
 
@@ -131,6 +134,7 @@ export class FeatureStore {
     const { base, cache } = this;
     const batchSize = opts.batchSize ?? 32;
     const vectors: Array<Float32Array[] | null> = requests.map(() => []);
+    const hashes: Array<string | null> = requests.map(() => null);
     const failures: SkippedFile[] = [];
     let cached = 0;
     let computed = 0;
@@ -171,6 +175,7 @@ export class FeatureStore {
           failures.push({ file: sampleName(requests[p.index]!.sample), reason: p.error });
           continue;
         }
+        hashes[p.index] = p.hash;
         p.keys.forEach((key, view) => {
           const hit = cache.get(key);
           if (hit) {
@@ -190,7 +195,7 @@ export class FeatureStore {
     }
     if (opts.signal?.aborted) throw cancelled();
     if (pending.length) runBatch(pending.splice(0));
-    return { vectors, failures, cached, computed };
+    return { vectors, hashes, failures, cached, computed };
   }
 }
 

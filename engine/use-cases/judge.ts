@@ -11,15 +11,18 @@ import type { ResolvedModel } from '../models/resolve.js';
 import { sampleName, type SampleRef } from '../samples.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
-/** P(happy) of one sample, or why it could not be judged. */
-type Judgement = { pHappy: number } | { error: string };
+/** P(happy) of one sample and its content hash, or why it could not be judged. */
+type Judgement = { pHappy: number; hash: string } | { error: string };
 
-export async function judgeSamples(
-  services: EngineServices,
-  model: ResolvedModel,
-  samples: readonly SampleRef[],
-  ctx: CallContext,
-): Promise<{ judgements: Judgement[]; failures: SkippedFile[] }> {
+interface Judged {
+  /** one per sample, in order */
+  judgements: Judgement[];
+  failures: SkippedFile[];
+  /** feature vectors computed by the base in this call, and found in the cache */
+  features: { computed: number; cached: number };
+}
+
+export async function judgeSamples(services: EngineServices, model: ResolvedModel, samples: readonly SampleRef[], ctx: CallContext): Promise<Judged> {
   const store = await services.features.forBase(model.base);
   const out = await store.features(samples.map((sample) => ({ sample, views: () => JUDGE_VIEWS })), embeddingOptions(ctx));
   const { x, rows } = judgeRows(model.base.dim, out.vectors);
@@ -28,9 +31,10 @@ export async function judgeSamples(
   const byIndex = new Map(rows.map((i, row) => [i, p[row]!]));
   const judgements = samples.map((s, i): Judgement => {
     const pHappy = byIndex.get(i);
-    return pHappy === undefined ? { error: reasons.get(sampleName(s)) ?? 'could not be read' } : { pHappy };
+    const hash = out.hashes[i];
+    return pHappy === undefined || !hash ? { error: reasons.get(sampleName(s)) ?? 'could not be read' } : { pHappy, hash };
   });
-  return { judgements, failures: out.failures };
+  return { judgements, failures: out.failures, features: { computed: out.computed, cached: out.cached } };
 }
 
 /** One row per judged image, the mean of its views' features; `rows[r]` is the index of row r's image. Failed images are left out. */

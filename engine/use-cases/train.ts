@@ -6,7 +6,7 @@
  */
 import { DEFAULT_SEED } from '../../common/defaults.js';
 import type * as tf from '@tensorflow/tfjs';
-import type { AugmentConfig, BaseId, MobileNetSource, TrainParams, TrainResult } from '../../common/engine-types.js';
+import type { AugmentConfig, BaseId, ClassCounts, DatasetSummary, MobileNetSource, TrainParams, TrainResult } from '../../common/engine-types.js';
 import { labelToTarget, type Label } from '../../common/labels.js';
 import { DEFAULT_AUGMENT, JUDGE_VIEWS, variantParams } from '../augment.js';
 import type { CallContext } from '../call-context.js';
@@ -20,7 +20,10 @@ import { DEFAULT_BASE, resolveModel, type ResolvedModel } from '../models/resolv
 import { deriveSeed } from '../random.js';
 import type { TrainingSet } from '../samples.js';
 import { APP_VERSION } from '../version.js';
+import { count } from '../words.js';
+import { checkTrainingData } from './data-warnings.js';
 import { judgeRows } from './judge.js';
+import { promote } from './promotion.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
 interface TrainOptions {
@@ -32,6 +35,8 @@ interface TrainOptions {
   mobilenet?: MobileNetSource;
   /** retrain: start from this saved model's head instead of the base's own */
   fromModel?: string;
+  /** make the new model current even when it scores lower than the current one */
+  use: boolean;
 }
 
 /** The request's settings over the defaults. */
@@ -48,6 +53,7 @@ export function trainOptions(params: Omit<TrainParams, 'data'>): TrainOptions {
     ...(params.base && { base: params.base }),
     ...(params.mobilenet && { mobilenet: params.mobilenet }),
     ...(params.fromModel && { fromModel: params.fromModel }),
+    use: params.use === true,
   };
 }
 
@@ -65,7 +71,7 @@ export async function trainFromFolder(services: EngineServices, params: TrainPar
   return trainOnSamples(services, set, options, ctx, startedAt);
 }
 
-/** Trains a new model on labelled samples, saves it and makes it the current one. */
+/** Trains a new model on labelled samples and saves it; it becomes the current one by the promotion rule (promotion.ts). */
 export async function trainOnSamples(
   services: EngineServices,
   set: TrainingSet,
@@ -105,26 +111,45 @@ async function trainFrom(
   const emb = await store.features(requests, embeddingOptions(ctx));
   const embedSeconds = (performance.now() - tEmbed) / 1000;
 
-  const trainSet = eachViewRows(base.dim, train, emb.vectors.slice(0, train.length));
-  const valRows = judgeRows(base.dim, emb.vectors.slice(train.length));
-  const valSet = { x: valRows.x, y: Float32Array.from(valRows.rows, (i) => labelToTarget(validation[i]!.label)) };
-  if (!trainSet.y.some((t) => t === 1) || !trainSet.y.some((t) => t === 0)) {
+  // From here on only the images that were read count: in the summary, the warnings, training and validation.
+  const trainVectors = emb.vectors.slice(0, train.length);
+  const valVectors = emb.vectors.slice(train.length);
+  const readTrain = train.flatMap((s, i) => (trainVectors[i] ? [{ ...s, hash: emb.hashes[i]! }] : []));
+  const readValidation = validation.flatMap((s, i) => (valVectors[i] ? [{ ...s, hash: emb.hashes[train.length + i]! }] : []));
+  const failed = emb.failures;
+  const dataset: DatasetSummary = {
+    ...set.summary,
+    train: countClasses(readTrain),
+    validation: countClasses(readValidation),
+    skipped: [...set.summary.skipped, ...failed],
+  };
+  if (dataset.train.happy === 0 || dataset.train.sad === 0) {
     throw badInput(`${set.summary.root}: after skipping unreadable files, one class has no training images left`);
   }
+  const { warnings, validationProblem } = checkTrainingData(dataset.train, dataset.validation);
+  for (const message of warnings) ctx.progress?.({ type: 'warning', message });
 
-  ctx.progress?.({ type: 'stage', stage: 'training', message: `Training on ${train.length} images` });
+  const trainSet = eachViewRows(base.dim, train, trainVectors);
+  const valRows = judgeRows(base.dim, valVectors);
+  // a validation set without both classes is not used at all: its figures would flatter any model (see checkTrainingData)
+  const valSet = validationProblem ? null : { x: valRows.x, y: Float32Array.from(valRows.rows, (i) => labelToTarget(validation[i]!.label)) };
+
+  ctx.progress?.({ type: 'stage', stage: 'training', message: `Training on ${count(readTrain.length, 'image')}` });
   const head = createHead(base.dim, parent ? headWeights(parent.head) : base.zeroShotHead, deriveSeed(seed, 'init'));
   try {
-    const result = await trainHead(head, trainSet, valSet.x.n ? valSet : null, hp, deriveSeed(seed, 'head'), {
+    const result = await trainHead(head, trainSet, valSet, hp, deriveSeed(seed, 'head'), {
       ...(ctx.signal && { signal: ctx.signal }),
       onEpoch: (log) => ctx.progress?.({ type: 'epoch', epochs: hp.epochs, ...log }),
       onBatch: throttle(250, (epoch, batch, batches, loss) => ctx.progress?.({ type: 'batch', epoch, batch, batches, loss })),
     });
     const bestLog = result.history[result.bestEpoch - 1];
-    const validationMetrics = valSet.x.n ? computeMetrics(predictHead(head, valSet.x), valSet.y) : null;
+    const valP = valSet ? predictHead(head, valSet.x) : null;
+    const validationMetrics = valSet && valP ? computeMetrics(valP, valSet.y) : null;
     const id = newModelId();
     const best = { epoch: result.bestEpoch, valAccuracy: bestLog?.valAccuracy ?? null, valLoss: bestLog?.valLoss ?? null };
-    const failed = emb.failures;
+    // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
+    const judgedValidation = valP ? readValidation.map((s, row) => ({ ...s, pHappy: valP[row]! })) : null;
+    const promotion = await promote(services, { modelId: id, validation: judgedValidation }, { use: options.use, validationProblem }, ctx);
     const meta: ModelMeta = {
       schemaVersion: MODEL_META_SCHEMA,
       id,
@@ -137,7 +162,7 @@ async function trainFrom(
         ...(base.id === 'mobilenet-v2' && { source: parent?.source ?? options.mobilenet ?? services.mobilenet ?? {} }),
       },
       parentModel: parent?.id ?? null,
-      dataset: { ...set.summary, skipped: [...set.summary.skipped, ...failed].slice(0, 200) },
+      dataset: { ...dataset, skipped: dataset.skipped.slice(0, 200) },
       hyperparameters: { ...hp, seed },
       augment,
       history: result.history,
@@ -146,9 +171,13 @@ async function trainFrom(
       backend: services.backend.label,
       seconds: (performance.now() - startedAt) / 1000,
     };
+    const parentSamples = parent ? await services.registry.readSamples(parent.id) : null;
     ctx.progress?.({ type: 'stage', stage: 'saving', message: `Saving model ${id}` });
     throwIfAborted(ctx.signal);
-    await services.registry.save(head, meta, { makeCurrent: true });
+    await services.registry.save(head, meta, {
+      makeCurrent: promotion.madeCurrent,
+      samples: { trained: [...readTrain.map((s) => s.hash), ...(parentSamples?.trained ?? [])], validation: readValidation.map((s) => s.hash) },
+    });
     return {
       modelId: id,
       backend: services.backend.label,
@@ -156,14 +185,23 @@ async function trainFrom(
       epochs: result.history.length,
       best,
       history: result.history,
-      dataset: set.summary,
+      dataset,
       embedding: { images: requests.length, views: emb.cached + emb.computed, cached: emb.cached, seconds: embedSeconds },
       stoppedEarly: result.stoppedEarly,
       failed,
+      validation: validationMetrics,
+      promotion,
+      warnings,
     };
   } finally {
     head.dispose();
   }
+}
+
+function countClasses(samples: ReadonlyArray<{ label: Label }>): ClassCounts {
+  const c = { happy: 0, sad: 0 };
+  for (const s of samples) c[s.label]++;
+  return c;
 }
 
 /** Training rows: one per view of each image, all with the image's label. Failed images are left out. */

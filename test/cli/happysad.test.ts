@@ -37,6 +37,9 @@ test('train, eval and predict: JSON contract on the last stdout line, exit codes
   assert.ok(t.epochs >= 1 && t.epochs <= 4);
   assert.deepEqual(Object.keys(t.best).sort(), ['epoch', 'valAccuracy', 'valLoss']);
   for (const k of ['epoch', 'loss', 'accuracy', 'valLoss', 'valAccuracy', 'lr']) assert.ok(k in t.history[0], `history has ${k}`);
+  assert.deepEqual(t.promotion, { madeCurrent: true, reason: 'no model was current before', previous: null });
+  assert.equal(t.validation.n, 4);
+  assert.ok(Array.isArray(t.warnings));
 
   const ev = await runCli(['eval', '--data', FACES, '--home', home, '--json']);
   assert.equal(ev.code, 0, ev.stderr);
@@ -46,6 +49,9 @@ test('train, eval and predict: JSON contract on the last stdout line, exit codes
   assert.equal(e.confusion.happy.happy + e.confusion.happy.sad + e.confusion.sad.happy + e.confusion.sad.sad, 20);
   for (const c of ['happy', 'sad']) for (const k of ['precision', 'recall']) assert.equal(typeof e.perClass[c][k], 'number');
   assert.equal(e.modelId, t.modelId, 'eval uses the model just trained');
+  assert.equal(e.features.computed + e.features.cached, 40, 'two views per image, computed or from the cache');
+  assert.equal(e.trainedOn, 16, 'the 16 training images');
+  assert.equal(e.warnings.length, 1);
 
   const unknown = await runCli(['eval', '--data', FACES, '--home', home, '--model', '20200101-000000-0000']);
   assert.equal(unknown.code, 1);
@@ -180,6 +186,55 @@ test('an error is printed once in a terminal; a train that skipped files still e
   assert.equal(t.code, 0, t.stderr);
   assert.ok(t.json.modelId);
   assert.deepEqual(t.json.failed.map((f: { file: string }) => f.file), [join(data, 'happy', 'zz-truncated.jpg')]);
+  // one vocabulary, one count: the unreadable image is skipped in the JSON as in the text, and not counted
+  assert.deepEqual(t.json.dataset.skipped, t.json.failed);
+  assert.equal(t.json.dataset.train.happy + t.json.dataset.validation.happy, 10);
+  const text = await runHere(['train', '--data', data, '--epochs', '2', '--home', await tempDir()]);
+  assert.equal(text.stdout.split('\n').filter((l) => l.includes('zz-truncated.jpg')).length, 1, text.stdout);
+  assert.match(text.stdout, /^Data: train 8 happy \/ 8 sad, validation 2 happy \/ 2 sad \(split from train\); 1 file skipped\.$/m);
+  assert.match(text.stdout, /^Skipped .*zz-truncated\.jpg: not a supported image format$/m);
+});
+
+test('train: warnings before training; the output says whether the new model was made current; a worse retrain is not, unless --use', async () => {
+  const home = await tempDir();
+  const first = await runHere(['train', '--data', FACES, '--epochs', '20', '--seed', '5', '--home', home]);
+  assert.equal(first.code, 0, first.stderr);
+  const id = /^Model (\S+) saved and made current: no model was current before\.$/m.exec(first.stdout)?.[1];
+  assert.ok(id, first.stdout);
+  const lines = first.stderr.split('\n');
+  const warning = lines.findIndex((l) => l.startsWith('Warning: only 8 happy and 8 sad training images'));
+  assert.ok(warning >= 0 && warning < lines.indexOf('Training on 16 images'), first.stderr);
+
+  const worse = await runHere(['retrain', '--data', FACES, '--epochs', '1', '--learning-rate', '1', '--seed', '5', '--home', home, '--json']);
+  assert.equal(worse.code, 0, worse.stderr);
+  assert.equal(worse.json.promotion.madeCurrent, false);
+  assert.equal(worse.json.promotion.previous.modelId, id);
+  assert.deepEqual(Object.keys(worse.json.promotion.previous).sort(), ['modelId', 'sadRecall', 'valAccuracy', 'valLoss']);
+  assert.equal(worse.json.validation.n, 4);
+  assert.equal(typeof worse.json.validation.perClass.sad.recall, 'number');
+  assert.ok(worse.json.warnings.length >= 1);
+  assert.equal((await runHere(['eval', '--data', FACES, '--home', home, '--json'])).json.modelId, id, 'the better model is still current');
+
+  const text = await runHere(['retrain', '--data', FACES, '--epochs', '1', '--learning-rate', '1', '--seed', '5', '--home', home]);
+  assert.match(text.stdout, new RegExp(`^Model \\S+ saved but NOT made current: val acc .* for the current model ${id} on the same 4 validation images \\(train again with --use to make the new model current\\)\\.$`, 'm'));
+  const forced = await runHere(['retrain', '--data', FACES, '--epochs', '1', '--learning-rate', '1', '--seed', '5', '--home', home, '--use', '--json']);
+  assert.equal(forced.json.promotion.madeCurrent, true);
+  assert.equal((await runHere(['eval', '--data', FACES, '--home', home, '--json'])).json.modelId, forced.json.modelId);
+});
+
+test('predict FOLDER says when the images are in subfolders; --recursive takes them', async () => {
+  const dir = await tempDir();
+  const face = (await readdir(join(FACES, 'happy'))).sort()[0]!;
+  await mkdir(join(dir, '2024', 'june'), { recursive: true });
+  await mkdir(join(dir, '2023'));
+  await copyFile(join(FACES, 'happy', face), join(dir, '2024', 'june', 'a.jpg'));
+  await copyFile(join(FACES, 'happy', face), join(dir, '2023', 'b.jpg'));
+  const flat = await runHere(['predict', dir, '--home', await tempDir()]);
+  assert.equal(flat.code, 1);
+  assert.match(flat.stdout, /error: no images directly in this folder; 2 images in subfolders: use --recursive/);
+  const deep = await runHere(['predict', dir, '--recursive', '--home', await tempDir(), '--json']);
+  assert.equal(deep.code, 0, deep.stderr);
+  assert.deepEqual(deep.json.results.map((r: { file: string }) => r.file), [join(dir, '2023', 'b.jpg'), join(dir, '2024', 'june', 'a.jpg')]);
 });
 
 test('start-up names the backend in one line; details only with --verbose; --version', async () => {

@@ -36,3 +36,15 @@ test('plural-correct counts', () => {
   assert.equal(count(2400, 'image'), '2,400 images');
   assert.equal(count(1, 'more skipped file'), '1 more skipped file');
 });
+
+test('warnings always print, on their own line, however soon after another line', () => {
+  let now = 0;
+  const lines: string[] = [];
+  const p = new ProgressPrinter((l) => lines.push(l), () => now);
+  p.handle({ type: 'embedding', done: 20, total: 20, cached: 0 });
+  now += 1;
+  p.handle({ type: 'warning', message: 'validation has no sad image, so ...' });
+  p.handle({ type: 'warning', message: 'only 1 sad training image: ...' });
+  p.handle({ type: 'stage', stage: 'training', message: 'Training on 9 images' });
+  assert.deepEqual(lines.slice(1), ['Warning: validation has no sad image, so ...', 'Warning: only 1 sad training image: ...', 'Training on 9 images']);
+});

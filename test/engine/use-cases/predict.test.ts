@@ -40,3 +40,24 @@ test('one result per image in the order given; missing inputs, empty folders and
   assert.deepEqual({ ...same[0], file: '' }, { ...same[1], file: '' }, 'the same photo under two names: the same verdict');
   for (const x of r.results) if ('label' in x) assert.ok(Math.abs(x.probabilities.happy + x.probabilities.sad - 1) < 1e-6 && x.confidence >= 0.5);
 });
+
+test('a folder with images only in subfolders says so; recursive takes them, in byte-wise path order', async () => {
+  const dir = await tempDir();
+  const face = join(FACES, 'happy', 'Ariel_Sharon_0060.jpg');
+  for (const rel of ['b/z.jpg', 'a/y.jpg', 'a/B/x.jpg', 'a/a.png', 'c/deep/er/w.jpg', '.hidden/v.jpg']) {
+    await mkdir(join(dir, 'photos', rel, '..'), { recursive: true });
+    await copyFile(face, join(dir, 'photos', rel));
+  }
+  await writeFile(join(dir, 'photos', 'a', 'notes.txt'), 'not an image');
+  const flat = await predict(services, { inputs: [join(dir, 'photos')], model: 'zero-shot' });
+  assert.deepEqual(flat.results, [{ file: join(dir, 'photos'), error: 'no images directly in this folder; 5 images in subfolders: use --recursive' }]);
+
+  const deep = await predict(services, { inputs: [join(dir, 'photos')], model: 'zero-shot', recursive: true });
+  const order = ['a/B/x.jpg', 'a/a.png', 'a/y.jpg', 'b/z.jpg', 'c/deep/er/w.jpg'];
+  assert.deepEqual(deep.results.map((r) => r.file), order.map((p) => join(dir, 'photos', p)));
+  assert.ok(deep.results.every((r) => 'label' in r));
+
+  await mkdir(join(dir, 'nothing', 'below'), { recursive: true });
+  const none = await predict(services, { inputs: [join(dir, 'nothing')], model: 'zero-shot', recursive: true });
+  assert.deepEqual(none.results, [{ file: join(dir, 'nothing'), error: 'no images in this folder or its subfolders' }]);
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cp, readFile, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { isCancelled } from '../../../common/errors.js';
@@ -7,6 +7,8 @@ import { folderTrainingSet } from '../../../engine/dataset.js';
 import type { ModelMeta } from '../../../engine/models/model-meta.js';
 import { contentHash, type LabelledSample } from '../../../engine/samples.js';
 import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
+import { evaluate } from '../../../engine/use-cases/evaluate.js';
+import { predict } from '../../../engine/use-cases/predict.js';
 import { trainFromFolder, trainOnSamples, trainOptions } from '../../../engine/use-cases/train.js';
 import { useBestBackend } from '../../helpers/backend.js';
 import { ASSETS, FACES, tempDir } from '../../helpers/tmp.js';
@@ -46,7 +48,7 @@ test('train, then retrain from it: the child records its parent; same seed gives
   const b = await trainFromFolder(services, { data: FACES, epochs: 5, seed: 3 });
   assert.deepEqual(b.history.map((h) => [h.loss, h.valLoss]), a.history.map((h) => [h.loss, h.valLoss]), 'deterministic with a seed');
   assert.equal(b.embedding.cached, b.embedding.views, 'second run: every view from the embedding cache');
-  const child = await trainFromFolder(services, { data: FACES, epochs: 2, fromModel: 'current' });
+  const child = await trainFromFolder(services, { data: FACES, epochs: 2, fromModel: 'current', use: true });
   const meta = JSON.parse(await readFile(join(home, 'models', child.modelId, 'meta.json'), 'utf8')) as ModelMeta;
   assert.equal(meta.parentModel, b.modelId);
   assert.equal(meta.base.id, 'face-expression');
@@ -104,4 +106,41 @@ test('a folder whose files vanished after the scan: reported as failed, training
   await rm(gone);
   const r = await trainOnSamples(createServices(await tempDir(), ASSETS, services.backend), set, trainOptions({ epochs: 1 }));
   assert.deepEqual(r.failed, [{ file: gone, reason: 'no such file' }]);
+});
+
+test('one vocabulary, one count: 6 good + 3 broken happy images count as 6; every file left out is "skipped", once', async () => {
+  const data = await tempDir();
+  await mkdir(join(data, 'happy'));
+  await mkdir(join(data, 'sad'));
+  const happy = (await readdir(join(FACES, 'happy'))).sort().slice(0, 6);
+  for (const f of happy) await copyFile(join(FACES, 'happy', f), join(data, 'happy', f));
+  for (const f of await readdir(join(FACES, 'sad'))) await copyFile(join(FACES, 'sad', f), join(data, 'sad', f));
+  const broken = ['b1.jpg', 'b2.jpg', 'b3.jpg'].map((f) => join(data, 'happy', f));
+  for (const f of broken) await writeFile(f, 'not a jpeg');
+  await writeFile(join(data, 'happy', 'notes.txt'), 'not an image');
+
+  const stages: string[] = [];
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  const r = await trainFromFolder(own, { data, epochs: 1 }, { progress: (e) => e.type === 'stage' && stages.push(e.message) });
+  const d = r.dataset;
+  assert.equal(d.train.happy + d.validation.happy, 6, 'only the happy images that were read');
+  assert.equal(d.train.sad + d.validation.sad, 10);
+  assert.deepEqual(r.failed.map((f) => f.file).sort(), broken);
+  assert.deepEqual(d.skipped.map((f) => f.file).sort(), [...broken, join(data, 'happy', 'notes.txt')].sort(), 'skipped: every file left out, unreadable images included');
+  for (const f of r.failed) assert.ok(d.skipped.some((s) => s.file === f.file && s.reason === f.reason), 'failed is a subset of skipped');
+  assert.ok(stages.includes(`Training on ${d.train.happy + d.train.sad} images`), stages.join(' | '));
+  const meta = JSON.parse(await readFile(join(own.home, 'models', r.modelId, 'meta.json'), 'utf8')) as ModelMeta;
+  assert.deepEqual(meta.dataset, d, 'the model records the same counts');
+});
+
+test('plural-correct engine messages: "1 image"', async () => {
+  const stages: string[] = [];
+  const progress = (e: { type: string; message?: string }) => e.type === 'stage' && stages.push(e.message!);
+  await predict(services, { inputs: [join(FACES, 'happy', 'Ariel_Sharon_0060.jpg')], model: 'zero-shot' }, { progress });
+  const one = await tempDir();
+  await mkdir(join(one, 'sad'));
+  await copyFile(join(FACES, 'sad', 'Anna_Jones_0001.jpg'), join(one, 'sad', 'a.jpg'));
+  await evaluate(services, { data: one, model: 'zero-shot' }, { progress });
+  assert.ok(stages.includes('Predicting 1 image with zero-shot'), stages.join(' | '));
+  assert.ok(stages.includes('Evaluating zero-shot on 1 image'), stages.join(' | '));
 });
