@@ -30,6 +30,13 @@ export const IPC = {
   settingsChanged: 'app:settings-changed',
   /** renderer -> main, send(state: AppState): what the menu must enable or disable */
   appState: 'app:state',
+  /**
+   * renderer -> main, sendSync(paths: string[]): the paths of files the user dropped (webUtils.getPathForFile).
+   * Sent by the preload's files.pathForFile, synchronously, so that main serves their previews at once.
+   */
+  givePaths: 'app:give-paths',
+  /** renderer -> main, invoke(bytes: Uint8Array, mimeType: string): string, the path of the saved image */
+  savePastedImage: 'app:save-pasted-image',
 } as const;
 export type IpcChannel = (typeof IPC)[keyof typeof IPC];
 
@@ -59,6 +66,12 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 export const CHOOSE_KINDS = ['images', 'image-folder', 'training-data', 'evaluation-data', 'export-folder'] as const;
 export type ChooseKind = (typeof CHOOSE_KINDS)[number];
+
+/** The image types a pasted image may have; main saves it with this extension. */
+export const PASTED_IMAGE_TYPES = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/webp': '.webp', 'image/gif': '.gif', 'image/bmp': '.bmp' } as const;
+export type PastedImageType = keyof typeof PASTED_IMAGE_TYPES;
+/** Pasted images larger than this are refused. */
+export const MAX_PASTED_IMAGE_BYTES = 64 * 1024 * 1024;
 
 export const LANGUAGES = ['en', 'id'] as const;
 export type Language = (typeof LANGUAGES)[number];
