@@ -38,7 +38,6 @@ export default defineConfig({
     root: resolve(root, 'renderer'),
     plugins: [svelte()],
     build: {
-      outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: { index: resolve(root, 'renderer/index.html') } },
     },
   },

@@ -167,7 +167,9 @@ export function fakeElectron(opts: FakeOptions = {}) {
       requestSingleInstanceLock: () => (log.push('lock'), opts.lock ?? true),
       getLocale: () => opts.locale ?? 'en-US',
       isPackaged: opts.packaged ?? true,
-    },
+      // not part of ElectronLike: main/index.ts calls it on the real module
+      setPath: (name: string, value: string) => void log.push(`setPath:${name}=${value}`),
+    } as ElectronLike['app'],
     BrowserWindow: class extends FakeWindow {
       constructor(options: any) {
         super(options);

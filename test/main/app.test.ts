@@ -97,8 +97,7 @@ test('one secure window on the app page; the scheme is privileged before ready; 
   const backend = await a.engine().start();
   assert.deepEqual(sentOn(w, IPC.engineStatus), [], 'nothing before ready');
   a.ready();
-  assert.deepEqual(sentOn(w, IPC.engineStatus), [[{ state: 'ready', backend }]]);
-  assert.equal(backend.name, 'wasm');
+  assert.deepEqual(sentOn(w, IPC.engineStatus), [[{ state: 'ready', backend }]], 'the backend this engine chose, whichever it is on this machine');
 
   // an engine call through the real bridge
   const info = (await f.invoke(IPC.engineCall, a.ev(), 'c1', 'info', {})) as { ok: boolean; value: { home: string } };
