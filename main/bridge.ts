@@ -44,12 +44,14 @@ export interface BridgeOptions {
   /** the paths a call names (images to predict, dataset folders) become paths the app was given */
   give(paths: string[]): void;
   train?: TrainObserver;
+  /** the engine methods a window may call (default: RENDERER_ENGINE_METHODS) */
+  methods?: readonly RendererEngineMethod[];
 }
 
 const fail = (message: string): { ok: false; error: ReturnType<typeof toFailure> } => ({ ok: false, error: toFailure(new EngineError('bad-input', message)) });
 
-export function isRendererMethod(m: unknown): m is RendererEngineMethod {
-  return typeof m === 'string' && (RENDERER_ENGINE_METHODS as readonly string[]).includes(m);
+export function isRendererMethod(m: unknown, allowed: readonly string[] = RENDERER_ENGINE_METHODS): m is RendererEngineMethod {
+  return typeof m === 'string' && allowed.includes(m);
 }
 
 /** The file and folder paths a call's params name. */
@@ -71,7 +73,7 @@ export class EngineBridge {
     if (!this.options.isAppSender(event)) return fail('refused: the call did not come from the app');
     if (extra.length > 0) return fail('an engine call takes (callId, method, params)');
     if (typeof callId !== 'string' || !CALL_ID_PATTERN.test(callId)) return fail('a call id is 1 to 64 letters, digits, "_" or "-"');
-    if (!isRendererMethod(method)) return fail(`unknown engine method "${String(method)}"`);
+    if (!isRendererMethod(method, this.options.methods)) return fail(`the app does not call the engine method "${String(method)}"`);
     let valid: { method: RendererEngineMethod; params: EngineParams<RendererEngineMethod> };
     try {
       valid = validateRequest(method, params);

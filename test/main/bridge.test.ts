@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { IPC } from '../../common/ipc.js';
+import { IPC, RENDERER_ENGINE_METHODS, type RendererEngineMethod } from '../../common/ipc.js';
 import { EngineHost } from '../../engine/host.js';
 import { EngineBridge, pathsIn, type IpcEventLike, type TrainObserver } from '../../main/bridge.js';
 import { GivenPaths } from '../../main/given-paths.js';
@@ -17,7 +17,7 @@ before(async () => {
 });
 after(() => engine.dispose());
 
-function setup(observer?: TrainObserver) {
+function setup(observer?: TrainObserver, methods?: readonly RendererEngineMethod[]) {
   requests = [];
   const given = new GivenPaths();
   const spy = {
@@ -32,6 +32,7 @@ function setup(observer?: TrainObserver) {
     isAppSender: (e) => e.senderFrame !== null && e.senderFrame.parent === null && e.senderFrame.url.startsWith(APP_URL),
     give: (paths) => given.add(paths),
     ...(observer && { train: observer }),
+    ...(methods && { methods }),
   });
   return { bridge, given };
 }
@@ -85,19 +86,32 @@ test('refuses other senders, bad call ids, unknown methods and bad payloads, wit
   assert.equal(bridge.cancel(from(wc, 'https://evil.example/'), 'c1'), false);
 });
 
-test("progress goes only to the window that asked; the call's paths become given", async () => {
+test('only the allow-listed methods reach the engine', async () => {
+  const { bridge } = setup(undefined, ['info']);
+  const refused = await bridge.call(from(new FakeWebContents()), 'c1', 'predict', { inputs: [HAPPY] });
+  assert.equal(!refused.ok && refused.error.code, 'bad-input');
+  assert.match(!refused.ok ? refused.error.message : '', /does not call the engine method "predict"/);
+  assert.deepEqual(requests, []);
+  assert.equal((await bridge.call(from(new FakeWebContents()), 'c2', 'info', {})).ok, true);
+  assert.deepEqual(requests, ['info']);
+  assert.deepEqual([...RENDERER_ENGINE_METHODS].sort(), ['deleteModel', 'evaluate', 'info', 'listModels', 'predict', 'train', 'useModel'], 'the renderer allow-list, reviewed when the engine grows a method');
+});
+
+test("progress goes only to the window that asked, while windows call at once; the call's paths become given", async () => {
   const { bridge, given } = setup();
   const a = new FakeWebContents();
   const b = new FakeWebContents();
-  const r = await bridge.call(from(a), 'p1', 'predict', { inputs: [HAPPY, SAD] });
-  assert.equal(r.ok, true, JSON.stringify(r));
-  const value = (r as { value: { results: Array<{ file: string }> } }).value;
+  const [ra, rb] = await Promise.all([bridge.call(from(a), 'p1', 'predict', { inputs: [HAPPY, SAD] }), bridge.call(from(b), 'p2', 'predict', { inputs: [SAD] })]);
+  assert.equal(ra.ok && rb.ok, true, JSON.stringify([ra, rb]));
+  const value = (ra as { value: { results: Array<{ file: string }> } }).value;
   assert.deepEqual(value.results.map((x) => x.file), [HAPPY, SAD]);
-  const progress = a.sentOn(IPC.engineProgress);
-  assert.ok(progress.length > 0, 'A got progress');
-  assert.ok(progress.every(([id]) => id === 'p1'), 'tagged with its call id');
-  assert.ok(progress.some(([, e]) => (e as { type: string }).type === 'embedding'));
-  assert.deepEqual(b.sent, [], 'B got nothing');
+  for (const [wc, id] of [[a, 'p1'], [b, 'p2']] as const) {
+    const progress = wc.sentOn(IPC.engineProgress);
+    assert.ok(progress.length > 0, `${id}: got progress`);
+    assert.ok(progress.every(([callId]) => callId === id), `${id}: only its own progress`);
+    assert.ok(progress.some(([, e]) => (e as { type: string }).type === 'embedding'));
+  }
+  assert.deepEqual(new FakeWebContents().sent, []);
   assert.ok(given.has(HAPPY) && given.has(SAD));
   assert.deepEqual(pathsIn('train', { data: FACES }), [FACES]);
   assert.equal(bridge.pendingCount(a), 0);

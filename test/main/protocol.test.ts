@@ -24,6 +24,7 @@ before(async () => {
     notes: join(root, 'dataset', 'notes.txt'),
     escape: join(root, 'dataset', 'happy', 'escape.jpg'),
     disguised: join(root, 'dataset', 'happy', 'disguised.jpg'),
+    textName: join(root, 'dataset', 'happy', 'photo.txt'),
     appEscape: join(root, 'out', 'renderer', 'assets', 'leak.js'),
   };
   await mkdir(join(p.appRoot!, 'assets'), { recursive: true });
@@ -40,6 +41,7 @@ before(async () => {
   await writeFile(join(root, 'secret', 'passwd.js'), 'secret');
   await symlink(p.secret!, p.escape!); // a link in a given folder pointing out of it
   await symlink(p.notes!, p.disguised!); // an image name on a text file
+  await symlink(p.inDataset!, p.textName!); // a text name on an image
   await symlink(join(root, 'secret', 'passwd.js'), p.appEscape!);
   const given = new GivenPaths();
   given.add([p.dataset!, p.dropped!]);
@@ -107,6 +109,7 @@ test('refuses hostile image URLs: traversal, encodings, absolute tricks, links, 
     ['a symlink in a given folder that leaves it', imageUrl(p.escape!)],
     ['an image name on a link to a text file', imageUrl(p.disguised!)],
     ['a non-image file in a given folder', imageUrl(p.notes!)],
+    ['a non-image name, even on an image', imageUrl(p.textName!)],
     ['a NUL byte', `happysad://image/${enc(p.inDataset!)}%00.png`],
     ['a NUL byte before the extension', `happysad://image/${enc(`${p.notes}\0.jpg`)}`],
     ['a backslash path', `happysad://image/${enc(`${p.dataset}\\..\\secret\\secret.jpg`)}`],
