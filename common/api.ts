@@ -29,10 +29,11 @@ export interface HappySadApi {
     /** a URL the renderer may show the image at (the app's protocol; the test bridge serves its own) */
     imageUrl(path: string): string;
     /**
-     * Saves an image pasted from the clipboard (it has no path) into the data folder and resolves with its
-     * path, which predict then takes like any other. mimeType: one of PASTED_IMAGE_TYPES.
+     * Keeps an image that has no file behind it (pasted from the clipboard, dragged out of a web page) in the
+     * data folder, and resolves with its path, which the app has then been given (imageUrl serves it).
+     * Refused (rejects) unless mimeType is one of PASTED_IMAGE_TYPES and data at most PASTED_IMAGE_MAX_BYTES.
      */
-    savePastedImage(bytes: Uint8Array, mimeType: string): Promise<string>;
+    savePastedImage(data: ArrayBuffer, mimeType: string): Promise<string>;
   };
   app: {
     /** call once the renderer listens: main then sends what it queued (files opened before the window existed...) */

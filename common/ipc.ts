@@ -23,6 +23,8 @@ export const IPC = {
   choosePaths: 'app:choose-paths',
   /** renderer -> main, invoke(path) */
   revealPath: 'app:reveal-path',
+  /** renderer -> main, invoke(data: ArrayBuffer, mimeType: string): string, the path it was saved at */
+  savePastedImage: 'app:save-pasted-image',
   /** renderer -> main, invoke(): Settings; invoke(Partial<Settings>): Settings */
   getSettings: 'app:get-settings',
   setSettings: 'app:set-settings',
@@ -35,8 +37,6 @@ export const IPC = {
    * Sent by the preload's files.pathForFile, synchronously, so that main serves their previews at once.
    */
   givePaths: 'app:give-paths',
-  /** renderer -> main, invoke(bytes: Uint8Array, mimeType: string): string, the path of the saved image */
-  savePastedImage: 'app:save-pasted-image',
 } as const;
 export type IpcChannel = (typeof IPC)[keyof typeof IPC];
 
@@ -67,11 +67,9 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number];
 export const CHOOSE_KINDS = ['images', 'image-folder', 'training-data', 'evaluation-data', 'export-folder'] as const;
 export type ChooseKind = (typeof CHOOSE_KINDS)[number];
 
-/** The image types a pasted image may have; main saves it with this extension. */
-export const PASTED_IMAGE_TYPES = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/webp': '.webp', 'image/gif': '.gif', 'image/bmp': '.bmp' } as const;
-export type PastedImageType = keyof typeof PASTED_IMAGE_TYPES;
-/** Pasted images larger than this are refused. */
-export const MAX_PASTED_IMAGE_BYTES = 64 * 1024 * 1024;
+/** What files.savePastedImage accepts. */
+export const PASTED_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/bmp'] as const;
+export const PASTED_IMAGE_MAX_BYTES = 50 * 1024 * 1024;
 
 export const LANGUAGES = ['en', 'id'] as const;
 export type Language = (typeof LANGUAGES)[number];

@@ -11,7 +11,7 @@ import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenD
 import { PROJECT_LINKS } from '../common/api.js';
 import { EngineError } from '../common/errors.js';
 import { languageFor, translate, type MessageKey } from '../common/i18n/index.js';
-import { CHOOSE_KINDS, IPC, MAX_PASTED_IMAGE_BYTES, PASTED_IMAGE_TYPES, type AppState, type ChooseKind, type EngineStatus, type Language } from '../common/ipc.js';
+import { CHOOSE_KINDS, IPC, PASTED_IMAGE_MAX_BYTES, PASTED_IMAGE_TYPES, type AppState, type ChooseKind, type EngineStatus, type Language } from '../common/ipc.js';
 import { writeFileAtomic } from '../engine/atomic-fs.js';
 import type { HostOptions } from '../engine/host.js';
 import { EngineBridge, type EngineLike, type IpcEventLike, type SenderLike } from './bridge.js';
@@ -117,6 +117,8 @@ export interface AppHandle {
 
 const appStateShape = (v: unknown): v is AppState =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).sort().join() === 'hasModel,training' && typeof (v as AppState).training === 'boolean' && typeof (v as AppState).hasModel === 'boolean';
+
+const PASTED_EXTENSIONS: Record<string, string> = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/webp': '.webp', 'image/gif': '.gif', 'image/bmp': '.bmp' };
 
 const DIALOGS: Record<ChooseKind, { title: MessageKey; properties: OpenDialogOptions['properties']; images?: boolean }> = {
   images: { title: 'dialog.chooseImages', properties: ['openFile', 'multiSelections'], images: true },
@@ -344,14 +346,15 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
       rebuildMenu();
       return next;
     });
-    ipcMain.handle(IPC.savePastedImage, async (event: IpcEventLike, bytes: unknown, mimeType: unknown, ...extra: unknown[]) => {
+    ipcMain.handle(IPC.savePastedImage, async (event: IpcEventLike, data: unknown, mimeType: unknown, ...extra: unknown[]) => {
       requireApp(event, IPC.savePastedImage);
-      if (extra.length > 0 || !(bytes instanceof Uint8Array) || bytes.byteLength === 0 || bytes.byteLength > MAX_PASTED_IMAGE_BYTES) {
-        throw new EngineError('bad-input', 'a pasted image is 1 byte to 64 MiB of image data');
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+      if (extra.length > 0 || !bytes || bytes.byteLength === 0 || bytes.byteLength > PASTED_IMAGE_MAX_BYTES) {
+        throw new EngineError('bad-input', `a pasted image is 1 byte to ${PASTED_IMAGE_MAX_BYTES / 2 ** 20} MiB of image data`);
       }
-      if (typeof mimeType !== 'string' || !Object.hasOwn(PASTED_IMAGE_TYPES, mimeType)) throw new EngineError('bad-input', `cannot paste an image of type "${String(mimeType)}"`);
-      const ext = PASTED_IMAGE_TYPES[mimeType as keyof typeof PASTED_IMAGE_TYPES];
-      const file = path.join(pastedDir, `${createHash('sha256').update(bytes).digest('hex').slice(0, 24)}${ext}`);
+      if (typeof mimeType !== 'string' || !(PASTED_IMAGE_TYPES as readonly string[]).includes(mimeType)) throw new EngineError('bad-input', `cannot paste an image of type "${String(mimeType)}"`);
+      // named by content: pasting the same image twice keeps one file
+      const file = path.join(pastedDir, `${createHash('sha256').update(bytes).digest('hex').slice(0, 24)}${PASTED_EXTENSIONS[mimeType]}`);
       await writeFileAtomic(file, bytes);
       return file;
     });

@@ -32,7 +32,7 @@ const api: HappySadApi = {
     choose: (kind) => ipcRenderer.invoke(IPC.choosePaths, kind),
     reveal: (path) => ipcRenderer.invoke(IPC.revealPath, path),
     imageUrl: (path) => imageUrl(path),
-    savePastedImage: (bytes, mimeType) => ipcRenderer.invoke(IPC.savePastedImage, bytes, mimeType),
+    savePastedImage: (data, mimeType) => ipcRenderer.invoke(IPC.savePastedImage, data, mimeType),
   },
   app: {
     ready: () => ipcRenderer.send(IPC.rendererReady),

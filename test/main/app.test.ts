@@ -263,11 +263,15 @@ test('paths the app is given: chosen in a dialog, dropped, pasted; reveal only t
   assert.equal(await serve(join(dropDir, 'sibling.jpg')), 403, 'only the dropped file');
 
   // pasted: saved in the data folder, then served
-  const png = new Uint8Array(await readFile(join(ASSETS, '..', 'test', 'fixtures', 'faces', 'sad', 'Training_10091569.jpg')));
-  const saved = (await a.f.invoke(IPC.savePastedImage, a.ev(), png, 'image/jpeg')) as string;
+  const jpeg = new Uint8Array(await readFile(join(FACES, 'sad', 'Training_10091569.jpg')));
+  const saved = (await a.f.invoke(IPC.savePastedImage, a.ev(), jpeg.slice().buffer, 'image/jpeg')) as string;
   assert.ok(saved.startsWith(join(a.home, 'pasted')) && saved.endsWith('.jpg'));
+  assert.deepEqual(new Uint8Array(await readFile(saved)), jpeg);
   assert.equal(await serve(saved), 200);
-  await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev(), png, 'text/html'), /cannot paste/);
+  assert.equal(await a.f.invoke(IPC.savePastedImage, a.ev(), jpeg, 'image/jpeg'), saved, 'a typed array too; the same image is kept once');
+  await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev(), jpeg.buffer, 'text/html'), /cannot paste/);
+  await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev(), new ArrayBuffer(50 * 2 ** 20 + 1), 'image/png'), /image data/);
+  await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev('https://evil.example/'), jpeg.buffer, 'image/jpeg'), /refused/);
   await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev(), 'not bytes', 'image/png'), /image data/);
   await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev(), new Uint8Array(0), 'image/png'), /image data/);
 

@@ -73,7 +73,7 @@ test('verbs invoke their channel and return its promise; fire-and-forget ones se
   api.engine.cancel('c1');
   await api.files.choose('training-data');
   await api.files.reveal('/a.jpg');
-  await api.files.savePastedImage(new Uint8Array([1, 2]), 'image/png');
+  await api.files.savePastedImage(new Uint8Array([1, 2]).buffer, 'image/png');
   api.app.ready();
   api.app.setState({ training: true, hasModel: false });
   await api.app.getSettings();
@@ -83,7 +83,7 @@ test('verbs invoke their channel and return its promise; fire-and-forget ones se
     ['send', IPC.engineCancel, 'c1'],
     ['invoke', IPC.choosePaths, 'training-data'],
     ['invoke', IPC.revealPath, '/a.jpg'],
-    ['invoke', IPC.savePastedImage, new Uint8Array([1, 2]), 'image/png'],
+    ['invoke', IPC.savePastedImage, new Uint8Array([1, 2]).buffer, 'image/png'],
     ['send', IPC.rendererReady],
     ['send', IPC.appState, { training: true, hasModel: false }],
     ['invoke', IPC.getSettings],
