@@ -23,6 +23,8 @@ export const IPC = {
   choosePaths: 'app:choose-paths',
   /** renderer -> main, invoke(path) */
   revealPath: 'app:reveal-path',
+  /** renderer -> main, invoke(data: ArrayBuffer, mimeType: string): string, the path it was saved at */
+  savePastedImage: 'app:save-pasted-image',
   /** renderer -> main, invoke(): Settings; invoke(Partial<Settings>): Settings */
   getSettings: 'app:get-settings',
   setSettings: 'app:set-settings',
@@ -30,6 +32,11 @@ export const IPC = {
   settingsChanged: 'app:settings-changed',
   /** renderer -> main, send(state: AppState): what the menu must enable or disable */
   appState: 'app:state',
+  /**
+   * renderer -> main, sendSync(paths: string[]): the paths of files the user dropped (webUtils.getPathForFile).
+   * Sent by the preload's files.pathForFile, synchronously, so that main serves their previews at once.
+   */
+  givePaths: 'app:give-paths',
 } as const;
 export type IpcChannel = (typeof IPC)[keyof typeof IPC];
 
@@ -59,6 +66,10 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 export const CHOOSE_KINDS = ['images', 'image-folder', 'training-data', 'evaluation-data', 'export-folder'] as const;
 export type ChooseKind = (typeof CHOOSE_KINDS)[number];
+
+/** What files.savePastedImage accepts. */
+export const PASTED_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/bmp'] as const;
+export const PASTED_IMAGE_MAX_BYTES = 50 * 1024 * 1024;
 
 export const LANGUAGES = ['en', 'id'] as const;
 export type Language = (typeof LANGUAGES)[number];

@@ -15,7 +15,8 @@ export interface BackendCandidate {
   activate(): Promise<string>;
 }
 
-const require = createRequire(import.meta.url);
+// not named `require`: a bundler's ESM shim (electron-vite) declares its own `require` in the same scope
+const requireNative = createRequire(import.meta.url);
 
 /** Loads a native tfjs-node variant; both register the 'tensorflow' backend. */
 function nativeCandidate(pkg: string, kind: 'gpu' | 'native-cpu'): BackendCandidate {
@@ -25,7 +26,7 @@ function nativeCandidate(pkg: string, kind: 'gpu' | 'native-cpu'): BackendCandid
     async activate() {
       if (kind === 'gpu' && process.platform === 'darwin') throw new Error('no CUDA on macOS');
       try {
-        require(pkg);
+        requireNative(pkg);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (e.code === 'MODULE_NOT_FOUND' && String(e.message).includes(pkg)) throw new Error(`${pkg} is not installed`);

@@ -1,9 +1,7 @@
 // Placeholder window until the Svelte renderer lands: shows which backend the engine chose.
-window.api
-  .info()
-  .then((info) => {
-    document.getElementById('backend').textContent = `Engine: ${info.backend.label}. Data folder: ${info.home}. Model: ${info.currentModel ?? 'built-in (zero-shot)'}`;
-  })
-  .catch((err) => {
-    document.getElementById('backend').textContent = `The engine could not start: ${err.message}`;
-  });
+const show = (text) => (document.getElementById('backend').textContent = text);
+window.api.app.ready();
+window.api.engine.call('info-1', 'info', {}).then((r) => {
+  if (r.ok) show(`Engine: ${r.value.backend.label}. Data folder: ${r.value.home}. Model: ${r.value.currentModel ?? 'built-in (zero-shot)'}`);
+  else show(`The engine could not start: ${r.error.message}`);
+});
