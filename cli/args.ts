@@ -1,109 +1,307 @@
+/**
+ * The command line, as data: each command's options with their meaning and default. Parsing, help text and
+ * "did you mean" all come from these tables. Pure: no I/O, no engine.
+ */
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BASE_IDS, type BaseId } from '../common/engine-types.js';
+import { DEFAULT_BASE, DEFAULT_HYPERPARAMETERS, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../common/defaults.js';
+import { BACKEND_KINDS, BASE_IDS, type BaseId } from '../common/engine-types.js';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** the command whose usage to point at */
+    readonly command?: CommandName,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
 
-export const USAGE = `Usage: happysad <command> [options]
+export const COMMAND_NAMES = ['train', 'retrain', 'eval', 'predict'] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
 
-Commands:
-  train   --data DIR [--base face-expression|mobilenet-v2] [--epochs N] [--batch-size N] [--seed N]
-          [--max-per-class N] [--validation-split F] [--base-url URL] [--base-dir DIR]
-  retrain --data DIR [--model ID] [--epochs N] ...   continue from a saved model (default: current)
-  eval    --data DIR [--model ID]                    DIR holds happy/ and sad/, or train/ and validation/
-  predict IMAGE_OR_FOLDER... [--model ID]
+type Kind = 'int' | 'fraction' | 'number' | 'path' | 'string' | 'flag' | 'choice';
 
-Common options:
-  --home DIR   data folder (models, caches); default: HAPPYSAD_HOME or the desktop app's folder
-  --backend B  force a backend: wasm, cpu, native-cpu, gpu
-  --json       print one JSON object as the last line of stdout
-  -h, --help   show this help
+interface OptionSpec {
+  kind: Kind;
+  arg?: string;
+  help: string;
+  default?: string;
+  choices?: readonly string[];
+  short?: string;
+  /** smallest allowed value of an int */
+  min?: number;
+}
 
-Exit codes: 0 success, 1 an input failed, 2 bad usage, 130 cancelled with Ctrl-C.`;
+const OPTIONS = {
+  data: { kind: 'path', arg: 'DIR', help: 'dataset folder: train/ and validation/ (or happy/ and sad/), each with happy/ and sad/' },
+  base: { kind: 'choice', arg: 'NAME', choices: BASE_IDS, help: 'frozen base network', default: DEFAULT_BASE },
+  epochs: { kind: 'int', arg: 'N', min: 1, help: 'most epochs of head training (early stopping usually ends sooner)', default: String(DEFAULT_HYPERPARAMETERS.epochs) },
+  'batch-size': { kind: 'int', arg: 'N', min: 1, help: 'rows per training step', default: String(DEFAULT_HYPERPARAMETERS.batchSize) },
+  'learning-rate': { kind: 'number', arg: 'F', help: 'adam learning rate (halved on plateaus)', default: String(DEFAULT_HYPERPARAMETERS.learningRate) },
+  seed: { kind: 'int', arg: 'N', min: 0, help: 'random seed: the same seed and data give the same model', default: String(DEFAULT_SEED) },
+  'max-per-class': { kind: 'int', arg: 'N', min: 1, help: 'use only the first N training images of each class (by name)', default: 'all' },
+  'validation-split': { kind: 'fraction', arg: 'F', help: 'share of each class held out when there is no validation/ folder', default: String(DEFAULT_VALIDATION_SPLIT) },
+  'base-url': { kind: 'string', arg: 'URL', help: 'with --base mobilenet-v2: where to download it from (a tfjs model.json)', default: 'the public TF.js copy' },
+  'base-dir': { kind: 'path', arg: 'DIR', help: 'with --base mobilenet-v2: import it from a folder instead of downloading' },
+  use: { kind: 'flag', help: 'make the new model current even if it scores lower than the current one' },
+  model: { kind: 'string', arg: 'ID', help: 'a model id, "current" or "zero-shot"', default: 'current' },
+  recursive: { kind: 'flag', help: 'also take images in subfolders of a folder' },
+  home: { kind: 'path', arg: 'DIR', help: 'data folder (models, caches)', default: 'HAPPYSAD_HOME, else the desktop app\'s folder' },
+  backend: { kind: 'choice', arg: 'NAME', choices: BACKEND_KINDS, help: 'force a backend instead of the best available', default: 'best available' },
+  json: { kind: 'flag', help: 'print one JSON object on stdout (always, errors included); progress goes to stderr' },
+  verbose: { kind: 'flag', help: 'more detail: every backend tried and why it was skipped' },
+  help: { kind: 'flag', short: 'h', help: 'show help' },
+  version: { kind: 'flag', help: 'print the version' },
+} as const satisfies Record<string, OptionSpec>;
+type OptionName = keyof typeof OPTIONS;
 
-export type Command =
-  | { command: 'help' }
-  | { command: 'train' | 'retrain'; data: string; base?: BaseId; epochs?: number; batchSize?: number; seed?: number; maxPerClass?: number; validationSplit?: number; model?: string; baseUrl?: string; baseDir?: string; common: Common }
-  | { command: 'eval'; data: string; model?: string; common: Common }
-  | { command: 'predict'; inputs: string[]; model?: string; common: Common };
+const COMMON: readonly OptionName[] = ['home', 'backend', 'json', 'verbose', 'help'];
+
+interface CommandSpec {
+  synopsis: string;
+  summary: string;
+  options: readonly OptionName[];
+}
+
+const TRAINING: readonly OptionName[] = ['epochs', 'batch-size', 'learning-rate', 'seed', 'max-per-class', 'validation-split', 'use'];
+
+export const COMMANDS: Record<CommandName, CommandSpec> = {
+  train: {
+    synopsis: 'happysad train --data DIR [options]',
+    summary: 'train a new model on a dataset folder; it becomes current when it is at least as good as the current one',
+    options: ['data', 'base', ...TRAINING, 'base-url', 'base-dir'],
+  },
+  retrain: {
+    synopsis: 'happysad retrain --data DIR [--model ID] [options]',
+    summary: 'continue training from a saved model (default: the current one) on a dataset folder',
+    options: ['data', 'model', ...TRAINING],
+  },
+  eval: {
+    synopsis: 'happysad eval --data DIR [--model ID]',
+    summary: 'accuracy, loss, confusion matrix and per-class figures of a model on labelled images',
+    options: ['data', 'model'],
+  },
+  predict: {
+    synopsis: 'happysad predict IMAGE_OR_FOLDER... [--model ID] [--recursive]',
+    summary: 'judge images: one line (or JSON entry) per image',
+    options: ['model', 'recursive'],
+  },
+};
 
 export interface Common {
   home?: string;
   backend?: string;
   json: boolean;
+  verbose: boolean;
 }
 
-const OPTIONS = {
-  data: { type: 'string' },
-  base: { type: 'string' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  seed: { type: 'string' },
-  'max-per-class': { type: 'string' },
-  'validation-split': { type: 'string' },
-  'base-url': { type: 'string' },
-  'base-dir': { type: 'string' },
-  model: { type: 'string' },
-  home: { type: 'string' },
-  backend: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
-
-const ALLOWED: Record<string, readonly string[]> = {
-  train: ['data', 'base', 'epochs', 'batch-size', 'seed', 'max-per-class', 'validation-split', 'base-url', 'base-dir'],
-  retrain: ['data', 'model', 'epochs', 'batch-size', 'seed', 'max-per-class', 'validation-split'],
-  eval: ['data', 'model'],
-  predict: ['model'],
-};
-
-function int(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${name} takes a whole number >= ${min}, not "${v}"`);
-  return Number(v);
+export interface TrainCommand {
+  command: 'train' | 'retrain';
+  data: string;
+  base?: BaseId;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  seed?: number;
+  maxPerClass?: number;
+  validationSplit?: number;
+  model?: string;
+  baseUrl?: string;
+  baseDir?: string;
+  use: boolean;
+  common: Common;
 }
 
-/** Pure: argv (after the program name) -> a validated command, or a UsageError. */
-export function parseCommand(argv: string[]): Command {
-  let parsed;
+export type Command =
+  | { command: 'help'; topic?: CommandName; exitCode: 0 | 2 }
+  | { command: 'version'; common: Common }
+  | TrainCommand
+  | { command: 'eval'; data: string; model?: string; common: Common }
+  | { command: 'predict'; inputs: string[]; model?: string; recursive: boolean; common: Common };
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+export function didYouMean(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const dist = distance(word.toLowerCase(), c.toLowerCase());
+    if (dist < bestD) {
+      bestD = dist;
+      best = c;
+    }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(best.length / 3)) ? best : null;
+}
+
+function optionList(names: readonly OptionName[]): string[] {
+  return names.map((n) => {
+    const o: OptionSpec = OPTIONS[n];
+    const flag = `${'short' in o && o.short ? `-${o.short}, ` : '    '}--${n}${o.arg ? ` ${o.arg}` : ''}`;
+    const choices = o.choices ? ` (${o.choices.join(', ')})` : '';
+    const def = o.default !== undefined ? ` [default: ${o.default}]` : '';
+    return `  ${flag.padEnd(28)} ${o.help}${choices}${def}`;
+  });
+}
+
+export function usage(topic?: CommandName): string {
+  if (topic) {
+    const c = COMMANDS[topic];
+    return [`Usage: ${c.synopsis}`, '', `${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.`, '', 'Options:', ...optionList(c.options), '', 'Common options:', ...optionList(COMMON)].join('\n');
+  }
+  return [
+    'Usage: happysad <command> [options]',
+    '',
+    'Commands:',
+    ...COMMAND_NAMES.map((n) => `  ${n.padEnd(9)} ${COMMANDS[n].summary}`),
+    '',
+    'Common options:',
+    ...optionList([...COMMON, 'version']),
+    '',
+    'Run "happysad help COMMAND" or "happysad COMMAND --help" for a command\'s options and their defaults.',
+    'Exit codes: 0 success, 1 the asked-for result is missing (an image that failed, no model saved),',
+    '            2 bad usage or an unusable data folder, 130 cancelled with Ctrl-C (nothing is saved then).',
+  ].join('\n');
+}
+
+/** "~" and "~/x" mean the user's home folder, as a shell would expand them (also in --opt=~/x). */
+export function expandPath(p: string, cwd: string, home: string = homedir()): string {
+  const expanded = p === '~' ? home : p.startsWith('~/') || p.startsWith('~\\') ? join(home, p.slice(2)) : p;
+  return isAbsolute(expanded) ? expanded : resolve(cwd, expanded);
+}
+
+function number(name: string, v: string, spec: OptionSpec, command: CommandName): number {
+  if (spec.kind === 'int') {
+    const min = spec.min ?? 0;
+    if (!/^-?\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} takes a whole number of at least ${min}, not "${v}"`, command);
+    return Number(v);
+  }
+  const n = Number(v);
+  if (spec.kind === 'fraction' && !(n > 0 && n < 1)) throw new UsageError(`--${name} takes a fraction between 0 and 1 (e.g. 0.2), not "${v}"`, command);
+  if (spec.kind === 'number' && !(n > 0 && Number.isFinite(n))) throw new UsageError(`--${name} takes a positive number (e.g. 0.001), not "${v}"`, command);
+  return n;
+}
+
+/**
+ * Pure: argv (after the program name) -> a validated command, or a UsageError. Paths are resolved against
+ * `cwd` (the folder the user typed the command in) with "~" expanded.
+ */
+export function parseCommand(argv: string[], cwd: string = process.cwd()): Command {
+  const names = Object.keys(OPTIONS) as OptionName[];
+  // "--opt -5": node's parser takes -5 for an option; after an option that needs a value, it is the value
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const n = names.find((x) => argv[i] === `--${x}` && OPTIONS[x].kind !== 'flag');
+    if (n && /^-\d/.test(argv[i + 1] ?? '')) args.push(`--${n}=${argv[++i]}`);
+    else args.push(argv[i]!);
+  }
+  const config = Object.fromEntries(
+    names.map((n) => {
+      const o: OptionSpec = OPTIONS[n];
+      return [n, { type: o.kind === 'flag' ? 'boolean' : 'string', ...(o.short && { short: o.short }) }];
+    }),
+  ) as Record<OptionName, { type: 'string' | 'boolean'; short?: string }>;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof config; allowPositionals: true; strict: true }>>;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: config, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+    const e = err as NodeJS.ErrnoException;
+    const opt = /'(-{1,2}[^' ]+)/.exec(e.message)?.[1] ?? '';
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const guess = didYouMean(opt.replace(/^-+/, ''), names);
+      throw new UsageError(`unknown option ${opt}${guess ? `; did you mean --${guess}?` : ''}`);
+    }
+    if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const name = opt.replace(/^-+/, '') as OptionName;
+      const spec: OptionSpec | undefined = OPTIONS[name];
+      throw new UsageError(spec?.kind === 'flag' ? `${opt} takes no value` : `${opt} needs a value${spec?.arg ? ` (${spec.arg})` : ''}`);
+    }
+    throw new UsageError(e.message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }
-  const { values: v, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (v.help || command === undefined || command === 'help') return { command: 'help' };
-  if (!(command in ALLOWED)) throw new UsageError(`unknown command "${command}" (expected train, retrain, eval or predict)`);
-  const allowed = new Set([...ALLOWED[command]!, 'home', 'backend', 'json', 'help']);
-  for (const [k, val] of Object.entries(v)) {
-    if (val !== undefined && val !== false && !allowed.has(k)) throw new UsageError(`--${k} does not apply to "${command}"`);
+  const v = parsed.values as Partial<Record<OptionName, string | boolean>>;
+  const [first, ...rest] = parsed.positionals;
+
+  if (v.version) return { command: 'version', common: { json: v.json === true, verbose: false } };
+  if (first === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) return { command: 'help', exitCode: 0 };
+    if (!(COMMAND_NAMES as readonly string[]).includes(topic)) throw unknownCommand(topic);
+    return { command: 'help', topic: topic as CommandName, exitCode: 0 };
   }
-  if (v.backend !== undefined && !['gpu', 'native-cpu', 'wasm', 'cpu'].includes(v.backend)) {
-    throw new UsageError(`--backend must be one of gpu, native-cpu, wasm, cpu, not "${v.backend}"`);
+  if (first === undefined) return { command: 'help', exitCode: v.help ? 0 : 2 };
+  if (!(COMMAND_NAMES as readonly string[]).includes(first)) throw unknownCommand(first);
+  const command = first as CommandName;
+  if (v.help) return { command: 'help', topic: command, exitCode: 0 };
+
+  const allowed = new Set<OptionName>([...COMMANDS[command].options, ...COMMON]);
+  for (const [k, val] of Object.entries(v) as Array<[OptionName, string | boolean | undefined]>) {
+    if (val === undefined) continue;
+    if (!allowed.has(k)) throw new UsageError(`--${k} does not apply to "${command}"`, command);
+    if (typeof val === 'string' && val.trim() === '') throw new UsageError(`--${k} needs a value; it was given an empty one`, command);
   }
-  const common: Common = { json: v.json ?? false, ...(v.home && { home: v.home }), ...(v.backend && { backend: v.backend }) };
+  const str = (k: OptionName) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const path = (k: OptionName) => (str(k) === undefined ? undefined : expandPath(str(k)!, cwd));
+  const choice = (k: OptionName) => {
+    const val = str(k);
+    const choices = (OPTIONS[k] as OptionSpec).choices!;
+    if (val !== undefined && !choices.includes(val)) {
+      const guess = didYouMean(val, choices);
+      throw new UsageError(`--${k} must be one of ${choices.join(', ')}, not "${val}"${guess ? `; did you mean ${guess}?` : ''}`, command);
+    }
+    return val;
+  };
+  const num = (k: OptionName) => (str(k) === undefined ? undefined : number(k, str(k)!, OPTIONS[k], command));
+
+  const common: Common = { json: v.json === true, verbose: v.verbose === true };
+  const home = path('home');
+  if (home) common.home = home;
+  const backend = choice('backend');
+  if (backend) common.backend = backend;
+
   if (command === 'predict') {
-    if (rest.length === 0) throw new UsageError('predict needs at least one image or folder');
-    return { command, inputs: rest, ...(v.model && { model: v.model }), common };
+    if (rest.length === 0) throw new UsageError('predict needs at least one image or folder', command);
+    return { command, inputs: rest.map((p) => expandPath(p, cwd)), ...(str('model') && { model: str('model')! }), recursive: v.recursive === true, common };
   }
-  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  if (!v.data) throw new UsageError(`${command} needs --data DIR`);
-  if (command === 'eval') return { command, data: v.data, ...(v.model && { model: v.model }), common };
-  if (v.base !== undefined && !BASE_IDS.includes(v.base as BaseId)) throw new UsageError(`--base must be one of ${BASE_IDS.join(', ')}, not "${v.base}"`);
-  const split = v['validation-split'];
-  if (split !== undefined && !(Number(split) > 0 && Number(split) < 1)) throw new UsageError(`--validation-split takes a fraction between 0 and 1, not "${split}"`);
-  const out: Command = { command: command as 'train' | 'retrain', data: v.data, common };
-  const set = <K extends keyof typeof out>(k: K, val: (typeof out)[K] | undefined) => {
+  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"${rest[0]!.startsWith('-') ? '' : ' (options start with --)'}`, command);
+  const data = path('data');
+  if (!data) throw new UsageError(`${command} needs --data DIR`, command);
+  if (command === 'eval') return { command, data, ...(str('model') && { model: str('model')! }), common };
+
+  const base = choice('base') as BaseId | undefined;
+  if ((str('base-url') !== undefined || str('base-dir') !== undefined) && base !== 'mobilenet-v2') {
+    throw new UsageError(`--${str('base-url') !== undefined ? 'base-url' : 'base-dir'} only applies with --base mobilenet-v2`, command);
+  }
+  const out: TrainCommand = { command, data, use: v.use === true, common };
+  const set = <K extends keyof TrainCommand>(k: K, val: TrainCommand[K] | undefined) => {
     if (val !== undefined) out[k] = val;
   };
-  set('base', v.base as BaseId | undefined);
-  set('epochs', int('epochs', v.epochs, 1));
-  set('batchSize', int('batch-size', v['batch-size'], 1));
-  set('seed', int('seed', v.seed, 0));
-  set('maxPerClass', int('max-per-class', v['max-per-class'], 1));
-  set('validationSplit', split === undefined ? undefined : Number(split));
-  set('model', v.model);
-  set('baseUrl', v['base-url']);
-  set('baseDir', v['base-dir']);
+  set('base', base);
+  set('epochs', num('epochs'));
+  set('batchSize', num('batch-size'));
+  set('learningRate', num('learning-rate'));
+  set('seed', num('seed'));
+  set('maxPerClass', num('max-per-class'));
+  set('validationSplit', num('validation-split'));
+  set('model', str('model'));
+  set('baseUrl', str('base-url'));
+  set('baseDir', path('base-dir'));
   return out;
+}
+
+function unknownCommand(word: string): UsageError {
+  const guess = didYouMean(word, COMMAND_NAMES);
+  return new UsageError(`unknown command "${word}"${guess ? `; did you mean "${guess}"?` : ` (commands: ${COMMAND_NAMES.join(', ')})`}`);
 }

@@ -1,22 +1,11 @@
-import type { EvalResult, PredictResult, ProgressEvent, TrainResult } from '../common/engine-types.js';
+import type { BackendInfo, EvalResult, PredictResult, TrainResult } from '../common/engine-types.js';
 
-const pct = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)} %`);
-const num = (x: number | null | undefined, d = 4) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
+export const pct = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+export const num = (x: number | null | undefined, d = 4) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
 
-/** One human line per progress event worth a line (batches and frequent embedding ticks are thinned). */
-export function progressLine(e: ProgressEvent): string | null {
-  switch (e.type) {
-    case 'stage':
-      return e.message;
-    case 'embedding':
-      return e.done === e.total || e.done % 512 < 16 ? `  features ${e.done}/${e.total} images (${e.cached} views from cache)` : null;
-    case 'download':
-      return e.totalBytes ? `  downloading ${e.file}: ${Math.round((100 * e.bytes) / e.totalBytes)} %` : null;
-    case 'epoch':
-      return `  epoch ${e.epoch}/${e.epochs}  loss ${num(e.loss)}  acc ${pct(e.accuracy)}  val_loss ${num(e.valLoss)}  val_acc ${pct(e.valAccuracy)}  lr ${e.lr.toExponential(1)}`;
-    case 'batch':
-      return null;
-  }
+/** "1 image", "2 images", "1,024 images" */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
 }
 
 const MAX_LISTED = 20;
@@ -24,34 +13,51 @@ const MAX_LISTED = 20;
 /** Skipped files, one line each, up to MAX_LISTED: a folder of thousands must not flood the terminal. */
 function skippedLines(skipped: ReadonlyArray<{ file: string; reason: string }>): string[] {
   const lines = skipped.slice(0, MAX_LISTED).map((s) => `Skipped ${s.file}: ${s.reason}`);
-  if (skipped.length > MAX_LISTED) lines.push(`... and ${skipped.length - MAX_LISTED} more skipped files (all of them are in --json output)`);
+  if (skipped.length > MAX_LISTED) lines.push(`... and ${count(skipped.length - MAX_LISTED, 'more skipped file')} (all of them are in --json output)`);
   return lines;
 }
 
+/** How to make a model current that training left aside (the CLI has no "models use" command yet). */
+export const MAKE_CURRENT_HINT = 'train again with --use to make the new model current';
+
 export function trainSummary(r: TrainResult): string {
   const d = r.dataset;
+  const p = r.promotion;
+  const v = r.validation;
   return [
-    `Model ${r.modelId} saved and made current (${r.backend}, ${r.seconds.toFixed(1)} s).`,
-    `Data: train ${d.train.happy} happy / ${d.train.sad} sad, validation ${d.validation.happy} happy / ${d.validation.sad} sad (${d.validationFrom === 'folders' ? 'validation/ folder' : 'split from train'}).`,
+    p.madeCurrent ? `Model ${r.modelId} saved and made current: ${p.reason}.` : `Model ${r.modelId} saved but NOT made current: ${p.reason} (${MAKE_CURRENT_HINT}).`,
+    `Trained in ${r.seconds.toFixed(1)} s on ${r.backend}.`,
+    `Data: train ${d.train.happy} happy / ${d.train.sad} sad, validation ${d.validation.happy} happy / ${d.validation.sad} sad (${d.validationFrom === 'folders' ? 'validation/ folder' : 'split from train'})` +
+      `${d.skipped.length ? `; ${count(d.skipped.length, 'file')} skipped` : ''}.`,
     d.ignoredClasses.length ? `Ignored class folders: ${d.ignoredClasses.join(', ')}.` : '',
-    `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}: val_acc ${pct(r.best.valAccuracy)}, val_loss ${num(r.best.valLoss)}.`,
-    ...skippedLines([...d.skipped, ...r.failed]),
+    v
+      ? `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}: val_acc ${pct(r.best.valAccuracy)}, val_loss ${num(r.best.valLoss)}, sad recall ${pct(v.perClass.sad.recall)} on ${count(v.n, 'validation image')}.`
+      : `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}, by training loss: no validation figures (see the warning above).`,
+    ...skippedLines(d.skipped),
   ]
     .filter(Boolean)
     .join('\n');
 }
 
+/** "features computed", "features from the cache", or how many of each. */
+function featuresNote(f: EvalResult['features']): string {
+  if (f.cached === 0) return 'features computed';
+  if (f.computed === 0) return 'features from the cache';
+  return `${count(f.computed, 'feature vector')} computed, ${f.cached.toLocaleString('en-US')} from the cache`;
+}
+
 export function evalSummary(r: EvalResult): string {
   const c = r.confusion;
   return [
-    `Model ${r.modelId} on ${r.n} images (${r.backend}, ${r.msPerImage.toFixed(1)} ms/image)`,
+    `Model ${r.modelId} on ${count(r.n, 'image')} (${r.backend}): ${r.msPerImage.toFixed(1)} ms/image (${featuresNote(r.features)})`,
     `accuracy ${pct(r.accuracy)}  balanced accuracy ${pct(r.balancedAccuracy)}  loss ${num(r.loss)}`,
     `               predicted happy  predicted sad`,
     `actual happy   ${String(c.happy.happy).padStart(15)}  ${String(c.happy.sad).padStart(13)}`,
     `actual sad     ${String(c.sad.happy).padStart(15)}  ${String(c.sad.sad).padStart(13)}`,
     `happy: precision ${pct(r.perClass.happy.precision)}, recall ${pct(r.perClass.happy.recall)}`,
     `sad:   precision ${pct(r.perClass.sad.precision)}, recall ${pct(r.perClass.sad.recall)}`,
-    ...r.misclassified.map((m) => `wrong: ${m.file} is ${m.label}, predicted ${m.predicted} (${pct(m.confidence)})`),
+    ...r.misclassified.slice(0, MAX_LISTED).map((m) => `wrong: ${m.file} is ${m.label}, predicted ${m.predicted} (${pct(m.confidence)})`),
+    ...(r.misclassified.length > MAX_LISTED ? [`... and ${count(r.misclassified.length - MAX_LISTED, 'more misclassified image')} (all of them are in --json output)`] : []),
     ...skippedLines([...r.skipped, ...r.failed]),
   ].join('\n');
 }
@@ -60,4 +66,23 @@ export function predictLines(r: PredictResult): string {
   return r.results
     .map((p) => ('error' in p ? `${p.file}\terror: ${p.error}` : `${p.file}\t${p.label}\t${pct(p.confidence)}`))
     .join('\n');
+}
+
+const NATIVE = new Set(['gpu', 'native-cpu']);
+
+/**
+ * The backend in one line, with the one reason that matters when a native one was not used; every attempt
+ * with `verbose`.
+ */
+export function backendLine(b: BackendInfo, verbose: boolean): string {
+  const skipped = b.attempts.filter((a) => !a.ok);
+  let why = '';
+  if (!NATIVE.has(b.kind)) {
+    const notInstalled = skipped.filter((a) => /is not installed/.test(a.reason ?? ''));
+    const nativeSkipped = skipped.filter((a) => /tfjs-node/.test(a.candidate));
+    if (nativeSkipped.length && notInstalled.length === nativeSkipped.length) why = '; native TensorFlow not installed: see README, "GPU and backends"';
+    else if (nativeSkipped.length) why = `; native TensorFlow skipped: ${nativeSkipped[nativeSkipped.length - 1]!.reason}`;
+  }
+  const details = verbose ? skipped.map((a) => `\n  skipped ${a.candidate}: ${a.reason}`).join('') : '';
+  return `Backend: ${b.label}${why}${details}`;
 }

@@ -4,11 +4,15 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isCancelled } from '../common/errors.js';
+import type { EngineParams } from '../common/engine-contract.js';
+import { EngineError, isCancelled, toFailure, type Failure } from '../common/errors.js';
+import { checkDataFolder } from '../engine/data-folder.js';
 import { EngineHost } from '../engine/host.js';
 import { assetsDir, defaultHome } from '../engine/paths.js';
-import { parseCommand, USAGE, UsageError, type Command } from './args.js';
-import { evalSummary, predictLines, progressLine, trainSummary } from './format.js';
+import { APP_VERSION } from '../engine/version.js';
+import { parseCommand, usage, UsageError, type Command, type TrainCommand } from './args.js';
+import { backendLine, evalSummary, predictLines, trainSummary } from './format.js';
+import { ProgressPrinter } from './progress.js';
 
 export interface Io {
   out(line: string): void;
@@ -17,79 +21,124 @@ export interface Io {
 
 const stdio: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
 
-/** Returns the exit code: 0 success, 1 an input failed, 2 bad usage, 130 cancelled (Ctrl-C). */
-export async function run(argv: string[], io: Io = stdio, signal?: AbortSignal): Promise<number> {
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** the folder relative paths are taken from; `npm run` sets INIT_CWD to the user's folder */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Exit codes: 0 success, 1 the asked-for result is missing, 2 bad usage or unusable data folder, 130 cancelled. */
+export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {}): Promise<number> {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? env.INIT_CWD ?? process.cwd();
+  const wantsJson = argv.includes('--json');
+  // With --json every run ends with exactly one JSON object on stdout, failures included.
+  const fail = (code: number, failure: Failure, hint?: string): number => {
+    if (wantsJson) io.out(JSON.stringify({ error: failure }));
+    io.err(`happysad: ${failure.message}`);
+    if (hint) io.err(hint);
+    return code;
+  };
+
   let cmd: Command;
   try {
-    cmd = parseCommand(argv);
+    cmd = parseCommand(argv, cwd);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.err(`happysad: ${err.message}`);
-    io.err('Run "happysad --help" for usage.');
-    return 2;
+    return fail(2, { code: 'bad-input', message: err.message }, `Run "happysad help${err.command ? ` ${err.command}` : ''}" for usage.`);
   }
   if (cmd.command === 'help') {
-    io.out(USAGE);
+    if (cmd.exitCode === 0) io.out(usage(cmd.topic));
+    else if (wantsJson) return fail(2, { code: 'bad-input', message: 'no command given (train, retrain, eval or predict)' });
+    else io.err(usage());
+    return cmd.exitCode;
+  }
+  if (cmd.command === 'version') {
+    io.out(cmd.common.json ? JSON.stringify({ version: APP_VERSION }) : `happysad ${APP_VERSION}`);
     return 0;
   }
-  const home = cmd.common.home ? resolve(cmd.common.home) : defaultHome();
-  const host = new EngineHost({ home, assetsDir: assetsDir(), ...(cmd.common.backend && { backend: cmd.common.backend }) });
-  const onProgress = (e: import('../common/engine-types.js').ProgressEvent) => {
-    const line = progressLine(e);
-    if (line) io.err(line);
-  };
-  const opts = { onProgress, ...(signal && { signal }) };
+
+  const home = cmd.common.home ?? defaultHome(undefined, env);
+  let readOnly = false;
   try {
-    const backend = await host.start();
-    io.err(`Backend: ${backend.label}${backend.attempts.filter((a) => !a.ok).map((a) => `\n  skipped ${a.candidate}: ${a.reason}`).join('')}`);
-    io.err(`Data folder: ${home}`);
+    const state = await checkDataFolder(home);
+    if (!state.writable) {
+      if (cmd.command === 'train' || cmd.command === 'retrain') {
+        return fail(2, { code: 'bad-input', message: `the data folder ${home} cannot be written (${state.reason}), so a trained model could not be saved`, file: home }, 'Choose another one with --home DIR or HAPPYSAD_HOME.');
+      }
+      readOnly = true;
+      io.err(`Note: the data folder ${home} cannot be written (${state.reason}); results are not cached.`);
+    }
+  } catch (err) {
+    return fail(2, toFailure(err), 'Choose another one with --home DIR or HAPPYSAD_HOME.');
+  }
+
+  const host = new EngineHost({ home, assetsDir: assetsDir(), ...(cmd.common.backend && { backend: cmd.common.backend }), ...(readOnly && { readOnly }) });
+  const printer = new ProgressPrinter((l) => io.err(l));
+  const callOpts = { onProgress: (e: Parameters<ProgressPrinter['handle']>[0]) => printer.handle(e), ...(opts.signal && { signal: opts.signal }) };
+  try {
+    const backend = await host.start().catch((err: unknown) => {
+      throw backendFailure(err, cmd.common.backend);
+    });
+    io.err(backendLine(backend, cmd.common.verbose));
+    if (cmd.common.verbose) io.err(`Data folder: ${home}`);
     switch (cmd.command) {
       case 'train':
       case 'retrain': {
-        const r = await host.call(
-          'train',
-          {
-            data: resolve(cmd.data),
-            ...(cmd.base && { base: cmd.base }),
-            ...(cmd.epochs !== undefined && { epochs: cmd.epochs }),
-            ...(cmd.batchSize !== undefined && { batchSize: cmd.batchSize }),
-            ...(cmd.seed !== undefined && { seed: cmd.seed }),
-            ...(cmd.maxPerClass !== undefined && { maxPerClass: cmd.maxPerClass }),
-            ...(cmd.validationSplit !== undefined && { validationSplit: cmd.validationSplit }),
-            ...(cmd.command === 'retrain' && { fromModel: cmd.model ?? 'current' }),
-            ...((cmd.baseUrl || cmd.baseDir) && { mobilenet: { ...(cmd.baseUrl && { url: cmd.baseUrl }), ...(cmd.baseDir && { dir: resolve(cmd.baseDir) }) } }),
-          },
-          opts,
-        );
-        if (cmd.common.json) io.out(JSON.stringify({ modelId: r.modelId, backend: r.backend, seconds: r.seconds, epochs: r.epochs, best: r.best, history: r.history, dataset: r.dataset, failed: r.failed }));
+        const r = await host.call('train', trainParams(cmd), callOpts);
+        if (cmd.common.json) {
+          const { modelId, backend, seconds, epochs, best, history, dataset, failed, validation, promotion, warnings } = r;
+          io.out(JSON.stringify({ modelId, backend, seconds, epochs, best, history, dataset, failed, validation, promotion, warnings }));
+        }
         else io.out(trainSummary(r));
-        return r.failed.length ? 1 : 0;
+        return 0;
       }
       case 'eval': {
-        const r = await host.call('evaluate', { data: resolve(cmd.data), ...(cmd.model && { model: cmd.model }) }, opts);
-        if (cmd.common.json) io.out(JSON.stringify(r));
-        else io.out(evalSummary(r));
-        return r.failed.length ? 1 : 0;
+        const r = await host.call('evaluate', { data: cmd.data, ...(cmd.model && { model: cmd.model }) }, callOpts);
+        io.out(cmd.common.json ? JSON.stringify(r) : evalSummary(r));
+        return 0;
       }
       case 'predict': {
-        const r = await host.call('predict', { inputs: cmd.inputs, ...(cmd.model && { model: cmd.model }) }, opts);
-        for (const p of r.results) if ('error' in p) io.err(`happysad: ${p.file}: ${p.error}`);
-        if (cmd.common.json) io.out(JSON.stringify({ results: r.results, modelId: r.modelId, backend: r.backend }));
-        else io.out(predictLines(r));
+        const r = await host.call('predict', { inputs: cmd.inputs, ...(cmd.model && { model: cmd.model }), ...(cmd.recursive && { recursive: true }) }, callOpts);
+        if (cmd.common.json) {
+          // stdout is for the JSON: the failures are also said on stderr, once, for whoever watches
+          for (const p of r.results) if ('error' in p) io.err(`happysad: ${p.file}: ${p.error}`);
+          io.out(JSON.stringify({ results: r.results, modelId: r.modelId, backend: r.backend }));
+        } else io.out(predictLines(r));
         return r.results.some((p) => 'error' in p) ? 1 : 0;
       }
     }
   } catch (err) {
-    const e = err as Error;
-    if (isCancelled(e)) {
-      io.err('happysad: cancelled; nothing was saved');
-      return 130;
-    }
-    io.err(`happysad: ${e.message}`);
-    return 1;
+    if (isCancelled(err)) return fail(130, { code: 'cancelled', message: 'cancelled; nothing was saved' });
+    const failure = toFailure(err);
+    return fail(failure.code === 'bad-input' && /^the data folder/.test(failure.message) ? 2 : 1, failure);
   } finally {
     await host.dispose();
   }
+}
+
+function trainParams(cmd: TrainCommand): EngineParams<'train'> {
+  return {
+    data: cmd.data,
+    ...(cmd.base && { base: cmd.base }),
+    ...(cmd.epochs !== undefined && { epochs: cmd.epochs }),
+    ...(cmd.batchSize !== undefined && { batchSize: cmd.batchSize }),
+    ...(cmd.learningRate !== undefined && { learningRate: cmd.learningRate }),
+    ...(cmd.seed !== undefined && { seed: cmd.seed }),
+    ...(cmd.maxPerClass !== undefined && { maxPerClass: cmd.maxPerClass }),
+    ...(cmd.validationSplit !== undefined && { validationSplit: cmd.validationSplit }),
+    ...(cmd.command === 'retrain' && { fromModel: cmd.model ?? 'current' }),
+    ...(cmd.use && { use: true }),
+    ...((cmd.baseUrl || cmd.baseDir) && { mobilenet: { ...(cmd.baseUrl && { url: cmd.baseUrl }), ...(cmd.baseDir && { dir: cmd.baseDir }) } }),
+  };
+}
+
+/** A forced native backend that cannot load says why and how to get it. */
+function backendFailure(err: unknown, forced: string | undefined): unknown {
+  if (!(err instanceof EngineError) || !forced || !['gpu', 'native-cpu'].includes(forced)) return err;
+  const pkg = forced === 'gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+  return new EngineError(err.code, `${err.message}. Install it with "npm install ${pkg}" (it downloads libtensorflow, so it needs internet${forced === 'gpu' ? ', CUDA 11.2 and cuDNN 8.1' : ''}); see README, "GPU and backends"`);
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
@@ -99,7 +148,13 @@ if (isMain || process.env.HAPPYSAD_CLI_MAIN === '1') {
     process.stderr.write('\nCancelling...\n');
     ac.abort();
   });
-  run(process.argv.slice(2), stdio, ac.signal).then((code) => {
-    process.exitCode = code;
-  });
+  run(process.argv.slice(2), stdio, { signal: ac.signal }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`happysad: internal error: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -61,3 +61,32 @@ export const IMAGE_HOST = 'image';
 export function imageUrl(path: string): string {
   return `${APP_SCHEME}://${IMAGE_HOST}/${encodeURIComponent(path)}`;
 }
+
+/**
+ * The Content-Security-Policy of the app's pages (sent as a header by main's protocol handler; a test bridge
+ * should send the same, so that the end-to-end tests catch what it forbids). No inline scripts or styles, no
+ * eval, no remote anything: images from the app, from its image host, and data:/blob: URLs (pasted images).
+ * Note for Svelte: `style="..."` attributes written in templates are inline styles and are refused; set
+ * styles through classes, or `style:prop={value}` / element.style (CSSOM), which CSP allows.
+ */
+export const APP_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  `img-src 'self' ${APP_SCHEME}: data: blob:`,
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The only links the app opens in the user's browser (an <a target="_blank"> or window.open with one of these;
+ * main refuses every other). A link below `home` (its issues, README...) is allowed too.
+ */
+export const PROJECT_LINKS = {
+  home: 'https://github.com/happysad-studio/happysad-studio',
+  faceApi: 'https://github.com/vladmandic/face-api',
+} as const;

@@ -43,6 +43,7 @@ const trainParams = z.strictObject({
     .optional(),
   fromModel: modelRef.optional(),
   mobilenet: mobilenetSource.optional(),
+  use: z.boolean().optional(),
 });
 
 /** One entry per method. `whileTraining`: answered at once even while a training or other queued work runs. */
@@ -53,7 +54,10 @@ export const ENGINE_METHODS = {
   deleteModel: { params: z.strictObject({ id: modelId }), whileTraining: false },
   train: { params: trainParams, whileTraining: false },
   evaluate: { params: z.strictObject({ data: path, model: modelRef.optional() }), whileTraining: false },
-  predict: { params: z.strictObject({ inputs: z.array(path).min(1, 'give at least one image or folder').max(100_000), model: modelRef.optional() }), whileTraining: false },
+  predict: {
+    params: z.strictObject({ inputs: z.array(path).min(1, 'give at least one image or folder').max(100_000), model: modelRef.optional(), recursive: z.boolean().optional() }),
+    whileTraining: false,
+  },
 } as const satisfies Record<string, { params: z.ZodType; whileTraining: boolean }>;
 
 /** What each method resolves with. */

@@ -86,6 +86,13 @@ export interface ClassCounts {
   sad: number;
 }
 
+/**
+ * What a training used. One vocabulary, one count: `train` and `validation` count only the images that were
+ * actually read (a file found but not decodable is not counted), and `skipped` lists every file that was
+ * left out, with the reason: not an image file, or an image that could not be read. (In a TrainResult,
+ * `failed` repeats the subset of `skipped` that were images which could not be read, for older readers.)
+ * Straight after a folder scan, before any image is read, the counts are those of the files found.
+ */
 export interface DatasetSummary {
   root: string;
   /** 'folders': train/ and validation/ were given; 'split': validation was split off train */
@@ -135,12 +142,36 @@ export interface TrainParams {
   /** retrain: start from this saved model's head instead of the base's own */
   fromModel?: string;
   mobilenet?: MobileNetSource;
+  /** make the new model current even when it scores lower than the current one on the same validation images */
+  use?: boolean;
 }
 
 export interface BestEpoch {
   epoch: number;
   valAccuracy: number | null;
   valLoss: number | null;
+}
+
+/** A model's figures on a set of validation images; null figures: it could not be judged there. */
+export interface ModelScore {
+  modelId: string;
+  valAccuracy: number | null;
+  valLoss: number | null;
+  sadRecall: number | null;
+}
+
+/**
+ * Whether a newly trained model replaced the current one. It does when it is at least as good on the SAME
+ * validation images (the current model is judged on the new run's validation images, through the same judge
+ * path: higher accuracy wins; equal accuracy, the lower or equal loss wins), when no model was current yet,
+ * or when the caller asked for it (`use`).
+ */
+export interface Promotion {
+  madeCurrent: boolean;
+  /** one plain sentence: why, with the figures compared */
+  reason: string;
+  /** the model that was current before this training, judged on the same validation images; null when there was none */
+  previous: ModelScore | null;
 }
 
 export interface TrainResult {
@@ -150,11 +181,22 @@ export interface TrainResult {
   epochs: number;
   best: BestEpoch;
   history: EpochLog[];
+  /** counts of the images actually read; every file left out is in dataset.skipped (see DatasetSummary) */
   dataset: DatasetSummary;
   /** images: samples embedded; views: feature vectors used; cached: of those, found in the cache */
   embedding: { images: number; views: number; cached: number; seconds: number };
   stoppedEarly: boolean;
+  /** the images of dataset.skipped that could not be read (a subset of it, kept for older readers) */
   failed: SkippedFile[];
+  /**
+   * The new model's figures on the validation images that were read (the best epoch's weights). Null when
+   * validation lacks a class: a model that always answers the present class would score 100 % there, so no
+   * validation figure is claimed (see `warnings`).
+   */
+  validation: Metrics | null;
+  promotion: Promotion;
+  /** problems with the data, said before training started (also sent as 'warning' progress events) */
+  warnings: string[];
 }
 
 export interface EvalParams {
@@ -172,17 +214,25 @@ export interface Misclassified {
 
 export interface EvalResult extends Metrics {
   backend: string;
+  /** wall time of judging per image; see `features` for whether that included computing the features */
   msPerImage: number;
+  /** feature vectors (two views per image: the photo and its mirror) computed by the base in this call, or found in the cache */
+  features: { computed: number; cached: number };
   modelId: string;
   misclassified: Misclassified[];
   failed: SkippedFile[];
   skipped: SkippedFile[];
+  /** how many of the judged images were in the model's training data (by content hash); null when unknown (a model saved without its sample list) */
+  trainedOn: number | null;
+  warnings: string[];
 }
 
 export interface PredictParams {
   /** image files, or folders whose images are predicted */
   inputs: string[];
   model?: string;
+  /** also take the images in subfolders of a folder (in byte-wise order of their paths) */
+  recursive?: boolean;
 }
 
 export type Prediction =
@@ -228,4 +278,6 @@ export type ProgressEvent =
   | { type: 'embedding'; done: number; total: number; cached: number }
   | { type: 'download'; file: string; bytes: number; totalBytes: number | null }
   | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number }
-  | ({ type: 'epoch'; epochs: number } & EpochLog);
+  | ({ type: 'epoch'; epochs: number } & EpochLog)
+  /** a problem the user should know about, said when it is found (e.g. degenerate data, before training starts) */
+  | { type: 'warning'; message: string };

@@ -32,6 +32,11 @@ export const IPC = {
   settingsChanged: 'app:settings-changed',
   /** renderer -> main, send(state: AppState): what the menu must enable or disable */
   appState: 'app:state',
+  /**
+   * renderer -> main, sendSync(paths: string[]): the paths of files the user dropped (webUtils.getPathForFile).
+   * Sent by the preload's files.pathForFile, synchronously, so that main serves their previews at once.
+   */
+  givePaths: 'app:give-paths',
 } as const;
 export type IpcChannel = (typeof IPC)[keyof typeof IPC];
 

@@ -1,16 +1,11 @@
+import { DEFAULT_AUGMENT } from '../common/defaults.js';
 import type { AugmentConfig } from '../common/engine-types.js';
+
+export { DEFAULT_AUGMENT };
 import type { RgbImage } from './image-decode.js';
 import { createRng, deriveSeed, uniform } from './random.js';
 
 
-export const DEFAULT_AUGMENT: AugmentConfig = {
-  variants: 2,
-  flip: true,
-  maxRotationDeg: 10,
-  maxShift: 0.08,
-  maxZoom: 0.1,
-  maxBrightness: 0.2,
-};
 
 export interface AugmentParams {
   flip: boolean;

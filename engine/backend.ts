@@ -15,7 +15,8 @@ export interface BackendCandidate {
   activate(): Promise<string>;
 }
 
-const require = createRequire(import.meta.url);
+// not named `require`: a bundler's ESM shim (electron-vite) declares its own `require` in the same scope
+const requireNative = createRequire(import.meta.url);
 
 /** Loads a native tfjs-node variant; both register the 'tensorflow' backend. */
 function nativeCandidate(pkg: string, kind: 'gpu' | 'native-cpu'): BackendCandidate {
@@ -25,7 +26,7 @@ function nativeCandidate(pkg: string, kind: 'gpu' | 'native-cpu'): BackendCandid
     async activate() {
       if (kind === 'gpu' && process.platform === 'darwin') throw new Error('no CUDA on macOS');
       try {
-        require(pkg);
+        requireNative(pkg);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         if (e.code === 'MODULE_NOT_FOUND' && String(e.message).includes(pkg)) throw new Error(`${pkg} is not installed`);
@@ -76,7 +77,7 @@ export const DEFAULT_CANDIDATES: readonly BackendCandidate[] = [
 ];
 
 /** A tiny op whose answer we know: a backend that loads but computes wrongly is worse than none. */
-export async function smokeTest(): Promise<void> {
+async function smokeTest(): Promise<void> {
   const y = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])).add(tf.scalar(1)));
   const [v] = await y.data();
   y.dispose();
@@ -88,6 +89,8 @@ export async function selectBackend(candidates: readonly BackendCandidate[] = DE
   if (only && !candidates.some((c) => c.id === only || c.kind === only)) {
     throw badInput(`unknown backend "${only}" (choose ${[...new Set(candidates.map((c) => c.kind))].join(', ')})`);
   }
+  // production mode: no debug checks, and no console banner urging tfjs-node (we say that ourselves, once)
+  tf.enableProdMode();
   const attempts: BackendAttempt[] = [];
   for (const c of candidates) {
     if (only && c.id !== only && c.kind !== only) {

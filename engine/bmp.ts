@@ -3,7 +3,7 @@
  * Handles BITMAPINFOHEADER and later headers: 1/4/8-bit palettes, 16/24/32-bit, BI_RGB and BI_BITFIELDS,
  * bottom-up and top-down. RLE and embedded JPEG/PNG are refused with a reason.
  */
-export interface RgbaImage {
+interface RgbaImage {
   width: number;
   height: number;
   data: Uint8Array; // RGBA, row-major, top row first

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { EngineError } from '../common/errors.js';
 
-export type LockedResource = 'models' | 'library' | `cache-${string}`;
+type LockedResource = 'models' | 'library' | `cache-${string}`;
 
-export interface LockOptions {
+interface LockOptions {
   /** how long to wait for another process to finish, in ms */
   waitMs?: number;
   /** a lock not refreshed for this long belongs to a dead process */

@@ -1,12 +1,17 @@
+import { DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../common/defaults.js';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { badInput, notFound } from './errors.js';
 import { IMAGE_EXTENSIONS } from './image-decode.js';
 import type { ClassCounts, DatasetSummary, SkippedFile } from '../common/engine-types.js';
 import type { Label } from '../common/labels.js';
-
-export type { DatasetSummary, SkippedFile };
 import { createRng, shuffled } from './random.js';
+import type { TrainingSet } from './samples.js';
+
+/**
+ * Dataset folders: the adapter from a folder layout (train/ + validation/, or happy/ + sad/) to the labelled
+ * samples that training takes, and the labelled folders that evaluation reads.
+ */
 
 export interface Sample {
   /** absolute or as-given path */
@@ -14,16 +19,13 @@ export interface Sample {
   label: Label;
 }
 
-
-
-
-export interface Dataset {
+interface Dataset {
   train: Sample[];
   validation: Sample[];
   summary: DatasetSummary;
 }
 
-export interface ScanOptions {
+interface ScanOptions {
   /** fraction of each class split off for validation when there is no validation/ folder */
   validationSplit?: number;
   seed?: number;
@@ -37,7 +39,7 @@ const VALIDATION_DIRS = new Set(['validation', 'valid', 'val']);
 const SILENT_FILES = new Set(['.ds_store', 'thumbs.db', 'desktop.ini']);
 
 /** Byte-wise order, the same on every OS and locale. */
-export function compareNames(a: string, b: string): number {
+function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -71,7 +73,7 @@ async function collectImages(dir: string, skipped: SkippedFile[]): Promise<strin
  * Reads a folder whose subfolders are classes. happy/ and sad/ are matched case-insensitively; other
  * class folders are listed in `ignored`.
  */
-export async function scanClassFolders(dir: string, skipped: SkippedFile[], ignored: string[]): Promise<Sample[]> {
+async function scanClassFolders(dir: string, skipped: SkippedFile[], ignored: string[]): Promise<Sample[]> {
   const samples: Sample[] = [];
   for (const e of await listDir(dir)) {
     if (!e.isDirectory() || e.name.startsWith('.')) continue;
@@ -89,7 +91,7 @@ function findDir(entries: import('node:fs').Dirent[], names: Set<string>): strin
   return entries.find((e) => e.isDirectory() && names.has(e.name.toLowerCase()))?.name;
 }
 
-export function countClasses(samples: readonly Sample[]): ClassCounts {
+function countClasses(samples: readonly Sample[]): ClassCounts {
   const c = { happy: 0, sad: 0 };
   for (const s of samples) c[s.label]++;
   return c;
@@ -120,8 +122,8 @@ export function capPerClass(samples: readonly Sample[], n: number): Sample[] {
  * {happy,sad} folder. Without validation/, a stratified, seeded split of train is used.
  */
 export async function scanDataset(root: string, opts: ScanOptions = {}): Promise<Dataset> {
-  const fraction = opts.validationSplit ?? 0.2;
-  const seed = opts.seed ?? 42;
+  const fraction = opts.validationSplit ?? DEFAULT_VALIDATION_SPLIT;
+  const seed = opts.seed ?? DEFAULT_SEED;
   const skipped: SkippedFile[] = [];
   const ignoredClasses: string[] = [];
   const entries = await listDir(root);
@@ -160,6 +162,15 @@ export async function scanDataset(root: string, opts: ScanOptions = {}): Promise
     train,
     validation,
     summary: { root, validationFrom, train: counts, validation: countClasses(validation), ignoredClasses, skipped },
+  };
+}
+
+/** A dataset folder as a training set: its train and validation images as labelled samples, and its summary. */
+export async function folderTrainingSet(root: string, opts: ScanOptions = {}): Promise<TrainingSet> {
+  const { train, validation, summary } = await scanDataset(root, opts);
+  return {
+    samples: [...train.map((s) => ({ ...s, split: 'train' as const })), ...validation.map((s) => ({ ...s, split: 'validation' as const }))],
+    summary,
   };
 }
 

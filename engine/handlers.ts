@@ -4,18 +4,13 @@
  */
 import type { z } from 'zod';
 import type { ENGINE_METHODS, EngineMethod, EngineResult } from '../common/engine-contract.js';
-import type { ProgressEvent } from '../common/engine-types.js';
+import type { CallContext } from './call-context.js';
 import type { Engine } from './engine.js';
-
-export interface CallContext {
-  signal?: AbortSignal;
-  progress?(event: ProgressEvent): void;
-}
 
 type Params<M extends EngineMethod> = z.output<(typeof ENGINE_METHODS)[M]['params']>;
 type Handlers = { [M in EngineMethod]: (engine: Engine, params: Params<M>, ctx: CallContext) => Promise<EngineResult<M>> };
 
-export const HANDLERS: Handlers = {
+const HANDLERS: Handlers = {
   info: (engine) => engine.info(),
   listModels: (engine) => engine.listModels(),
   useModel: (engine, params) => engine.useModel(params),

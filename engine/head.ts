@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_HYPERPARAMETERS } from '../common/defaults.js';
 import type { EpochLog, HeadHyperparameters } from '../common/engine-types.js';
+
+export { DEFAULT_HYPERPARAMETERS };
 import { EarlyStopping, ReduceLrOnPlateau } from './callbacks.js';
 import { throwIfAborted, yieldToEventLoop } from './errors.js';
 import { computeMetrics } from './metrics.js';
@@ -8,15 +11,6 @@ import { createRng, shuffled } from './random.js';
 
 export type { EpochLog, HeadHyperparameters };
 
-export const DEFAULT_HYPERPARAMETERS: HeadHyperparameters = {
-  epochs: 40,
-  batchSize: 32,
-  learningRate: 1e-3,
-  dropout: 0.2,
-  l2ToStart: 1e-3,
-  earlyStopping: { patience: 6, minDelta: 1e-4 },
-  reduceLr: { factor: 0.5, patience: 2, minLr: 1e-5, minDelta: 1e-4, cooldown: 0 },
-};
 
 
 export interface Matrix {
@@ -32,13 +26,13 @@ export interface HeadTrainingData {
   y: Float32Array;
 }
 
-export interface HeadTrainingHooks {
+interface HeadTrainingHooks {
   signal?: AbortSignal;
   onEpoch?(log: EpochLog): void;
   onBatch?(epoch: number, batch: number, batches: number, loss: number): void;
 }
 
-export interface HeadTrainingResult {
+interface HeadTrainingResult {
   history: EpochLog[];
   /** 1-based epoch whose weights were kept */
   bestEpoch: number;
@@ -58,8 +52,26 @@ export function createHead(dim: number, init?: { kernel: Float32Array; bias: num
       }),
     ],
   });
-  if (init) head.setWeights([tf.tensor2d(init.kernel, [dim, 1]), tf.tensor1d([init.bias])]);
+  if (init) {
+    // setWeights copies the values into the layer's variables (Variable.assign keeps its own reference), so
+    // the two tensors handed to it are ours to free
+    const weights = [tf.tensor2d(init.kernel, [dim, 1]), tf.tensor1d([init.bias])];
+    head.setWeights(weights);
+    tf.dispose(weights);
+  }
   return head;
+}
+
+/**
+ * ReduceLROnPlateau needs to lower Adam's learning rate between epochs, and tfjs 4 has no public setter for it
+ * (only SGDOptimizer has setLearningRate; Adam's field is protected and read at every step). So this writes
+ * that field, the one place that does, and reads it back through the public getConfig(): a tfjs version that
+ * renamed or copied the field fails here loudly instead of training at a fixed rate without a word.
+ */
+export function setLearningRate(optimizer: tf.AdamOptimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+  const seen = optimizer.getConfig().learningRate;
+  if (seen !== lr) throw new Error(`could not set the optimizer's learning rate to ${lr} (it reports ${String(seen)})`);
 }
 
 /** P(happy) for each row. */
@@ -104,7 +116,7 @@ export async function trainHead(
   try {
     for (let epoch = 1; epoch <= hp.epochs; epoch++) {
       const t0 = performance.now();
-      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      setLearningRate(optimizer, lr);
       const perm = shuffled(order, rng);
       let lossSum = 0;
       let correct = 0;

@@ -14,6 +14,8 @@ export interface WorkerConfig {
   assetsDir: string;
   /** force a backend: a candidate id or kind ('wasm', 'cpu'...) */
   backend?: string;
+  /** the data folder cannot be written: judge without caching features; refuse to save models */
+  readOnly?: boolean;
 }
 
 /** What the host tells its owner about the worker's life. */

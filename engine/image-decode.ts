@@ -9,7 +9,7 @@ export interface RgbImage {
   data: Uint8Array; // size * size * 3
 }
 
-export interface DecodeOptions {
+interface DecodeOptions {
   /** side of the square output */
   size: number;
   /** decompression-bomb guard: refuse images with more pixels than this */
@@ -18,8 +18,8 @@ export interface DecodeOptions {
   maxBytes?: number;
 }
 
-export const DEFAULT_MAX_PIXELS = 50_000_000;
-export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
+const DEFAULT_MAX_PIXELS = 50_000_000;
+const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 const RASTER_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif']);
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.dib', '.avif', '.heic', '.heif']);
 
@@ -27,26 +27,43 @@ export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png
  * Decodes any supported image into a centred, black-padded square of `size` pixels (face-api's own
  * preprocessing): EXIF orientation applied, alpha flattened onto black, greyscale/CMYK/16-bit turned into
  * 8-bit sRGB, GIF/TIFF first frame only. Throws InputFileError naming `file` and the reason.
+ *
+ * The reason never quotes libvips' own error text: libvips keeps one error buffer for the whole process, so
+ * when several images are decoded at once (as the feature store does) a failing decode may read another
+ * thread's message, a half-cleared one, or none ("Unknown error"). Measured: a JPEG truncated at any length,
+ * decoded 20 times concurrently, gave 2 to 7 "cannot decode the image (Unknown error)" among "premature end
+ * of JPEG image" answers. So the reason is made from what is deterministic: the file's format (its magic
+ * bytes) and the step that failed (reading the header, or decoding the pixels).
  */
 export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptions): Promise<RgbImage> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (bytes.length === 0) throw new InputFileError(file, 'the file is empty');
   let input: import('sharp').Sharp;
-  try {
-    if (isBmp(bytes)) {
-      const bmp = decodeBmp(bytes, maxPixels);
-      input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
-    } else {
-      input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 });
-      const meta = await input.metadata();
-      if (!meta.format || !RASTER_FORMATS.has(meta.format)) {
-        throw new Error(`unsupported image format${meta.format ? ` "${meta.format}"` : ''}`);
-      }
-      if (!meta.width || !meta.height) throw new Error('the image has no size');
-      if (meta.width * meta.height > maxPixels) {
-        throw new Error(`image is ${meta.width}x${meta.height}, above the ${maxPixels}-pixel limit`);
-      }
+  if (isBmp(bytes)) {
+    let bmp: ReturnType<typeof decodeBmp>;
+    try {
+      bmp = decodeBmp(bytes, maxPixels); // our own decoder: its messages are plain and deterministic
+    } catch (err) {
+      throw new InputFileError(file, (err as Error).message);
     }
+    input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
+  } else {
+    input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 });
+    let meta: import('sharp').Metadata;
+    try {
+      meta = await input.metadata();
+    } catch (err) {
+      throw new InputFileError(file, headerFailure(bytes, err));
+    }
+    if (!meta.format || !RASTER_FORMATS.has(meta.format)) {
+      throw new InputFileError(file, `unsupported image format${meta.format ? ` "${meta.format}"` : ''}`);
+    }
+    if (!meta.width || !meta.height) throw new InputFileError(file, `corrupt ${formatName(meta.format)} image: it has no size`);
+    if (meta.width * meta.height > maxPixels) {
+      throw new InputFileError(file, `image is ${meta.width}x${meta.height}, above the ${maxPixels}-pixel limit`);
+    }
+  }
+  try {
     const { data, info } = await input
       .rotate() // EXIF orientation
       .flatten({ background: { r: 0, g: 0, b: 0 } })
@@ -57,9 +74,44 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
       .toBuffer({ resolveWithObject: true });
     return { size: opts.size, data: toRgb(data, info.channels, opts.size) };
   } catch (err) {
-    if (err instanceof InputFileError) throw err;
-    throw new InputFileError(file, describeDecodeError(err));
+    throw new InputFileError(file, pixelFailure(bytes, err));
   }
+}
+
+/** Formats by their magic bytes, to name them in messages without trusting libvips' error text. */
+function sniffFormat(b: Buffer): string | null {
+  const at = (offset: number, sig: number[]) => sig.every((v, i) => b[offset + i] === v);
+  if (at(0, [0xff, 0xd8])) return 'jpeg';
+  if (at(0, [0x89, 0x50, 0x4e, 0x47])) return 'png';
+  if (at(0, [0x47, 0x49, 0x46, 0x38])) return 'gif';
+  if (at(0, [0x52, 0x49, 0x46, 0x46]) && at(8, [0x57, 0x45, 0x42, 0x50])) return 'webp';
+  if (at(0, [0x49, 0x49, 0x2a, 0x00]) || at(0, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
+  if (at(4, [0x66, 0x74, 0x79, 0x70])) {
+    const brand = b.subarray(8, 12).toString('latin1');
+    return /^avi[fs]$/.test(brand) ? 'avif' : 'heif';
+  }
+  return null;
+}
+
+function formatName(format: string | null | undefined): string {
+  return format ? ({ jpeg: 'JPEG', png: 'PNG', gif: 'GIF', webp: 'WebP', tiff: 'TIFF', avif: 'AVIF', heif: 'HEIF' } as Record<string, string>)[format] ?? format.toUpperCase() : '';
+}
+
+/** The reason when the header cannot be read. sharp's own texts (not libvips') are stable and are matched. */
+function headerFailure(bytes: Buffer, err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/exceeds pixel limit/i.test(msg)) return 'the image has too many pixels (decompression bomb guard)';
+  const format = sniffFormat(bytes);
+  if (/unsupported image format/i.test(msg) && !format) return 'not a supported image format';
+  return `corrupt or truncated ${format ? `${formatName(format)} ` : ''}image`;
+}
+
+/** The reason when the header was read but the pixels could not be decoded. */
+function pixelFailure(bytes: Buffer, err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/exceeds pixel limit/i.test(msg)) return 'the image has too many pixels (decompression bomb guard)';
+  const format = sniffFormat(bytes);
+  return `corrupt or truncated ${format ? `${formatName(format)} ` : ''}image`;
 }
 
 /** Reads a file for decoding, refusing what is not a regular file or is too large; errors name the file. */
@@ -89,16 +141,4 @@ function toRgb(data: Buffer, channels: number, size: number): Uint8Array {
     for (let c = 0; c < 3; c++) out[i * 3 + c] = data[i * channels + (channels < 3 ? 0 : c)]!;
   }
   return out;
-}
-
-function describeDecodeError(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  if (/pixel limit|above the .*-pixel limit/i.test(msg)) return msg.startsWith('image is') ? msg : 'the image has too many pixels (decompression bomb guard)';
-  if (/unsupported image format|Input buffer contains unsupported/i.test(msg)) return msg.includes('"') ? msg : 'not a supported image format';
-  if (/premature end|truncated|corrupt|bad|invalid|EOF|read error|unexpected end/i.test(msg)) return `corrupt or truncated image (${firstLine(msg)})`;
-  return `cannot decode the image (${firstLine(msg)})`;
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0]!.trim();
 }

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PRODUCT_NAME = 'HappySad Studio';
+const PRODUCT_NAME = 'HappySad Studio';
 
 /**
  * The data folder shared by the app and the CLI: HAPPYSAD_HOME if set, else where Electron puts

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** A seeded PRNG (mulberry32): fast, 32-bit state, identical on every platform. */
-export type Rng = () => number;
+type Rng = () => number;
 
 export function createRng(seed: number): Rng {
   let a = seed >>> 0;

@@ -17,7 +17,7 @@ const send = (m: WorkerToHost) => port.postMessage(m);
 const inflight = new Map<string, AbortController>();
 
 try {
-  const engine = await Engine.create({ home: config.home, assetsDir: config.assetsDir, ...(config.backend && { backend: config.backend }) });
+  const engine = await Engine.create({ home: config.home, assetsDir: config.assetsDir, ...(config.backend && { backend: config.backend }), ...(config.readOnly && { readOnly: true }) });
   // TensorFlow.js requests are served one at a time: the work is single-threaded anyway, and an order keeps
   // the embedding cache and model files consistent. Methods marked whileTraining skip the queue so that the
   // app stays informative during a long training. Cancels are handled as they arrive.

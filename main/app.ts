@@ -1,78 +1,371 @@
 /**
- * The Electron main process, written against the few Electron APIs it uses so that it can be exercised
- * with a stand-in (tests) as well as with the real module (index.ts).
+ * The Electron main process glue, written against the few Electron APIs it uses (ElectronLike) so that tests
+ * run it with a stand-in and the real engine, and index.ts with the real module. The decisions live in the
+ * modules it wires: protocol.ts, given-paths.ts, bridge.ts, menu.ts, security.ts, settings.ts,
+ * window-state.ts, renderer-link.ts, training-feedback.ts, launch.ts.
  */
-import type { BrowserWindowConstructorOptions, WebContents } from 'electron';
-import type { EngineHost } from '../engine/host.js';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenDialogOptions } from 'electron';
+import { PROJECT_LINKS } from '../common/api.js';
+import { EngineError } from '../common/errors.js';
+import { languageFor, translate, type MessageKey } from '../common/i18n/index.js';
+import { CHOOSE_KINDS, IPC, PASTED_IMAGE_MAX_BYTES, PASTED_IMAGE_TYPES, type AppState, type ChooseKind, type EngineStatus, type Language } from '../common/ipc.js';
+import { writeFileAtomic } from '../engine/atomic-fs.js';
+import type { HostOptions } from '../engine/host.js';
+import { EngineBridge, type EngineLike, type IpcEventLike, type SenderLike } from './bridge.js';
+import { GivenPaths, isInside } from './given-paths.js';
+import { pathsFromArgv } from './launch.js';
+import { INITIAL_APP_STATE, buildMenuTemplate } from './menu.js';
+import { IMAGE_TYPES, SCHEME_PRIVILEGES, handleRequest } from './protocol.js';
+import { RendererLink } from './renderer-link.js';
+import { guardContents, isAllowedRequest, isAppPage, rendererOrigin, secureWebPreferences, type GuardedContents } from './security.js';
+import { SettingsStore, parseSettingsPatch } from './settings.js';
+import { TrainingFeedback } from './training-feedback.js';
+import { MIN_SIZE, captureWindowState, restoreWindowState, type Rect } from './window-state.js';
+import { APP_SCHEME } from '../common/api.js';
 
+type Listener = (...args: any[]) => void;
+
+export interface WebContentsLike extends SenderLike {
+  on(event: string, listener: Listener): unknown;
+  once(event: string, listener: Listener): unknown;
+}
+
+export interface WindowLike {
+  readonly webContents: WebContentsLike;
+  loadURL(url: string): Promise<void>;
+  on(event: string, listener: Listener): unknown;
+  once(event: string, listener: Listener): unknown;
+  show(): void;
+  focus(): void;
+  isMinimized(): boolean;
+  restore(): void;
+  maximize(): void;
+  isMaximized(): boolean;
+  isDestroyed(): boolean;
+  getNormalBounds(): Rect;
+  setProgressBar(progress: number): void;
+}
+
+/** The parts of the electron module the app uses. */
 export interface ElectronLike {
   app: {
-    on(event: 'web-contents-created', fn: (e: unknown, contents: WebContents) => void): void;
-    on(event: 'window-all-closed' | 'activate' | 'will-quit', fn: () => void): void;
+    on(event: string, listener: Listener): unknown;
     whenReady(): Promise<unknown>;
     quit(): void;
+    requestSingleInstanceLock(): boolean;
+    getLocale(): string;
+    readonly isPackaged: boolean;
   };
-  BrowserWindow: { new (options: BrowserWindowConstructorOptions): { loadURL(url: string): Promise<void> }; getAllWindows(): unknown[] };
-  ipcMain: { handle(channel: string, fn: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown): void };
+  BrowserWindow: { new (options: BrowserWindowConstructorOptions): WindowLike };
+  Menu: { buildFromTemplate(template: MenuItemConstructorOptions[]): unknown; setApplicationMenu(menu: any): void };
+  ipcMain: {
+    handle(channel: string, listener: (event: any, ...args: any[]) => unknown): void;
+    on(channel: string, listener: (event: any, ...args: any[]) => void): unknown;
+  };
+  protocol: {
+    registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges: { standard: boolean; secure: boolean; supportFetchAPI: boolean } }>): void;
+    handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
+  };
   session: {
     defaultSession: {
-      webRequest: { onBeforeRequest(fn: (details: { url: string }, cb: (r: { cancel: boolean }) => void) => void): void };
-      setPermissionRequestHandler(fn: (wc: unknown, permission: string, cb: (granted: boolean) => void) => void): void;
+      webRequest: { onBeforeRequest(listener: (details: { url: string }, callback: (response: { cancel: boolean }) => void) => void): void };
+      setPermissionRequestHandler(handler: (webContents: any, permission: string, callback: (granted: boolean) => void) => void): void;
+      setPermissionCheckHandler(handler: (...args: any[]) => boolean): void;
+      setDevicePermissionHandler(handler: (...args: any[]) => boolean): void;
+      on(event: string, listener: Listener): unknown;
     };
   };
-  shell: { openExternal(url: string): Promise<void> };
-}
-
-/** What a window of this app may do: nothing a web page could use to reach Node. */
-export function secureWebPreferences(preload: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
-  return { preload, contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true, webviewTag: false };
-}
-
-/** Only the app's own files (and devtools) load; every remote request is cancelled. */
-export function isAllowedRequest(url: string): boolean {
-  return url.startsWith('file://') || url.startsWith('devtools://');
+  shell: { openExternal(url: string): Promise<void>; openPath(path: string): Promise<string>; showItemInFolder(path: string): void };
+  dialog: { showOpenDialog(window: any, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }> };
+  nativeTheme: { themeSource: 'system' | 'light' | 'dark'; readonly shouldUseDarkColors: boolean };
+  Notification: { new (options: { title: string; body: string; silent?: boolean }): { show(): void }; isSupported(): boolean };
+  screen: { getAllDisplays(): Array<{ workArea: Rect }> };
 }
 
 export interface AppOptions {
-  engine: EngineHost;
-  rendererUrl: string;
+  /** makes the one engine host of the app's life, reporting its status to the app */
+  createEngine(onStatus: NonNullable<HostOptions['onStatus']>): EngineLike & { start(): Promise<unknown>; dispose(): Promise<void> };
+  /** the data folder (settings.json, the library, pasted images) */
+  home: string;
+  /** the renderer bundle's folder (out/renderer), served as happysad://app/ */
+  appRoot: string;
   preloadPath: string;
+  /** `npm run dev`: the Vite dev server's URL (ELECTRON_RENDERER_URL); ignored in a packaged app */
+  devServerUrl?: string | undefined;
   platform?: NodeJS.Platform;
+  /** the first launch's command line: file arguments are opened */
+  argv?: readonly string[];
+  cwd?: string;
+  /** process.defaultApp: argv[1] is the app folder (`electron .`) */
+  defaultApp?: boolean;
 }
 
-export function startApp(electron: ElectronLike, { engine, rendererUrl, preloadPath, platform = process.platform }: AppOptions): Promise<void> {
-  const { app, BrowserWindow, ipcMain, session, shell } = electron;
-  const createWindow = () => {
-    const win = new BrowserWindow({ width: 1100, height: 760, title: 'HappySad Studio', webPreferences: secureWebPreferences(preloadPath) });
-    void win.loadURL(rendererUrl);
+/** What startApp hands back (tests look inside; index.ts ignores it). */
+export interface AppHandle {
+  window(): WindowLike | null;
+  given: GivenPaths;
+  bridge: EngineBridge;
+  link: RendererLink;
+  settings: SettingsStore;
+  menu(): MenuItemConstructorOptions[];
+  /** settles when the files of the first command line have been handled */
+  opened: Promise<void>;
+}
+
+const appStateShape = (v: unknown): v is AppState =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).sort().join() === 'hasModel,training' && typeof (v as AppState).training === 'boolean' && typeof (v as AppState).hasModel === 'boolean';
+
+const PASTED_EXTENSIONS: Record<string, string> = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/webp': '.webp', 'image/gif': '.gif', 'image/bmp': '.bmp' };
+
+const DIALOGS: Record<ChooseKind, { title: MessageKey; properties: OpenDialogOptions['properties']; images?: boolean }> = {
+  images: { title: 'dialog.chooseImages', properties: ['openFile', 'multiSelections'], images: true },
+  'image-folder': { title: 'dialog.chooseImageFolder', properties: ['openDirectory', 'multiSelections'] },
+  'training-data': { title: 'dialog.chooseTrainingData', properties: ['openDirectory'] },
+  'evaluation-data': { title: 'dialog.chooseEvaluationData', properties: ['openDirectory'] },
+  'export-folder': { title: 'dialog.chooseExportFolder', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] },
+};
+
+/** Starts the app; resolves once the window is open, or with null when another instance already runs. */
+export function startApp(electron: ElectronLike, options: AppOptions): Promise<AppHandle | null> {
+  const { app, BrowserWindow, Menu, ipcMain, protocol, session, shell, dialog, nativeTheme, Notification, screen } = electron;
+  const platform = options.platform ?? process.platform;
+  const pathApi = platform === 'win32' ? path.win32 : path.posix;
+
+  // A second launch hands its arguments to the first (the 'second-instance' event there) and quits.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return Promise.resolve(null);
+  }
+  // must happen before 'ready'
+  protocol.registerSchemesAsPrivileged([SCHEME_PRIVILEGES]);
+
+  const origin = rendererOrigin(options.devServerUrl, app.isPackaged);
+  const home = options.home;
+  const pastedDir = path.join(home, 'pasted');
+  const given = new GivenPaths(platform);
+  // the library and pasted images live in the data folder
+  given.add([path.join(home, 'library'), pastedDir]);
+  const link = new RendererLink();
+  let win: WindowLike | null = null;
+  let settings: SettingsStore | null = null;
+  let appState: AppState = INITIAL_APP_STATE;
+  let menuTemplate: MenuItemConstructorOptions[] = [];
+
+  const language = (): Language => settings?.settings.language ?? languageFor(app.getLocale());
+  const t = (key: MessageKey, params?: Record<string, string | number>) => translate(language(), key, params);
+
+  const isAppSender = (event: IpcEventLike) => {
+    const frame = event?.senderFrame;
+    return !!frame && frame.parent === null && isAppPage(frame.url, origin);
+  };
+  const requireApp = (event: IpcEventLike, channel: string) => {
+    if (!isAppSender(event)) throw new Error(`${channel}: refused, the message did not come from the app`);
   };
 
-  app.on('web-contents-created', (_e, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (url !== rendererUrl) event.preventDefault();
+  const engine = options.createEngine((s) => {
+    const status: EngineStatus = s.state === 'restart-failed' ? { state: 'restart-failed', message: s.error.message } : s;
+    link.setStatus(status);
+  });
+
+  const bridge = new EngineBridge({
+    engine,
+    isAppSender,
+    give: (paths) => given.add(paths),
+    train: new TrainingFeedback({
+      setProgress: (f) => {
+        if (win && !win.isDestroyed()) win.setProgressBar(f);
+      },
+      notify: (title, body) => {
+        if (Notification.isSupported()) new Notification({ title, body }).show();
+      },
+      t,
+    }),
+  });
+
+  const showWindow = () => {
+    if (!win || win.isDestroyed()) return createWindow();
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+
+  const openPaths = (paths: string[]) => {
+    if (paths.length === 0) return;
+    given.add(paths);
+    link.send(IPC.openPaths, paths);
+    if (settings) showWindow(); // before ready, the window is about to open anyway
+  };
+
+  const sendSettings = () => link.send(IPC.settingsChanged, settings!.settings);
+  const setLanguage = async (lang: Language | null) => {
+    await settings!.update({ language: lang });
+    sendSettings();
+    rebuildMenu();
+  };
+
+  const rebuildMenu = () => {
+    menuTemplate = buildMenuTemplate({
+      platform,
+      state: appState,
+      t,
+      language: settings?.settings.language ?? null,
+      dev: !app.isPackaged,
+      handlers: {
+        command: (command) => {
+          showWindow();
+          link.send(IPC.menuCommand, command);
+        },
+        openDataFolder: () => void mkdir(home, { recursive: true }).then(() => shell.openPath(home)),
+        learnMore: () => void shell.openExternal(PROJECT_LINKS.home),
+        setLanguage: (lang) => void setLanguage(lang),
+      },
     });
-    contents.setWindowOpenHandler(({ url }) => {
-      if (url.startsWith('https://')) void shell.openExternal(url); // links open in the user's browser
-      return { action: 'deny' };
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate));
+  };
+
+  function createWindow(): void {
+    const state = restoreWindowState(settings!.window, screen.getAllDisplays().map((d) => d.workArea));
+    const w = new BrowserWindow({
+      ...(state.x !== undefined && state.y !== undefined && { x: state.x, y: state.y }),
+      width: state.width,
+      height: state.height,
+      minWidth: MIN_SIZE.width,
+      minHeight: MIN_SIZE.height,
+      show: false,
+      title: 'HappySad Studio',
+      // the first paint matches the OS theme (the renderer follows prefers-color-scheme)
+      backgroundColor: nativeTheme.shouldUseDarkColors ? '#17181c' : '#f7f7f8',
+      webPreferences: secureWebPreferences(options.preloadPath),
     });
+    win = w;
+    const contents = w.webContents;
+    if (state.maximized) w.maximize();
+    w.once('ready-to-show', () => w.show());
+    link.attach(contents);
+    contents.on('did-start-navigation', (details: { isMainFrame?: boolean; isSameDocument?: boolean }) => {
+      if (details?.isMainFrame && !details.isSameDocument) link.attach(contents); // a reload: not listening until it says so
+    });
+    w.on('close', () => void settings!.saveWindow(captureWindowState(w)).catch(() => undefined));
+    w.on('closed', () => {
+      link.detach(contents);
+      if (win === w) win = null;
+    });
+    void w.loadURL(origin.url);
+  }
+
+  app.on('web-contents-created', (_e: unknown, contents: GuardedContents & WebContentsLike) => {
+    guardContents(contents, origin, (url) => void shell.openExternal(url));
+    contents.on('select-bluetooth-device', (event: { preventDefault(): void }, _devices: unknown, callback: (id: string) => void) => {
+      event.preventDefault();
+      callback('');
+    });
+  });
+  app.on('second-instance', (_e: unknown, argv: string[], cwd: string) => {
+    showWindow();
+    void pathsFromArgv(argv, cwd, false).then(openPaths);
+  });
+  // macOS: files dropped on the dock icon or opened with the app, possibly before 'ready'
+  app.on('open-file', (event: { preventDefault(): void }, file: string) => {
+    event.preventDefault();
+    openPaths([file]);
   });
   app.on('window-all-closed', () => {
     if (platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => void engine.dispose());
+  let quitting = false;
+  app.on('will-quit', (event: { preventDefault(): void }) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault(); // the window state and the engine's caches are written first
+    void Promise.allSettled([settings?.flush(), engine.dispose()]).then(() => app.quit());
+  });
 
-  return app.whenReady().then(() => {
-    session.defaultSession.webRequest.onBeforeRequest((details, cb) => cb({ cancel: !isAllowedRequest(details.url) }));
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, cb) => cb(false));
-    ipcMain.handle('engine:info', async (event, ...args) => {
-      if (event.senderFrame?.url !== rendererUrl) throw new Error('engine:info: unexpected sender');
-      if (args.length !== 0) throw new Error('engine:info takes no arguments');
-      return engine.call('info', {});
+  return app.whenReady().then(async () => {
+    nativeTheme.themeSource = 'system';
+    settings = await SettingsStore.open(path.join(home, 'settings.json'));
+    const ses = session.defaultSession;
+    ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url, origin) }));
+    ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    ses.setPermissionCheckHandler(() => false);
+    ses.setDevicePermissionHandler(() => false);
+    for (const event of ['select-hid-device', 'select-serial-port', 'select-usb-device']) {
+      ses.on(event, (e: { preventDefault(): void }, ...rest: unknown[]) => {
+        e.preventDefault();
+        (rest.find((r) => typeof r === 'function') as ((id: string) => void) | undefined)?.('');
+      });
+    }
+    protocol.handle(APP_SCHEME, (request) => handleRequest(request, { given, appRoot: options.appRoot, platform }));
+
+    ipcMain.handle(IPC.engineCall, (event: IpcEventLike, ...args: unknown[]) => bridge.call(event, args[0], args[1], args[2], ...args.slice(3)));
+    ipcMain.on(IPC.engineCancel, (event: IpcEventLike, callId: unknown) => void bridge.cancel(event, callId));
+    ipcMain.on(IPC.rendererReady, (event: IpcEventLike) => {
+      if (isAppSender(event)) link.markReady(event.sender);
     });
-    void engine.start();
+    ipcMain.on(IPC.appState, (event: IpcEventLike, state: unknown) => {
+      if (!isAppSender(event) || !appStateShape(state)) return;
+      appState = { training: state.training, hasModel: state.hasModel };
+      rebuildMenu();
+    });
+    ipcMain.on(IPC.givePaths, (event: IpcEventLike & { returnValue: unknown }, paths: unknown) => {
+      event.returnValue = 0;
+      if (!isAppSender(event) || !Array.isArray(paths) || paths.length > 100_000) return;
+      const ok = paths.filter((p): p is string => typeof p === 'string' && p.length <= 4096 && pathApi.isAbsolute(p) && pathApi.normalize(p) === p);
+      given.add(ok);
+      event.returnValue = ok.length;
+    });
+    ipcMain.handle(IPC.choosePaths, async (event: IpcEventLike, kind: unknown, ...extra: unknown[]) => {
+      requireApp(event, IPC.choosePaths);
+      if (extra.length > 0 || !(CHOOSE_KINDS as readonly unknown[]).includes(kind)) throw new Error(`${IPC.choosePaths}: unknown kind "${String(kind)}"`);
+      const d = DIALOGS[kind as ChooseKind];
+      const exts = Object.keys(IMAGE_TYPES).map((e) => e.slice(1));
+      const dialogOptions: OpenDialogOptions = { title: t(d.title), buttonLabel: t(d.images ? 'dialog.open' : 'dialog.choose'), properties: d.properties, ...(d.images && { filters: [{ name: t('dialog.imagesFilter'), extensions: exts }] }) };
+      const r = await dialog.showOpenDialog(win, dialogOptions);
+      if (r.canceled) return [];
+      given.add(r.filePaths);
+      return r.filePaths;
+    });
+    ipcMain.handle(IPC.revealPath, (event: IpcEventLike, p: unknown, ...extra: unknown[]) => {
+      requireApp(event, IPC.revealPath);
+      const ok = extra.length === 0 && typeof p === 'string' && pathApi.isAbsolute(p) && pathApi.normalize(p) === p && (given.entryFor(p) !== null || p === home || isInside(p, home, pathApi));
+      if (!ok) throw new Error(`${IPC.revealPath}: not a path the app was given`);
+      shell.showItemInFolder(p);
+    });
+    ipcMain.handle(IPC.getSettings, (event: IpcEventLike, ...extra: unknown[]) => {
+      requireApp(event, IPC.getSettings);
+      if (extra.length > 0) throw new Error(`${IPC.getSettings} takes no arguments`);
+      return settings!.settings;
+    });
+    ipcMain.handle(IPC.setSettings, async (event: IpcEventLike, patch: unknown, ...extra: unknown[]) => {
+      requireApp(event, IPC.setSettings);
+      if (extra.length > 0) throw new Error(`${IPC.setSettings} takes one patch`);
+      const next = await settings!.update(parseSettingsPatch(patch));
+      sendSettings();
+      rebuildMenu();
+      return next;
+    });
+    ipcMain.handle(IPC.savePastedImage, async (event: IpcEventLike, data: unknown, mimeType: unknown, ...extra: unknown[]) => {
+      requireApp(event, IPC.savePastedImage);
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+      if (extra.length > 0 || !bytes || bytes.byteLength === 0 || bytes.byteLength > PASTED_IMAGE_MAX_BYTES) {
+        throw new EngineError('bad-input', `a pasted image is 1 byte to ${PASTED_IMAGE_MAX_BYTES / 2 ** 20} MiB of image data`);
+      }
+      if (typeof mimeType !== 'string' || !(PASTED_IMAGE_TYPES as readonly string[]).includes(mimeType)) throw new EngineError('bad-input', `cannot paste an image of type "${String(mimeType)}"`);
+      // named by content: pasting the same image twice keeps one file
+      const file = path.join(pastedDir, `${createHash('sha256').update(bytes).digest('hex').slice(0, 24)}${PASTED_EXTENSIONS[mimeType]}`);
+      await writeFileAtomic(file, bytes);
+      return file;
+    });
+
+    rebuildMenu();
     createWindow();
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+      if (!win) createWindow();
     });
+    void engine.start().catch((err: unknown) => link.setStatus({ state: 'restart-failed', message: err instanceof Error ? err.message : String(err) }));
+    const opened = options.argv ? pathsFromArgv(options.argv, options.cwd ?? process.cwd(), options.defaultApp ?? false).then(openPaths) : Promise.resolve();
+    return { window: () => win, given, bridge, link, settings, menu: () => menuTemplate, opened };
   });
 }

@@ -1,16 +1,22 @@
 /**
- * Electron entry: wires the real Electron module into app.ts. One engine worker for the app's whole life.
+ * Electron entry (bundled to out/main/index.js by electron-vite): wires the real Electron module into app.ts.
+ * One engine worker (out/main/worker.js, its own entry of the same build) for the app's whole life.
  */
 import * as electron from 'electron';
 import { fileURLToPath } from 'node:url';
-import { startApp } from './app.js';
 import { EngineHost } from '../engine/host.js';
 import { assetsDir, defaultHome } from '../engine/paths.js';
+import { startApp } from './app.js';
 
 const home = defaultHome();
 electron.app.setPath('userData', home); // the CLI finds the same models without asking Electron
 void startApp(electron, {
-  engine: new EngineHost({ home, assetsDir: assetsDir() }),
-  rendererUrl: new URL('../../renderer/index.html', import.meta.url).href,
+  createEngine: (onStatus) => new EngineHost({ home, assetsDir: assetsDir() }, { workerUrl: new URL('./worker.js', import.meta.url), onStatus }),
+  home,
+  appRoot: fileURLToPath(new URL('../renderer/', import.meta.url)),
   preloadPath: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
+  devServerUrl: process.env.ELECTRON_RENDERER_URL,
+  argv: process.argv,
+  cwd: process.cwd(),
+  defaultApp: process.defaultApp === true,
 });

@@ -9,7 +9,7 @@ import type { FrozenBase } from './base.js';
  * separable convolutions, a 7x7 average pool to 256 features, and a 7-way fc layer that we keep only to
  * warm-start the happy/sad head.
  */
-export const FACE_EXPRESSION_FILES = {
+const FACE_EXPRESSION_FILES = {
   manifest: { name: 'face_expression_model-weights_manifest.json', sha256: '5b349c17c7836da506e03422cd6461c74085d8bb2713ad4114647dc5d28174c8' },
   weights: { name: 'face_expression_model.bin', sha256: '9a9840f2cf1f4c7eab95f197512569345c00d2426754d4608b92af30e0300f3d' },
 } as const;

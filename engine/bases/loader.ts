@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BaseId, MobileNetSource } from '../../common/engine-types.js';
 import { badInput } from '../errors.js';
-import type { CallContext } from '../handlers.js';
+import type { CallContext } from '../call-context.js';
 import type { FrozenBase } from './base.js';
 import { loadFaceExpressionBase } from './face-expression.js';
 import { ensureMobileNet, loadMobileNetBase } from './mobilenet-v2.js';

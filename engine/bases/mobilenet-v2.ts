@@ -12,12 +12,15 @@ import type { FrozenBase } from './base.js';
  * ImageNet MobileNetV2 1.0/224 without its classifier (the notebook's base), as a tfjs layers model. Not
  * shipped: fetched on first use into <home>/base-models, or imported from a folder.
  */
-export const DEFAULT_MOBILENET_URL =
+const DEFAULT_MOBILENET_URL =
   'https://storage.googleapis.com/teachable-machine-models/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top/model.json';
 const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const INTEGRITY_FILE = 'integrity.json';
+/** What to do when the download fails, typically on a machine without internet. */
+const OFFLINE_HINT =
+  'Without internet, fetch model.json and its weight files on a machine that has internet, copy them into a folder here and import that folder with --base-dir DIR';
 
-export interface DownloadHooks {
+interface DownloadHooks {
   signal?: AbortSignal;
   onProgress?(file: string, bytes: number, totalBytes: number | null): void;
   fetchImpl?: typeof fetch;
@@ -90,9 +93,9 @@ async function fetchBytes(url: string, hooks: DownloadHooks): Promise<Uint8Array
   } catch (err) {
     throwIfAborted(hooks.signal);
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`cannot download ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}`);
+    throw new Error(`cannot download ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}. ${OFFLINE_HINT}`);
   }
-  if (!res.ok) throw new Error(`cannot download ${url}: HTTP ${res.status}`);
+  if (!res.ok) throw new Error(`cannot download ${url}: HTTP ${res.status}. ${OFFLINE_HINT}`);
   const total = Number(res.headers.get('content-length')) || null;
   if (total && total > MAX_DOWNLOAD_BYTES) throw new Error(`${url} is ${total} bytes, more than a MobileNetV2 can be`);
   const chunks: Uint8Array[] = [];

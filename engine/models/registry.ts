@@ -1,6 +1,7 @@
 /**
- * Trained models under <home>/models: one folder per version (model.json, weights.bin, meta.json) and
- * current.json naming the one in use. Folders appear whole or not at all; writers hold the 'models' lock.
+ * Trained models under <home>/models: one folder per version (model.json, weights.bin, meta.json, and
+ * samples.json: the content hashes it learned from) and current.json naming the one in use. Folders appear
+ * whole or not at all; writers hold the 'models' lock.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -10,11 +11,12 @@ import { writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
 import { withDataLock } from '../data-lock.js';
 import { badInput, notFound } from '../errors.js';
 import { fileSystemHandler } from '../fs-io-handler.js';
+import { isContentHash } from '../samples.js';
 import { parseModelMeta, type ModelMeta } from './model-meta.js';
 
 const ID_PATTERN = /^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$/;
 
-export function isModelId(id: string): boolean {
+function isModelId(id: string): boolean {
   return ID_PATTERN.test(id);
 }
 
@@ -23,6 +25,20 @@ export function newModelId(now: Date = new Date()): string {
   return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${randomBytes(2).toString('hex')}`;
 }
 
+/**
+ * models/<id>/samples.json: which images a model has seen, by content hash (sha256 of the file's bytes), so
+ * that an evaluation can say when it judges images the model was trained on, wherever those files now lie.
+ */
+export interface ModelSamples {
+  schemaVersion: 1;
+  /** every image whose features trained this head, its ancestors' included (a retrain starts from its parent's head) */
+  trained: string[];
+  /** the validation images of this model's own run (used to pick its best epoch and to compare it with the current model) */
+  validation: string[];
+}
+
+const SAMPLES_FILE = 'samples.json';
+
 export class ModelRegistry {
   readonly dir: string;
 
@@ -30,13 +46,20 @@ export class ModelRegistry {
     this.dir = join(home, 'models');
   }
 
-  /** Saves a new version; with makeCurrent it also becomes the current model, in the same locked step. */
-  async save(head: tf.LayersModel, meta: ModelMeta, { makeCurrent }: { makeCurrent: boolean }): Promise<void> {
+  /**
+   * Saves a new version (with the hashes of its samples, in the same atomic folder write); with makeCurrent it
+   * also becomes the current model, in the same locked step.
+   */
+  async save(head: tf.LayersModel, meta: ModelMeta, { makeCurrent, samples }: { makeCurrent: boolean; samples?: Omit<ModelSamples, 'schemaVersion'> }): Promise<void> {
     if (!isModelId(meta.id)) throw new Error(`invalid model id "${meta.id}"`);
     await withDataLock(this.home, 'models', async () => {
       await writeDirAtomic(join(this.dir, meta.id), async (tmp) => {
         await head.save(fileSystemHandler(tmp));
         await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
+        if (samples) {
+          const file: ModelSamples = { schemaVersion: 1, trained: [...new Set(samples.trained)].sort(), validation: [...new Set(samples.validation)].sort() };
+          await writeFile(join(tmp, SAMPLES_FILE), JSON.stringify(file));
+        }
       });
       if (makeCurrent) await this.writeCurrent(meta.id);
     });
@@ -82,6 +105,18 @@ export class ModelRegistry {
       return parseModelMeta(JSON.parse(text));
     } catch (err) {
       throw badInput(`model "${id}" is damaged: ${(err as Error).message}`);
+    }
+  }
+
+  /** The content hashes a model learned from; null when it was saved without them (by an older version) or they cannot be read. */
+  async readSamples(id: string): Promise<ModelSamples | null> {
+    if (!isModelId(id)) return null;
+    try {
+      const raw = JSON.parse(await readFile(join(this.dir, id, SAMPLES_FILE), 'utf8')) as Partial<ModelSamples>;
+      if (raw.schemaVersion !== 1 || !Array.isArray(raw.trained) || !Array.isArray(raw.validation)) return null;
+      return { schemaVersion: 1, trained: raw.trained.filter(isContentHash), validation: raw.validation.filter(isContentHash) };
+    } catch {
+      return null;
     }
   }
 

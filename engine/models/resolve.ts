@@ -1,14 +1,15 @@
 import type * as tf from '@tensorflow/tfjs';
+import { DEFAULT_BASE } from '../../common/defaults.js';
 import type { MobileNetSource } from '../../common/engine-types.js';
 import type { FrozenBase } from '../bases/base.js';
 import type { BaseLoader } from '../bases/loader.js';
 import { badInput } from '../errors.js';
-import type { CallContext } from '../handlers.js';
+import type { CallContext } from '../call-context.js';
 import { createHead } from '../head.js';
 import type { ModelRegistry } from './registry.js';
 
-export const ZERO_SHOT = 'zero-shot';
-export const DEFAULT_BASE = 'face-expression' as const;
+const ZERO_SHOT = 'zero-shot';
+export { DEFAULT_BASE };
 
 /** A model ready to judge: its frozen base and its head. The caller disposes the head. */
 export interface ResolvedModel {

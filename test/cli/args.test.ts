@@ -1,32 +1,88 @@
 import assert from 'node:assert/strict';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseCommand, UsageError } from '../../cli/args.js';
+import { didYouMean, expandPath, parseCommand, usage, UsageError } from '../../cli/args.js';
+import { DEFAULT_HYPERPARAMETERS } from '../../common/defaults.js';
 
-test('parses each command with its options', () => {
-  assert.deepEqual(parseCommand(['train', '--data', 'd', '--epochs', '5', '--max-per-class', '9', '--seed', '0', '--json']), {
-    command: 'train', data: 'd', epochs: 5, maxPerClass: 9, seed: 0, common: { json: true },
+const CWD = '/work/here';
+
+test('parses each command with its options; paths are resolved against the user\'s folder', () => {
+  assert.deepEqual(parseCommand(['train', '--data', 'd', '--epochs', '5', '--max-per-class', '9', '--seed', '0', '--learning-rate', '0.01', '--json'], CWD), {
+    command: 'train', data: '/work/here/d', epochs: 5, maxPerClass: 9, seed: 0, learningRate: 0.01, use: false, common: { json: true, verbose: false },
   });
-  assert.deepEqual(parseCommand(['predict', 'a.jpg', 'dir', '--model', 'x', '--home', 'h']), {
-    command: 'predict', inputs: ['a.jpg', 'dir'], model: 'x', common: { json: false, home: 'h' },
+  assert.deepEqual(parseCommand(['predict', 'a.jpg', '/abs/dir', '--model', 'x', '--home', 'h', '--recursive'], CWD), {
+    command: 'predict', inputs: ['/work/here/a.jpg', '/abs/dir'], model: 'x', recursive: true, common: { json: false, verbose: false, home: '/work/here/h' },
   });
-  assert.deepEqual(parseCommand(['eval', '--data', 'd']), { command: 'eval', data: 'd', common: { json: false } });
-  assert.equal(parseCommand([]).command, 'help');
-  assert.equal(parseCommand(['train', '--help']).command, 'help');
+  assert.deepEqual(parseCommand(['eval', '--data', 'd'], CWD), { command: 'eval', data: '/work/here/d', common: { json: false, verbose: false } });
+  assert.deepEqual(parseCommand(['retrain', '--data', 'd', '--use'], CWD), { command: 'retrain', data: '/work/here/d', use: true, common: { json: false, verbose: false } });
 });
 
-test('bad usage is a UsageError with a useful message', () => {
+test('help: no command is help with exit 2; --help, help COMMAND and COMMAND --help exit 0; --version', () => {
+  assert.deepEqual(parseCommand([]), { command: 'help', exitCode: 2 });
+  assert.deepEqual(parseCommand(['--help']), { command: 'help', exitCode: 0 });
+  assert.deepEqual(parseCommand(['help', 'train']), { command: 'help', topic: 'train', exitCode: 0 });
+  assert.deepEqual(parseCommand(['train', '--help']), { command: 'help', topic: 'train', exitCode: 0 });
+  assert.deepEqual(parseCommand(['predict', '-h']), { command: 'help', topic: 'predict', exitCode: 0 });
+  assert.equal(parseCommand(['--version']).command, 'version');
+  assert.throws(() => parseCommand(['help', 'trian']), /unknown command "trian"; did you mean "train"\?/);
+});
+
+test('each command\'s help lists every option it takes, with its default', () => {
+  const train = usage('train');
+  for (const opt of ['--data', '--base', '--epochs', '--batch-size', '--learning-rate', '--seed', '--max-per-class', '--validation-split', '--use', '--base-url', '--base-dir', '--home', '--backend', '--json', '--verbose']) {
+    assert.match(train, new RegExp(`${opt}\\b`), `train help lists ${opt}`);
+  }
+  assert.match(train, new RegExp(`--epochs N .*\\[default: ${DEFAULT_HYPERPARAMETERS.epochs}\\]`));
+  assert.match(train, new RegExp(`--batch-size N .*\\[default: ${DEFAULT_HYPERPARAMETERS.batchSize}\\]`));
+  assert.match(train, /--learning-rate F .*\[default: 0\.001\]/);
+  assert.match(train, /--seed N .*\[default: 42\]/);
+  assert.match(train, /--validation-split F .*\[default: 0\.2\]/);
+  assert.doesNotMatch(usage('eval'), /--epochs/);
+  assert.match(usage('predict'), /--recursive/);
+  assert.match(usage(), /happysad help COMMAND/);
+});
+
+test('bad usage is a UsageError in plain words', () => {
   const cases: Array<[string[], RegExp]> = [
-    [['fly'], /unknown command "fly"/],
+    [['fly'], /unknown command "fly" \(commands: train, retrain, eval, predict\)/],
+    [['trian', '--data', 'd'], /unknown command "trian"; did you mean "train"\?/],
+    [['predcit', 'x'], /did you mean "predict"\?/],
     [['train'], /train needs --data DIR/],
-    [['train', '--data', 'd', '--epochs', 'many'], /--epochs takes a whole number >= 1, not "many"/],
-    [['train', '--data', 'd', '--epochs', '0'], /--epochs takes a whole number >= 1/],
-    [['train', '--data', 'd', '--base', 'resnet'], /--base must be one of face-expression, mobilenet-v2/],
-    [['train', '--data', 'd', '--validation-split', '1.5'], /--validation-split takes a fraction/],
+    [['train', '--data', 'd', '--epochs', 'many'], /--epochs takes a whole number of at least 1, not "many"/],
+    [['train', '--data', 'd', '--epochs', '0'], /--epochs takes a whole number of at least 1/],
+    [['train', '--data', 'd', '--max-per-class', '-5'], /^--max-per-class takes a whole number of at least 1, not "-5"$/],
+    [['train', '--data', 'd', '--base', 'resnet'], /--base must be one of face-expression, mobilenet-v2, not "resnet"/],
+    [['train', '--data', 'd', '--validation-split', '1.5'], /--validation-split takes a fraction between 0 and 1/],
+    [['train', '--data', 'd', '--learning-rate', '-1'], /--learning-rate takes a positive number/],
     [['eval', '--data', 'd', '--epochs', '3'], /--epochs does not apply to "eval"/],
     [['predict'], /predict needs at least one image/],
-    [['predict', 'x', '--colour'], /Unknown option '--colour'/],
+    [['predict', 'x', '--modle', 'y'], /^unknown option --modle; did you mean --model\?$/],
+    [['predict', 'x', '--colour'], /^unknown option --colour$/],
+    [['predict', 'x', '--model'], /^--model needs a value \(ID\)$/],
     [['eval', '--data', 'd', 'extra'], /unexpected argument "extra"/],
-    [['predict', 'x', '--backend', 'tpu'], /--backend must be one of gpu, native-cpu, wasm, cpu/],
+    [['predict', 'x', '--backend', 'tpu'], /--backend must be one of gpu, native-cpu, wasm, cpu, not "tpu"/],
+    [['predict', 'x', '--home', ''], /--home needs a value; it was given an empty one/],
+    [['predict', 'x', '--model='], /--model needs a value; it was given an empty one/],
+    [['train', '--data', ''], /--data needs a value; it was given an empty one/],
+    [['train', '--data', 'd', '--base-url', 'http://x/model.json'], /--base-url only applies with --base mobilenet-v2/],
+    [['train', '--data', 'd', '--base-dir', 'm'], /--base-dir only applies with --base mobilenet-v2/],
   ];
-  for (const [argv, msg] of cases) assert.throws(() => parseCommand(argv), (e: Error) => e instanceof UsageError && msg.test(e.message), argv.join(' '));
+  for (const [argv, msg] of cases) assert.throws(() => parseCommand(argv, CWD), (e: Error) => e instanceof UsageError && msg.test(e.message), `${argv.join(' ')}`);
+  assert.equal(parseCommand(['train', '--data', 'd', '--base', 'mobilenet-v2', '--base-dir', 'm'], CWD).command, 'train');
+});
+
+test('"~" is the home folder, in --opt VALUE and --opt=VALUE alike', () => {
+  assert.equal(expandPath('~', CWD, '/home/u'), '/home/u');
+  assert.equal(expandPath('~/hs', CWD, '/home/u'), '/home/u/hs');
+  assert.equal(expandPath('x/~', CWD, '/home/u'), '/work/here/x/~');
+  const cmd = parseCommand(['predict', '~/a.jpg', '--home=~/hs'], CWD);
+  assert.ok(cmd.command === 'predict');
+  assert.equal(cmd.common.home, join(homedir(), 'hs'));
+  assert.deepEqual(cmd.inputs, [join(homedir(), 'a.jpg')]);
+});
+
+test('did you mean: close words only', () => {
+  assert.equal(didYouMean('trian', ['train', 'eval']), 'train');
+  assert.equal(didYouMean('xyzzy', ['train', 'eval']), null);
 });

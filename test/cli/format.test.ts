@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { evalSummary } from '../../cli/format.js';
-import type { EvalResult } from '../../common/engine-types.js';
+import { backendLine, evalSummary, MAKE_CURRENT_HINT, trainSummary } from '../../cli/format.js';
+import type { BackendInfo, EvalResult, TrainResult } from '../../common/engine-types.js';
 
 test('human eval summary: confusion table, and at most 20 skipped files listed', () => {
   const skipped = Array.from({ length: 45 }, (_, i) => ({ file: `f${i}.txt`, reason: 'not an image file (.txt)' }));
@@ -10,7 +10,7 @@ test('human eval summary: confusion table, and at most 20 skipped files listed',
     confusion: { happy: { happy: 2, sad: 0 }, sad: { happy: 1, sad: 1 } },
     perClass: { happy: { precision: 2 / 3, recall: 1 }, sad: { precision: 1, recall: 0.5 } },
     backend: 'wasm', msPerImage: 3, modelId: 'zero-shot', misclassified: [{ file: 's.jpg', label: 'sad', predicted: 'happy', confidence: 0.7 }],
-    failed: [], skipped,
+    failed: [], skipped, features: { computed: 8, cached: 0 }, trainedOn: 0, warnings: [],
   };
   const text = evalSummary(r);
   assert.match(text, /actual sad\s+1\s+1/);
@@ -18,4 +18,75 @@ test('human eval summary: confusion table, and at most 20 skipped files listed',
   assert.match(text, /wrong: s.jpg is sad, predicted happy \(70.0 %\)/);
   assert.equal(text.match(/^Skipped /gm)!.length, 20);
   assert.match(text, /and 25 more skipped files/);
+});
+
+test('human eval summary caps the misclassified list; all of them stay in the JSON', () => {
+  const wrong = Array.from({ length: 33 }, (_, i) => ({ file: `w${i}.jpg`, label: 'sad' as const, predicted: 'happy' as const, confidence: 0.6 }));
+  const r: EvalResult = {
+    n: 40, accuracy: 0.2, balancedAccuracy: 0.2, loss: 1,
+    confusion: { happy: { happy: 7, sad: 0 }, sad: { happy: 33, sad: 0 } },
+    perClass: { happy: { precision: 0.2, recall: 1 }, sad: { precision: NaN, recall: 0 } },
+    backend: 'wasm', msPerImage: 3, modelId: 'zero-shot', misclassified: wrong, failed: [], skipped: [],
+    features: { computed: 0, cached: 80 }, trainedOn: null, warnings: [],
+  };
+  const text = evalSummary(r);
+  assert.equal(text.match(/^wrong: /gm)!.length, 20);
+  assert.match(text, /and 13 more misclassified images \(all of them are in --json output\)/);
+});
+
+test('backend line: one line; the reason a native backend is missing; each attempt only with --verbose', () => {
+  const wasm: BackendInfo = {
+    name: 'wasm', kind: 'wasm', label: 'WebAssembly (SIMD, 1 thread)',
+    attempts: [
+      { candidate: '@tensorflow/tfjs-node-gpu', ok: false, reason: '@tensorflow/tfjs-node-gpu is not installed' },
+      { candidate: '@tensorflow/tfjs-node', ok: false, reason: '@tensorflow/tfjs-node is not installed' },
+      { candidate: '@tensorflow/tfjs-backend-wasm', ok: true },
+    ],
+  };
+  assert.equal(backendLine(wasm, false), 'Backend: WebAssembly (SIMD, 1 thread); native TensorFlow not installed: see README, "GPU and backends"');
+  assert.equal(backendLine(wasm, true).split('\n').length, 3);
+  const broken = { ...wasm, attempts: [{ candidate: '@tensorflow/tfjs-node', ok: false, reason: 'tfjs-node failed to load: libcudart.so.11 missing' }, wasm.attempts[2]!] };
+  assert.match(backendLine(broken, false), /; native TensorFlow skipped: tfjs-node failed to load: libcudart/);
+  const native: BackendInfo = { name: 'tensorflow', kind: 'native-cpu', label: 'native CPU via tfjs-node', attempts: [wasm.attempts[0]!, { candidate: '@tensorflow/tfjs-node', ok: true }] };
+  assert.equal(backendLine(native, false), 'Backend: native CPU via tfjs-node');
+});
+
+function trainResult(over: Partial<TrainResult> = {}): TrainResult {
+  const validation = { n: 400, accuracy: 0.895, balancedAccuracy: 0.895, loss: 0.25, confusion: { happy: { happy: 180, sad: 20 }, sad: { happy: 22, sad: 178 } }, perClass: { happy: { precision: 0.89, recall: 0.9 }, sad: { precision: 0.9, recall: 0.89 } } };
+  return {
+    modelId: 'NEW', backend: 'wasm', seconds: 12.3, epochs: 10, best: { epoch: 7, valAccuracy: 0.895, valLoss: 0.25 }, history: [],
+    dataset: { root: '/d', validationFrom: 'folders', train: { happy: 6, sad: 9 }, validation: { happy: 200, sad: 200 }, ignoredClasses: [], skipped: [{ file: 'b.jpg', reason: 'corrupt or truncated JPEG image' }, { file: 'n.txt', reason: 'not an image file (.txt)' }] },
+    embedding: { images: 415, views: 1230, cached: 0, seconds: 10 }, stoppedEarly: true,
+    failed: [{ file: 'b.jpg', reason: 'corrupt or truncated JPEG image' }],
+    validation,
+    promotion: { madeCurrent: true, reason: 'val acc 89.5 % vs 88.0 % for the previous model OLD on the same 400 validation images', previous: { modelId: 'OLD', valAccuracy: 0.88, valLoss: 0.3, sadRecall: 0.85 } },
+    warnings: [],
+    ...over,
+  };
+}
+
+test('human train summary: which model is current and why, counts of images read, each skipped file once', () => {
+  const made = trainSummary(trainResult());
+  assert.match(made, /^Model NEW saved and made current: val acc 89\.5 % vs 88\.0 % for the previous model OLD on the same 400 validation images\.$/m);
+  assert.match(made, /^Data: train 6 happy \/ 9 sad, validation 200 happy \/ 200 sad \(validation\/ folder\); 2 files skipped\.$/m);
+  assert.match(made, /sad recall 89\.0 % on 400 validation images/);
+  assert.equal(made.match(/^Skipped /gm)!.length, 2, 'each skipped file once (failed is a subset of skipped)');
+  const kept = trainSummary(trainResult({ promotion: { madeCurrent: false, reason: 'val acc 85.0 % vs 88.0 % for the current model OLD on the same 400 validation images', previous: null } }));
+  assert.match(kept, new RegExp(`^Model NEW saved but NOT made current: val acc 85\\.0 % vs 88\\.0 % for the current model OLD on the same 400 validation images \\(${MAKE_CURRENT_HINT}\\)\\.$`, 'm'));
+  const blind = trainSummary(trainResult({ validation: null, best: { epoch: 3, valAccuracy: null, valLoss: null } }));
+  assert.match(blind, /Best epoch 3 of 10 \(stopped early\), by training loss: no validation figures/);
+  assert.doesNotMatch(blind, /100\.0 %|val_acc/);
+});
+
+test('human eval summary: ms/image says whether features were computed or came from the cache; "1 image"', () => {
+  const base: EvalResult = {
+    n: 1, accuracy: 1, balancedAccuracy: 1, loss: 0.1,
+    confusion: { happy: { happy: 1, sad: 0 }, sad: { happy: 0, sad: 0 } },
+    perClass: { happy: { precision: 1, recall: 1 }, sad: { precision: NaN, recall: NaN } },
+    backend: 'wasm', msPerImage: 31.24, modelId: 'M', misclassified: [], failed: [], skipped: [],
+    features: { computed: 2, cached: 0 }, trainedOn: 0, warnings: [],
+  };
+  assert.match(evalSummary(base), /^Model M on 1 image \(wasm\): 31\.2 ms\/image \(features computed\)$/m);
+  assert.match(evalSummary({ ...base, msPerImage: 0.3, features: { computed: 0, cached: 2 } }), /0\.3 ms\/image \(features from the cache\)/);
+  assert.match(evalSummary({ ...base, n: 3, features: { computed: 2, cached: 4 } }), /on 3 images .*\(2 feature vectors computed, 4 from the cache\)/);
 });

@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ASSETS, ROOT, tempDir } from '../helpers/tmp.js';
+import type { PageGlobals } from './bridge/page-api.js';
 import { startBridge, type Bridge, type BridgeOptions } from './bridge/server.js';
 
 /** Debian's chromium; HAPPYSAD_CHROMIUM names another. */
@@ -70,26 +71,14 @@ export async function openApp(context: BrowserContext, bridge: Bridge, colorSche
   await page.setViewportSize(SIZES[1]);
   await page.goto(bridge.url);
   await page.getByTestId('backend').and(page.locator('[data-kind]:not([data-kind=""])')).waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid="current-model"] strong') !== null);
+  await page.getByTestId('current-model').locator('strong').waitFor();
   return { page, problems };
 }
 
-/** Waits until every image in view has loaded (or failed), then two frames, so that a screenshot is settled. */
+/** Waits until every image in view has loaded (or failed) and transitions have ended, so that a screenshot is settled. */
 export async function settle(page: Page): Promise<void> {
-  // lazy images out of view never load: only those in the window count
-  await page.waitForFunction(
-    () =>
-      [...document.images].every((img) => {
-        const r = img.getBoundingClientRect();
-        const inView = r.width > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
-        return img.complete || !inView;
-      }),
-    undefined,
-    { timeout: 0 },
-  );
-  // transitions (hover fades, the progress bar) end; endless ones (spinners) do not count
-  await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))));
-  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+  await page.waitForFunction(() => (globalThis as PageGlobals).__bridge.imagesSettled(), undefined, { timeout: 0 });
+  await page.evaluate(() => (globalThis as PageGlobals).__bridge.settle());
 }
 
 /** Screenshots in light and dark, at 900x600 and 1280x800: test-results/e2e/NAME-SCHEME-WxH.png. */
@@ -115,28 +104,13 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
 
 /**
  * Drags files from "the file manager" over the window: Files made by the bridge's shim (which knows their
- * paths, as the preload does in the app), in one DataTransfer, through dragenter, dragover and drop on
- * the element under the given point. With `hold`, stops before the drop (to look at the overlay); call the
- * returned function to drop.
+ * paths, as the preload does in the app), in one DataTransfer, through dragenter and dragover on the element
+ * under the point. Returns the drop, so that a test can look at the overlay first.
  */
-export async function dragFiles(page: Page, paths: string[], options: { at?: { x: number; y: number } } = {}): Promise<() => Promise<void>> {
-  const at = options.at ?? { x: 640, y: 400 };
-  await page.evaluate(
-    async ({ paths, at }) => {
-      const bridge = (window as unknown as { __bridge: { fileFor(p: string): Promise<File> } }).__bridge;
-      const files = await Promise.all(paths.map((p) => bridge.fileFor(p)));
-      const dt = new DataTransfer();
-      for (const f of files) dt.items.add(f);
-      const target = document.elementFromPoint(at.x, at.y) ?? document.body;
-      // (no named inner functions here: tsx would wrap them in a helper the page does not have)
-      for (const type of ['dragenter', 'dragover']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true, clientX: at.x, clientY: at.y }));
-      (window as unknown as { __drop: () => void }).__drop = () =>
-        target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: at.x, clientY: at.y }));
-    },
-    { paths, at },
-  );
+export async function dragFiles(page: Page, paths: string[], at = { x: 640, y: 400 }): Promise<() => Promise<void>> {
+  await page.evaluate((a) => (globalThis as PageGlobals).__bridge.dragFiles(a.paths, a.at), { paths, at });
   return async () => {
-    await page.evaluate(() => (window as unknown as { __drop: () => void }).__drop());
+    await page.evaluate(() => (globalThis as PageGlobals).__bridge.drop());
   };
 }
 
@@ -147,16 +121,7 @@ export async function dropFiles(page: Page, paths: string[]): Promise<void> {
 
 /** Pastes an image that has no file behind it, as a screenshot in the clipboard: a PNG drawn from a face photo. */
 export async function pasteImageFrom(page: Page, facePath: string): Promise<void> {
-  await page.evaluate(async (facePath) => {
-    const bridge = (window as unknown as { __bridge: { fileFor(p: string): Promise<File> } }).__bridge;
-    const source = await createImageBitmap(await bridge.fileFor(facePath));
-    const canvas = new OffscreenCanvas(source.width, source.height);
-    canvas.getContext('2d')!.drawImage(source, 0, 0);
-    const png = await canvas.convertToBlob({ type: 'image/png' });
-    const dt = new DataTransfer();
-    dt.items.add(new File([png], 'image.png', { type: 'image/png' }));
-    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, facePath);
+  await page.evaluate((p) => (globalThis as PageGlobals).__bridge.pasteImageFrom(p), facePath);
 }
 
 const CARD = '[data-testid="prediction-card"]';
@@ -166,13 +131,22 @@ export async function cards(page: Page, ...states: Array<'pending' | 'folder' | 
   return page.locator(states.length ? states.map((s) => `${CARD}[data-state="${s}"]`).join(', ') : CARD).count();
 }
 
-/** Waits (without a time limit) until exactly n cards are judged: labelled or failed. */
+/** Waits (without a time limit) until exactly n cards are judged (labelled or failed) and no batch runs. */
 export async function waitForJudged(page: Page, n: number): Promise<void> {
+  const judged = `${CARD}[data-state="done"], ${CARD}[data-state="error"]`;
   await page.waitForFunction(
-    ({ sel, n }) => document.querySelectorAll(`${sel}[data-state="done"], ${sel}[data-state="error"]`).length === n && !document.querySelector('[data-testid="batch-progress"]'),
-    { sel: CARD, n },
+    (a) => {
+      const b = (globalThis as PageGlobals).__bridge;
+      return b.count(a.judged) === a.n && b.count('[data-testid="batch-progress"]') === 0;
+    },
+    { judged, n },
     { timeout: 0 },
   );
 }
 
-export type { Bridge };
+/** Waits (without a time limit) until some card is labelled. */
+export async function waitForSomeDone(page: Page): Promise<void> {
+  await page.waitForFunction((sel) => (globalThis as PageGlobals).__bridge.count(sel) > 0, `${CARD}[data-state="done"]`, { timeout: 0 });
+}
+
+export type { Bridge, PageGlobals };

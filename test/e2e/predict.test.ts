@@ -11,7 +11,7 @@ import type { BrowserContext } from 'playwright-core';
 import { CATALOGUES } from '../../common/i18n/index.js';
 import { slow } from '../helpers/slow.js';
 import { FACES, tempDir } from '../helpers/tmp.js';
-import { bridgeFor, buildRenderer, cards, dragFiles, dropFiles, launch, needsChromium, openApp, pasteImageFrom, screenshots, waitForJudged, type AppPage, type Bridge } from './helpers.js';
+import { bridgeFor, buildRenderer, cards, dragFiles, dropFiles, launch, needsChromium, openApp, pasteImageFrom, screenshots, waitForJudged, waitForSomeDone, type AppPage, type Bridge, type PageGlobals } from './helpers.js';
 
 const HAPPY = join(FACES, 'happy');
 const SAD = join(FACES, 'sad');
@@ -78,7 +78,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     assert.match(await card.innerText(), /Sad [<>]?\d+%/);
     assert.match(await card.innerText(), /Model: Built-in \(zero-shot\)/);
     // the preview is served for the dropped file
-    assert.equal(await card.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), true);
+    assert.equal(await page.evaluate(() => (globalThis as PageGlobals).__bridge.imageLoaded('[data-testid="prediction-card"] img')), true);
     await screenshots(page, 'predict-one');
     assertClean(a);
   });
@@ -118,7 +118,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     }
     assert.match(await failed.nth(0).getByTestId('reason').innerText(), /not a supported image format/);
     // cards keep the order of the drop
-    const shownPaths = await page.locator('[data-testid="prediction-card"] .name').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+    const shownPaths = await page.evaluate(() => (globalThis as PageGlobals).__bridge.attributes('[data-testid="prediction-card"] .name', 'title'));
     assert.deepEqual(shownPaths, inputs);
     const summary = await page.getByTestId('batch-summary').innerText();
     assert.match(summary, /20 images/);
@@ -136,7 +136,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     const held = bridge.hold('predict');
     await dropFiles(page, Array.from({ length: 30 }, (_, i) => join(dir, `photo-${i}.jpg`)));
     await held.step();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="prediction-card"][data-state="done"]').length > 0, undefined, { timeout: 0 });
+    await waitForSomeDone(page);
     // the second chunk is now waiting at the bridge
     await waitUntil(() => held.pending() === 1);
     await page.getByRole('button', { name: 'Stop' }).click();
@@ -204,10 +204,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     const order: string[] = [];
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab');
-      const focused = await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
-        return { name: el?.getAttribute('aria-label') ?? el?.innerText.trim().split('\n')[0] ?? '', testid: el?.dataset.testid ?? '', outline: el ? getComputedStyle(el).outlineStyle : 'none' };
-      });
+      const focused = await page.evaluate(() => (globalThis as PageGlobals).__bridge.focused());
       assert.notEqual(focused.outline, 'none', `a visible focus ring on ${focused.name}`);
       order.push(focused.name);
       if (focused.testid === 'open-images') break;
@@ -223,9 +220,9 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     // on to the first card's "Show in folder" button; Space presses it
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press('Tab');
-      if (await page.evaluate(() => document.activeElement?.closest('[data-testid="prediction-card"]') !== null)) break;
+      if ((await page.evaluate(() => (globalThis as PageGlobals).__bridge.focused())).inCard) break;
     }
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Show Ariel_Sharon_0060.jpg in its folder');
+    assert.equal((await page.evaluate(() => (globalThis as PageGlobals).__bridge.focused())).name, 'Show Ariel_Sharon_0060.jpg in its folder');
     await page.keyboard.press('Space');
     await waitUntil(() => bridge.log.reveals.length === 1);
     assert.deepEqual(bridge.log.reveals, [picks[0]]);
@@ -303,7 +300,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     // the choice is saved (the page switches at once; the save reaches main a moment later)
     await waitUntil(() => bridge.log.settingsPatches.length > 0);
     assert.deepEqual(bridge.log.settingsPatches, [{ language: 'id' }]);
-    assert.equal(await page.evaluate(() => document.documentElement.lang), 'id');
+    assert.equal(await page.evaluate(() => (globalThis as PageGlobals).__bridge.lang()), 'id');
     const nav = await page.getByRole('navigation').innerText();
     for (const word of ['Prediksi', 'Latih', 'Model', 'Pustaka', 'Bahasa']) assert.ok(nav.includes(word), `nav shows ${word}`);
     const body = await page.locator('body').innerText();
@@ -360,7 +357,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     await dropFiles(page, inputs);
     await held.step();
     // the first chunk's cards are filled in while the others wait
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="prediction-card"][data-state="done"]').length > 0, undefined, { timeout: 0 });
+    await waitForSomeDone(page);
     const done = await cards(page, 'done');
     const pending = await cards(page, 'pending');
     assert.ok(done > 0 && done < 100, `one chunk judged (${done})`);
@@ -372,12 +369,12 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     await page.getByRole('button', { name: /Library/ }).click();
     await page.getByTestId('library-empty').waitFor();
     await page.getByRole('button', { name: /Predict/ }).click();
-    await page.locator('.scroller').first().evaluate((el) => el.scrollTo(0, 1200));
+    await page.evaluate(() => (globalThis as PageGlobals).__bridge.scrollTo('.scroller', 1200));
     await screenshots(page, 'predict-500-midway');
     held.release();
     await waitForJudged(page, 500);
     assert.match(await page.getByTestId('batch-summary').innerText(), /500 images/);
-    await page.locator('.scroller').first().evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.evaluate(() => (globalThis as PageGlobals).__bridge.scrollTo('.scroller', 'end'));
     await screenshots(page, 'predict-500-end');
     assertClean(a);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { capPerClass, scanDataset, scanEvalSet, stratifiedSplit, type Sample } from '../../engine/dataset.js';
+import { capPerClass, folderTrainingSet, scanDataset, scanEvalSet, stratifiedSplit, type Sample } from '../../engine/dataset.js';
 import { tempDir } from '../helpers/tmp.js';
 
 async function tree(root: string, files: string[]): Promise<void> {
@@ -85,4 +85,15 @@ test('eval sets: happy/ and sad/, or the validation/ part of a train layout', as
   await tree(split, [...names(4).map((n) => `train/happy/${n}`), ...names(1).map((n) => `val/happy/${n}`), ...names(2).map((n) => `val/sad/${n}`)]);
   assert.equal((await scanEvalSet(split)).samples.length, 3);
   await assert.rejects(scanEvalSet(await tempDir()), /no images found/);
+});
+
+test('as a training set: every image once as a labelled sample, tagged with its split; the same summary', async () => {
+  const root = await tempDir();
+  await tree(root, [...names(6).map((n) => `happy/${n}`), ...names(5).map((n) => `sad/${n}`), 'sad/notes.txt']);
+  const ds = await scanDataset(root, { seed: 3 });
+  const set = await folderTrainingSet(root, { seed: 3 });
+  assert.deepEqual(set.summary, ds.summary);
+  assert.deepEqual(set.samples, [...ds.train.map((s) => ({ ...s, split: 'train' })), ...ds.validation.map((s) => ({ ...s, split: 'validation' }))]);
+  assert.equal(set.samples.length, 11);
+  assert.equal(set.samples.filter((s) => s.split === 'validation').length, 2, '20 % of each class');
 });

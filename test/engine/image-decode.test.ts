@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeImage, readImageFile } from '../../engine/image-decode.js';
 import { InputFileError } from '../../engine/errors.js';
 import { halves, makeBmp, rawToSharp } from '../helpers/images.js';
-import { tempDir } from '../helpers/tmp.js';
+import { FACES, tempDir } from '../helpers/tmp.js';
 
 const RED: [number, number, number] = [250, 10, 10];
 const BLUE: [number, number, number] = [10, 10, 250];
@@ -111,4 +111,22 @@ test('readImageFile: missing files, folders and oversized files get reasons too'
   await assert.rejects(readImageFile(join(dir, 'nope.jpg'), { size: 8 }), /nope.jpg: no such file/);
   await assert.rejects(readImageFile(join(dir, 'folder.jpg'), { size: 8 }), /folder.jpg: not a regular file/);
   await assert.rejects(readImageFile(join(dir, 'big.jpg'), { size: 8, maxBytes: 1024 }), /big.jpg: the file is 2048 bytes/);
+});
+
+test('a truncated JPEG gives the same plain message every time, even decoded many at once', async () => {
+  // libvips keeps one error buffer per process: concurrent failing decodes used to read each other's text,
+  // or none ("cannot decode the image (Unknown error)")
+  const bytes = await readFile(join(FACES, 'happy', 'Ariel_Sharon_0060.jpg'));
+  const lengths = [2, 10, 100, 400, 1000, Math.floor(bytes.length / 2), bytes.length - 2];
+  const reasons = await Promise.all(
+    lengths.flatMap((len) =>
+      Array.from({ length: 20 }, () =>
+        decodeImage(bytes.subarray(0, len), `cut-${len}.jpg`, { size: 48 }).then(
+          () => `cut at ${len}: decoded`,
+          (err: InputFileError) => `cut at ${len}: ${err.reason}`,
+        ),
+      ),
+    ),
+  );
+  assert.deepEqual([...new Set(reasons)], lengths.map((len) => `cut at ${len}: corrupt or truncated JPEG image`));
 });

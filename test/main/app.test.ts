@@ -1,97 +1,390 @@
+/**
+ * The main-process glue (main/app.ts) run against a stand-in Electron and the real engine: what it asks of
+ * Electron, in which order, and how it answers the renderer and the OS.
+ */
 import assert from 'node:assert/strict';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { isAllowedRequest, secureWebPreferences, startApp, type ElectronLike } from '../../main/app.js';
+import type { MenuItemConstructorOptions } from 'electron';
+import { APP_CSP, PROJECT_LINKS, imageUrl } from '../../common/api.js';
+import { IPC } from '../../common/ipc.js';
 import { EngineHost } from '../../engine/host.js';
-import { ASSETS, tempDir } from '../helpers/tmp.js';
+import { startApp, type AppHandle, type AppOptions } from '../../main/app.js';
+import { menuItems } from '../../main/menu.js';
+import { APP_URL } from '../../main/protocol.js';
+import { secureWebPreferences } from '../../main/security.js';
+import { fakeElectron, type FakeElectron, type FakeOptions, type FakeWindow } from '../helpers/fake-electron.js';
+import { ASSETS, FACES, tempDir } from '../helpers/tmp.js';
 
-const RENDERER = 'file:///app/renderer/index.html';
-
-/** A stand-in for the parts of Electron that app.ts touches; records what the app asked of it. */
-function fakeElectron() {
-  const appHandlers = new Map<string, (...a: any[]) => void>();
-  const ipc = new Map<string, (...a: any[]) => unknown>();
-  const windows: Array<{ options: any; url?: string }> = [];
-  const opened: string[] = [];
-  let beforeRequest: (d: { url: string }, cb: (r: { cancel: boolean }) => void) => void = () => undefined;
-  let permission: (wc: unknown, p: string, cb: (g: boolean) => void) => void = () => undefined;
-  let quit = 0;
-  const electron: ElectronLike = {
-    app: { on: (e: string, fn: any) => void appHandlers.set(e, fn), whenReady: () => Promise.resolve(), quit: () => void quit++ } as ElectronLike['app'],
-    BrowserWindow: Object.assign(
-      class {
-        constructor(options: any) {
-          windows.push({ options });
-        }
-        loadURL(url: string) {
-          windows.at(-1)!.url = url;
-          return Promise.resolve();
-        }
-      },
-      { getAllWindows: () => windows },
-    ),
-    ipcMain: { handle: (c, fn) => void ipc.set(c, fn) },
-    session: {
-      defaultSession: {
-        webRequest: { onBeforeRequest: (fn) => void (beforeRequest = fn) },
-        setPermissionRequestHandler: (fn) => void (permission = fn),
-      },
-    },
-    shell: { openExternal: (url) => (opened.push(url), Promise.resolve()) },
-  };
-  return { electron, appHandlers, ipc, windows, opened, request: (url: string) => new Promise<boolean>((r) => beforeRequest({ url }, (x) => r(x.cancel))), ask: (p: string) => new Promise<boolean>((r) => permission(null, p, r)), quits: () => quit };
-}
-
+const FACE = join(FACES, 'happy', 'Training_10080933.jpg');
 const engines: EngineHost[] = [];
 after(() => Promise.all(engines.map((e) => e.dispose())));
 
-test('one secure window on the app page; the engine starts with the app', async () => {
-  const f = fakeElectron();
-  const engine = new EngineHost({ home: await tempDir(), assetsDir: ASSETS });
-  engines.push(engine);
-  await startApp(f.electron, { engine, rendererUrl: RENDERER, preloadPath: '/app/out/preload/index.cjs', platform: 'linux' });
+async function appRoot() {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'index.html'), '<!doctype html><title>HappySad Studio</title>');
+  return dir;
+}
+
+/** For tests about the glue alone: an engine that starts at once and answers nothing. */
+const stubEngine = () => ({
+  request: () => ({ id: 'x', result: new Promise<never>(() => undefined) }),
+  cancel: () => false,
+  start: () => Promise.resolve(),
+  dispose: () => Promise.resolve(),
+});
+
+async function launch(fake: FakeOptions = {}, options: Partial<AppOptions> = {}, realEngine = false) {
+  const f = fakeElectron(fake);
+  const home = options.home ?? (await tempDir());
+  let engine: EngineHost | null = null;
+  const handle = await startApp(f.electron, {
+    createEngine: (onStatus) => {
+      if (!realEngine) return stubEngine();
+      engine = new EngineHost({ home, assetsDir: ASSETS }, { onStatus });
+      engines.push(engine);
+      return engine;
+    },
+    home,
+    appRoot: await appRoot(),
+    preloadPath: '/app/out/preload/index.cjs',
+    platform: 'linux',
+    ...options,
+  });
+  const win = () => f.windows.at(-1)!;
+  /** the renderer of the current window: its events, as its main frame at the app's URL */
+  const ev = (url = APP_URL) => f.event(win().webContents, url);
+  const ready = () => f.send(IPC.rendererReady, ev());
+  const item = (id: string) => menuItems(f.menus.at(-1) as MenuItemConstructorOptions[]).find((i) => i.id === id)!;
+  const click = (id: string) => (item(id).click as unknown as () => void)();
+  return { f, home, handle: handle as AppHandle, engine: () => engine!, win, ev, ready, item, click };
+}
+
+const sentOn = (w: FakeWindow, channel: string) => w.webContents.sentOn(channel);
+
+test('one secure window on the app page; the scheme is privileged before ready; the engine starts with the app', async () => {
+  const a = await launch({}, {}, true);
+  const { f } = a;
+  assert.deepEqual(f.log.slice(0, 3), ['lock', 'schemes', 'ready'], 'single-instance lock, then the scheme, before ready');
+  assert.deepEqual(f.state.schemes, [{ scheme: 'happysad', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  assert.ok(f.log.indexOf('handle:happysad') > f.log.indexOf('ready'));
   assert.equal(f.windows.length, 1);
-  assert.equal(f.windows[0]!.url, RENDERER);
-  assert.deepEqual(f.windows[0]!.options.webPreferences, secureWebPreferences('/app/out/preload/index.cjs'));
-  const prefs = f.windows[0]!.options.webPreferences;
+  const w = a.win();
+  assert.equal(w.url, APP_URL);
+  const prefs = w.options.webPreferences;
+  assert.deepEqual(prefs, secureWebPreferences('/app/out/preload/index.cjs'));
   assert.equal(prefs.contextIsolation, true);
   assert.equal(prefs.sandbox, true);
   assert.equal(prefs.nodeIntegration, false);
+  assert.equal(prefs.nodeIntegrationInWorker, false);
+  assert.equal(prefs.webSecurity, true);
+  assert.equal(prefs.webviewTag, false);
+  assert.equal(prefs.allowRunningInsecureContent, false);
+  assert.equal(w.options.minWidth, 900);
+  assert.equal(w.options.minHeight, 600);
+  assert.equal(w.options.show, false);
+  w.emit('ready-to-show');
+  assert.equal(w.shown, 1, 'shown once painted');
+  assert.equal(f.nativeTheme.themeSource, 'system', 'light/dark follows the OS');
 
-  // IPC: answers the app's own page with the real engine's info, refuses other senders and extra payloads
-  const info = f.ipc.get('engine:info')!;
-  const r = (await info({ senderFrame: { url: RENDERER } })) as { backend: { name: string } };
-  assert.equal(r.backend.name, 'wasm');
-  await assert.rejects(async () => info({ senderFrame: { url: 'https://evil.example/' } }), /unexpected sender/);
-  await assert.rejects(async () => info({ senderFrame: null }), /unexpected sender/);
-  await assert.rejects(async () => info({ senderFrame: { url: RENDERER } }, { rm: '-rf' }), /takes no arguments/);
+  // the app page comes through the protocol with its CSP
+  const res = await f.state.protocolHandler!(new Request(APP_URL));
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-security-policy'), APP_CSP);
 
-  f.appHandlers.get('window-all-closed')!();
-  assert.equal(f.quits(), 1);
+  // engine status: held until the renderer listens, then the real engine's backend
+  const backend = await a.engine().start();
+  assert.deepEqual(sentOn(w, IPC.engineStatus), [], 'nothing before ready');
+  a.ready();
+  assert.deepEqual(sentOn(w, IPC.engineStatus), [[{ state: 'ready', backend }]], 'the backend this engine chose, whichever it is on this machine');
+
+  // an engine call through the real bridge
+  const info = (await f.invoke(IPC.engineCall, a.ev(), 'c1', 'info', {})) as { ok: boolean; value: { home: string } };
+  assert.equal(info.ok, true);
+  assert.equal(info.value.home, a.home);
+  const refused = (await f.invoke(IPC.engineCall, a.ev('https://evil.example/'), 'c2', 'info', {})) as { ok: boolean };
+  assert.equal(refused.ok, false);
+
+  f.app.emit('window-all-closed');
+  assert.equal(f.state.quits, 1, 'Linux quits with its last window');
 });
 
-test('no navigation away, no new windows, no remote requests, no permissions', async () => {
-  const f = fakeElectron();
-  const engine = new EngineHost({ home: await tempDir(), assetsDir: ASSETS });
-  engines.push(engine);
-  await startApp(f.electron, { engine, rendererUrl: RENDERER, preloadPath: '/p.cjs' });
-  const listeners = new Map<string, (...a: any[]) => void>();
-  let openHandler: (d: { url: string }) => { action: string } = () => ({ action: 'allow' });
-  f.appHandlers.get('web-contents-created')!({}, { on: (e: string, fn: any) => listeners.set(e, fn), setWindowOpenHandler: (fn: any) => (openHandler = fn) });
-  const navigate = (url: string) => {
+test('macOS keeps running without windows and reopens one on activate', async () => {
+  const a = await launch({}, { platform: 'darwin' });
+  a.win().close();
+  a.f.app.emit('window-all-closed');
+  assert.equal(a.f.state.quits, 0);
+  a.f.app.emit('activate');
+  assert.equal(a.f.windows.length, 2);
+});
+
+test('navigation, redirects, webviews, new windows, remote requests, permissions and devices are refused', async () => {
+  const { f } = await launch();
+  const wc = f.newContents();
+  assert.equal(wc.navigate('will-navigate', 'https://example.com/'), true);
+  assert.equal(wc.navigate('will-navigate', 'file:///etc/passwd'), true);
+  assert.equal(wc.navigate('will-navigate', 'happysad://image/%2Fetc%2Fa.jpg'), true);
+  assert.equal(wc.navigate('will-navigate', 'happysad://app/other.html'), true);
+  assert.equal(wc.navigate('will-navigate', APP_URL), false, 'reloading the app page');
+  assert.equal(wc.navigate('will-navigate', `${APP_URL}#/train`), false);
+  assert.equal(wc.navigate('will-frame-navigate', 'https://example.com/'), true);
+  assert.equal(wc.navigate('will-redirect', APP_URL), true, 'no redirects at all');
+  assert.equal(wc.attachWebview(), true);
+
+  // window.open: always denied; the project's own links go to the browser, nothing else does
+  for (const url of [`${PROJECT_LINKS.home}`, `${PROJECT_LINKS.home}/issues`, PROJECT_LINKS.faceApi]) assert.deepEqual(wc.openHandler!({ url }), { action: 'deny' });
+  for (const url of ['https://example.com/', `${PROJECT_LINKS.home}.evil.example/`, `${PROJECT_LINKS.home}-fake`, 'http://github.com/happysad-studio/happysad-studio', 'file:///etc/passwd', 'javascript:alert(1)', 'happysad://app/index.html']) {
+    assert.deepEqual(wc.openHandler!({ url }), { action: 'deny' });
+  }
+  assert.deepEqual(f.opened, [PROJECT_LINKS.home, `${PROJECT_LINKS.home}/issues`, PROJECT_LINKS.faceApi]);
+
+  for (const url of ['https://cdn.example/lib.js', 'http://127.0.0.1:8080/', 'http://localhost:5173/', 'ws://localhost:5173/', 'file:///etc/passwd', 'ftp://x/']) assert.equal(await f.request(url), true, `${url} cancelled`);
+  for (const url of [APP_URL, imageUrl('/x/a.jpg'), 'devtools://devtools/bundled/inspector.html', 'data:image/png;base64,AA==']) assert.equal(await f.request(url), false, `${url} allowed`);
+
+  for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'fullscreen', 'openExternal']) assert.equal(await f.askPermission(p), false, p);
+  assert.equal(f.state.permissionCheck!(null, 'media', APP_URL, {}), false);
+  assert.equal(f.state.devicePermission!({ deviceType: 'usb', origin: APP_URL }), false);
+  for (const event of ['select-hid-device', 'select-serial-port', 'select-usb-device']) {
     let prevented = false;
-    listeners.get('will-navigate')!({ preventDefault: () => (prevented = true) }, url);
-    return prevented;
-  };
-  assert.equal(navigate('https://example.com/'), true);
-  assert.equal(navigate('file:///etc/passwd'), true);
-  assert.equal(navigate(RENDERER), false);
-  assert.deepEqual(openHandler({ url: 'https://example.com/help' }), { action: 'deny' });
-  assert.deepEqual(f.opened, ['https://example.com/help'], 'https links go to the browser');
-  assert.deepEqual(openHandler({ url: 'file:///etc/passwd' }), { action: 'deny' });
-  assert.deepEqual(f.opened.length, 1, 'other schemes are not opened at all');
-  assert.equal(await f.request('https://cdn.example/lib.js'), true);
-  assert.equal(await f.request('http://127.0.0.1:8080/'), true);
-  assert.equal(await f.request(RENDERER), false);
-  assert.equal(await f.ask('media'), false);
-  assert.equal(isAllowedRequest('ws://x'), false);
+    let chosen: string | undefined = 'unset';
+    f.sessionEvents.emit(event, { preventDefault: () => (prevented = true) }, {}, (id: string) => (chosen = id));
+    assert.ok(prevented && chosen === '', `${event} cancelled`);
+  }
+  let btPrevented = false;
+  wc.emit('select-bluetooth-device', { preventDefault: () => (btPrevented = true) }, [], () => undefined);
+  assert.ok(btPrevented);
+});
+
+test('development: the dev server page, its requests, reload and dev tools; never in a packaged app', async () => {
+  const dev = await launch({ packaged: false }, { devServerUrl: 'http://localhost:5173/' }, true);
+  assert.equal(dev.win().url, 'http://localhost:5173/');
+  assert.equal(await dev.f.request('http://localhost:5173/src/main.ts'), false);
+  assert.equal(await dev.f.request('ws://localhost:5173/'), false);
+  assert.equal(await dev.f.request('http://localhost:5174/'), true);
+  assert.equal(await dev.f.request('https://example.com/'), true);
+  assert.ok(dev.item('view') && menuItems(dev.f.menus.at(-1)!).some((i) => i.role === 'toggleDevTools'));
+  const info = (await dev.f.invoke(IPC.engineCall, dev.ev('http://localhost:5173/'), 'c1', 'info', {})) as { ok: boolean };
+  assert.equal(info.ok, true, 'the dev page may call the engine');
+
+  const packaged = await launch({ packaged: true }, { devServerUrl: 'http://localhost:5173/' }, true);
+  assert.equal(packaged.win().url, APP_URL, 'a packaged app ignores ELECTRON_RENDERER_URL');
+  assert.ok(!menuItems(packaged.f.menus.at(-1)!).some((i) => i.role === 'toggleDevTools' || i.role === 'reload'));
+  const evil = (await packaged.f.invoke(IPC.engineCall, packaged.ev('http://localhost:5173/'), 'c1', 'info', {})) as { ok: boolean };
+  assert.equal(evil.ok, false);
+});
+
+test('menu commands reach the renderer once it listens; Retrain with Collected Data sends its command', async () => {
+  const a = await launch();
+  const w = a.win();
+  a.click('retrain-with-collected-data');
+  a.click('view-library');
+  assert.deepEqual(sentOn(w, IPC.menuCommand), [], 'queued until ready');
+  a.ready();
+  assert.deepEqual(sentOn(w, IPC.menuCommand), [['retrain-with-collected-data'], ['view-library']]);
+  a.click('open-images');
+  assert.deepEqual(sentOn(w, IPC.menuCommand).at(-1), ['open-images']);
+  a.click('open-data-folder');
+  a.click('learn-more');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(a.f.openedPaths, [a.home]);
+  assert.deepEqual(a.f.opened, [PROJECT_LINKS.home]);
+
+  // a reload: the new page listens only once it says so
+  w.webContents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+  a.click('view-train');
+  assert.deepEqual(sentOn(w, IPC.menuCommand).at(-1), ['open-images']);
+  w.webContents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true }); // an in-page hash change is no reload
+  a.ready();
+  assert.deepEqual(sentOn(w, IPC.menuCommand).at(-1), ['view-train']);
+});
+
+test('the AppState from the renderer disables menu items; bad states are ignored', async () => {
+  const a = await launch();
+  assert.equal(a.item('stop-training').enabled, false);
+  a.f.send(IPC.appState, a.ev(), { training: true, hasModel: true });
+  assert.equal(a.item('stop-training').enabled, true);
+  assert.equal(a.item('train').enabled, false);
+  assert.equal(a.item('retrain-with-collected-data').enabled, false);
+  const menus = a.f.menus.length;
+  a.f.send(IPC.appState, a.ev(), { training: 'yes', hasModel: true });
+  a.f.send(IPC.appState, a.ev(), { training: false, hasModel: true, extra: 1 });
+  a.f.send(IPC.appState, a.ev('https://evil.example/'), { training: false, hasModel: true });
+  assert.equal(a.f.menus.length, menus, 'no rebuild for bad payloads or senders');
+  assert.equal(a.item('stop-training').enabled, true);
+});
+
+test('settings: validated, saved atomically in the data folder, told to the renderer; the language from the menu', async () => {
+  const a = await launch({ locale: 'id-ID' });
+  a.ready();
+  assert.deepEqual(await a.f.invoke(IPC.getSettings, a.ev()), { language: null, savePredictions: true });
+  assert.equal(a.item('open-images').label, 'Buka Gambar…', 'the OS language (id-ID) by default');
+  await assert.rejects(a.f.invoke(IPC.getSettings, a.ev('https://evil.example/')), /refused/);
+  await assert.rejects(a.f.invoke(IPC.setSettings, a.ev(), { language: 'fr' }), /language/);
+  await assert.rejects(a.f.invoke(IPC.setSettings, a.ev(), { savePredictions: 'no' }), /savePredictions/);
+  await assert.rejects(a.f.invoke(IPC.setSettings, a.ev(), { theme: 'dark' }), /theme|unrecognized/i);
+  await assert.rejects(a.f.invoke(IPC.setSettings, a.ev(), null));
+  assert.deepEqual(await a.f.invoke(IPC.setSettings, a.ev(), { savePredictions: false }), { language: null, savePredictions: false });
+  assert.deepEqual(JSON.parse(await readFile(join(a.home, 'settings.json'), 'utf8')), { language: null, savePredictions: false, window: null });
+  assert.deepEqual(sentOn(a.win(), IPC.settingsChanged).at(-1), [{ language: null, savePredictions: false }]);
+
+  a.click('language-en');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(a.item('open-images').label, 'Open Image…');
+  assert.equal(a.item('language-en').checked, true);
+  assert.deepEqual(sentOn(a.win(), IPC.settingsChanged).at(-1), [{ language: 'en', savePredictions: false }]);
+  assert.equal(JSON.parse(await readFile(join(a.home, 'settings.json'), 'utf8')).language, 'en');
+});
+
+test('paths the app is given: chosen in a dialog, dropped, pasted; reveal only those; the protocol serves them', async () => {
+  const data = await tempDir();
+  await mkdir(join(data, 'happy'));
+  await copyFile(FACE, join(data, 'happy', 'a.jpg'));
+  const a = await launch({ dialogResult: { canceled: false, filePaths: [data] } });
+  const serve = async (path: string) => (await a.f.state.protocolHandler!(new Request(imageUrl(path)))).status;
+  const inData = join(data, 'happy', 'a.jpg');
+  assert.equal(await serve(inData), 403, 'not given yet');
+
+  await assert.rejects(a.f.invoke(IPC.choosePaths, a.ev(), 'everything'), /unknown kind/);
+  await assert.rejects(a.f.invoke(IPC.choosePaths, a.ev('https://evil.example/'), 'training-data'), /refused/);
+  assert.deepEqual(await a.f.invoke(IPC.choosePaths, a.ev(), 'training-data'), [data]);
+  assert.deepEqual(a.f.dialogs.at(-1).properties, ['openDirectory']);
+  assert.equal(await serve(inData), 200, 'an image in the chosen folder');
+
+  // dropped: the preload tells main synchronously
+  const dropDir = await tempDir();
+  const dropped = join(dropDir, 'dropped.jpg');
+  await copyFile(FACE, dropped);
+  await copyFile(FACE, join(dropDir, 'sibling.jpg'));
+  assert.equal(a.f.send(IPC.givePaths, a.ev('https://evil.example/'), [dropped]), 0);
+  assert.equal(await serve(dropped), 403);
+  assert.equal(a.f.send(IPC.givePaths, a.ev(), [dropped, 'relative.jpg', `${dropDir}/../x.jpg`, 42]), 1);
+  assert.equal(await serve(dropped), 200);
+  assert.equal(await serve(join(dropDir, 'sibling.jpg')), 403, 'only the dropped file');
+
+  // pasted: saved in the data folder, then served
+  const jpeg = new Uint8Array(await readFile(join(FACES, 'sad', 'Training_10091569.jpg')));
+  const saved = (await a.f.invoke(IPC.savePastedImage, a.ev(), jpeg.slice().buffer, 'image/jpeg')) as string;
+  assert.ok(saved.startsWith(join(a.home, 'pasted')) && saved.endsWith('.jpg'));
+  assert.deepEqual(new Uint8Array(await readFile(saved)), jpeg);
+  assert.equal(await serve(saved), 200);
+  assert.equal(await a.f.invoke(IPC.savePastedImage, a.ev(), jpeg, 'image/jpeg'), saved, 'a typed array too; the same image is kept once');
+  await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev(), jpeg.buffer, 'text/html'), /cannot paste/);
+  await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev(), new ArrayBuffer(50 * 2 ** 20 + 1), 'image/png'), /image data/);
+  await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev('https://evil.example/'), jpeg.buffer, 'image/jpeg'), /refused/);
+  await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev(), 'not bytes', 'image/png'), /image data/);
+  await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev(), new Uint8Array(0), 'image/png'), /image data/);
+
+  // reveal: given paths and the data folder only
+  await a.f.invoke(IPC.revealPath, a.ev(), inData);
+  await a.f.invoke(IPC.revealPath, a.ev(), join(a.home, 'models'));
+  for (const bad of ['/etc/passwd', join(dropDir, 'sibling.jpg'), `${data}/../etc`, 'relative', 7]) await assert.rejects(a.f.invoke(IPC.revealPath, a.ev(), bad), /not a path the app was given/, String(bad));
+  assert.deepEqual(a.f.revealed, [inData, join(a.home, 'models')]);
+});
+
+test('files on the command line and from a second launch are opened and given; the first window is focused', async () => {
+  const dir = await tempDir();
+  const first = join(dir, 'first.jpg');
+  const second = join(dir, 'second.jpg');
+  await copyFile(FACE, first);
+  await copyFile(FACE, second);
+  const a = await launch({}, { argv: ['/opt/HappySad Studio/happysad-studio', '--no-sandbox', 'first.jpg', 'missing.jpg'], cwd: dir });
+  await a.handle.opened;
+  const w = a.win();
+  a.ready();
+  assert.deepEqual(sentOn(w, IPC.openPaths), [[[first]]]);
+  w.minimized = true;
+  a.f.app.emit('second-instance', {}, ['/opt/HappySad Studio/happysad-studio', second, '--flag'], dir, {});
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(a.f.windows.length, 1, 'no second window');
+  assert.equal(w.minimized, false, 'restored');
+  assert.ok(w.focused >= 1, 'focused');
+  assert.deepEqual(sentOn(w, IPC.openPaths).at(-1), [[second]]);
+  assert.equal((await a.f.state.protocolHandler!(new Request(imageUrl(second)))).status, 200);
+
+  // macOS hands files over with open-file, possibly before the window exists
+  const mac = fakeElectron();
+  const home = await tempDir();
+  const started = startApp(mac.electron, { createEngine: stubEngine, home, appRoot: await appRoot(), preloadPath: '/p.cjs', platform: 'darwin' });
+  let prevented = false;
+  mac.app.emit('open-file', { preventDefault: () => (prevented = true) }, first);
+  const handle = (await started)!;
+  assert.ok(prevented);
+  mac.send(IPC.rendererReady, mac.event(mac.windows[0]!.webContents, APP_URL));
+  assert.deepEqual(mac.windows[0]!.webContents.sentOn(IPC.openPaths), [[[first]]]);
+  assert.ok(handle.given.has(first));
+});
+
+test('a second instance does not start: it quits and leaves its arguments to the first', async () => {
+  const f = fakeElectron({ lock: false });
+  let created = 0;
+  const handle = await startApp(f.electron, {
+    createEngine: () => {
+      created++;
+      throw new Error('no engine for a second instance');
+    },
+    home: '/nonexistent',
+    appRoot: '/nonexistent',
+    preloadPath: '/p.cjs',
+  });
+  assert.equal(handle, null);
+  assert.equal(f.state.quits, 1);
+  assert.deepEqual(f.log, ['lock']);
+  assert.equal(f.windows.length, 0);
+  assert.equal(created, 0);
+});
+
+test('the window comes back where it was (fitted to the screens, at least 900x600), saved on close', async () => {
+  const home = await tempDir();
+  const first = await launch({}, { home });
+  const w = first.win();
+  w.bounds = { x: 200, y: 150, width: 1000, height: 700 };
+  w.close();
+  await first.handle.settings.flush();
+  assert.deepEqual(JSON.parse(await readFile(join(home, 'settings.json'), 'utf8')).window, { x: 200, y: 150, width: 1000, height: 700, maximized: false });
+
+  const again = await launch({}, { home });
+  assert.deepEqual(
+    ['x', 'y', 'width', 'height'].map((k) => again.win().options[k]),
+    [200, 150, 1000, 700],
+  );
+
+  await writeFile(join(home, 'settings.json'), JSON.stringify({ window: { x: 5000, y: 5000, width: 300, height: 200, maximized: true } }));
+  const small = await launch({}, { home });
+  assert.equal(small.win().options.width, 900);
+  assert.equal(small.win().options.height, 600);
+  assert.equal(small.win().options.x, undefined, 'off every screen: centred instead');
+  assert.equal(small.win().maximized, true);
+});
+
+test('training: progress on the taskbar from the engine, cleared at the end; progress to the window that asked', async () => {
+  const a = await launch({}, {}, true);
+  a.ready();
+  // a small dataset: 3 + 3 images, no augmented views
+  const data = await tempDir();
+  for (const label of ['happy', 'sad']) {
+    await mkdir(join(data, label));
+    for (const name of (await readdir(join(FACES, label))).slice(0, 3)) await copyFile(join(FACES, label, name), join(data, label, name));
+  }
+  const r = (await a.f.invoke(IPC.engineCall, a.ev(), 'train-1', 'train', { data, epochs: 3, validationSplit: 0.34, augment: { variants: 0 } })) as { ok: boolean };
+  assert.equal(r.ok, true, JSON.stringify(r));
+  const p = a.win().progress;
+  assert.equal(p[0], 0);
+  assert.equal(p.at(-1), -1, 'cleared');
+  const during = p.slice(1, -1);
+  assert.ok(during.length >= 2, `progress values ${p}`);
+  assert.ok(during.every((x, i) => x > 0 && x <= 1 && (i === 0 || x >= during[i - 1]!)), `rising within (0, 1]: ${during}`);
+  assert.ok(sentOn(a.win(), IPC.engineProgress).every(([id]) => id === 'train-1'));
+});
+
+test('quitting waits for the settings and the engine to be written and stopped', async () => {
+  const a = await launch({}, {}, true);
+  let prevented = false;
+  a.f.app.emit('will-quit', { preventDefault: () => (prevented = true) });
+  assert.ok(prevented);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(a.f.state.quits, 1, 'quits once done');
+  a.f.app.emit('will-quit', { preventDefault: () => assert.fail('the second will-quit goes through') });
+  const after = (await a.f.invoke(IPC.engineCall, a.ev(), 'c9', 'info', {})) as { ok: boolean; error: { code: string } };
+  assert.equal(after.error.code, 'stopped');
 });

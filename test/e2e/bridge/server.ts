@@ -5,9 +5,11 @@
  * matter to the renderer: calls are validated against the engine contract, progress goes to the page,
  * events wait until the renderer says it is ready, images are served only when the app was given them.
  *
- * What differs from the app, all in how bytes travel: window.api is defined by a shim script (./shim.ts)
- * instead of contextBridge; the page's CSP gets `connect-src 'self'` so that the shim can reach the bridge
- * (nothing else in the CSP changes); files come from http://127.0.0.1:PORT/__bridge/image instead of
+ * The page gets the app's own Content-Security-Policy header (APP_CSP, as main's protocol sends it), so a
+ * script, style or request the app would refuse fails here too.
+ *
+ * What differs from the app, all in how bytes travel: window.api is defined by a shim script
+ * (../page/shim.ts) instead of contextBridge; files come from http://127.0.0.1:PORT/__bridge/image instead of
  * happysad://image/; file dialogs answer with what the test queued (chooseNext).
  */
 import { createHash } from 'node:crypto';
@@ -17,6 +19,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import ts from 'typescript';
+import { APP_CSP } from '../../../common/api.js';
 import { validateRequest, type EngineMethod } from '../../../common/engine-contract.js';
 import type { PredictResult } from '../../../common/engine-types.js';
 import { cancelled, toFailure } from '../../../common/errors.js';
@@ -109,7 +112,7 @@ class HttpError extends Error {
 }
 
 async function shimSource(): Promise<string> {
-  const source = await readFile(new URL('./shim.ts', import.meta.url), 'utf8');
+  const source = await readFile(new URL('../page/shim.ts', import.meta.url), 'utf8');
   return ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText.replace(/^export \{\};?\s*$/m, '');
 }
 
@@ -226,8 +229,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   async function indexHtml(): Promise<string> {
     const html = await readFile(join(rendererDir, 'index.html'), 'utf8');
-    if (!html.includes("connect-src 'none'")) throw new Error('the built index.html has no CSP with connect-src');
-    return html.replace("connect-src 'none'", "connect-src 'self'").replace(/<script type="module"/, '<script src="./__bridge/shim.js"></script>\n    $&');
+    // the shim runs first: a classic script, before the renderer's module script
+    if (!/<script type="module"/.test(html)) throw new Error('the built index.html has no module script');
+    return html.replace(/<script type="module"/, '<script src="./__bridge/shim.js"></script>\n    $&');
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -239,7 +243,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     };
 
     if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
-      res.writeHead(200, { 'content-type': CONTENT_TYPES['.html']!, 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': CONTENT_TYPES['.html']!, 'cache-control': 'no-store', 'content-security-policy': APP_CSP });
       res.end(await indexHtml());
       return;
     }

@@ -83,6 +83,8 @@ test('server down, missing files and wrong sizes are clear errors', async () => 
   const port = (closed.address() as AddressInfo).port;
   await new Promise<void>((r) => closed.close(() => r()));
   await assert.rejects(ensureMobileNet(home, { url: `http://127.0.0.1:${port}/model.json` }), /cannot download http:\/\/127.0.0.1:\d+\/model.json: ECONNREFUSED/);
+  // offline: say how to do without the download
+  await assert.rejects(ensureMobileNet(home, { url: `http://127.0.0.1:${port}/model.json` }), /ECONNREFUSED\. Without internet, .* import that folder with --base-dir DIR$/);
   await assert.rejects(ensureMobileNet(home, { url: `${base}/missing.json` }), /HTTP 404/);
 
   const short = await tempDir();

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-fs.js';
+import { writeFileAtomic } from '../atomic-fs.js';
 
 const MAGIC = 0x43455348; // "HSEC"
 const VERSION = 1;
 const KEY_BYTES = 20;
 
-export type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
+type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /**
  * Feature vectors of a frozen base, keyed by image content hash + view (augmentation) key. One file per base
@@ -19,8 +19,6 @@ export class EmbeddingCache {
   private readonly entries = new Map<string, Float32Array>();
   private unsaved: string[] = [];
   private fileValid = false;
-  hits = 0;
-  misses = 0;
 
   private constructor(
     readonly file: string | null,
@@ -46,16 +44,12 @@ export class EmbeddingCache {
     return this.entries.size;
   }
 
-  /** Looks without counting a hit or a miss. */
   has(key: string): boolean {
     return this.entries.has(key);
   }
 
   get(key: string): Float32Array | undefined {
-    const v = this.entries.get(key);
-    if (v) this.hits++;
-    else this.misses++;
-    return v;
+    return this.entries.get(key);
   }
 
   set(key: string, vector: Float32Array): void {

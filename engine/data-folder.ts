@@ -1,0 +1,82 @@
+/**
+ * The data folder is checked once, before any work: usable, or one sentence naming it and what is wrong.
+ * Without this, a bad folder failed after minutes of work (the result thrown away) with raw errno text, and a
+ * path under /proc made Node's recursive mkdir loop forever (ENOENT on the child, EEXIST on the parent).
+ */
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { EngineError } from '../common/errors.js';
+
+export interface DataFolderState {
+  /** false: models cannot be saved and features are not cached, but judging still works */
+  writable: boolean;
+  /** why it is not writable, in plain words */
+  reason?: string;
+}
+
+function plain(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the disk is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EDQUOT':
+      return 'the disk quota is used up';
+    case 'ENOTDIR':
+      return 'part of the path is a file, not a folder';
+    case 'ENOENT':
+      return 'a folder cannot be created there';
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    default:
+      return (err as Error).message;
+  }
+}
+
+function unusable(home: string, why: string): EngineError {
+  return new EngineError('bad-input', `the data folder ${home} cannot be used: ${why}`, home);
+}
+
+/**
+ * Creates the folder if needed (one level at a time, never a recursive mkdir) and probes that a file can be
+ * written and removed there. Throws a 'bad-input' EngineError when the folder cannot exist; returns
+ * writable: false when it exists but cannot be written.
+ */
+export async function checkDataFolder(home: string): Promise<DataFolderState> {
+  const target = resolve(home);
+  const missing: string[] = [];
+  let existing = target;
+  for (;;) {
+    const st = await stat(existing).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : err));
+    if (st instanceof Error) throw unusable(target, plain(st));
+    if (st) {
+      if (!st.isDirectory()) throw unusable(target, existing === target ? 'it is a file, not a folder' : `${existing} is a file, not a folder`);
+      break;
+    }
+    missing.unshift(existing);
+    const parent = dirname(existing);
+    if (parent === existing) throw unusable(target, 'no part of the path exists');
+    existing = parent;
+  }
+  for (const dir of missing) {
+    try {
+      await mkdir(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(dir).catch(() => null))?.isDirectory()) continue;
+      throw unusable(target, plain(err));
+    }
+  }
+  const probe = join(target, `.write-test-${process.pid}-${Date.now()}`);
+  try {
+    await writeFile(probe, 'ok');
+    await rm(probe, { force: true });
+    return { writable: true };
+  } catch (err) {
+    await rm(probe, { force: true }).catch(() => undefined);
+    const code = (err as NodeJS.ErrnoException).code;
+    return { writable: false, reason: code === 'ENOENT' || code === 'EINVAL' ? 'files cannot be created there' : plain(err) };
+  }
+}

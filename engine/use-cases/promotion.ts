@@ -1,0 +1,115 @@
+/**
+ * Whether a newly trained model replaces the current one. The rule (decide, pure): the new model becomes
+ * current when it is at least as good as the current model on the SAME validation images (more of them right;
+ * as many right and a lower or equal loss), when no model was current yet (the zero-shot fallback does not
+ * count), when the current model cannot be judged at all, or when the caller asked for it (`use`). The
+ * evaluation (judgeCurrentModel) judges the current model on the new run's validation images through the one
+ * judge path that evaluate and predict use.
+ */
+import type { Metrics, ModelScore, Promotion } from '../../common/engine-types.js';
+import { isCancelled } from '../../common/errors.js';
+import { labelToTarget, type Label } from '../../common/labels.js';
+import type { CallContext } from '../call-context.js';
+import { computeMetrics } from '../metrics.js';
+import { resolveModel } from '../models/resolve.js';
+import type { SampleRef } from '../samples.js';
+import { count, percent } from '../words.js';
+import { judgeSamples } from './judge.js';
+import type { EngineServices } from './services.js';
+
+interface Scored {
+  modelId: string;
+  /** on the validation images; null when it has no figures there */
+  metrics: Metrics | null;
+}
+
+export interface PromotionInput {
+  /** the new model, on the validation images of its run */
+  candidate: Scored;
+  /** the model current before the run, on the same images; null when none was; error: it could not be judged */
+  current: (Scored & { error?: string }) | null;
+  /** the caller asked to make the new model current whatever the figures */
+  use: boolean;
+  /** why the validation images cannot judge a model (then candidate.metrics is null) */
+  validationProblem?: string | null;
+}
+
+const loss4 = (x: number) => x.toFixed(4);
+const correct = (m: Metrics) => m.confusion.happy.happy + m.confusion.sad.sad;
+const orNull = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : x);
+
+function score(s: Scored): ModelScore {
+  return { modelId: s.modelId, valAccuracy: orNull(s.metrics?.accuracy), valLoss: orNull(s.metrics?.loss), sadRecall: orNull(s.metrics?.perClass.sad.recall) };
+}
+
+/** Pure: the rule above, with a reason in one plain sentence that quotes the figures compared. */
+export function decide({ candidate, current, use, validationProblem }: PromotionInput): Promotion {
+  const previous = current ? score(current) : null;
+  const made = (reason: string): Promotion => ({ madeCurrent: true, reason, previous });
+  const kept = (reason: string): Promotion => ({ madeCurrent: false, reason, previous });
+  if (!current) return made(use ? 'made current as asked; no model was current before' : 'no model was current before');
+  if (current.error !== undefined) return made(`${use ? 'made current as asked; ' : ''}the current model ${current.modelId} could not be judged (${current.error})`);
+
+  const a = candidate.metrics;
+  const b = current.metrics;
+  if (!a || !b || a.n === 0 || a.n !== b.n) {
+    const why = validationProblem ?? 'there are no validation figures to compare';
+    return use ? made(`made current as asked; ${why}, so it was not compared with the previous model ${current.modelId}`) : kept(`${why}, so it cannot be compared with the current model ${current.modelId}`);
+  }
+  const same = `on the same ${count(a.n, 'validation image')}`;
+  // Compared as shown: right answers exactly, losses at the 4 decimals printed, so the sentence never contradicts the decision.
+  const better = correct(a) > correct(b) || (correct(a) === correct(b) && Number(loss4(a.loss)) <= Number(loss4(b.loss)));
+  const who = better || use ? `the previous model ${current.modelId}` : `the current model ${current.modelId}`;
+  const figures =
+    correct(a) === correct(b)
+      ? `val acc ${percent(a.accuracy)} for both ${same}, ${better ? 'and' : 'but'} val loss ${loss4(a.loss)} vs ${loss4(b.loss)} for ${who}`
+      : `val acc ${percent(a.accuracy)} vs ${percent(b.accuracy)} for ${who} ${same}`;
+  if (better) return made(figures);
+  return use ? made(`made current as asked; ${figures}`) : kept(figures);
+}
+
+/** A validation image the new model judged: its sample (hash known), label, and the new model's P(happy). */
+type JudgedValidation = SampleRef & { hash: string; label: Label; pHappy: number };
+
+/**
+ * The promotion of a new model: the current model (if any) judged on the validation images the new model was
+ * judged on, both scored on the images both could judge, then decide().
+ */
+export async function promote(
+  services: EngineServices,
+  candidate: { modelId: string; validation: JudgedValidation[] | null },
+  opts: { use: boolean; validationProblem: string | null },
+  ctx: CallContext = {},
+): Promise<Promotion> {
+  const currentId = await services.registry.currentId();
+  const candidateScored = (images: readonly JudgedValidation[] | null): Scored => ({
+    modelId: candidate.modelId,
+    metrics: images ? computeMetrics(images.map((s) => s.pHappy), images.map((s) => labelToTarget(s.label))) : null,
+  });
+  if (!currentId || !candidate.validation) {
+    return decide({ candidate: candidateScored(candidate.validation), current: currentId ? { modelId: currentId, metrics: null } : null, use: opts.use, validationProblem: opts.validationProblem });
+  }
+  const images = candidate.validation;
+  let model;
+  try {
+    model = await resolveModel(services.registry, services.bases, currentId, ctx);
+  } catch (err) {
+    if (isCancelled(err)) throw err;
+    return decide({ candidate: candidateScored(images), current: { modelId: currentId, metrics: null, error: (err as Error).message }, use: opts.use });
+  }
+  try {
+    ctx.progress?.({ type: 'stage', stage: 'evaluating', message: `Judging the current model ${currentId} on the same ${count(images.length, 'validation image')}` });
+    const { judgements } = await judgeSamples(services, model, images, ctx);
+    const both = images.flatMap((s, i) => {
+      const j = judgements[i]!;
+      return 'pHappy' in j ? [{ s, pCurrent: j.pHappy }] : [];
+    });
+    const current: Scored = {
+      modelId: currentId,
+      metrics: both.length ? computeMetrics(both.map((b) => b.pCurrent), both.map((b) => labelToTarget(b.s.label))) : null,
+    };
+    return decide({ candidate: candidateScored(both.map((b) => b.s)), current, use: opts.use, validationProblem: opts.validationProblem });
+  } finally {
+    model.head.dispose();
+  }
+}

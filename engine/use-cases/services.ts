@@ -1,0 +1,33 @@
+/**
+ * What the use cases share for an engine's life: the backend in use, the model registry, the loaded frozen
+ * bases and one feature store per base.
+ */
+import type { BackendInfo, MobileNetSource } from '../../common/engine-types.js';
+import { BaseLoader } from '../bases/loader.js';
+import type { CallContext } from '../call-context.js';
+import { FeatureStores, type FeatureOptions } from '../features/feature-store.js';
+import { ModelRegistry } from '../models/registry.js';
+
+export interface EngineServices {
+  home: string;
+  /** the data folder cannot be written: nothing is cached, no model can be saved */
+  readOnly: boolean;
+  backend: BackendInfo;
+  registry: ModelRegistry;
+  bases: BaseLoader;
+  features: FeatureStores;
+  /** the MobileNetV2 source used when a request names none */
+  mobilenet: MobileNetSource | undefined;
+}
+
+export function createServices(home: string, assetsDir: string, backend: BackendInfo, mobilenet?: MobileNetSource, readOnly = false): EngineServices {
+  return { home, readOnly, backend, registry: new ModelRegistry(home), bases: new BaseLoader(home, assetsDir, mobilenet), features: new FeatureStores(home, readOnly), mobilenet };
+}
+
+/** Feature-store options that cancel with the call and report its embedding progress. */
+export function embeddingOptions(ctx: CallContext): FeatureOptions {
+  return {
+    ...(ctx.signal && { signal: ctx.signal }),
+    onProgress: (done, total, cached) => ctx.progress?.({ type: 'embedding', done, total, cached }),
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * Training a head on a frozen base. It takes labelled samples (trainOnSamples): the dataset folder is one
+ * source of them (trainFromFolder), the saved-prediction library will be another. Each training image is
+ * embedded as itself plus `augment.variants` augmented views, seeded by (seed, content hash, view), so that a
+ * moved or copied image finds all its views in the feature store.
+ */
+import { DEFAULT_SEED } from '../../common/defaults.js';
+import type * as tf from '@tensorflow/tfjs';
+import type { AugmentConfig, BaseId, ClassCounts, DatasetSummary, MobileNetSource, TrainParams, TrainResult } from '../../common/engine-types.js';
+import { labelToTarget, type Label } from '../../common/labels.js';
+import { DEFAULT_AUGMENT, JUDGE_VIEWS, variantParams } from '../augment.js';
+import type { CallContext } from '../call-context.js';
+import { folderTrainingSet } from '../dataset.js';
+import { badInput, throwIfAborted } from '../errors.js';
+import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead, type HeadHyperparameters, type Matrix } from '../head.js';
+import { computeMetrics } from '../metrics.js';
+import { MODEL_META_SCHEMA, type ModelMeta } from '../models/model-meta.js';
+import { newModelId } from '../models/registry.js';
+import { DEFAULT_BASE, resolveModel, type ResolvedModel } from '../models/resolve.js';
+import { deriveSeed } from '../random.js';
+import type { TrainingSet } from '../samples.js';
+import { APP_VERSION } from '../version.js';
+import { count } from '../words.js';
+import { checkTrainingData } from './data-warnings.js';
+import { judgeRows } from './judge.js';
+import { promote } from './promotion.js';
+import { embeddingOptions, type EngineServices } from './services.js';
+
+interface TrainOptions {
+  seed: number;
+  hp: HeadHyperparameters;
+  augment: AugmentConfig;
+  /** the frozen base of a new model (a retrain keeps its parent's) */
+  base?: BaseId;
+  mobilenet?: MobileNetSource;
+  /** retrain: start from this saved model's head instead of the base's own */
+  fromModel?: string;
+  /** make the new model current even when it scores lower than the current one */
+  use: boolean;
+}
+
+/** The request's settings over the defaults. */
+export function trainOptions(params: Omit<TrainParams, 'data'>): TrainOptions {
+  return {
+    seed: params.seed ?? DEFAULT_SEED,
+    hp: {
+      ...DEFAULT_HYPERPARAMETERS,
+      ...(params.epochs !== undefined && { epochs: params.epochs }),
+      ...(params.batchSize !== undefined && { batchSize: params.batchSize }),
+      ...(params.learningRate !== undefined && { learningRate: params.learningRate }),
+    },
+    augment: { ...DEFAULT_AUGMENT, ...params.augment },
+    ...(params.base && { base: params.base }),
+    ...(params.mobilenet && { mobilenet: params.mobilenet }),
+    ...(params.fromModel && { fromModel: params.fromModel }),
+    use: params.use === true,
+  };
+}
+
+/** Trains on a dataset folder (train/ + validation/, or happy/ + sad/). */
+export async function trainFromFolder(services: EngineServices, params: TrainParams, ctx: CallContext = {}): Promise<TrainResult> {
+  const startedAt = performance.now();
+  const options = trainOptions(params);
+  ctx.progress?.({ type: 'stage', stage: 'scanning', message: `Reading ${params.data}` });
+  const set = await folderTrainingSet(params.data, {
+    seed: options.seed,
+    ...(params.maxPerClass !== undefined && { maxPerClass: params.maxPerClass }),
+    ...(params.validationSplit !== undefined && { validationSplit: params.validationSplit }),
+  });
+  throwIfAborted(ctx.signal);
+  return trainOnSamples(services, set, options, ctx, startedAt);
+}
+
+/** Trains a new model on labelled samples and saves it; it becomes the current one by the promotion rule (promotion.ts). */
+export async function trainOnSamples(
+  services: EngineServices,
+  set: TrainingSet,
+  options: TrainOptions,
+  ctx: CallContext = {},
+  startedAt = performance.now(),
+): Promise<TrainResult> {
+  if (services.readOnly) throw badInput(`the data folder ${services.home} cannot be written, so a trained model could not be saved`);
+  const parent = options.fromModel ? await resolveModel(services.registry, services.bases, options.fromModel, ctx) : null;
+  try {
+    return await trainFrom(services, set, options, parent, ctx, startedAt);
+  } finally {
+    parent?.head.dispose();
+  }
+}
+
+async function trainFrom(
+  services: EngineServices,
+  set: TrainingSet,
+  { seed, hp, augment, ...options }: TrainOptions,
+  parent: ResolvedModel | null,
+  ctx: CallContext,
+  startedAt: number,
+): Promise<TrainResult> {
+  const base = parent?.base ?? (await services.bases.load(options.base ?? DEFAULT_BASE, options.mobilenet, ctx));
+  if (parent && options.base && options.base !== base.id) {
+    throw badInput(`model ${parent.id} uses the ${base.id} base; it cannot be retrained on ${options.base}`);
+  }
+
+  ctx.progress?.({ type: 'stage', stage: 'embedding', message: `Computing ${base.id} features` });
+  const tEmbed = performance.now();
+  const train = set.samples.filter((s) => s.split === 'train');
+  const validation = set.samples.filter((s) => s.split === 'validation');
+  const trainingViews = (hash: string) => Array.from({ length: augment.variants + 1 }, (_, v) => variantParams(augment, seed, hash, v));
+  const requests = [...train.map((sample) => ({ sample, views: trainingViews })), ...validation.map((sample) => ({ sample, views: () => JUDGE_VIEWS }))];
+  const store = await services.features.forBase(base);
+  const emb = await store.features(requests, embeddingOptions(ctx));
+  const embedSeconds = (performance.now() - tEmbed) / 1000;
+
+  // From here on only the images that were read count: in the summary, the warnings, training and validation.
+  const trainVectors = emb.vectors.slice(0, train.length);
+  const valVectors = emb.vectors.slice(train.length);
+  const readTrain = train.flatMap((s, i) => (trainVectors[i] ? [{ ...s, hash: emb.hashes[i]! }] : []));
+  const readValidation = validation.flatMap((s, i) => (valVectors[i] ? [{ ...s, hash: emb.hashes[train.length + i]! }] : []));
+  const failed = emb.failures;
+  const dataset: DatasetSummary = {
+    ...set.summary,
+    train: countClasses(readTrain),
+    validation: countClasses(readValidation),
+    skipped: [...set.summary.skipped, ...failed],
+  };
+  if (dataset.train.happy === 0 || dataset.train.sad === 0) {
+    throw badInput(`${set.summary.root}: after skipping unreadable files, one class has no training images left`);
+  }
+  const { warnings, validationProblem } = checkTrainingData(dataset.train, dataset.validation);
+  for (const message of warnings) ctx.progress?.({ type: 'warning', message });
+
+  const trainSet = eachViewRows(base.dim, train, trainVectors);
+  const valRows = judgeRows(base.dim, valVectors);
+  // a validation set without both classes is not used at all: its figures would flatter any model (see checkTrainingData)
+  const valSet = validationProblem ? null : { x: valRows.x, y: Float32Array.from(valRows.rows, (i) => labelToTarget(validation[i]!.label)) };
+
+  ctx.progress?.({ type: 'stage', stage: 'training', message: `Training on ${count(readTrain.length, 'image')}` });
+  const head = createHead(base.dim, parent ? headWeights(parent.head) : base.zeroShotHead, deriveSeed(seed, 'init'));
+  try {
+    const result = await trainHead(head, trainSet, valSet, hp, deriveSeed(seed, 'head'), {
+      ...(ctx.signal && { signal: ctx.signal }),
+      onEpoch: (log) => ctx.progress?.({ type: 'epoch', epochs: hp.epochs, ...log }),
+      onBatch: throttle(250, (epoch, batch, batches, loss) => ctx.progress?.({ type: 'batch', epoch, batch, batches, loss })),
+    });
+    const bestLog = result.history[result.bestEpoch - 1];
+    const valP = valSet ? predictHead(head, valSet.x) : null;
+    const validationMetrics = valSet && valP ? computeMetrics(valP, valSet.y) : null;
+    const id = newModelId();
+    const best = { epoch: result.bestEpoch, valAccuracy: bestLog?.valAccuracy ?? null, valLoss: bestLog?.valLoss ?? null };
+    // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
+    const judgedValidation = valP ? readValidation.map((s, row) => ({ ...s, pHappy: valP[row]! })) : null;
+    const promotion = await promote(services, { modelId: id, validation: judgedValidation }, { use: options.use, validationProblem }, ctx);
+    const meta: ModelMeta = {
+      schemaVersion: MODEL_META_SCHEMA,
+      id,
+      createdAt: new Date().toISOString(),
+      appVersion: APP_VERSION,
+      base: {
+        id: base.id,
+        fingerprint: base.fingerprint,
+        dim: base.dim,
+        ...(base.id === 'mobilenet-v2' && { source: parent?.source ?? options.mobilenet ?? services.mobilenet ?? {} }),
+      },
+      parentModel: parent?.id ?? null,
+      dataset: { ...dataset, skipped: dataset.skipped.slice(0, 200) },
+      hyperparameters: { ...hp, seed },
+      augment,
+      history: result.history,
+      best,
+      validation: validationMetrics,
+      backend: services.backend.label,
+      seconds: (performance.now() - startedAt) / 1000,
+    };
+    const parentSamples = parent ? await services.registry.readSamples(parent.id) : null;
+    ctx.progress?.({ type: 'stage', stage: 'saving', message: `Saving model ${id}` });
+    throwIfAborted(ctx.signal);
+    await services.registry.save(head, meta, {
+      makeCurrent: promotion.madeCurrent,
+      samples: { trained: [...readTrain.map((s) => s.hash), ...(parentSamples?.trained ?? [])], validation: readValidation.map((s) => s.hash) },
+    });
+    return {
+      modelId: id,
+      backend: services.backend.label,
+      seconds: (performance.now() - startedAt) / 1000,
+      epochs: result.history.length,
+      best,
+      history: result.history,
+      dataset,
+      embedding: { images: requests.length, views: emb.cached + emb.computed, cached: emb.cached, seconds: embedSeconds },
+      stoppedEarly: result.stoppedEarly,
+      failed,
+      validation: validationMetrics,
+      promotion,
+      warnings,
+    };
+  } finally {
+    head.dispose();
+  }
+}
+
+function countClasses(samples: ReadonlyArray<{ label: Label }>): ClassCounts {
+  const c = { happy: 0, sad: 0 };
+  for (const s of samples) c[s.label]++;
+  return c;
+}
+
+/** Training rows: one per view of each image, all with the image's label. Failed images are left out. */
+function eachViewRows(dim: number, samples: ReadonlyArray<{ label: Label }>, vectors: ReadonlyArray<Float32Array[] | null>): { x: Matrix; y: Float32Array } {
+  const rows: Float32Array[] = [];
+  const targets: number[] = [];
+  samples.forEach((s, i) => {
+    for (const v of vectors[i] ?? []) {
+      rows.push(v);
+      targets.push(labelToTarget(s.label));
+    }
+  });
+  const data = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => data.set(r, i * dim));
+  return { x: { data, n: rows.length, dim }, y: Float32Array.from(targets) };
+}
+
+function headWeights(head: tf.LayersModel): { kernel: Float32Array; bias: number } {
+  const [k, b] = head.getWeights();
+  return { kernel: k!.dataSync() as Float32Array, bias: b!.dataSync()[0]! };
+}
+
+function throttle<A extends unknown[]>(ms: number, fn: (...args: A) => void): (...args: A) => void {
+  let last = 0;
+  return (...args: A) => {
+    const now = performance.now();
+    if (now - last >= ms) {
+      last = now;
+      fn(...args);
+    }
+  };
+}

@@ -1,0 +1,9 @@
+/** Plural-correct counts for the engine's messages: "1 image", "12 images", "2,400 images". */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
+}
+
+/** "12.5 %", or "n/a" for a figure that does not exist. */
+export function percent(x: number | null | undefined): string {
+  return x === null || x === undefined || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)} %`;
+}

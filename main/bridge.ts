@@ -1,0 +1,128 @@
+/**
+ * The one door from a window to the engine: IPC.engineCall and IPC.engineCancel. Every call is checked in main
+ * (the sender is the app's own page, the call id, the method is on the renderer's allow-list, the params pass
+ * the engine contract) and resolves to a CallOutcome: nothing throws across IPC. Progress goes only to the
+ * window that asked; a window's pending calls are cancelled when it goes away.
+ */
+import type { CallOutcome } from '../common/api.js';
+import { validateRequest, type EngineMethod, type EngineParams, type EngineResult } from '../common/engine-contract.js';
+import type { ProgressEvent } from '../common/engine-types.js';
+import { EngineError, toFailure } from '../common/errors.js';
+import { CALL_ID_PATTERN, IPC, RENDERER_ENGINE_METHODS, type RendererEngineMethod } from '../common/ipc.js';
+import type { CallOptions, PendingCall } from '../engine/host.js';
+
+/** The part of a WebContents the bridge uses. */
+export interface SenderLike {
+  readonly id: number;
+  send(channel: string, ...args: unknown[]): void;
+  isDestroyed(): boolean;
+  once(event: 'destroyed', listener: () => void): unknown;
+}
+
+/** The part of an IpcMainEvent / IpcMainInvokeEvent the bridge uses. */
+export interface IpcEventLike {
+  sender: SenderLike;
+  senderFrame: { url: string; parent: unknown } | null;
+}
+
+export interface EngineLike {
+  request<M extends EngineMethod>(method: M, params: EngineParams<M>, opts?: CallOptions): PendingCall<M>;
+  cancel(id: string): boolean;
+}
+
+/** Told about each train call, for the taskbar progress and the notification at its end. */
+export interface TrainObserver {
+  started(sender: SenderLike): void;
+  progress(sender: SenderLike, event: ProgressEvent): void;
+  ended(sender: SenderLike, outcome: CallOutcome<EngineResult<'train'>>): void;
+}
+
+export interface BridgeOptions {
+  engine: EngineLike;
+  /** is this frame the app's own page (its main frame)? */
+  isAppSender(event: IpcEventLike): boolean;
+  /** the paths a call names (images to predict, dataset folders) become paths the app was given */
+  give(paths: string[]): void;
+  train?: TrainObserver;
+  /** the engine methods a window may call (default: RENDERER_ENGINE_METHODS) */
+  methods?: readonly RendererEngineMethod[];
+}
+
+const fail = (message: string): { ok: false; error: ReturnType<typeof toFailure> } => ({ ok: false, error: toFailure(new EngineError('bad-input', message)) });
+
+export function isRendererMethod(m: unknown, allowed: readonly string[] = RENDERER_ENGINE_METHODS): m is RendererEngineMethod {
+  return typeof m === 'string' && allowed.includes(m);
+}
+
+/** The file and folder paths a call's params name. */
+export function pathsIn(method: EngineMethod, params: unknown): string[] {
+  const p = params as { inputs?: string[]; data?: string };
+  if (method === 'predict') return p.inputs ?? [];
+  if (method === 'train' || method === 'evaluate') return p.data ? [p.data] : [];
+  return [];
+}
+
+export class EngineBridge {
+  /** per window: the renderer's call id -> the engine host's request id */
+  private readonly pending = new Map<SenderLike, Map<string, string>>();
+
+  constructor(private readonly options: BridgeOptions) {}
+
+  /** IPC.engineCall: (callId, method, params) -> CallOutcome */
+  async call(event: IpcEventLike, callId: unknown, method: unknown, params: unknown, ...extra: unknown[]): Promise<CallOutcome<unknown>> {
+    if (!this.options.isAppSender(event)) return fail('refused: the call did not come from the app');
+    if (extra.length > 0) return fail('an engine call takes (callId, method, params)');
+    if (typeof callId !== 'string' || !CALL_ID_PATTERN.test(callId)) return fail('a call id is 1 to 64 letters, digits, "_" or "-"');
+    if (!isRendererMethod(method, this.options.methods)) return fail(`the app does not call the engine method "${String(method)}"`);
+    let valid: { method: RendererEngineMethod; params: EngineParams<RendererEngineMethod> };
+    try {
+      valid = validateRequest(method, params);
+    } catch (err) {
+      return { ok: false, error: toFailure(err) };
+    }
+    const sender = event.sender;
+    let calls = this.pending.get(sender);
+    if (calls?.has(callId)) return fail(`call id "${callId}" is already in use`);
+    if (!calls) {
+      const mine = new Map<string, string>();
+      calls = mine;
+      this.pending.set(sender, mine);
+      sender.once('destroyed', () => {
+        this.pending.delete(sender);
+        for (const id of mine.values()) this.options.engine.cancel(id);
+      });
+    }
+    this.options.give(pathsIn(valid.method, valid.params));
+    const training = valid.method === 'train';
+    if (training) this.options.train?.started(sender);
+    const call = this.options.engine.request(valid.method, valid.params, {
+      onProgress: (e) => {
+        if (training) this.options.train?.progress(sender, e);
+        if (!sender.isDestroyed()) sender.send(IPC.engineProgress, callId, e);
+      },
+    });
+    calls.set(callId, call.id);
+    let outcome: CallOutcome<unknown>;
+    try {
+      outcome = { ok: true, value: await call.result };
+    } catch (err) {
+      outcome = { ok: false, error: toFailure(err) };
+    } finally {
+      calls.delete(callId);
+    }
+    if (training) this.options.train?.ended(sender, outcome as CallOutcome<EngineResult<'train'>>);
+    return outcome;
+  }
+
+  /** IPC.engineCancel: (callId); a window cancels only its own calls. */
+  cancel(event: IpcEventLike, callId: unknown): boolean {
+    if (!this.options.isAppSender(event) || typeof callId !== 'string' || !CALL_ID_PATTERN.test(callId)) return false;
+    const id = this.pending.get(event.sender)?.get(callId);
+    return id !== undefined && this.options.engine.cancel(id);
+  }
+
+  /** how many calls a window has pending (tests, diagnostics) */
+  pendingCount(sender: SenderLike): number {
+    return this.pending.get(sender)?.size ?? 0;
+  }
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { copyFile, cp, mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { before, test } from 'node:test';
+import type { Metrics } from '../../../common/engine-types.js';
+import { folderTrainingSet } from '../../../engine/dataset.js';
+import { computeMetrics } from '../../../engine/metrics.js';
+import { evaluate } from '../../../engine/use-cases/evaluate.js';
+import { decide } from '../../../engine/use-cases/promotion.js';
+import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
+import { trainFromFolder } from '../../../engine/use-cases/train.js';
+import { useBestBackend } from '../../helpers/backend.js';
+import { ASSETS, FACES, tempDir } from '../../helpers/tmp.js';
+
+/** Metrics of `right` correct answers out of `n` (half happy), with the given loss. */
+function metrics(right: number, n: number, loss: number): Metrics {
+  const p: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    y.push(i % 2);
+    p.push(i < right ? (i % 2 ? 0.9 : 0.1) : i % 2 ? 0.1 : 0.9);
+  }
+  return { ...computeMetrics(p, y), loss };
+}
+
+test('decide: more right answers on the same images wins; a tie goes to the lower or equal loss', () => {
+  const better = decide({ candidate: { modelId: 'new', metrics: metrics(358, 400, 0.3) }, current: { modelId: 'old', metrics: metrics(352, 400, 0.2) }, use: false });
+  assert.equal(better.madeCurrent, true);
+  assert.equal(better.reason, 'val acc 89.5 % vs 88.0 % for the previous model old on the same 400 validation images');
+  assert.deepEqual(better.previous, { modelId: 'old', valAccuracy: 0.88, valLoss: 0.2, sadRecall: metrics(352, 400, 0.2).perClass.sad.recall });
+
+  const worse = decide({ candidate: { modelId: 'new', metrics: metrics(340, 400, 0.1) }, current: { modelId: 'old', metrics: metrics(352, 400, 0.2) }, use: false });
+  assert.equal(worse.madeCurrent, false);
+  assert.equal(worse.reason, 'val acc 85.0 % vs 88.0 % for the current model old on the same 400 validation images');
+
+  const tieLower = decide({ candidate: { modelId: 'new', metrics: metrics(4, 4, 0.25) }, current: { modelId: 'old', metrics: metrics(4, 4, 0.3) }, use: false });
+  assert.equal(tieLower.madeCurrent, true);
+  assert.equal(tieLower.reason, 'val acc 100.0 % for both on the same 4 validation images, and val loss 0.2500 vs 0.3000 for the previous model old');
+  const tieEqual = decide({ candidate: { modelId: 'new', metrics: metrics(4, 4, 0.3) }, current: { modelId: 'old', metrics: metrics(4, 4, 0.30000001) }, use: false });
+  assert.equal(tieEqual.madeCurrent, true, 'equal (as printed) counts as good');
+  const tieHigher = decide({ candidate: { modelId: 'new', metrics: metrics(4, 4, 0.5) }, current: { modelId: 'old', metrics: metrics(4, 4, 0.3) }, use: false });
+  assert.equal(tieHigher.madeCurrent, false);
+  assert.equal(tieHigher.reason, 'val acc 100.0 % for both on the same 4 validation images, but val loss 0.5000 vs 0.3000 for the current model old');
+});
+
+test('decide: no current model, a current model that cannot be judged, no validation figures, and "use"', () => {
+  const first = decide({ candidate: { modelId: 'new', metrics: null }, current: null, use: false, validationProblem: 'validation has no sad image' });
+  assert.deepEqual(first, { madeCurrent: true, reason: 'no model was current before', previous: null });
+  const broken = decide({ candidate: { modelId: 'new', metrics: metrics(3, 4, 0.3) }, current: { modelId: 'old', metrics: null, error: 'model "old" is damaged' }, use: false });
+  assert.equal(broken.madeCurrent, true);
+  assert.match(broken.reason, /the current model old could not be judged \(model "old" is damaged\)/);
+  const blind = decide({ candidate: { modelId: 'new', metrics: null }, current: { modelId: 'old', metrics: null }, use: false, validationProblem: 'validation has no sad image' });
+  assert.deepEqual(blind, { madeCurrent: false, reason: 'validation has no sad image, so it cannot be compared with the current model old', previous: { modelId: 'old', valAccuracy: null, valLoss: null, sadRecall: null } });
+  const asked = decide({ candidate: { modelId: 'new', metrics: metrics(1, 4, 2) }, current: { modelId: 'old', metrics: metrics(4, 4, 0.1) }, use: true });
+  assert.equal(asked.madeCurrent, true);
+  assert.equal(asked.reason, 'made current as asked; val acc 25.0 % vs 100.0 % for the previous model old on the same 4 validation images');
+});
+
+let services: EngineServices;
+before(async () => {
+  services = createServices(await tempDir(), ASSETS, await useBestBackend());
+});
+
+test('retrain --epochs 1 that does worse does not replace the better current model; --use does', async () => {
+  const good = await trainFromFolder(services, { data: FACES, epochs: 20, seed: 5 });
+  assert.equal(good.promotion.madeCurrent, true);
+  assert.equal(good.promotion.previous, null);
+  assert.equal(await services.registry.currentId(), good.modelId);
+  // one epoch at a learning rate far too high: the head is thrown off
+  const bad = await trainFromFolder(services, { data: FACES, epochs: 1, learningRate: 1, seed: 5, fromModel: 'current' });
+  assert.equal(bad.promotion.madeCurrent, false, bad.promotion.reason);
+  assert.equal(await services.registry.currentId(), good.modelId, 'the better model stays current');
+  assert.equal(bad.promotion.previous?.modelId, good.modelId);
+  assert.match(bad.promotion.reason, new RegExp(`for the current model ${good.modelId} on the same 4 validation images`));
+  assert.ok(bad.validation && bad.validation.n === 4, 'the new model has its own validation figures');
+  assert.ok(await services.registry.readMeta(bad.modelId), 'it is saved all the same');
+
+  const forced = await trainFromFolder(services, { data: FACES, epochs: 1, learningRate: 1, seed: 5, fromModel: good.modelId, use: true });
+  assert.equal(forced.promotion.madeCurrent, true);
+  assert.match(forced.promotion.reason, /^made current as asked; /);
+  assert.equal(await services.registry.currentId(), forced.modelId);
+});
+
+test('the previous model is judged on the same validation images, by the same path as evaluate', async () => {
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  const first = await trainFromFolder(own, { data: FACES, epochs: 3, seed: 1 });
+  const second = await trainFromFolder(own, { data: FACES, epochs: 3, seed: 2, validationSplit: 0.3 });
+  // evaluate the first model on exactly the second run's validation images
+  const set = await folderTrainingSet(FACES, { seed: 2, validationSplit: 0.3 });
+  const dir = await tempDir();
+  for (const s of set.samples.filter((x) => x.split === 'validation')) {
+    await mkdir(join(dir, s.label), { recursive: true });
+    await copyFile(s.file!, join(dir, s.label, basename(s.file!)));
+  }
+  const e = await evaluate(own, { data: dir, model: first.modelId });
+  assert.equal(e.n, second.validation!.n);
+  assert.deepEqual(second.promotion.previous, { modelId: first.modelId, valAccuracy: e.accuracy, valLoss: e.loss, sadRecall: e.perClass.sad.recall });
+});
+
+test('validation without a sad image: no validation figure is claimed; the first model still becomes current', async () => {
+  const data = await tempDir();
+  await cp(join(FACES, 'happy'), join(data, 'happy'), { recursive: true });
+  await mkdir(join(data, 'sad'));
+  await copyFile(join(FACES, 'sad', 'Anna_Jones_0001.jpg'), join(data, 'sad', 'only.jpg'));
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  const events: string[] = [];
+  const r = await trainFromFolder(own, { data, epochs: 3 }, { progress: (e) => events.push(e.type === 'warning' ? `warning: ${e.message}` : e.type === 'stage' ? e.stage : e.type) });
+  assert.deepEqual(r.dataset.validation, { happy: 2, sad: 0 });
+  assert.equal(r.validation, null);
+  assert.deepEqual([r.best.valAccuracy, r.best.valLoss], [null, null], 'not "100 %, 0.0000"');
+  assert.ok(r.history.every((h) => h.valAccuracy === null && h.valLoss === null));
+  assert.ok(r.warnings.some((w) => /^validation has no sad image/.test(w)));
+  assert.ok(r.warnings.some((w) => /^only 8 happy and 1 sad training images/.test(w)));
+  const firstWarning = events.findIndex((e) => e.startsWith('warning: '));
+  assert.ok(firstWarning >= 0 && firstWarning < events.indexOf('training'), `warnings come before training: ${events.join(', ')}`);
+  assert.equal(events.filter((e) => e.startsWith('warning: ')).length, r.warnings.length);
+  assert.equal(r.promotion.madeCurrent, true);
+  // a second such model cannot be compared: it is saved, not made current
+  const again = await trainFromFolder(own, { data, epochs: 3 });
+  assert.equal(again.promotion.madeCurrent, false);
+  assert.equal(again.promotion.reason, `validation has no sad image, so it cannot be compared with the current model ${r.modelId}`);
+});

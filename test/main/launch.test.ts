@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathsFromArgv } from '../../main/launch.js';
+import { tempDir } from '../helpers/tmp.js';
+
+test('file and folder arguments, resolved against the launch folder; not the executable, the app folder, switches or missing files', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'a.jpg'), 'x');
+  await mkdir(join(dir, 'photos'));
+  const exe = '/opt/HappySad Studio/happysad-studio';
+  assert.deepEqual(await pathsFromArgv([exe, 'a.jpg', '--enable-logging', 'photos', 'gone.jpg', '-x', join(dir, 'a.jpg')], dir, false), [join(dir, 'a.jpg'), join(dir, 'photos')]);
+  // `electron .`: argv[1] is the app folder
+  assert.deepEqual(await pathsFromArgv(['/usr/bin/electron', dir, 'a.jpg'], dir, true), [join(dir, 'a.jpg')]);
+  assert.deepEqual(await pathsFromArgv([exe], dir, false), []);
+});
