@@ -49,7 +49,7 @@ test('the import rules hold across the tree, and every kind of source file is cr
   const modules = new Map(result.modules.map((m) => [m.source, m]));
   const missing = (await ourSourceFiles()).filter((f) => !modules.has(f));
   assert.deepEqual(missing, [], 'source files outside the cruised folders (add their folder to FOLDERS and lint:deps)');
-  for (const f of ['engine/worker.ts', 'main/app.ts', 'preload/index.cts', 'cli/happysad.ts', 'common/engine-contract.ts', 'renderer/app.js', 'engine/worker-tsx.mjs', 'bin/happysad.js']) {
+  for (const f of ['engine/worker.ts', 'main/app.ts', 'preload/index.cts', 'cli/happysad.ts', 'common/engine-contract.ts', 'renderer/main.ts', 'renderer/App.svelte', 'engine/worker-tsx.mjs', 'bin/happysad.js']) {
     assert.ok(modules.has(f), `${f} is cruised`);
   }
   // type-only imports are seen (tsPreCompilationDeps): main/app.ts uses electron's types only
