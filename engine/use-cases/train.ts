@@ -23,7 +23,7 @@ import { APP_VERSION } from '../version.js';
 import { judgeRows } from './judge.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
-interface TrainOptions {
+export interface TrainOptions {
   seed: number;
   hp: HeadHyperparameters;
   augment: AugmentConfig;
@@ -32,6 +32,8 @@ interface TrainOptions {
   mobilenet?: MobileNetSource;
   /** retrain: start from this saved model's head instead of the base's own */
   fromModel?: string;
+  /** decides whether the new model becomes current, judged on the validation rows (default: it does) */
+  promote?: (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array }) => Promise<{ makeCurrent: boolean; record?: ModelMeta['promotion'] }>;
 }
 
 /** The request's settings over the defaults. */
@@ -122,6 +124,7 @@ async function trainFrom(
     });
     const bestLog = result.history[result.bestEpoch - 1];
     const validationMetrics = valSet.x.n ? computeMetrics(predictHead(head, valSet.x), valSet.y) : null;
+    const promotion = options.promote ? await options.promote(head, valSet) : null;
     const id = newModelId();
     const best = { epoch: result.bestEpoch, valAccuracy: bestLog?.valAccuracy ?? null, valLoss: bestLog?.valLoss ?? null };
     const failed = emb.failures;
@@ -145,10 +148,11 @@ async function trainFrom(
       validation: validationMetrics,
       backend: services.backend.label,
       seconds: (performance.now() - startedAt) / 1000,
+      ...(promotion?.record && { promotion: promotion.record }),
     };
     ctx.progress?.({ type: 'stage', stage: 'saving', message: `Saving model ${id}` });
     throwIfAborted(ctx.signal);
-    await services.registry.save(head, meta, { makeCurrent: true });
+    await services.registry.save(head, meta, { makeCurrent: promotion?.makeCurrent ?? true });
     return {
       modelId: id,
       backend: services.backend.label,
