@@ -323,12 +323,12 @@ export class LibraryStore {
     return this.exclusive(() =>
       withDataLock(this.home, 'library', async () => {
         let state: State;
-        const stamp = await this.stamp();
-        if (this.cache && this.cache.stamp === stamp) state = this.cache.state;
+        const { stamp, settled } = await this.stamp();
+        if (this.cache && this.cache.stamp === stamp && settled) state = this.cache.state;
         else state = (await this.open(true)).state;
         this.cache = null;
         const value = await fn(state);
-        this.cache = { state, stamp: await this.stamp() };
+        this.cache = { state, stamp: (await this.stamp()).stamp };
         return value;
       }),
     );
@@ -340,15 +340,22 @@ export class LibraryStore {
     return run;
   }
 
-  /** What changes when the index is replaced or a file is added to, removed from or renamed in a folder. */
-  private async stamp(): Promise<string> {
+  /**
+   * What changes when the index is replaced or a file is added to, removed from or renamed in a folder.
+   * `settled`: no time stamp is so recent that a change within the file system's time resolution (a second
+   * or two on some) could hide behind it; otherwise the cache is not trusted.
+   */
+  private async stamp(): Promise<{ stamp: string; settled: boolean }> {
+    const recent = BigInt(Date.now() - 2_000) * 1_000_000n;
+    let settled = true;
     const parts = await Promise.all(
       [INDEX_FILE, LABEL_DIRS.happy, LABEL_DIRS.sad].map(async (n) => {
         const st = await stat(join(this.dir, n), { bigint: true }).catch(() => null);
+        if (st && st.mtimeNs > recent) settled = false;
         return st ? `${st.ino}:${st.size}:${st.mtimeNs}` : '-';
       }),
     );
-    return parts.join('|');
+    return { stamp: parts.join('|'), settled };
   }
 
   /**
