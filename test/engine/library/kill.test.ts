@@ -77,7 +77,13 @@ async function killLoop(kills: number, modelEvery: number, seed: number) {
       if (k % modelEvery === 0) withModels++;
 
       // what the kill left, before anything repairs it
-      const raw = JSON.parse(await readFile(join(home, 'library', 'index.json'), 'utf8').catch(() => '{"pending":null}')) as { pending: unknown };
+      const text = await readFile(join(home, 'library', 'index.json'), 'utf8').catch(() => '{"pending":null}');
+      let raw: { pending: unknown };
+      try {
+        raw = JSON.parse(text) as { pending: unknown };
+      } catch {
+        assert.fail(`after kill ${k}: index.json is half written (${text.length} characters)`);
+      }
       if (raw.pending) pending++;
       for (const d of ['happy_predicted', 'sad_predicted']) if ((await readdir(join(home, 'library', d)).catch(() => [])).some((n) => n.startsWith('.saving-'))) temps++;
       const expected = JSON.parse(await readFile(join(home, 'expect.json'), 'utf8').catch(() => '{"op":"start","before":{},"after":{}}')) as { op: string; before: Record<string, string>; after: Record<string, string> };
@@ -85,7 +91,7 @@ async function killLoop(kills: number, modelEvery: number, seed: number) {
 
       // the dead child's locks would go stale after 10 s; it is dead, so they are removed at once
       await rm(join(home, 'locks'), { recursive: true, force: true });
-      const now = Object.fromEntries((await new LibraryStore(home).items()).map((i) => [i.id, i.label as string]));
+      const now = Object.fromEntries((await new LibraryStore(home).items()).map((i) => [i.id, `${i.label} ${i.review} ${i.source} ${i.predicted}`]));
       assert.deepEqual(await libraryProblems(home), [], `after kill ${k} during "${expected.op}"`);
       for (const id of new Set([...Object.keys(now), ...Object.keys(expected.before), ...Object.keys(expected.after)])) {
         assert.ok(now[id] === expected.before[id] || now[id] === expected.after[id], `after kill ${k} during "${expected.op}": ${id.slice(0, 8)} is ${now[id]}, not ${expected.before[id]} or ${expected.after[id]}`);

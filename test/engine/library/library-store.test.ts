@@ -232,7 +232,8 @@ test('crash at every point of save, correct, delete and undo: after reopening, c
         const setup = new LibraryStore(home);
         const ids = (await setup.save(files.slice(0, 2).map((f) => entry(f, 'happy')))).saved.map((s) => s.id);
         if (op === 'undo') await setup.review({ ids, action: 'correct' });
-        const before = new Map((await setup.items()).map((i) => [i.id, i.label as string]));
+        const tuple = (i: LibraryItem) => [i.label, i.review, i.source, i.predicted].join(' ');
+        const before = new Map((await setup.items()).map((i) => [i.id, tuple(i)]));
         const lib = new LibraryStore(home);
         let seen = 0;
         lib.crashHook = (p) => {
@@ -244,10 +245,20 @@ test('crash at every point of save, correct, delete and undo: after reopening, c
           () => false,
           (e: Error) => (e.message === 'simulated crash' ? true : Promise.reject(e)),
         );
-        const after = new Map((await new LibraryStore(home).items()).map((i) => [i.id, i.label as string]));
+        const after = new Map((await new LibraryStore(home).items()).map((i) => [i.id, tuple(i)]));
         assert.deepEqual(await libraryProblems(home), [], `${op} crashed at ${point} #${nth}`);
+        // label, review state, source and prediction: a crash must not turn a saved prediction into an image
+        // "dropped in by hand", nor lose a review
         const expectedAfter = async (id: string) =>
-          op === 'save' ? (ids.includes(id) ? before.get(id) : 'sad') : op === 'delete' ? undefined : op === 'correct' ? 'sad' : 'happy';
+          op === 'save'
+            ? ids.includes(id)
+              ? before.get(id)
+              : 'sad unreviewed prediction sad'
+            : op === 'delete'
+              ? undefined
+              : op === 'correct'
+                ? 'sad corrected prediction happy'
+                : 'happy unreviewed prediction happy';
         for (const id of new Set([...before.keys(), ...after.keys(), ...(await Promise.all(files.slice(2).map(hashOf)))])) {
           const now = after.get(id);
           assert.ok(now === before.get(id) || now === (await expectedAfter(id)), `${op} at ${point} #${nth} (crashed: ${crashed}): ${id.slice(0, 8)} is ${now}`);
