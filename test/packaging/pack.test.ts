@@ -45,8 +45,8 @@ test('[slow] electron-builder --dir packs the electron-vite build, unpacks nativ
   await mkdir(join(ROOT, 'out'), { recursive: true });
   const project = await mkdtemp(join(ROOT, 'out', '.test-pack-'));
   made.push(project);
-  const sources = ['package.json', 'package-lock.json', 'electron-builder.yml', 'electron.vite.config.ts', 'tsconfig.json', 'main', 'preload', 'engine', 'common', 'cli', 'renderer', 'assets'];
-  for (const f of sources) await cp(join(ROOT, f), join(project, f), { recursive: true });
+  // the whole checkout but its build outputs, installs and tests (tsconfig.base.json and the like come along)
+  for (const f of await readdir(ROOT)) if (!['node_modules', 'out', 'release', 'dist', '.git', 'test'].includes(f)) await cp(join(ROOT, f), join(project, f), { recursive: true });
   await linkTree(join(ROOT, 'node_modules'), join(project, 'node_modules'));
   const env = { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' };
   await buildApp(join(project, 'out'), project); // what `npm run build` does
