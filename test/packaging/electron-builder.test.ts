@@ -66,6 +66,7 @@ test('fuses: no running as plain Node, no NODE_OPTIONS or --inspect, cookies enc
     enableCookieEncryption: true,
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
+    resetAdHocDarwinSignature: true,
   });
 });
 
