@@ -106,6 +106,11 @@ export async function selectBackend(candidates: readonly BackendCandidate[] = DE
       attempts.push({ candidate: c.id, ok: false, reason: firstLine((err as Error).message) });
     }
   }
+  if (only) {
+    // a forced backend: only the reasons of the candidates that were asked for
+    const tried = attempts.filter((a, i) => candidates[i]!.id === only || candidates[i]!.kind === only);
+    throw new Error(`the ${only} backend cannot start: ${tried.map((a) => a.reason).join('; ')}`);
+  }
   throw new Error(`no TensorFlow.js backend could start: ${attempts.map((a) => `${a.candidate}: ${a.reason}`).join('; ')}`);
 }
 

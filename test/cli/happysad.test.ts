@@ -258,3 +258,14 @@ test('--backend cpu prints no TensorFlow.js banner', async () => {
   assert.doesNotMatch(r.stderr + r.stdout, /Hi, looks like you are running TensorFlow\.js/);
   assert.match(r.stderr, /^Backend: .*CPU/m);
 });
+
+test('--backend native-cpu: runs on it where it is installed, else says why and how to install it', async () => {
+  const r = await runHere(['predict', join(FACES, 'happy'), '--home', await tempDir(), '--backend', 'native-cpu']);
+  if (r.code === 0) {
+    assert.match(r.stderr, /^Backend: native CPU via tfjs-node/m);
+    return;
+  }
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^happysad: the native-cpu backend cannot start: @tensorflow\/tfjs-node (is not installed|failed to load: .+)\. Install it with "npm install @tensorflow\/tfjs-node" \(it downloads libtensorflow, so it needs internet\); see README, "GPU and backends"$/m);
+  assert.doesNotMatch(r.stderr, /not requested|tfjs-backend-wasm/, 'only the backend that was asked for');
+});
