@@ -1,6 +1,8 @@
 import type { BackendInfo, EvalResult, PredictResult, TrainResult } from '../common/engine-types.js';
 
 export const pct = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+/** A confidence as shown: never "100.0 %" for a probability short of 1 (0.99996 would round to it). */
+export const sure = (x: number) => (x >= 0.9995 && x < 1 ? '>99.9 %' : pct(x));
 export const num = (x: number | null | undefined, d = 4) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(d));
 
 /** "1 image", "2 images", "1,024 images" */
@@ -18,14 +20,15 @@ function skippedLines(skipped: ReadonlyArray<{ file: string; reason: string }>):
 }
 
 /** How to make a model current that training left aside (the CLI has no "models use" command yet). */
-export const MAKE_CURRENT_HINT = 'train again with --use to make the new model current';
+/** the model id is appended by the caller's sentence: "happysad models use ID" */
+export const makeCurrentHint = (id: string) => `make it current with "happysad models use ${id}"`;
 
 export function trainSummary(r: TrainResult): string {
   const d = r.dataset;
   const p = r.promotion;
   const v = r.validation;
   return [
-    p.madeCurrent ? `Model ${r.modelId} saved and made current: ${p.reason}.` : `Model ${r.modelId} saved but NOT made current: ${p.reason} (${MAKE_CURRENT_HINT}).`,
+    p.madeCurrent ? `Model ${r.modelId} saved and made current: ${p.reason}.` : `Model ${r.modelId} saved but NOT made current: ${p.reason} (${makeCurrentHint(r.modelId)}).`,
     `Trained in ${r.seconds.toFixed(1)} s on ${r.backend}.`,
     `Data: train ${d.train.happy} happy / ${d.train.sad} sad, validation ${d.validation.happy} happy / ${d.validation.sad} sad (${d.validationFrom === 'folders' ? 'validation/ folder' : 'split from train'})` +
       `${d.skipped.length ? `; ${count(d.skipped.length, 'file')} skipped` : ''}.`,
@@ -56,7 +59,7 @@ export function evalSummary(r: EvalResult): string {
     `actual sad     ${String(c.sad.happy).padStart(15)}  ${String(c.sad.sad).padStart(13)}`,
     `happy: precision ${pct(r.perClass.happy.precision)}, recall ${pct(r.perClass.happy.recall)}`,
     `sad:   precision ${pct(r.perClass.sad.precision)}, recall ${pct(r.perClass.sad.recall)}`,
-    ...r.misclassified.slice(0, MAX_LISTED).map((m) => `wrong: ${m.file} is ${m.label}, predicted ${m.predicted} (${pct(m.confidence)})`),
+    ...r.misclassified.slice(0, MAX_LISTED).map((m) => `wrong: ${m.file} is ${m.label}, predicted ${m.predicted} (${sure(m.confidence)})`),
     ...(r.misclassified.length > MAX_LISTED ? [`... and ${count(r.misclassified.length - MAX_LISTED, 'more misclassified image')} (all of them are in --json output)`] : []),
     ...skippedLines([...r.skipped, ...r.failed]),
   ].join('\n');
@@ -64,7 +67,7 @@ export function evalSummary(r: EvalResult): string {
 
 export function predictLines(r: PredictResult): string {
   return r.results
-    .map((p) => ('error' in p ? `${p.file}\terror: ${p.error}` : `${p.file}\t${p.label}\t${pct(p.confidence)}`))
+    .map((p) => ('error' in p ? `${p.file}\terror: ${p.error}` : `${p.file}\t${p.label}\t${sure(p.confidence)}`))
     .join('\n');
 }
 

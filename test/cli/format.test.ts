@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backendLine, evalSummary, MAKE_CURRENT_HINT, trainSummary } from '../../cli/format.js';
+import { backendLine, evalSummary, predictLines, trainSummary } from '../../cli/format.js';
 import type { BackendInfo, EvalResult, TrainResult } from '../../common/engine-types.js';
 
 test('human eval summary: confusion table, and at most 20 skipped files listed', () => {
@@ -72,7 +72,7 @@ test('human train summary: which model is current and why, counts of images read
   assert.match(made, /sad recall 89\.0 % on 400 validation images/);
   assert.equal(made.match(/^Skipped /gm)!.length, 2, 'each skipped file once (failed is a subset of skipped)');
   const kept = trainSummary(trainResult({ promotion: { madeCurrent: false, reason: 'val acc 85.0 % vs 88.0 % for the current model OLD on the same 400 validation images', previous: null } }));
-  assert.match(kept, new RegExp(`^Model NEW saved but NOT made current: val acc 85\\.0 % vs 88\\.0 % for the current model OLD on the same 400 validation images \\(${MAKE_CURRENT_HINT}\\)\\.$`, 'm'));
+  assert.match(kept, new RegExp(`^Model NEW saved but NOT made current: val acc 85\\.0 % vs 88\\.0 % for the current model OLD on the same 400 validation images \\(make it current with "happysad models use NEW"\\)\\.$`, 'm'));
   const blind = trainSummary(trainResult({ validation: null, best: { epoch: 3, valAccuracy: null, valLoss: null } }));
   assert.match(blind, /Best epoch 3 of 10 \(stopped early\), by training loss: no validation figures/);
   assert.doesNotMatch(blind, /100\.0 %|val_acc/);
@@ -89,4 +89,16 @@ test('human eval summary: ms/image says whether features were computed or came f
   assert.match(evalSummary(base), /^Model M on 1 image \(wasm\): 31\.2 ms\/image \(features computed\)$/m);
   assert.match(evalSummary({ ...base, msPerImage: 0.3, features: { computed: 0, cached: 2 } }), /0\.3 ms\/image \(features from the cache\)/);
   assert.match(evalSummary({ ...base, n: 3, features: { computed: 2, cached: 4 } }), /on 3 images .*\(2 feature vectors computed, 4 from the cache\)/);
+});
+
+test('a confidence short of certainty never shows as 100.0 %', () => {
+  const lines = predictLines({
+    results: [
+      { file: 'a.jpg', label: 'happy', confidence: 0.99999994, probabilities: { happy: 0.99999994, sad: 6e-8 } },
+      { file: 'b.jpg', label: 'sad', confidence: 0.912, probabilities: { happy: 0.088, sad: 0.912 } },
+    ],
+    modelId: 'zero-shot',
+    backend: 'wasm',
+  });
+  assert.equal(lines, 'a.jpg\thappy\t>99.9 %\nb.jpg\tsad\t91.2 %');
 });
