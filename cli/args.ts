@@ -7,6 +7,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BASE, DEFAULT_HYPERPARAMETERS, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../common/defaults.js';
 import { BACKEND_KINDS, BASE_IDS, type BaseId } from '../common/engine-types.js';
+import { LIBRARY_SORTS, REVIEW_STATES, type LibrarySort, type ReviewState } from '../common/library-types.js';
+import type { Label } from '../common/labels.js';
 
 export class UsageError extends Error {
   constructor(
@@ -19,7 +21,7 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMAND_NAMES = ['train', 'retrain', 'eval', 'predict'] as const;
+export const COMMAND_NAMES = ['train', 'retrain', 'eval', 'predict', 'library', 'models'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 type Kind = 'int' | 'fraction' | 'number' | 'path' | 'string' | 'flag' | 'choice';
@@ -49,6 +51,15 @@ const OPTIONS = {
   use: { kind: 'flag', help: 'make the new model current even if it scores lower than the current one' },
   model: { kind: 'string', arg: 'ID', help: 'a model id, "current" or "zero-shot"', default: 'current' },
   recursive: { kind: 'flag', help: 'also take images in subfolders of a folder' },
+  save: { kind: 'flag', help: 'keep every judged image in the library (<home>/library), to review and retrain with' },
+  library: { kind: 'flag', help: "retrain with collected data: the current model's training data plus the library's reviewed images" },
+  'include-unreviewed': { kind: 'flag', help: 'with --library: also train on unreviewed images, labelled as the model judged them' },
+  'min-confidence': { kind: 'number', arg: 'F', help: 'with --include-unreviewed: only unreviewed images the model was at least this sure of (0.5..1)', default: '0.9' },
+  'dry-run': { kind: 'flag', help: 'with --library: only show how many images of each kind it would use' },
+  label: { kind: 'choice', arg: 'LABEL', choices: ['happy', 'sad'], help: 'list: only images with this label; correct: the label they get', default: 'list: all; correct: the other one' },
+  review: { kind: 'choice', arg: 'STATE', choices: REVIEW_STATES, help: 'list: only images in this review state', default: 'all' },
+  sort: { kind: 'choice', arg: 'ORDER', choices: LIBRARY_SORTS, help: 'list: order (least-sure: the ones worth reviewing first)', default: 'newest' },
+  limit: { kind: 'int', arg: 'N', min: 1, help: 'list: show at most N images', default: 'all' },
   home: { kind: 'path', arg: 'DIR', help: 'data folder (models, caches)', default: 'HAPPYSAD_HOME, else the desktop app\'s folder' },
   backend: { kind: 'choice', arg: 'NAME', choices: BACKEND_KINDS, help: 'force a backend instead of the best available', default: 'best available' },
   json: { kind: 'flag', help: 'print one JSON object on stdout (always, errors included); progress goes to stderr' },
@@ -75,9 +86,9 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     options: ['data', 'base', ...TRAINING, 'base-url', 'base-dir'],
   },
   retrain: {
-    synopsis: 'happysad retrain --data DIR [--model ID] [options]',
+    synopsis: 'happysad retrain --data DIR [--model ID] [options] | retrain --library [--include-unreviewed [--min-confidence F]] [--dry-run]',
     summary: 'continue training from a saved model (default: the current one) on a dataset folder',
-    options: ['data', 'model', ...TRAINING],
+    options: ['data', 'model', ...TRAINING, 'library', 'include-unreviewed', 'min-confidence', 'dry-run'],
   },
   eval: {
     synopsis: 'happysad eval --data DIR [--model ID]',
@@ -85,11 +96,24 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     options: ['data', 'model'],
   },
   predict: {
-    synopsis: 'happysad predict IMAGE_OR_FOLDER... [--model ID] [--recursive]',
+    synopsis: 'happysad predict IMAGE_OR_FOLDER... [--model ID] [--recursive] [--save]',
     summary: 'judge images: one line (or JSON entry) per image',
-    options: ['model', 'recursive'],
+    options: ['model', 'recursive', 'save'],
+  },
+  library: {
+    synopsis: 'happysad library list [--label L] [--review S] [--sort O] [--limit N] | library confirm|correct|delete IMAGE... [--label L] | library undo',
+    summary: 'the saved predictions: list them, confirm or correct their labels, delete them, undo the last of these',
+    options: ['label', 'review', 'sort', 'limit'],
+  },
+  models: {
+    synopsis: 'happysad models list | models use ID | models delete ID',
+    summary: 'the saved model versions: list them, choose the current one, delete one (never the current one)',
+    options: [],
   },
 };
+
+export const LIBRARY_ACTIONS = ['list', 'confirm', 'correct', 'delete', 'undo'] as const;
+export const MODELS_ACTIONS = ['list', 'use', 'delete'] as const;
 
 export interface Common {
   home?: string;
@@ -120,7 +144,27 @@ export type Command =
   | { command: 'version'; common: Common }
   | TrainCommand
   | { command: 'eval'; data: string; model?: string; common: Common }
-  | { command: 'predict'; inputs: string[]; model?: string; recursive: boolean; common: Common };
+  | { command: 'predict'; inputs: string[]; model?: string; recursive: boolean; save?: true; common: Common }
+  | LibraryCommand
+  | ModelsCommand
+  | LibraryRetrainCommand;
+
+export type LibraryCommand =
+  | { command: 'library'; action: 'list'; label?: Label; review?: ReviewState; sort?: LibrarySort; limit?: number; common: Common }
+  | { command: 'library'; action: 'confirm' | 'correct' | 'delete'; images: string[]; label?: Label; common: Common }
+  | { command: 'library'; action: 'undo'; common: Common };
+
+export type ModelsCommand = { command: 'models'; action: 'list'; common: Common } | { command: 'models'; action: 'use' | 'delete'; id: string; common: Common };
+
+export interface LibraryRetrainCommand {
+  command: 'retrain-library';
+  includeUnreviewed: boolean;
+  minConfidence?: number;
+  epochs?: number;
+  use: boolean;
+  dryRun: boolean;
+  common: Common;
+}
 
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
@@ -273,7 +317,31 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
 
   if (command === 'predict') {
     if (rest.length === 0) throw new UsageError('predict needs at least one image or folder', command);
-    return { command, inputs: rest.map((p) => expandPath(p, cwd)), ...(str('model') && { model: str('model')! }), recursive: v.recursive === true, common };
+    return { command, inputs: rest.map((p) => expandPath(p, cwd)), ...(str('model') && { model: str('model')! }), recursive: v.recursive === true, ...(v.save === true && { save: true as const }), common };
+  }
+  if (command === 'library') return libraryCommand(rest, choice('label') as Label | undefined, { review: choice('review') as ReviewState | undefined, sort: choice('sort') as LibrarySort | undefined, limit: num('limit') }, common, cwd);
+  if (command === 'models') return modelsCommand(rest, common);
+  if (command === 'retrain' && v.library === true) {
+    for (const k of ['data', 'model', 'batch-size', 'learning-rate', 'seed', 'max-per-class', 'validation-split'] as const) {
+      if (v[k] !== undefined) throw new UsageError(`--${k} does not apply to "retrain --library": it retrains the current model with its own training data and settings`, command);
+    }
+    if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, command);
+    const minConfidence = num('min-confidence');
+    if (minConfidence !== undefined && v['include-unreviewed'] !== true) throw new UsageError('--min-confidence only applies with --include-unreviewed', command);
+    if (minConfidence !== undefined && !(minConfidence >= 0.5 && minConfidence <= 1)) throw new UsageError(`--min-confidence takes a number from 0.5 to 1, not "${str('min-confidence')}"`, command);
+    const epochs = num('epochs');
+    return {
+      command: 'retrain-library',
+      includeUnreviewed: v['include-unreviewed'] === true,
+      ...(minConfidence !== undefined && { minConfidence }),
+      ...(epochs !== undefined && { epochs }),
+      use: v.use === true,
+      dryRun: v['dry-run'] === true,
+      common,
+    };
+  }
+  for (const k of ['include-unreviewed', 'min-confidence', 'dry-run'] as const) {
+    if (v[k] !== undefined) throw new UsageError(`--${k} only applies with --library`, command);
   }
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"${rest[0]!.startsWith('-') ? '' : ' (options start with --)'}`, command);
   const data = path('data');
@@ -299,6 +367,46 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
   set('baseUrl', str('base-url'));
   set('baseDir', path('base-dir'));
   return out;
+}
+
+function libraryCommand(rest: string[], label: Label | undefined, list: { review: ReviewState | undefined; sort: LibrarySort | undefined; limit: number | undefined }, common: Common, cwd: string): LibraryCommand {
+  const [action, ...images] = rest;
+  if (action === undefined) throw new UsageError(`library needs an action: ${LIBRARY_ACTIONS.join(', ')}`, 'library');
+  if (!(LIBRARY_ACTIONS as readonly string[]).includes(action)) {
+    const guess = didYouMean(action, LIBRARY_ACTIONS);
+    throw new UsageError(`unknown library action "${action}"${guess ? `; did you mean "${guess}"?` : ` (actions: ${LIBRARY_ACTIONS.join(', ')})`}`, 'library');
+  }
+  const listOnly = Object.entries(list).find(([, val]) => val !== undefined)?.[0];
+  if (action !== 'list' && listOnly) throw new UsageError(`--${listOnly} only applies to "library list"`, 'library');
+  if (action === 'list' || action === 'undo') {
+    if (images.length) throw new UsageError(`unexpected argument "${images[0]}"`, 'library');
+    if (action === 'undo') {
+      if (label) throw new UsageError('--label does not apply to "library undo"', 'library');
+      return { command: 'library', action, common };
+    }
+    return { command: 'library', action, ...(label && { label }), ...(list.review && { review: list.review }), ...(list.sort && { sort: list.sort }), ...(list.limit !== undefined && { limit: list.limit }), common };
+  }
+  if (images.length === 0) throw new UsageError(`library ${action} needs at least one image: its id (or the first 6+ characters of it), or its file in the library`, 'library');
+  if (label && action !== 'correct') throw new UsageError(`--label does not apply to "library ${action}"`, 'library');
+  // an id or id prefix stays as it is; anything else is a file path
+  const refs = images.map((x) => (/^[0-9a-f]{6,64}$/.test(x) ? x : expandPath(x, cwd)));
+  return { command: 'library', action: action as 'confirm' | 'correct' | 'delete', images: refs, ...(label && { label }), common };
+}
+
+function modelsCommand(rest: string[], common: Common): ModelsCommand {
+  const [action, id, extra] = rest;
+  if (action === undefined) throw new UsageError(`models needs an action: ${MODELS_ACTIONS.join(', ')}`, 'models');
+  if (!(MODELS_ACTIONS as readonly string[]).includes(action)) {
+    const guess = didYouMean(action, MODELS_ACTIONS);
+    throw new UsageError(`unknown models action "${action}"${guess ? `; did you mean "${guess}"?` : ` (actions: ${MODELS_ACTIONS.join(', ')})`}`, 'models');
+  }
+  if (action === 'list') {
+    if (id !== undefined) throw new UsageError(`unexpected argument "${id}"`, 'models');
+    return { command: 'models', action, common };
+  }
+  if (id === undefined) throw new UsageError(`models ${action} needs a model id (see "happysad models list")`, 'models');
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, 'models');
+  return { command: 'models', action: action as 'use' | 'delete', id, common };
 }
 
 function unknownCommand(word: string): UsageError {

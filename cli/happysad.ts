@@ -10,8 +10,9 @@ import { checkDataFolder } from '../engine/data-folder.js';
 import { EngineHost } from '../engine/host.js';
 import { assetsDir, defaultHome } from '../engine/paths.js';
 import { APP_VERSION } from '../engine/version.js';
-import { parseCommand, usage, UsageError, type Command, type TrainCommand } from './args.js';
+import { COMMAND_NAMES, parseCommand, usage, UsageError, type Command, type TrainCommand } from './args.js';
 import { backendLine, evalSummary, predictLines, trainSummary } from './format.js';
+import { runLibrary, runLibraryRetrain, runModels, writesDataFolder } from './library-commands.js';
 import { ProgressPrinter } from './progress.js';
 
 export interface Io {
@@ -50,7 +51,7 @@ export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {})
   }
   if (cmd.command === 'help') {
     if (cmd.exitCode === 0) io.out(usage(cmd.topic));
-    else if (wantsJson) return fail(2, { code: 'bad-input', message: 'no command given (train, retrain, eval or predict)' });
+    else if (wantsJson) return fail(2, { code: 'bad-input', message: `no command given (${COMMAND_NAMES.join(', ')})` });
     else io.err(usage());
     return cmd.exitCode;
   }
@@ -66,6 +67,9 @@ export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {})
     if (!state.writable) {
       if (cmd.command === 'train' || cmd.command === 'retrain') {
         return fail(2, { code: 'bad-input', message: `the data folder ${home} cannot be written (${state.reason}), so a trained model could not be saved`, file: home }, 'Choose another one with --home DIR or HAPPYSAD_HOME.');
+      }
+      if (writesDataFolder(cmd)) {
+        return fail(2, { code: 'bad-input', message: `the data folder ${home} cannot be written (${state.reason}), so this cannot be done`, file: home }, 'Choose another one with --home DIR or HAPPYSAD_HOME.');
       }
       readOnly = true;
       io.err(`Note: the data folder ${home} cannot be written (${state.reason}); results are not cached.`);
@@ -100,14 +104,24 @@ export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {})
         return 0;
       }
       case 'predict': {
-        const r = await host.call('predict', { inputs: cmd.inputs, ...(cmd.model && { model: cmd.model }), ...(cmd.recursive && { recursive: true }) }, callOpts);
+        const r = await host.call('predict', { inputs: cmd.inputs, ...(cmd.model && { model: cmd.model }), ...(cmd.recursive && { recursive: true }), ...(cmd.save && { save: true }) }, callOpts);
         if (cmd.common.json) {
           // stdout is for the JSON: the failures are also said on stderr, once, for whoever watches
           for (const p of r.results) if ('error' in p) io.err(`happysad: ${p.file}: ${p.error}`);
-          io.out(JSON.stringify({ results: r.results, modelId: r.modelId, backend: r.backend }));
+          io.out(JSON.stringify({ results: r.results, modelId: r.modelId, backend: r.backend, ...(r.library && { library: r.library }) }));
         } else io.out(predictLines(r));
-        return r.results.some((p) => 'error' in p) ? 1 : 0;
+        if (r.library) {
+          io.err(`Saved to the library: ${r.library.saved} new, ${r.library.seenBefore} seen before${r.library.failed.length ? `, ${r.library.failed.length} could not be saved` : ''}.`);
+          for (const f of r.library.failed) io.err(`happysad: not saved: ${f.file}: ${f.reason}`);
+        }
+        return r.results.some((p) => 'error' in p) || (r.library?.failed.length ?? 0) > 0 ? 1 : 0;
       }
+      case 'library':
+        return await runLibrary(host, cmd, io, callOpts);
+      case 'models':
+        return await runModels(host, cmd, io, callOpts);
+      case 'retrain-library':
+        return await runLibraryRetrain(host, cmd, io, callOpts);
     }
   } catch (err) {
     if (isCancelled(err)) return fail(130, { code: 'cancelled', message: 'cancelled; nothing was saved' });

@@ -9,6 +9,9 @@ import type { EngineInfo, EvalResult, ModelInfo, PredictResult, TrainResult } fr
 import { BASE_IDS } from './engine-types.js';
 import { EngineError, type Failure } from './errors.js';
 import type { BackendInfo, ProgressEvent } from './engine-types.js';
+import type { LibraryListResult, LibraryRetrainResult, LibraryReviewResult, LibrarySaveResult, LibraryUndoResult, RetrainPreview, ThumbnailResult } from './library-types.js';
+import { LIBRARY_SORTS, REVIEW_ACTIONS, REVIEW_STATES } from './library-types.js';
+import { LABELS } from './labels.js';
 
 const path = z.string().min(1, 'must not be empty').max(4096);
 /** 'current', 'zero-shot' or a model id */
@@ -46,6 +49,15 @@ const trainParams = z.strictObject({
   use: z.boolean().optional(),
 });
 
+const label = z.enum(LABELS);
+/** a library image: the sha256 of its bytes */
+const libraryId = z.string().regex(/^[0-9a-f]{64}$/, 'is not a library image id (a sha256 in hex)');
+
+const retrainOptions = z.strictObject({
+  includeUnreviewed: z.boolean().optional(),
+  minConfidence: z.number().min(0.5).max(1).optional(),
+});
+
 /** One entry per method. `whileTraining`: answered at once even while a training or other queued work runs. */
 export const ENGINE_METHODS = {
   info: { params: none, whileTraining: true },
@@ -55,7 +67,45 @@ export const ENGINE_METHODS = {
   train: { params: trainParams, whileTraining: false },
   evaluate: { params: z.strictObject({ data: path, model: modelRef.optional() }), whileTraining: false },
   predict: {
-    params: z.strictObject({ inputs: z.array(path).min(1, 'give at least one image or folder').max(100_000), model: modelRef.optional(), recursive: z.boolean().optional() }),
+    params: z.strictObject({
+      inputs: z.array(path).min(1, 'give at least one image or folder').max(100_000),
+      model: modelRef.optional(),
+      recursive: z.boolean().optional(),
+      save: z.boolean().optional(),
+    }),
+    whileTraining: false,
+  },
+  // the saved-prediction library: no TensorFlow work, so answered while a training runs
+  libraryList: {
+    params: z.strictObject({
+      filter: z.strictObject({ label: label.optional(), review: z.enum(REVIEW_STATES).optional() }).optional(),
+      sort: z.enum(LIBRARY_SORTS).optional(),
+      offset: z.int().min(0).optional(),
+      limit: z.int().min(1).max(100_000).optional(),
+    }),
+    whileTraining: true,
+  },
+  librarySave: {
+    params: z.strictObject({
+      items: z.array(z.strictObject({ file: path, predicted: label, confidence: z.number().min(0).max(1), modelId: modelRef })).min(1).max(100_000),
+    }),
+    whileTraining: true,
+  },
+  libraryReview: {
+    params: z.strictObject({ ids: z.array(libraryId).min(1, 'give at least one image id').max(100_000), action: z.enum(REVIEW_ACTIONS), label: label.optional() }),
+    whileTraining: true,
+  },
+  libraryUndo: { params: none, whileTraining: true },
+  thumbnail: { params: z.strictObject({ id: libraryId, size: z.int().min(16).max(1024).optional() }), whileTraining: true },
+  retrainPreview: { params: retrainOptions, whileTraining: true },
+  retrainWithLibrary: {
+    params: retrainOptions.extend({
+      /** the preview's fingerprint: refused when the images changed since */
+      expect: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+      /** make it current whatever the comparison with the current model says */
+      use: z.boolean().optional(),
+      epochs: z.int().min(1).max(1000).optional(),
+    }),
     whileTraining: false,
   },
 } as const satisfies Record<string, { params: z.ZodType; whileTraining: boolean }>;
@@ -69,6 +119,13 @@ export interface EngineResults {
   train: TrainResult;
   evaluate: EvalResult;
   predict: PredictResult;
+  libraryList: LibraryListResult;
+  librarySave: LibrarySaveResult;
+  libraryReview: LibraryReviewResult;
+  libraryUndo: LibraryUndoResult;
+  thumbnail: ThumbnailResult;
+  retrainPreview: RetrainPreview;
+  retrainWithLibrary: LibraryRetrainResult;
 }
 
 export type EngineMethod = keyof typeof ENGINE_METHODS & keyof EngineResults;

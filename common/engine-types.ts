@@ -102,6 +102,23 @@ export interface DatasetSummary {
   /** class folders other than happy/sad that were left out (angry, neutral...) */
   ignoredClasses: string[];
   skipped: SkippedFile[];
+  /** images from the saved-prediction library, counted in train and validation above (retrain with collected data) */
+  library?: LibraryUsage;
+}
+
+/** The library's part of a training set: how many of its images, and which were eligible. */
+export interface LibraryUsage {
+  dir: string;
+  train: ClassCounts;
+  validation: ClassCounts;
+  includeUnreviewed: boolean;
+  minConfidence: number | null;
+}
+
+/** Whether a new model was made current when it was saved, and why (the same validation images for both). */
+export interface PromotionNote {
+  madeCurrent: boolean;
+  reason: string;
 }
 
 export interface Confusion {
@@ -233,16 +250,20 @@ export interface PredictParams {
   model?: string;
   /** also take the images in subfolders of a folder (in byte-wise order of their paths) */
   recursive?: boolean;
+  /** keep every judged image in the library (<home>/library) */
+  save?: boolean;
 }
 
 export type Prediction =
-  | { file: string; label: Label; confidence: number; probabilities: { happy: number; sad: number } }
+  | { file: string; label: Label; confidence: number; probabilities: { happy: number; sad: number }; saved?: { id: string; seenBefore: boolean } }
   | { file: string; error: string };
 
 export interface PredictResult {
   results: Prediction[];
   modelId: string;
   backend: string;
+  /** with save: how many images were stored (new), seen again, or could not be saved */
+  library?: { saved: number; seenBefore: number; failed: SkippedFile[] };
 }
 
 /** A saved model version as the engine reports it. */
@@ -262,6 +283,7 @@ export interface ModelInfo {
   backend: string;
   seconds: number;
   current: boolean;
+  promotion?: PromotionNote;
 }
 
 export interface EngineInfo {

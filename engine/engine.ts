@@ -9,7 +9,21 @@ import type { CallContext } from './call-context.js';
 import type { ModelRegistry } from './models/registry.js';
 import { toModelInfo } from './models/model-meta.js';
 import { evaluate } from './use-cases/evaluate.js';
-import { predict } from './use-cases/predict.js';
+import type {
+  LibraryListParams,
+  LibraryListResult,
+  LibraryRetrainResult,
+  LibraryReviewParams,
+  LibraryReviewResult,
+  LibrarySaveEntry,
+  LibrarySaveResult,
+  LibraryUndoResult,
+  RetrainOptions,
+  RetrainPreview,
+  ThumbnailResult,
+} from '../common/library-types.js';
+import { libraryThumbnail, predictAndSave } from './use-cases/library.js';
+import { retrainPreview, retrainWithLibrary, type LibraryRetrainParams } from './use-cases/library-retrain.js';
 import { createServices, type EngineServices } from './use-cases/services.js';
 import { trainFromFolder } from './use-cases/train.js';
 import { APP_VERSION } from './version.js';
@@ -68,6 +82,34 @@ export class Engine {
   }
 
   predict(params: PredictParams, ctx: CallContext = {}): Promise<PredictResult> {
-    return predict(this.services, params, ctx);
+    return predictAndSave(this.services, params, ctx);
+  }
+
+  libraryList(params: LibraryListParams): Promise<LibraryListResult> {
+    return this.services.library.list(params);
+  }
+
+  librarySave({ items }: { items: LibrarySaveEntry[] }): Promise<LibrarySaveResult> {
+    return this.services.library.save(items);
+  }
+
+  libraryReview(params: LibraryReviewParams): Promise<LibraryReviewResult> {
+    return this.services.library.review(params);
+  }
+
+  libraryUndo(): Promise<LibraryUndoResult> {
+    return this.services.library.undo();
+  }
+
+  thumbnail(params: { id: string; size?: number }): Promise<ThumbnailResult> {
+    return libraryThumbnail(this.services, params);
+  }
+
+  retrainPreview(params: RetrainOptions, ctx: CallContext = {}): Promise<RetrainPreview> {
+    return retrainPreview(this.services, params, ctx);
+  }
+
+  retrainWithLibrary(params: LibraryRetrainParams, ctx: CallContext = {}): Promise<LibraryRetrainResult> {
+    return retrainWithLibrary(this.services, params, ctx);
   }
 }

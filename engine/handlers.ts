@@ -18,6 +18,13 @@ const HANDLERS: Handlers = {
   train: (engine, params, ctx) => engine.train(params, ctx),
   evaluate: (engine, params, ctx) => engine.evaluate(params, ctx),
   predict: (engine, params, ctx) => engine.predict(params, ctx),
+  libraryList: (engine, params) => engine.libraryList(params),
+  librarySave: (engine, params) => engine.librarySave(params),
+  libraryReview: (engine, params) => engine.libraryReview(params),
+  libraryUndo: (engine) => engine.libraryUndo(),
+  thumbnail: (engine, params) => engine.thumbnail(params),
+  retrainPreview: (engine, params, ctx) => engine.retrainPreview(params, ctx),
+  retrainWithLibrary: (engine, params, ctx) => engine.retrainWithLibrary(params, ctx),
 };
 
 export function dispatch<M extends EngineMethod>(engine: Engine, method: M, params: Params<M>, ctx: CallContext): Promise<EngineResult<M>> {

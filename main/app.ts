@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenDialogOptions } from 'electron';
+import type { AboutPanelOptionsOptions, BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenDialogOptions } from 'electron';
 import { PROJECT_LINKS } from '../common/api.js';
 import { EngineError } from '../common/errors.js';
 import { languageFor, translate, type MessageKey } from '../common/i18n/index.js';
@@ -57,6 +57,8 @@ export interface ElectronLike {
     quit(): void;
     requestSingleInstanceLock(): boolean;
     getLocale(): string;
+    getVersion(): string;
+    setAboutPanelOptions(options: AboutPanelOptionsOptions): void;
     readonly isPackaged: boolean;
   };
   BrowserWindow: { new (options: BrowserWindowConstructorOptions): WindowLike };
@@ -101,6 +103,8 @@ export interface AppOptions {
   cwd?: string;
   /** process.defaultApp: argv[1] is the app folder (`electron .`) */
   defaultApp?: boolean;
+  /** the app icon (a PNG): the window's on Linux and Windows (macOS takes the bundle's), and the About panel's */
+  iconPath?: string;
 }
 
 /** What startApp hands back (tests look inside; index.ts ignores it). */
@@ -236,6 +240,7 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
       minHeight: MIN_SIZE.height,
       show: false,
       title: 'HappySad Studio',
+      ...(options.iconPath && platform !== 'darwin' && { icon: options.iconPath }),
       // the first paint matches the OS theme (the renderer follows prefers-color-scheme)
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#17181c' : '#f7f7f8',
       webPreferences: secureWebPreferences(options.preloadPath),
@@ -263,11 +268,13 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
       callback('');
     });
   });
+  // Windows and Linux: "Open with" (or a second launch) while the app runs hands its command line over here
   app.on('second-instance', (_e: unknown, argv: string[], cwd: string) => {
     showWindow();
-    void pathsFromArgv(argv, cwd, false).then(openPaths);
+    void pathsFromArgv(argv, cwd, options.defaultApp ?? false).then(openPaths);
   });
-  // macOS: files dropped on the dock icon or opened with the app, possibly before 'ready'
+  // macOS: files dropped on the dock icon or opened with the app ("Open with", a double click), possibly
+  // before 'ready' and before the window exists: the renderer link holds them until the Predict view listens
   app.on('open-file', (event: { preventDefault(): void }, file: string) => {
     event.preventDefault();
     openPaths([file]);
@@ -285,6 +292,13 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
 
   return app.whenReady().then(async () => {
     nativeTheme.themeSource = 'system';
+    app.setAboutPanelOptions({
+      applicationName: 'HappySad Studio',
+      applicationVersion: app.getVersion(),
+      copyright: 'Copyright © HappySad Studio developers (MIT licence)',
+      website: PROJECT_LINKS.home,
+      ...(options.iconPath && { iconPath: options.iconPath }),
+    });
     settings = await SettingsStore.open(path.join(home, 'settings.json'));
     const ses = session.defaultSession;
     ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url, origin) }));

@@ -2,7 +2,7 @@
  * meta.json of a saved model: the on-disk record, versioned on its own so that the wire type (ModelInfo)
  * can change without breaking models saved by older versions, and the other way round.
  */
-import type { AugmentConfig, BestEpoch, DatasetSummary, EpochLog, HeadHyperparameters, Metrics, MobileNetSource, ModelInfo, BaseId } from '../../common/engine-types.js';
+import type { AugmentConfig, BestEpoch, DatasetSummary, EpochLog, HeadHyperparameters, Metrics, MobileNetSource, ModelInfo, BaseId, PromotionNote } from '../../common/engine-types.js';
 
 export const MODEL_META_SCHEMA = 1;
 
@@ -21,6 +21,8 @@ export interface ModelMeta {
   validation: Metrics | null;
   backend: string;
   seconds: number;
+  /** set when saving decided on the validation images whether it became current */
+  promotion?: PromotionNote;
 }
 
 /**

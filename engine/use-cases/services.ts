@@ -6,6 +6,7 @@ import type { BackendInfo, MobileNetSource } from '../../common/engine-types.js'
 import { BaseLoader } from '../bases/loader.js';
 import type { CallContext } from '../call-context.js';
 import { FeatureStores, type FeatureOptions } from '../features/feature-store.js';
+import { LibraryStore } from '../library/library-store.js';
 import { ModelRegistry } from '../models/registry.js';
 
 export interface EngineServices {
@@ -16,12 +17,14 @@ export interface EngineServices {
   registry: ModelRegistry;
   bases: BaseLoader;
   features: FeatureStores;
+  /** the saved-prediction library under <home>/library */
+  library: LibraryStore;
   /** the MobileNetV2 source used when a request names none */
   mobilenet: MobileNetSource | undefined;
 }
 
 export function createServices(home: string, assetsDir: string, backend: BackendInfo, mobilenet?: MobileNetSource, readOnly = false): EngineServices {
-  return { home, readOnly, backend, registry: new ModelRegistry(home), bases: new BaseLoader(home, assetsDir, mobilenet), features: new FeatureStores(home, readOnly), mobilenet };
+  return { home, readOnly, backend, registry: new ModelRegistry(home), bases: new BaseLoader(home, assetsDir, mobilenet), features: new FeatureStores(home, readOnly), library: new LibraryStore(home, readOnly), mobilenet };
 }
 
 /** Feature-store options that cancel with the call and report its embedding progress. */

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_SEED } from '../../common/defaults.js';
 import type * as tf from '@tensorflow/tfjs';
-import type { AugmentConfig, BaseId, ClassCounts, DatasetSummary, MobileNetSource, TrainParams, TrainResult } from '../../common/engine-types.js';
+import type { AugmentConfig, BaseId, ClassCounts, DatasetSummary, MobileNetSource, Promotion, TrainParams, TrainResult } from '../../common/engine-types.js';
 import { labelToTarget, type Label } from '../../common/labels.js';
 import { DEFAULT_AUGMENT, JUDGE_VIEWS, variantParams } from '../augment.js';
 import type { CallContext } from '../call-context.js';
@@ -26,7 +26,7 @@ import { judgeRows } from './judge.js';
 import { promote } from './promotion.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
-interface TrainOptions {
+export interface TrainOptions {
   seed: number;
   hp: HeadHyperparameters;
   augment: AugmentConfig;
@@ -37,6 +37,11 @@ interface TrainOptions {
   fromModel?: string;
   /** make the new model current even when it scores lower than the current one */
   use: boolean;
+  /**
+   * A caller's own promotion rule (the library retrain allows 0.5 points), judged on the validation rows; by
+   * default promote() decides: at least as good as the current model on the same validation images.
+   */
+  promote?: (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array }) => Promise<{ makeCurrent: boolean; record?: ModelMeta['promotion'] }>;
 }
 
 /** The request's settings over the defaults. */
@@ -145,11 +150,14 @@ async function trainFrom(
     const bestLog = result.history[result.bestEpoch - 1];
     const valP = valSet ? predictHead(head, valSet.x) : null;
     const validationMetrics = valSet && valP ? computeMetrics(valP, valSet.y) : null;
+    const custom = options.promote && valSet ? await options.promote(head, valSet) : null;
     const id = newModelId();
     const best = { epoch: result.bestEpoch, valAccuracy: bestLog?.valAccuracy ?? null, valLoss: bestLog?.valLoss ?? null };
     // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
     const judgedValidation = valP ? readValidation.map((s, row) => ({ ...s, pHappy: valP[row]! })) : null;
-    const promotion = await promote(services, { modelId: id, validation: judgedValidation }, { use: options.use, validationProblem }, ctx);
+    const promotion: Promotion = custom
+      ? { madeCurrent: custom.makeCurrent, reason: custom.record?.reason ?? (custom.makeCurrent ? 'made current' : 'kept as a candidate'), previous: null }
+      : await promote(services, { modelId: id, validation: judgedValidation }, { use: options.use, validationProblem }, ctx);
     const meta: ModelMeta = {
       schemaVersion: MODEL_META_SCHEMA,
       id,
@@ -170,6 +178,7 @@ async function trainFrom(
       validation: validationMetrics,
       backend: services.backend.label,
       seconds: (performance.now() - startedAt) / 1000,
+      promotion: { madeCurrent: promotion.madeCurrent, reason: promotion.reason },
     };
     const parentSamples = parent ? await services.registry.readSamples(parent.id) : null;
     ctx.progress?.({ type: 'stage', stage: 'saving', message: `Saving model ${id}` });

@@ -13,7 +13,7 @@ import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 import { ROOT, tempDir } from '../helpers/tmp.js';
 
 /** the folders `npm run lint:deps` cruises; every source file of ours lives in one of them */
-const FOLDERS = ['bin', 'cli', 'common', 'engine', 'main', 'preload', 'renderer', 'test'];
+const FOLDERS = ['bin', 'cli', 'common', 'engine', 'main', 'preload', 'renderer', 'scripts', 'test'];
 const SOURCE = /\.(ts|cts|mts|js|cjs|mjs|svelte)$/;
 const NOT_OURS = new Set(['node_modules', 'out', 'dist', 'release', 'scratch', '.git']);
 

@@ -45,7 +45,7 @@ test('each command\'s help lists every option it takes, with its default', () =>
 
 test('bad usage is a UsageError in plain words', () => {
   const cases: Array<[string[], RegExp]> = [
-    [['fly'], /unknown command "fly" \(commands: train, retrain, eval, predict\)/],
+    [['fly'], /unknown command "fly" \(commands: train, retrain, eval, predict, library, models\)/],
     [['trian', '--data', 'd'], /unknown command "trian"; did you mean "train"\?/],
     [['predcit', 'x'], /did you mean "predict"\?/],
     [['train'], /train needs --data DIR/],
@@ -85,4 +85,45 @@ test('"~" is the home folder, in --opt VALUE and --opt=VALUE alike', () => {
 test('did you mean: close words only', () => {
   assert.equal(didYouMean('trian', ['train', 'eval']), 'train');
   assert.equal(didYouMean('xyzzy', ['train', 'eval']), null);
+});
+
+test('library, models and retrain --library: parsed with their actions; options that do not apply are refused', () => {
+  const common = { json: false, verbose: false };
+  assert.deepEqual(parseCommand(['predict', 'a.jpg', '--save'], CWD), { command: 'predict', inputs: ['/work/here/a.jpg'], recursive: false, save: true, common });
+  assert.deepEqual(parseCommand(['library', 'list', '--label', 'sad', '--review', 'unreviewed', '--sort', 'least-sure', '--limit', '50'], CWD), {
+    command: 'library', action: 'list', label: 'sad', review: 'unreviewed', sort: 'least-sure', limit: 50, common,
+  });
+  assert.deepEqual(parseCommand(['library', 'correct', '0a1b2c3d', 'photos/x.jpg', '--label', 'happy', '--json'], CWD), {
+    command: 'library', action: 'correct', images: ['0a1b2c3d', '/work/here/photos/x.jpg'], label: 'happy', common: { json: true, verbose: false },
+  });
+  assert.deepEqual(parseCommand(['library', 'undo'], CWD), { command: 'library', action: 'undo', common });
+  assert.deepEqual(parseCommand(['models', 'use', '20261128-101530-ab12'], CWD), { command: 'models', action: 'use', id: '20261128-101530-ab12', common });
+  assert.deepEqual(parseCommand(['models', 'list', '--json'], CWD), { command: 'models', action: 'list', common: { json: true, verbose: false } });
+  assert.deepEqual(parseCommand(['retrain', '--library', '--include-unreviewed', '--min-confidence', '0.95', '--epochs', '7'], CWD), {
+    command: 'retrain-library', includeUnreviewed: true, minConfidence: 0.95, epochs: 7, use: false, dryRun: false, common,
+  });
+  assert.deepEqual(parseCommand(['retrain', '--library', '--dry-run', '--use'], CWD), { command: 'retrain-library', includeUnreviewed: false, use: true, dryRun: true, common });
+  const cases: Array<[string[], RegExp]> = [
+    [['library'], /library needs an action: list, confirm, correct, delete, undo/],
+    [['library', 'confrim', 'abc123'], /unknown library action "confrim"; did you mean "confirm"\?/],
+    [['library', 'confirm'], /library confirm needs at least one image/],
+    [['library', 'confirm', 'abcdef', '--label', 'sad'], /--label does not apply to "library confirm"/],
+    [['library', 'delete', 'abcdef', '--sort', 'newest'], /--sort only applies to "library list"/],
+    [['library', 'list', '--review', 'maybe'], /--review must be one of unreviewed, confirmed, corrected/],
+    [['library', 'list', '--epochs', '3'], /--epochs does not apply to "library"/],
+    [['models'], /models needs an action: list, use, delete/],
+    [['models', 'use'], /models use needs a model id/],
+    [['models', 'remove', 'x'], /unknown models action "remove"/],
+    [['retrain', '--library', '--data', 'd'], /--data does not apply to "retrain --library"/],
+    [['retrain', '--library', '--min-confidence', '0.9'], /--min-confidence only applies with --include-unreviewed/],
+    [['retrain', '--library', '--include-unreviewed', '--min-confidence', '0.3'], /--min-confidence takes a number from 0.5 to 1/],
+    [['retrain', '--data', 'd', '--include-unreviewed'], /--include-unreviewed only applies with --library/],
+    [['train', '--data', 'd', '--library'], /--library does not apply to "train"/],
+    [['eval', '--data', 'd', '--save'], /--save does not apply to "eval"/],
+  ];
+  for (const [argv, msg] of cases) assert.throws(() => parseCommand(argv, CWD), (e: Error) => e instanceof UsageError && msg.test(e.message), `${argv.join(' ')}: ${(() => { try { parseCommand(argv, CWD); return 'no error'; } catch (e) { return (e as Error).message; } })()}`);
+  assert.match(usage('retrain'), /--include-unreviewed/);
+  assert.match(usage('library'), /--sort ORDER .*least-sure/);
+  assert.match(usage(), /library +the saved predictions/);
+  assert.match(usage(), /models +the saved model versions/);
 });

@@ -152,6 +152,7 @@ export function fakeElectron(opts: FakeOptions = {}) {
     schemes: null as any,
     quits: 0,
     ready: false,
+    aboutPanel: null as any,
   };
   const nativeTheme = { themeSource: 'light' as 'system' | 'light' | 'dark', shouldUseDarkColors: opts.darkTheme ?? false };
 
@@ -166,6 +167,8 @@ export function fakeElectron(opts: FakeOptions = {}) {
       quit: () => void s.quits++,
       requestSingleInstanceLock: () => (log.push('lock'), opts.lock ?? true),
       getLocale: () => opts.locale ?? 'en-US',
+      getVersion: () => '0.1.0',
+      setAboutPanelOptions: (o: unknown) => void (s.aboutPanel = o),
       isPackaged: opts.packaged ?? true,
       // not part of ElectronLike: main/index.ts calls it on the real module
       setPath: (name: string, value: string) => void log.push(`setPath:${name}=${value}`),

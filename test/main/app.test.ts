@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
 import type { MenuItemConstructorOptions } from 'electron';
 import { APP_CSP, PROJECT_LINKS, imageUrl } from '../../common/api.js';
@@ -387,4 +388,59 @@ test('quitting waits for the settings and the engine to be written and stopped',
   a.f.app.emit('will-quit', { preventDefault: () => assert.fail('the second will-quit goes through') });
   const after = (await a.f.invoke(IPC.engineCall, a.ev(), 'c9', 'info', {})) as { ok: boolean; error: { code: string } };
   assert.equal(after.error.code, 'stopped');
+});
+
+test('the app icon: the window on Linux and Windows (macOS takes the bundle icon), and the About panel', async () => {
+  for (const platform of ['linux', 'win32', 'darwin'] as const) {
+    const a = await launch({}, { platform, iconPath: '/app/resources/app.asar.unpacked/assets/app-icon.png' });
+    assert.equal(a.win().options.icon, platform === 'darwin' ? undefined : '/app/resources/app.asar.unpacked/assets/app-icon.png', platform);
+    const about = a.f.state.aboutPanel;
+    assert.equal(about.applicationName, 'HappySad Studio');
+    assert.equal(about.applicationVersion, '0.1.0');
+    assert.equal(about.iconPath, '/app/resources/app.asar.unpacked/assets/app-icon.png');
+    assert.equal(about.website, PROJECT_LINKS.home);
+  }
+  // no icon given: none set
+  const a = await launch({}, { platform: 'linux' });
+  assert.equal('icon' in a.win().options, false);
+});
+
+test('"Open with": a file reaches the renderer however the OS hands it over', async () => {
+  const dir = await tempDir();
+  const photo = join(dir, 'holiday photo.jpg');
+  await copyFile(FACE, photo);
+  const exe = '/opt/HappySad Studio/happysad-studio';
+
+  // Linux: the desktop entry's Exec ends in %U, so a file manager may pass a file:// URL (spaces escaped)
+  const linux = await launch({}, { argv: [exe, pathToFileURL(photo).href, 'file://otherhost/x.jpg', 'https://example.com/a.jpg'], cwd: '/' });
+  await linux.handle.opened;
+  linux.ready();
+  assert.deepEqual(sentOn(linux.win(), IPC.openPaths), [[[photo]]]);
+  assert.equal((await linux.f.state.protocolHandler!(new Request(imageUrl(photo)))).status, 200, 'served to the renderer');
+
+  // Windows: the second launch's argv, switches that Chromium adds included, in a running app whose renderer listens
+  const win = await launch({}, { platform: 'win32', argv: [exe] });
+  await win.handle.opened;
+  win.ready();
+  win.f.app.emit('second-instance', {}, [exe, '--allow-file-access-from-files', '--original-process-start-time=1', photo], 'C:\\', {});
+  while (sentOn(win.win(), IPC.openPaths).length === 0) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(sentOn(win.win(), IPC.openPaths), [[[photo]]]);
+
+  // macOS: open-file before 'ready' (the app was launched by the file) is held until the Predict view listens
+  const mac = fakeElectron();
+  const started = startApp(mac.electron, { createEngine: stubEngine, home: await tempDir(), appRoot: await appRoot(), preloadPath: '/p.cjs', platform: 'darwin' });
+  mac.app.emit('open-file', { preventDefault() {} }, photo);
+  const handle = (await started)!;
+  assert.equal(mac.windows.length, 1, 'one window, opened by the launch itself');
+  assert.deepEqual(mac.windows[0]!.webContents.sentOn(IPC.openPaths), [], 'nothing sent before the renderer listens');
+  mac.send(IPC.rendererReady, mac.event(mac.windows[0]!.webContents, APP_URL));
+  assert.deepEqual(mac.windows[0]!.webContents.sentOn(IPC.openPaths), [[[photo]]]);
+  // ...and while the app runs without a window (closed, still in the dock): a new window opens and gets it
+  mac.windows[0]!.close();
+  mac.app.emit('window-all-closed');
+  mac.app.emit('open-file', { preventDefault() {} }, photo);
+  assert.equal(mac.windows.length, 2, 'a window for the file');
+  mac.send(IPC.rendererReady, mac.event(mac.windows[1]!.webContents, APP_URL));
+  assert.deepEqual(mac.windows[1]!.webContents.sentOn(IPC.openPaths), [[[photo]]]);
+  assert.ok(handle.given.has(photo));
 });

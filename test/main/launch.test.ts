@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { pathsFromArgv } from '../../main/launch.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -14,4 +15,12 @@ test('file and folder arguments, resolved against the launch folder; not the exe
   // `electron .`: argv[1] is the app folder
   assert.deepEqual(await pathsFromArgv(['/usr/bin/electron', dir, 'a.jpg'], dir, true), [join(dir, 'a.jpg')]);
   assert.deepEqual(await pathsFromArgv([exe], dir, false), []);
+});
+
+test('file:// URLs (Linux desktop entries pass %U) stand for their files; other URLs and remote hosts are not files', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'my photo #1.jpg');
+  await writeFile(file, 'x');
+  const exe = '/opt/HappySad Studio/happysad-studio';
+  assert.deepEqual(await pathsFromArgv([exe, pathToFileURL(file).href, 'file://elsewhere/x.jpg', 'https://example.com/x.jpg', 'file:'], dir, false), [file]);
 });

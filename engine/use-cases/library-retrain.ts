@@ -1,0 +1,264 @@
+/**
+ * "Retrain with collected data": a new model version from the current model's own training data (its folder,
+ * read again) plus the library's reviewed images (confirmed and corrected; unreviewed ones only when asked,
+ * above a confidence threshold). Validation is the original validation images plus a stratified, seeded share
+ * of the reviewed library images; the new model and the current one are judged on exactly those images, and
+ * the new one becomes current only if it is not worse by more than half a point. Features come from the
+ * feature store, so only images never seen before are computed.
+ *
+ * The plan (which images, which labels, which split) is made by one function for the preview and the
+ * training alike, and named by a fingerprint, so the training uses exactly the images the preview announced.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { DEFAULT_BASE, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../../common/defaults.js';
+import type { ClassCounts, DatasetSummary, TrainResult } from '../../common/engine-types.js';
+import type { LibraryItem, LibraryRetrainResult, RetrainOptions, RetrainPreview, RetrainPromotion } from '../../common/library-types.js';
+import type { Label } from '../../common/labels.js';
+import type { CallContext } from '../call-context.js';
+import { scanDataset } from '../dataset.js';
+import { badInput, throwIfAborted } from '../errors.js';
+import { predictHead } from '../head.js';
+import { computeMetrics } from '../metrics.js';
+import type { ModelMeta } from '../models/model-meta.js';
+import { resolveModel } from '../models/resolve.js';
+import { deriveSeed } from '../random.js';
+import type { LabelledSample, TrainingSet } from '../samples.js';
+import { contentHash } from '../samples.js';
+import type { EngineServices } from './services.js';
+import { trainOnSamples, trainOptions, type TrainOptions } from './train.js';
+
+/** share of each class of reviewed library images held out for validation */
+const LIBRARY_VALIDATION_SHARE = DEFAULT_VALIDATION_SPLIT;
+/** how much worse (accuracy points on the same validation images) a retrained model may be and still become current */
+export const PROMOTION_TOLERANCE_POINTS = 0.5;
+export const DEFAULT_MIN_CONFIDENCE = 0.9;
+
+export interface LibraryRetrainParams extends RetrainOptions {
+  /** the preview's fingerprint: refuse to train when the images have changed since */
+  expect?: string;
+  /** make the new model current whatever the comparison says */
+  use?: boolean;
+  epochs?: number;
+}
+
+interface Plan {
+  preview: RetrainPreview;
+  set: TrainingSet;
+  /** the current model's meta; null when none was trained yet */
+  meta: ModelMeta | null;
+}
+
+const zero = (): ClassCounts => ({ happy: 0, sad: 0 });
+const minus = (a: ClassCounts, b: ClassCounts | undefined): ClassCounts => ({ happy: Math.max(0, a.happy - (b?.happy ?? 0)), sad: Math.max(0, a.sad - (b?.sad ?? 0)) });
+
+function countOf(samples: ReadonlyArray<{ label: Label }>): ClassCounts {
+  const c = zero();
+  for (const s of samples) c[s.label]++;
+  return c;
+}
+
+/** Reads files' content hashes, a few at a time; null for a file that cannot be read (training reports it). */
+async function hashFiles(files: readonly string[]): Promise<Array<string | null>> {
+  const out: Array<string | null> = new Array(files.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      out[i] = await readFile(files[i]!).then(contentHash, () => null);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return out;
+}
+
+/**
+ * The current model's training data, read again: its folder with the seed, validation share and per-class cap
+ * it was read with (the share and cap are inferred from the counts it recorded, without its library part).
+ */
+async function currentDataset(
+  meta: ModelMeta | null,
+  libraryDir: string,
+): Promise<{ samples: LabelledSample[]; summary: DatasetSummary | null; missing?: string }> {
+  if (!meta) return { samples: [], summary: null, missing: 'no model was trained yet: the library images are the only training data' };
+  const recorded = meta.dataset;
+  if (recorded.root === libraryDir) return { samples: [], summary: null, missing: 'the current model was trained on library images only' };
+  const own = { train: minus(recorded.train, recorded.library?.train), validation: minus(recorded.validation, recorded.library?.validation) };
+  const nOwn = own.train.happy + own.train.sad + own.validation.happy + own.validation.sad;
+  const seed = meta.hyperparameters.seed;
+  const validationSplit = recorded.validationFrom === 'split' && nOwn > 0 ? Math.min(0.9, Math.max(0.01, (own.validation.happy + own.validation.sad) / nOwn)) : undefined;
+  try {
+    let ds = await scanDataset(recorded.root, { seed, ...(validationSplit !== undefined && { validationSplit }) });
+    const found = countOf(ds.train);
+    if (found.happy > own.train.happy || found.sad > own.train.sad) {
+      ds = await scanDataset(recorded.root, { seed, ...(validationSplit !== undefined && { validationSplit }), maxPerClass: Math.max(1, own.train.happy, own.train.sad) });
+    }
+    const files = [...ds.train, ...ds.validation];
+    const hashes = await hashFiles(files.map((s) => s.file));
+    const samples = files.map((s, i): LabelledSample => ({ file: s.file, ...(hashes[i] && { hash: hashes[i] }), label: s.label, split: i < ds.train.length ? 'train' : 'validation' }));
+    return { samples, summary: ds.summary };
+  } catch (err) {
+    return { samples: [], summary: null, missing: `${recorded.root} cannot be read any more (${(err as Error).message}); only the library images are used` };
+  }
+}
+
+/** Per class, the first `share` of the images when ordered by a seeded hash of their content: stable as the library grows. */
+function splitReviewed(items: readonly LibraryItem[], seed: number): { train: LibraryItem[]; validation: LibraryItem[] } {
+  const validation = new Set<string>();
+  for (const label of ['happy', 'sad'] as const) {
+    const ofClass = items.filter((i) => i.label === label);
+    const n = ofClass.length < 2 ? 0 : Math.max(1, Math.round(ofClass.length * LIBRARY_VALIDATION_SHARE));
+    const ranked = ofClass.map((i) => ({ id: i.id, key: deriveSeed(seed, 'library-validation', i.id) })).sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : 1));
+    for (const r of ranked.slice(0, n)) validation.add(r.id);
+  }
+  return { train: items.filter((i) => !validation.has(i.id)), validation: items.filter((i) => validation.has(i.id)) };
+}
+
+export async function planLibraryRetrain(services: EngineServices, params: RetrainOptions, ctx: CallContext = {}): Promise<Plan> {
+  const includeUnreviewed = params.includeUnreviewed ?? false;
+  const minConfidence = includeUnreviewed ? (params.minConfidence ?? DEFAULT_MIN_CONFIDENCE) : null;
+  if (!includeUnreviewed && params.minConfidence !== undefined) throw badInput('a minimum confidence only applies when unreviewed images are included');
+  ctx.progress?.({ type: 'stage', stage: 'scanning', message: 'Reading the current model\'s training data and the library' });
+  const currentId = await services.registry.currentId();
+  const meta = currentId ? await services.registry.readMeta(currentId) : null;
+  const seed = meta?.hyperparameters.seed ?? DEFAULT_SEED;
+  const libraryDir = services.library.dir;
+  const ds = await currentDataset(meta, libraryDir);
+  throwIfAborted(ctx.signal);
+
+  const inDataset = new Set(ds.samples.flatMap((s) => (s.hash ? [s.hash] : [])));
+  const notUsed = { unreviewed: 0, belowConfidence: 0, alreadyInTrainingData: 0 };
+  const reviewed: LibraryItem[] = [];
+  const guessed: LibraryItem[] = [];
+  for (const item of await services.library.items()) {
+    if (item.review === 'unreviewed') {
+      if (!includeUnreviewed) notUsed.unreviewed++;
+      else if ((item.confidence ?? 0) < minConfidence!) notUsed.belowConfidence++;
+      else if (inDataset.has(item.id)) notUsed.alreadyInTrainingData++;
+      else guessed.push(item);
+    } else if (inDataset.has(item.id)) notUsed.alreadyInTrainingData++;
+    else reviewed.push(item);
+  }
+  const lib = splitReviewed(reviewed, seed);
+  const libTrain = [...lib.train, ...guessed];
+  const asSample = (split: 'train' | 'validation') => (i: LibraryItem): LabelledSample => ({ file: i.file, hash: i.id, label: i.label, split });
+  const samples: LabelledSample[] = [
+    ...ds.samples.filter((s) => s.split === 'train'),
+    ...libTrain.map(asSample('train')),
+    ...ds.samples.filter((s) => s.split === 'validation'),
+    ...lib.validation.map(asSample('validation')),
+  ];
+  const train = countOf(samples.filter((s) => s.split === 'train'));
+  const validation = countOf(samples.filter((s) => s.split === 'validation'));
+  const used = { confirmed: 0, corrected: 0, unreviewed: guessed.length };
+  for (const i of reviewed) used[i.review as 'confirmed' | 'corrected']++;
+
+  let reason: string | undefined;
+  if (reviewed.length + guessed.length === 0) {
+    reason = includeUnreviewed
+      ? 'the library has no reviewed images, and no unreviewed ones at least as sure as asked'
+      : 'the library has no reviewed images yet: confirm or correct some first (or include unreviewed ones)';
+  } else if (train.happy === 0 || train.sad === 0) {
+    reason = `there would be no ${train.happy === 0 ? 'happy' : 'sad'} training images`;
+  }
+  const fingerprint = createHash('sha256')
+    .update(samples.map((s) => `${s.split}\t${s.label}\t${s.hash ?? `file:${s.file}`}`).sort().join('\n'))
+    .update(`\n${currentId ?? 'zero-shot'}`)
+    .digest('hex');
+
+  const dsOnly = (split: 'train' | 'validation') => countOf(ds.samples.filter((s) => s.split === split));
+  const preview: RetrainPreview = {
+    fromModel: currentId,
+    base: meta?.base.id ?? DEFAULT_BASE,
+    dataset: { root: ds.summary?.root ?? null, train: dsOnly('train'), validation: dsOnly('validation'), ...(ds.missing && { missing: ds.missing }) },
+    library: { train: countOf(libTrain), validation: countOf(lib.validation), used, notUsed },
+    total: { train, validation },
+    includeUnreviewed,
+    minConfidence,
+    ready: reason === undefined,
+    ...(reason && { reason }),
+    fingerprint,
+  };
+  const summary: DatasetSummary = {
+    root: ds.summary?.root ?? libraryDir,
+    validationFrom: ds.summary?.validationFrom ?? 'split',
+    train,
+    validation,
+    ignoredClasses: ds.summary?.ignoredClasses ?? [],
+    skipped: ds.summary?.skipped ?? [],
+    library: { dir: libraryDir, train: preview.library.train, validation: preview.library.validation, includeUnreviewed, minConfidence },
+  };
+  return { preview, set: { samples, summary }, meta };
+}
+
+export async function retrainPreview(services: EngineServices, params: RetrainOptions, ctx: CallContext = {}): Promise<RetrainPreview> {
+  return (await planLibraryRetrain(services, params, ctx)).preview;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const points = (x: number) => `${Math.abs(x).toFixed(1)} point${Math.abs(x).toFixed(1) === '1.0' ? '' : 's'}`;
+
+/** The promotion rule, pure: accuracies on the same validation images. */
+export function decidePromotion(
+  candidate: { accuracy: number; n: number },
+  previous: { modelId: string; accuracy: number; loss?: number; sadRecall?: number } | null,
+  opts: { tolerancePoints: number; use: boolean },
+): RetrainPromotion {
+  const finite = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : x);
+  const score = previous && { modelId: previous.modelId, valAccuracy: finite(previous.accuracy), valLoss: finite(previous.loss), sadRecall: finite(previous.sadRecall) };
+  const base = { previous: score, candidate, tolerancePoints: opts.tolerancePoints };
+  if (candidate.n === 0 || Number.isNaN(candidate.accuracy)) {
+    return { ...base, madeCurrent: opts.use, reason: opts.use ? 'made current as asked; there were no validation images to compare on' : 'kept as a candidate: there were no validation images to compare it with the current model on' };
+  }
+  if (!previous || Number.isNaN(previous.accuracy)) {
+    return { ...base, madeCurrent: true, reason: `${pct(candidate.accuracy)} on ${candidate.n} validation images; there was no current model to compare with` };
+  }
+  const diff = (candidate.accuracy - previous.accuracy) * 100;
+  const on = `on the same ${candidate.n} validation images`;
+  const vs = `the current model ${previous.modelId} (${pct(previous.accuracy)})`;
+  if (diff >= -opts.tolerancePoints - 1e-9) {
+    const how = diff > 1e-9 ? `${points(diff)} better than ${vs}` : diff < -1e-9 ? `${points(diff)} below ${vs}, within the ${opts.tolerancePoints}-point allowance` : `as good as ${vs}`;
+    return { ...base, madeCurrent: true, reason: `made current: ${pct(candidate.accuracy)} ${on}, ${how}` };
+  }
+  if (opts.use) return { ...base, madeCurrent: true, reason: `made current as asked, though ${pct(candidate.accuracy)} ${on} is ${points(diff)} below ${vs}` };
+  return { ...base, madeCurrent: false, reason: `kept as a candidate: ${pct(candidate.accuracy)} ${on} is ${points(diff)} below ${vs}, more than the ${opts.tolerancePoints} points allowed` };
+}
+
+/** Trains the planned set; `tolerancePoints` is the rule's allowance (tests change it to force either outcome). */
+export async function retrainWithLibrary(
+  services: EngineServices,
+  params: LibraryRetrainParams,
+  ctx: CallContext = {},
+  { tolerancePoints = PROMOTION_TOLERANCE_POINTS }: { tolerancePoints?: number } = {},
+): Promise<LibraryRetrainResult> {
+  const startedAt = performance.now();
+  const { preview, set, meta } = await planLibraryRetrain(services, params, ctx);
+  if (params.expect !== undefined && params.expect !== preview.fingerprint) {
+    throw badInput('the images to train on have changed since the preview (the library or the training data changed); look at the counts again');
+  }
+  if (!preview.ready) throw badInput(`nothing to retrain with: ${preview.reason}`);
+  throwIfAborted(ctx.signal);
+
+  let promotion: RetrainPromotion | null = null;
+  const base = trainOptions({ seed: meta?.hyperparameters.seed ?? DEFAULT_SEED, ...(meta && { fromModel: meta.id }) });
+  const { seed: _seed, ...recipe } = meta?.hyperparameters ?? { ...base.hp, seed: 0 };
+  const options: TrainOptions = {
+    ...base,
+    // the current model's recipe: the same augmented views of the same images are already in the feature store
+    hp: { ...recipe, ...(params.epochs !== undefined && { epochs: params.epochs }) },
+    augment: meta?.augment ?? base.augment,
+    promote: async (candidate, validation) => {
+      const current = await resolveModel(services.registry, services.bases, 'current', ctx);
+      try {
+        const cand = computeMetrics(predictHead(candidate, validation.x), validation.y);
+        const prev = current.base.dim === validation.x.dim ? computeMetrics(predictHead(current.head, validation.x), validation.y) : null;
+        promotion = decidePromotion({ accuracy: cand.accuracy, n: cand.n }, prev && { modelId: current.id, accuracy: prev.accuracy, loss: prev.loss, sadRecall: prev.perClass.sad.recall }, { tolerancePoints, use: params.use ?? false });
+      } finally {
+        current.head.dispose();
+      }
+      return { makeCurrent: promotion.madeCurrent, record: { madeCurrent: promotion.madeCurrent, reason: promotion.reason } };
+    },
+  };
+  const result: TrainResult = await trainOnSamples(services, set, options, ctx, startedAt);
+  return { ...result, preview, promotion: promotion! };
+}

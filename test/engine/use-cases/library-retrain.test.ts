@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import type { LibraryItem } from '../../../common/library-types.js';
+import type { FeatureStore } from '../../../engine/features/feature-store.js';
+import type { ModelMeta } from '../../../engine/models/model-meta.js';
+import type { SampleRef } from '../../../engine/samples.js';
+import { predictAndSave } from '../../../engine/use-cases/library.js';
+import { decidePromotion, planLibraryRetrain, retrainPreview, retrainWithLibrary } from '../../../engine/use-cases/library-retrain.js';
+import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
+import { trainFromFolder } from '../../../engine/use-cases/train.js';
+import { useBestBackend } from '../../helpers/backend.js';
+import { ASSETS, FACES, tempDir } from '../../helpers/tmp.js';
+
+/**
+ * The fixture faces split in two: a dataset folder (the first 6 of each class, by name) that a first model is
+ * trained on, and the other 4 + 4, which are predicted and saved to the library.
+ */
+async function setup(opts: { train?: boolean } = {}) {
+  const home = await tempDir();
+  const services = createServices(home, ASSETS, await useBestBackend());
+  const data = join(await tempDir(), 'faces');
+  const photos = await tempDir();
+  const truth = new Map<string, 'happy' | 'sad'>();
+  for (const label of ['happy', 'sad'] as const) {
+    const names = (await readdir(join(FACES, label))).sort();
+    await mkdir(join(data, label), { recursive: true });
+    for (const n of names.slice(0, 6)) await copyFile(join(FACES, label, n), join(data, label, n));
+    for (const n of names.slice(6)) {
+      await copyFile(join(FACES, label, n), join(photos, n));
+      truth.set(join(photos, n), label);
+    }
+  }
+  const first = opts.train === false ? null : await trainFromFolder(services, { data, epochs: 3, seed: 5 });
+  const predicted = await predictAndSave(services, { inputs: [photos], save: true });
+  const items = await services.library.items();
+  const byPath = new Map(items.map((i) => [i.originalPath!, i]));
+  return { home, services, data, photos, truth, first, predicted, items, byPath };
+}
+
+/** Reviews every library image with its true label: confirm where the model was right, correct where not. */
+async function reviewAll(services: EngineServices, items: readonly LibraryItem[], truth: Map<string, 'happy' | 'sad'>, only?: (i: LibraryItem) => boolean) {
+  const chosen = items.filter((i) => only?.(i) ?? true);
+  const right = chosen.filter((i) => truth.get(i.originalPath!) === i.predicted).map((i) => i.id);
+  const wrong = chosen.filter((i) => truth.get(i.originalPath!) !== i.predicted).map((i) => i.id);
+  if (right.length) await services.library.review({ ids: right, action: 'confirm' });
+  if (wrong.length) await services.library.review({ ids: wrong, action: 'correct' });
+  return { right: right.length, wrong: wrong.length };
+}
+
+/** Records the samples the feature store is asked for. */
+async function spyOnFeatures(services: EngineServices): Promise<{ requested: SampleRef[]; store: FeatureStore }> {
+  const store = await services.features.forBase(await services.bases.load('face-expression', undefined));
+  const requested: SampleRef[] = [];
+  const original = store.features.bind(store);
+  store.features = (requests, opts) => {
+    requested.push(...requests.map((r) => r.sample));
+    return original(requests, opts);
+  };
+  return { requested, store };
+}
+
+before(useBestBackend);
+
+test('the preview counts each kind of image; the retrain trains on exactly those, with the same labels and splits', async () => {
+  const { services, truth, items, first, data } = await setup();
+  assert.equal(items.length, 8);
+  // 5 reviewed (3 happy, 2 sad by their true labels), 3 left unreviewed
+  const reviewed = new Set([...items.filter((i) => truth.get(i.originalPath!) === 'happy').slice(0, 3), ...items.filter((i) => truth.get(i.originalPath!) === 'sad').slice(0, 2)].map((i) => i.id));
+  await reviewAll(services, items, truth, (i) => reviewed.has(i.id));
+  const preview = await retrainPreview(services, {});
+  assert.equal(preview.fromModel, first!.modelId);
+  assert.equal(preview.ready, true);
+  assert.deepEqual(preview.dataset, { root: data, train: first!.dataset.train, validation: first!.dataset.validation }, "the current model's own data, read again");
+  assert.deepEqual(preview.library.train, { happy: 2, sad: 1 });
+  assert.deepEqual(preview.library.validation, { happy: 1, sad: 1 }, 'a stratified share of the reviewed images');
+  assert.equal(preview.library.used.confirmed + preview.library.used.corrected, 5);
+  assert.deepEqual(preview.library.notUsed, { unreviewed: 3, belowConfidence: 0, alreadyInTrainingData: 0 });
+  assert.deepEqual(preview.total.train, { happy: first!.dataset.train.happy + 2, sad: first!.dataset.train.sad + 1 });
+
+  const plan = await planLibraryRetrain(services, {});
+  assert.equal(plan.preview.fingerprint, preview.fingerprint, 'the same images give the same fingerprint');
+  const libraryIds = plan.set.samples.filter((s) => s.file?.startsWith(services.library.dir)).map((s) => s.hash);
+  assert.deepEqual(new Set(libraryIds), reviewed, 'the reviewed library images, no other');
+  for (const s of plan.set.samples.filter((x) => x.file?.startsWith(services.library.dir))) {
+    assert.equal(s.label, truth.get(items.find((i) => i.id === s.hash)!.originalPath!), 'with their reviewed (true) labels');
+  }
+
+  const { requested } = await spyOnFeatures(services);
+  const r = await retrainWithLibrary(services, { expect: preview.fingerprint, epochs: 3 });
+  assert.deepEqual(r.preview, preview);
+  assert.deepEqual(
+    requested.map((s) => s.hash).sort(),
+    plan.set.samples.map((s) => s.hash).sort(),
+    'the feature store was asked for exactly the planned images',
+  );
+  assert.deepEqual([r.dataset.train, r.dataset.validation], [preview.total.train, preview.total.validation]);
+  assert.equal(r.embedding.images, preview.total.train.happy + preview.total.train.sad + preview.total.validation.happy + preview.total.validation.sad);
+  const meta = JSON.parse(await readFile(join(services.home, 'models', r.modelId, 'meta.json'), 'utf8')) as ModelMeta;
+  assert.deepEqual(meta.dataset.library, { dir: services.library.dir, train: preview.library.train, validation: preview.library.validation, includeUnreviewed: false, minConfidence: null });
+  assert.equal(meta.parentModel, first!.modelId);
+  assert.deepEqual(meta.promotion, { madeCurrent: r.promotion.madeCurrent, reason: r.promotion.reason });
+
+  // opting in to unreviewed images above a confidence
+  const all = await retrainPreview(services, { includeUnreviewed: true, minConfidence: 0.5 });
+  assert.equal(all.library.used.unreviewed, 3);
+  assert.deepEqual(all.library.notUsed, { unreviewed: 0, belowConfidence: 0, alreadyInTrainingData: 0 });
+  assert.deepEqual(all.library.validation, preview.library.validation, 'unreviewed images never validate');
+  const none = await retrainPreview(services, { includeUnreviewed: true, minConfidence: 1 });
+  assert.deepEqual([none.library.used.unreviewed, none.library.notUsed.belowConfidence], [0, 3]);
+
+  // a change after the preview: refused rather than training on other images than announced
+  await services.library.review({ ids: [items.find((i) => !reviewed.has(i.id))!.id], action: 'confirm' });
+  await assert.rejects(retrainWithLibrary(services, { expect: preview.fingerprint }), /changed since the preview/);
+});
+
+test('features already cached are not computed again: only the new augmented views of new library images', async () => {
+  const { services, truth, items } = await setup();
+  await reviewAll(services, items, truth);
+  const { store } = await spyOnFeatures(services);
+  const before = { ...store.stats };
+  const plan = await planLibraryRetrain(services, {});
+  const r = await retrainWithLibrary(services, { epochs: 2 });
+  const libTrain = plan.preview.library.train.happy + plan.preview.library.train.sad;
+  const misses = store.stats.misses - before.misses;
+  // every dataset view and every judge view (the photo and its mirror) of the library images were cached by the
+  // first training and by predict; a library training image adds its 2 augmented views (view 0 is the photo)
+  assert.equal(misses, libTrain * 2, 'views computed');
+  assert.equal(store.stats.decoded - before.decoded, libTrain, 'images decoded');
+  assert.equal(r.embedding.views - r.embedding.cached, libTrain * 2);
+  // and once more: nothing at all
+  const again = { ...store.stats };
+  await retrainWithLibrary(services, { epochs: 2 });
+  assert.equal(store.stats.misses - again.misses, 0);
+  assert.equal(store.stats.decoded - again.decoded, 0);
+});
+
+test('the promotion rule, both ways: current when not worse by more than the allowance, else kept as a candidate with the reason', async () => {
+  const { services, truth, items, first } = await setup();
+  await reviewAll(services, items, truth);
+  const kept = await retrainWithLibrary(services, { epochs: 2 }, {}, { tolerancePoints: -100 }); // it would have to be 100 points better
+  assert.equal(kept.promotion.madeCurrent, false);
+  assert.match(kept.promotion.reason, /^kept as a candidate: \d+\.\d % on the same \d+ validation images is .* below the current model/);
+  assert.equal(await services.registry.currentId(), first!.modelId, 'the current model stays');
+  assert.deepEqual((await services.registry.readMeta(kept.modelId)).promotion, { madeCurrent: false, reason: kept.promotion.reason }, 'kept, with the reason');
+  assert.equal(kept.promotion.previous?.modelId, first!.modelId);
+  assert.equal(kept.promotion.candidate.n, kept.dataset.validation.happy + kept.dataset.validation.sad, 'both judged on the whole validation set');
+
+  const promoted = await retrainWithLibrary(services, { epochs: 2 }, {}, { tolerancePoints: 100 });
+  assert.equal(promoted.promotion.madeCurrent, true);
+  assert.equal(await services.registry.currentId(), promoted.modelId);
+  assert.equal(promoted.promotion.previous?.modelId, first!.modelId, 'compared with the model that was current');
+  const forced = await retrainWithLibrary(services, { epochs: 2, use: true }, {}, { tolerancePoints: -100 });
+  assert.equal(forced.promotion.madeCurrent, true);
+  assert.match(forced.promotion.reason, /^made current as asked/);
+});
+
+test('the rule itself: half a point of allowance, in accuracy points on the same images', () => {
+  const prev = { modelId: 'm', accuracy: 0.9 };
+  const opts = { tolerancePoints: 0.5, use: false };
+  assert.equal(decidePromotion({ accuracy: 0.9, n: 1000 }, prev, opts).madeCurrent, true);
+  assert.equal(decidePromotion({ accuracy: 0.896, n: 1000 }, prev, opts).madeCurrent, true, '0.4 points worse');
+  assert.equal(decidePromotion({ accuracy: 0.895, n: 1000 }, prev, opts).madeCurrent, true, 'exactly 0.5 points worse');
+  assert.equal(decidePromotion({ accuracy: 0.894, n: 1000 }, prev, opts).madeCurrent, false, '0.6 points worse');
+  assert.match(decidePromotion({ accuracy: 0.894, n: 1000 }, prev, opts).reason, /89\.4 % on the same 1000 validation images is 0\.6 points below the current model m \(90\.0 %\), more than the 0\.5 points allowed/);
+  assert.match(decidePromotion({ accuracy: 0.92, n: 1000 }, prev, opts).reason, /2\.0 points better/);
+  assert.equal(decidePromotion({ accuracy: NaN, n: 0 }, prev, opts).madeCurrent, false, 'nothing to compare on');
+  assert.equal(decidePromotion({ accuracy: 0.5, n: 10 }, prev, { ...opts, use: true }).madeCurrent, true);
+});
+
+test('without a trained model the library alone is the training data; a dataset folder that is gone is said so', async () => {
+  const { services, truth, items, data } = await setup({ train: false });
+  await reviewAll(services, items, truth);
+  const preview = await retrainPreview(services, {});
+  assert.equal(preview.fromModel, null);
+  assert.match(preview.dataset.missing ?? '', /no model was trained yet/);
+  assert.deepEqual(preview.total.train, preview.library.train);
+  const r = await retrainWithLibrary(services, { epochs: 2 });
+  assert.equal(r.promotion.previous?.modelId, 'zero-shot', 'compared with the zero-shot head it replaces');
+
+  // a model trained on a folder that later moved away
+  const trained = await trainFromFolder(services, { data, epochs: 2 });
+  await services.registry.setCurrent(trained.modelId);
+  await rename(data, `${data}-moved`);
+  const gone = await retrainPreview(services, {});
+  assert.match(gone.dataset.missing ?? '', /cannot be read any more/);
+  assert.equal(gone.ready, true);
+});
+
+test('nothing reviewed: the preview says why, and the retrain is refused; an image already in the training data is used from there', async () => {
+  const { services, data, items } = await setup();
+  const preview = await retrainPreview(services, {});
+  assert.equal(preview.ready, false);
+  assert.match(preview.reason ?? '', /no reviewed images yet/);
+  await assert.rejects(retrainWithLibrary(services, {}), /nothing to retrain with/);
+  await assert.rejects(retrainPreview(services, { minConfidence: 0.8 }), /only applies when unreviewed images are included/);
+
+  // a training image of the current model predicted, saved and confirmed: not counted twice
+  const trainImage = join(data, 'happy', (await readdir(join(data, 'happy'))).sort()[0]!);
+  const saved = await predictAndSave(services, { inputs: [trainImage], save: true });
+  const id = (saved.results[0] as { saved: { id: string } }).saved.id;
+  await services.library.review({ ids: [id, items[0]!.id], action: 'confirm' });
+  const p = await retrainPreview(services, {});
+  assert.equal(p.library.notUsed.alreadyInTrainingData, 1);
+  assert.equal(p.library.train.happy + p.library.train.sad + p.library.validation.happy + p.library.validation.sad, 1);
+});
