@@ -63,9 +63,9 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
 
     const card = page.getByTestId('prediction-card');
     assert.equal(await card.getAttribute('data-state'), 'done');
-    // the renderer asked the engine for exactly that file, and shows the engine's verdict
+    // the renderer asked the engine for exactly that file (kept in the library: savePredictions is on by default), and shows the engine's verdict
     const predict = bridge.log.calls.find((c) => c.method === 'predict');
-    assert.deepEqual(predict?.params, { inputs: [face] });
+    assert.deepEqual(predict?.params, { inputs: [face], save: true });
     const direct = await bridge.engine.call('predict', { inputs: [face] });
     const verdict = direct.results[0]!;
     assert.ok('label' in verdict);
@@ -158,7 +158,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     assert.equal(bridge.log.pasted.length, 1);
     const kept = bridge.log.pasted[0]!;
     assert.match(kept, /pasted-[0-9a-f]{16}\.png$/);
-    assert.deepEqual(bridge.log.calls.find((c) => c.method === 'predict')?.params, { inputs: [kept] });
+    assert.deepEqual(bridge.log.calls.find((c) => c.method === 'predict')?.params, { inputs: [kept], save: true });
     const card = page.getByTestId('prediction-card');
     assert.equal(await card.getAttribute('data-state'), 'done');
     assert.match(await card.getByTestId('confidence').innerText(), /^[<>]?\d+%$/);
