@@ -111,6 +111,9 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     assert.equal(basename(dirname(moved.file)), `${other}_predicted`);
     assert.ok(existsSync(moved.file), 'the file is in the other folder');
     assert.ok(!existsSync(target.file), 'and no longer in the first');
+    await page.getByTestId('reveal').click();
+    while (bridge.log.reveals.length === 0) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(bridge.log.reveals, [moved.file], 'reveal shows the selected photo where it now is');
     await screenshots(page, 'library-review');
 
     await page.keyboard.press('Control+z');
