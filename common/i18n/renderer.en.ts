@@ -148,6 +148,7 @@ export const rendererEn = {
   'library.didUndo': 'Undone.',
   'library.nothingToUndo': 'Nothing to undo.',
   'library.gridLabel': 'Saved photos',
+  'library.modelSaid': 'The model said {label}, {confidence} sure',
   'library.byHand': 'Added by hand',
   'library.tileAria': '{name}: {label}, {review}, {confidence}',
   'library.retrain': 'Retrain with Collected Data…',

@@ -149,6 +149,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'library.didUndo': 'Diurungkan.',
   'library.nothingToUndo': 'Tidak ada yang bisa diurungkan.',
   'library.gridLabel': 'Foto tersimpan',
+  'library.modelSaid': 'Menurut model {label}, yakin {confidence}',
   'library.byHand': 'Ditambahkan manual',
   'library.tileAria': '{name}: {label}, {review}, {confidence}',
   'library.retrain': 'Latih Ulang dengan Data Terkumpul…',
