@@ -158,7 +158,7 @@ export const rendererEn = {
     'A new version learns from the current model’s training photos plus the photos you reviewed. It becomes current only if it does as well on the same validation photos; otherwise it is kept as a candidate.',
   'retrain.counting': 'Counting photos…',
   'retrain.source': 'Photos',
-  'retrain.train': 'Training',
+  'retrain.train': 'Train',
   'retrain.validation': 'Validation',
   'retrain.dataset': 'Original training data',
   'retrain.library': 'Your reviewed photos',
