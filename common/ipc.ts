@@ -41,7 +41,22 @@ export const IPC = {
 export type IpcChannel = (typeof IPC)[keyof typeof IPC];
 
 /** The engine methods a window may call through the bridge. */
-export const RENDERER_ENGINE_METHODS = ['info', 'listModels', 'useModel', 'deleteModel', 'train', 'evaluate', 'predict'] as const satisfies readonly EngineMethod[];
+export const RENDERER_ENGINE_METHODS = [
+  'info',
+  'listModels',
+  'useModel',
+  'deleteModel',
+  'train',
+  'evaluate',
+  'predict',
+  // the saved-prediction library (its view) and "Retrain with collected data"
+  'libraryList',
+  'libraryReview',
+  'libraryUndo',
+  'thumbnail',
+  'retrainPreview',
+  'retrainWithLibrary',
+] as const satisfies readonly EngineMethod[];
 export type RendererEngineMethod = (typeof RENDERER_ENGINE_METHODS)[number];
 
 /** A call id made by the renderer, so that it can cancel and match progress before the call resolves. */

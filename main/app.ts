@@ -150,8 +150,8 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
   const home = options.home;
   const pastedDir = path.join(home, 'pasted');
   const given = new GivenPaths(platform);
-  // the library and pasted images live in the data folder
-  given.add([path.join(home, 'library'), pastedDir]);
+  // the library, its cached thumbnails and pasted images live in the data folder
+  given.add([path.join(home, 'library'), path.join(home, 'cache', 'thumbnails'), pastedDir]);
   const link = new RendererLink();
   let win: WindowLike | null = null;
   let settings: SettingsStore | null = null;

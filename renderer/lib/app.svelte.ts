@@ -6,7 +6,9 @@ import type { HappySadApi } from '../../common/api.js';
 import type { BackendInfo, EngineInfo, ModelInfo } from '../../common/engine-types.js';
 import type { EngineStatus, Settings } from '../../common/ipc.js';
 import { EngineClient } from './engine.js';
+import { LibraryStore } from './library.svelte.js';
 import { PredictBatch } from './predict.svelte.js';
+import { RetrainFlow } from './retrain.svelte.js';
 import { errorMessage } from './errors.js';
 import { formatModelTime, resolveLanguage, setLanguage, t } from './i18n.svelte.js';
 
@@ -29,10 +31,20 @@ export class AppModel {
   readonly engine: EngineClient;
   /** the Predict view's images; kept here so that they outlive the view */
   readonly batch: PredictBatch;
+  /** the saved-prediction library (its view) */
+  readonly library: LibraryStore;
+  /** "Retrain with collected data": the Library view's button and the menu command open the same panel */
+  readonly retrain: RetrainFlow;
 
   constructor(readonly api: HappySadApi) {
     this.engine = new EngineClient(api.engine);
-    this.batch = new PredictBatch(this.engine);
+    // every prediction made in the app is kept in the library unless the setting says not to
+    this.batch = new PredictBatch(this.engine, () => this.settings.savePredictions);
+    this.library = new LibraryStore(this.engine, api.files);
+    this.retrain = new RetrainFlow(this.engine, {
+      started: () => this.api.app.setState({ training: true, hasModel: this.info?.currentModel != null }),
+      ended: () => this.refresh(),
+    });
     setLanguage(resolveLanguage(null, api.app.osLocale));
   }
 

@@ -3,6 +3,7 @@
  * cards fill in as results arrive and a batch of hundreds never holds the page), and can be stopped.
  */
 import type { Label } from '../../common/labels.js';
+import type { ReviewState } from '../../common/library-types.js';
 import { isCancelled } from '../../common/errors.js';
 import type { EngineClient, RunningCall } from './engine.js';
 import { errorMessage } from './errors.js';
@@ -27,7 +28,21 @@ export type PredictItem =
   | { key: number; path: string; name: string; state: 'pending' }
   /** a folder whose images are not listed yet */
   | { key: number; path: string; name: string; state: 'folder' }
-  | { key: number; path: string; name: string; state: 'done'; label: Label; confidence: number; happy: number; sad: number; modelId: string }
+  | {
+      key: number;
+      path: string;
+      name: string;
+      state: 'done';
+      label: Label;
+      confidence: number;
+      happy: number;
+      sad: number;
+      modelId: string;
+      /** its id in the library, when it was saved there; its review state and final label there */
+      savedId?: string;
+      review?: ReviewState;
+      finalLabel?: Label;
+    }
   | { key: number; path: string; name: string; state: 'error'; reason: string };
 
 type Job = { kind: 'files'; paths: string[] } | { kind: 'folder'; path: string };
@@ -48,7 +63,25 @@ export class PredictBatch {
   private folderTotal = 0;
   private folderDone = 0;
 
-  constructor(private readonly engine: EngineClient) {}
+  /** save: whether predictions are kept in the library (the savePredictions setting) */
+  constructor(
+    private readonly engine: EngineClient,
+    private readonly save: () => boolean = () => false,
+  ) {}
+
+  /**
+   * Confirms or corrects a judged image in the library (it moves folder on disk when corrected); the card
+   * shows its review state. Rejects with the engine's error.
+   */
+  async review(key: number, action: 'confirm' | 'correct'): Promise<void> {
+    const item = this.items.find((x) => x.key === key);
+    if (item?.state !== 'done' || !item.savedId) return;
+    const r = await this.engine.call('libraryReview', { ids: [item.savedId], action });
+    const saved = r.items.find((x) => x.id === item.savedId);
+    const i = this.items.findIndex((x) => x.key === key);
+    const now = this.items[i];
+    if (saved && now?.state === 'done') this.items[i] = { ...now, review: saved.review, finalLabel: saved.label };
+  }
 
   get counts(): { happy: number; sad: number; failed: number; judged: number } {
     let happy = 0;
@@ -130,7 +163,7 @@ export class PredictBatch {
   }
 
   private async judgeFiles(paths: string[]): Promise<void> {
-    this.current = this.engine.start('predict', { inputs: paths });
+    this.current = this.engine.start('predict', { inputs: paths, ...(this.save() && { save: true }) });
     try {
       const { results, modelId } = await this.current.result;
       results.forEach((r, i) => this.settle(paths[i] ?? r.file, r, modelId));
@@ -146,7 +179,7 @@ export class PredictBatch {
     this.folderDone = 0;
     this.current = this.engine.start(
       'predict',
-      { inputs: [folder] },
+      { inputs: [folder], ...(this.save() && { save: true }) },
       {
         onProgress: (e) => {
           if (e.type !== 'embedding') return;
@@ -186,8 +219,12 @@ export class PredictBatch {
   private itemFor(path: string, r: PredictionLike, modelId: string, key: number): PredictItem {
     const name = baseName(path);
     if ('error' in r) return { key, path, name, state: 'error', reason: r.error };
-    return { key, path, name, state: 'done', label: r.label, confidence: r.confidence, happy: r.probabilities.happy, sad: r.probabilities.sad, modelId };
+    const item: PredictItem = { key, path, name, state: 'done', label: r.label, confidence: r.confidence, happy: r.probabilities.happy, sad: r.probabilities.sad, modelId };
+    // saved again: the library's record (and its review) is looked up when the card is reviewed
+    return r.saved ? { ...item, savedId: r.saved.id, review: 'unreviewed', finalLabel: r.label } : item;
   }
 }
 
-type PredictionLike = { file: string; error: string } | { file: string; label: Label; confidence: number; probabilities: { happy: number; sad: number } };
+type PredictionLike =
+  | { file: string; error: string }
+  | { file: string; label: Label; confidence: number; probabilities: { happy: number; sad: number }; saved?: { id: string; seenBefore: boolean } };

@@ -77,6 +77,8 @@ export async function openApp(context: BrowserContext, bridge: Bridge, colorSche
 
 /** Waits until every image in view has loaded (or failed) and transitions have ended, so that a screenshot is settled. */
 export async function settle(page: Page): Promise<void> {
+  // a resize re-lays the page out first (a virtualised grid renders the rows that came into view)
+  await page.evaluate(() => (globalThis as PageGlobals).__bridge.settle());
   await page.waitForFunction(() => (globalThis as PageGlobals).__bridge.imagesSettled(), undefined, { timeout: 0 });
   await page.evaluate(() => (globalThis as PageGlobals).__bridge.settle());
 }

@@ -63,9 +63,9 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
 
     const card = page.getByTestId('prediction-card');
     assert.equal(await card.getAttribute('data-state'), 'done');
-    // the renderer asked the engine for exactly that file, and shows the engine's verdict
+    // the renderer asked the engine for exactly that file (kept in the library: savePredictions is on by default), and shows the engine's verdict
     const predict = bridge.log.calls.find((c) => c.method === 'predict');
-    assert.deepEqual(predict?.params, { inputs: [face] });
+    assert.deepEqual(predict?.params, { inputs: [face], save: true });
     const direct = await bridge.engine.call('predict', { inputs: [face] });
     const verdict = direct.results[0]!;
     assert.ok('label' in verdict);
@@ -158,7 +158,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     assert.equal(bridge.log.pasted.length, 1);
     const kept = bridge.log.pasted[0]!;
     assert.match(kept, /pasted-[0-9a-f]{16}\.png$/);
-    assert.deepEqual(bridge.log.calls.find((c) => c.method === 'predict')?.params, { inputs: [kept] });
+    assert.deepEqual(bridge.log.calls.find((c) => c.method === 'predict')?.params, { inputs: [kept], save: true });
     const card = page.getByTestId('prediction-card');
     assert.equal(await card.getAttribute('data-state'), 'done');
     assert.match(await card.getByTestId('confidence').innerText(), /^[<>]?\d+%$/);
@@ -265,8 +265,11 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     await waitForJudged(page, 5);
     assert.deepEqual(bridge.log.choose, ['images', 'image-folder']);
 
+    // the photos judged above (and by the tests before) were kept in the library: savePredictions is on by default
     bridge.menu('view-library');
-    await page.getByTestId('library-empty').waitFor();
+    const saved = (await bridge.engine.call('libraryList', { limit: 1 })).total;
+    assert.ok(saved > 0, `${saved} saved`);
+    await page.locator(`[data-testid="library-grid"][data-total="${saved}"] [data-testid="library-tile"]`).first().waitFor();
     bridge.menu('view-train');
     await page.getByTestId('train-empty').waitFor();
     await screenshots(page, 'train-view');
@@ -367,7 +370,8 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     assert.ok(calls.length >= 2 && Math.max(...calls) <= 32, `chunks of at most 32 images: ${calls.join(', ')}`);
     // usable meanwhile: another view, and scrolling the grid
     await page.getByRole('button', { name: /Library/ }).click();
-    await page.getByTestId('library-empty').waitFor();
+    // what was judged so far is in the library already
+    await page.locator('[data-testid="library-grid"] [data-testid="library-tile"]').first().waitFor();
     await page.getByRole('button', { name: /Predict/ }).click();
     await page.evaluate(() => (globalThis as PageGlobals).__bridge.scrollTo('.scroller', 1200));
     await screenshots(page, 'predict-500-midway');

@@ -3,8 +3,8 @@
  * Electron, in which order, and how it answers the renderer and the OS.
  */
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
 import type { MenuItemConstructorOptions } from 'electron';
@@ -275,6 +275,27 @@ test('paths the app is given: chosen in a dialog, dropped, pasted; reveal only t
   await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev('https://evil.example/'), jpeg.buffer, 'image/jpeg'), /refused/);
   await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev(), 'not bytes', 'image/png'), /image data/);
   await assert.rejects(a.f.invoke(IPC.savePastedImage, a.ev(), new Uint8Array(0), 'image/png'), /image data/);
+
+  // the library and its cached thumbnails are the app's own: served; beside them in the data folder, not
+  const thumb = join(a.home, 'cache', 'thumbnails', '160', `${'a'.repeat(64)}.jpg`);
+  const stored = join(a.home, 'library', 'happy_predicted', 'x.jpg');
+  const beside = join(a.home, 'cache', 'other.jpg');
+  for (const f of [thumb, stored, beside]) {
+    await mkdir(dirname(f), { recursive: true });
+    await copyFile(FACE, f);
+  }
+  assert.equal(await serve(thumb), 200, 'a cached thumbnail');
+  assert.equal(await serve(stored), 200, 'a library image');
+  assert.equal(await serve(beside), 403, 'the data folder itself is not given');
+  const hostile = (p: string) => `happysad://image/${p}`;
+  for (const url of [
+    hostile(encodeURIComponent(`${join(a.home, 'cache', 'thumbnails')}/../other.jpg`)),
+    hostile(encodeURIComponent(join(a.home, 'library', 'happy_predicted') + '/../../cache/other.jpg')),
+    hostile(join(a.home, 'cache', 'thumbnails', '160', 'x.jpg').slice(1)),
+  ]) assert.notEqual((await a.f.state.protocolHandler!(new Request(url))).status, 200, url);
+  const link = join(a.home, 'cache', 'thumbnails', '160', `${'b'.repeat(64)}.jpg`);
+  await symlink(beside, link);
+  assert.equal(await serve(link), 403, 'a link in the thumbnails folder that leaves it');
 
   // reveal: given paths and the data folder only
   await a.f.invoke(IPC.revealPath, a.ev(), inData);

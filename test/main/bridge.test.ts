@@ -94,7 +94,22 @@ test('only the allow-listed methods reach the engine', async () => {
   assert.deepEqual(requests, []);
   assert.equal((await bridge.call(from(new FakeWebContents()), 'c2', 'info', {})).ok, true);
   assert.deepEqual(requests, ['info']);
-  assert.deepEqual([...RENDERER_ENGINE_METHODS].sort(), ['deleteModel', 'evaluate', 'info', 'listModels', 'predict', 'train', 'useModel'], 'the renderer allow-list, reviewed when the engine grows a method');
+  assert.deepEqual([...RENDERER_ENGINE_METHODS].sort(), ['deleteModel', 'evaluate', 'info', 'libraryList', 'libraryReview', 'libraryUndo', 'listModels', 'predict', 'retrainPreview', 'retrainWithLibrary', 'thumbnail', 'train', 'useModel'], 'the renderer allow-list, reviewed when the engine grows a method');
+});
+
+test('the library methods reach the engine through the bridge; librarySave is not the renderer\'s (it saves with predict)', async () => {
+  const { bridge } = setup();
+  const wc = new FakeWebContents();
+  const list = await bridge.call(from(wc), 'l1', 'libraryList', { sort: 'least-sure', offset: 0, limit: 10 });
+  assert.equal(list.ok, true, JSON.stringify(list));
+  const value = (list as { ok: true; value: { items: unknown[]; total: number; counts: { all: number }; dir: string } }).value;
+  assert.deepEqual([value.items, value.total, value.counts.all], [[], 0, 0]);
+  assert.match(value.dir, /library$/);
+  const bad = await bridge.call(from(wc), 'l2', 'libraryList', { sort: 'random' });
+  assert.equal(!bad.ok && bad.error.code, 'bad-input', 'params are checked against the contract');
+  const save = await bridge.call(from(wc), 'l3', 'librarySave', { items: [{ file: HAPPY, predicted: 'happy', confidence: 0.9, modelId: 'zero-shot' }] });
+  assert.match(!save.ok ? save.error.message : '', /does not call the engine method "librarySave"/);
+  assert.deepEqual(requests, ['libraryList']);
 });
 
 test("progress goes only to the window that asked, while windows call at once; the call's paths become given", async () => {

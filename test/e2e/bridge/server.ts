@@ -123,7 +123,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const initialSettings: Settings = { language: null, savePredictions: true, ...options.settings };
   const settings: Settings = { ...initialSettings };
   const given = new Set<string>();
-  const givenFolders = new Set<string>();
+  // as main does: the library, its cached thumbnails and pasted images are the app's own
+  const givenFolders = new Set<string>([join(resolve(options.home), 'library'), join(resolve(options.home), 'cache', 'thumbnails')]);
   const choices = new Map<ChooseKind, string[][]>();
   const clients = new Set<ServerResponse>();
   let queued: Array<[string, unknown]> = [];

@@ -128,13 +128,15 @@ interface BridgeEvents {
       document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
     },
     count: (selector) => document.querySelectorAll(selector).length,
-    imagesSettled: () =>
-      // lazy images out of view never load: only those in the window count
-      [...document.images].every((img) => {
-        const r = img.getBoundingClientRect();
-        const inView = r.width > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
-        return img.complete || !inView;
-      }),
+    imagesSettled: () => {
+      const inView = (el: Element) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+      };
+      // lazy images out of view never load: only those in the window count; nor does anything in view still
+      // busy (aria-busy: a library tile whose thumbnail is being made)
+      return [...document.images].every((img) => img.complete || !inView(img)) && ![...document.querySelectorAll('[aria-busy="true"]')].some(inView);
+    },
     async settle() {
       const finite = document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity);
       await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));

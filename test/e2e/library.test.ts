@@ -1,0 +1,239 @@
+/**
+ * The saved-prediction library in Chromium with the real engine (issue 8's acceptance): photos dropped on the
+ * window are judged, kept in the library and shown in the Library view, and are on disk under
+ * <home>/library/happy_predicted|sad_predicted; correcting one moves its file to the other folder (and undo
+ * moves it back); "Retrain with collected data", from the menu command, shows the counts it will use, trains,
+ * and a new version appears in Models, current or kept as a candidate with its reason. Then the library is
+ * filled with 500+ photos and the virtualised grid is looked at.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import type { LibraryItem } from '../../common/library-types.js';
+import { FACES, tempDir } from '../helpers/tmp.js';
+import { bridgeFor, buildRenderer, dropFiles, launch, needsChromium, openApp, screenshots, settle, waitForJudged, type AppPage, type Bridge, type PageGlobals } from './helpers.js';
+
+const TILE = '[data-testid="library-tile"]';
+
+describe('Library view in Chromium with the real engine', { skip: needsChromium }, () => {
+  let context: BrowserContext;
+  let bridge: Bridge;
+  let app: AppPage;
+  /** per class: the fixture photos the first model is trained on, and the ones dropped on the window */
+  const trainedOn: string[] = [];
+  const dropped: string[] = [];
+
+  before(async () => {
+    const rendererDir = await buildRenderer();
+    bridge = await bridgeFor(rendererDir);
+    // a first model, trained on 6 photos of each class; the other 4 of each are new to it (the library's)
+    const data = await tempDir('happysad-train-');
+    for (const label of ['happy', 'sad'] as const) {
+      await mkdir(join(data, label));
+      const files = (await readdir(join(FACES, label))).sort();
+      for (const [i, f] of files.entries()) {
+        if (i < 6) {
+          await copyFile(join(FACES, label, f), join(data, label, f));
+          trainedOn.push(join(FACES, label, f));
+        } else dropped.push(join(FACES, label, f));
+      }
+    }
+    await bridge.engine.call('train', { data, epochs: 3, validationSplit: 0.3, seed: 1 });
+    context = await launch();
+  });
+  after(async () => {
+    await context?.close();
+    await bridge?.close();
+  });
+
+  const list = async (): Promise<LibraryItem[]> => (await bridge.engine.call('libraryList', {})).items;
+  const tile = (page: Page, id: string) => page.locator(`${TILE}[data-id="${id}"]`);
+  /** waits (no time limit) until the grid holds exactly n photos and has rendered some of them */
+  const waitForTotal = (page: Page, n: number) =>
+    page.waitForFunction((a) => (globalThis as PageGlobals).__bridge.count(a.grid) === 1 && (globalThis as PageGlobals).__bridge.count(a.tile) > 0, { grid: `[data-testid="library-grid"][data-total="${n}"]`, tile: TILE }, { timeout: 0 });
+
+  test('dropped photos are judged, kept in the library on disk, shown in the Library view; a card confirms', async () => {
+    app = await openApp(context, bridge);
+    const { page } = app;
+    await dropFiles(page, dropped);
+    await waitForJudged(page, dropped.length);
+    assert.ok(
+      bridge.log.calls.filter((c) => c.method === 'predict').every((c) => (c.params as { save?: boolean }).save === true),
+      'every prediction is saved (the setting is on by default)',
+    );
+
+    // on disk, in the notebook's layout, one file per photo, in the folder of its predicted label
+    const items = await list();
+    assert.equal(items.length, dropped.length);
+    for (const item of items) {
+      assert.ok(existsSync(item.file), item.file);
+      assert.equal(dirname(item.file), join(dirname(dirname(item.file)), `${item.label}_predicted`));
+      assert.equal(basename(dirname(dirname(item.file))), 'library');
+      assert.ok(dropped.includes(item.originalPath!), 'saved from the dropped file');
+    }
+
+    // the card's Confirm button (keyboard: focus it, Enter) marks it confirmed in the library
+    const card = page.locator('[data-testid="prediction-card"]').first();
+    const name = await card.locator('.name').getAttribute('title');
+    await card.getByTestId('confirm').focus();
+    await page.keyboard.press('Enter');
+    await card.locator('[data-testid="review"][data-review="confirmed"]').waitFor();
+    assert.equal((await list()).find((i) => i.originalPath === name)?.review, 'confirmed');
+
+    // the Library view: one tile per saved photo, its label and review state as the engine says
+    await page.keyboard.press('Control+4');
+    await waitForTotal(page, dropped.length);
+    assert.equal(await page.locator(TILE).count(), dropped.length);
+    for (const item of await list()) {
+      const t = tile(page, item.id);
+      assert.equal(await t.getAttribute('data-label'), item.label);
+      assert.equal(await t.getAttribute('data-review'), item.review);
+    }
+    const counts = await bridge.engine.call('libraryList', { limit: 1 });
+    assert.match(await page.getByTestId('filter-label').innerText(), new RegExp(`${counts.counts.happy}[\\s\\S]*${counts.counts.sad}`));
+    assert.deepEqual(app.problems, []);
+  });
+
+  test('correcting a photo moves its file to the other folder; undo moves it back; the Correct button again', async () => {
+    const { page } = app;
+    const target = (await list()).find((i) => i.review === 'unreviewed')!;
+    const other = target.label === 'happy' ? 'sad' : 'happy';
+    await tile(page, target.id).click();
+    assert.equal(await tile(page, target.id).getAttribute('aria-selected'), 'true');
+    await page.keyboard.press('x');
+    await page.locator(`${TILE}[data-id="${target.id}"][data-label="${other}"]`).waitFor();
+    const moved = (await list()).find((i) => i.id === target.id)!;
+    assert.equal(moved.review, 'corrected');
+    assert.equal(basename(dirname(moved.file)), `${other}_predicted`);
+    assert.ok(existsSync(moved.file), 'the file is in the other folder');
+    assert.ok(!existsSync(target.file), 'and no longer in the first');
+    await page.getByTestId('reveal').click();
+    while (bridge.log.reveals.length === 0) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(bridge.log.reveals, [moved.file], 'reveal shows the selected photo where it now is');
+    await screenshots(page, 'library-review');
+
+    await page.keyboard.press('Control+z');
+    await page.locator(`${TILE}[data-id="${target.id}"][data-label="${target.label}"][data-review="unreviewed"]`).waitFor();
+    assert.ok(existsSync(target.file) && !existsSync(moved.file), 'undo moved it back');
+
+    await tile(page, target.id).click();
+    await page.getByTestId('review-correct').click();
+    await page.locator(`${TILE}[data-id="${target.id}"][data-label="${other}"]`).waitFor();
+    assert.ok(existsSync((await list()).find((i) => i.id === target.id)!.file));
+
+    // the rest: filtered to the ones to review, all selected (Ctrl+A), confirmed (C)
+    await page.getByTestId('filter-review').locator('[data-value="unreviewed"]').click();
+    const toReview = (await list()).filter((i) => i.review === 'unreviewed').length;
+    await waitForTotal(page, toReview);
+    await page.keyboard.press('Control+a');
+    await page.getByTestId('library-count').filter({ hasText: `${toReview} selected` }).waitFor();
+    await page.keyboard.press('c');
+    await page.getByTestId('library-empty-filtered').waitFor();
+    assert.equal((await list()).filter((i) => i.review === 'unreviewed').length, 0);
+    await page.getByRole('button', { name: 'Show All' }).click();
+    await waitForTotal(page, dropped.length);
+    assert.deepEqual(app.problems, []);
+  });
+
+  test('"Retrain with collected data" from the menu: its counts first, then a new version in Models, current or candidate with its reason', async () => {
+    const { page } = app;
+    const before = await bridge.engine.call('listModels', {});
+    const expected = await bridge.engine.call('retrainPreview', {});
+    assert.equal(expected.ready, true, expected.reason);
+
+    bridge.menu('retrain-with-collected-data');
+    const dialog = page.getByTestId('retrain-dialog');
+    await dialog.getByTestId('retrain-preview').waitFor();
+    const row = await dialog.getByTestId('retrain-library-row').innerText();
+    assert.match(row, new RegExp(`${expected.library.train.happy} happy · ${expected.library.train.sad} sad`), 'the library photos it will train on');
+    assert.match(row, new RegExp(`${expected.library.used.confirmed} confirmed, ${expected.library.used.corrected} corrected`));
+    assert.equal(await dialog.getByTestId('retrain-total-train').innerText(), `${expected.total.train.happy} happy · ${expected.total.train.sad} sad`);
+    await screenshots(page, 'library-retrain-preview');
+
+    await dialog.getByTestId('retrain-start').click();
+    await page.locator('[data-testid="retrain-dialog"][data-phase="done"], [data-testid="retrain-dialog"][data-phase="failed"]').waitFor();
+    assert.equal(await dialog.getAttribute('data-phase'), 'done', await dialog.innerText());
+    const call = bridge.log.calls.find((c) => c.method === 'retrainWithLibrary');
+    assert.deepEqual(call?.params, { expect: expected.fingerprint }, 'it trains on exactly what it announced');
+
+    const outcome = dialog.getByTestId('retrain-outcome');
+    const newId = (await outcome.getAttribute('data-model-id'))!;
+    const madeCurrent = (await outcome.getAttribute('data-made-current')) === 'true';
+    const after = await bridge.engine.call('listModels', {});
+    assert.equal(after.length, before.length + 1);
+    const made = after.find((m) => m.id === newId)!;
+    assert.equal(made.current, madeCurrent);
+    assert.ok((await dialog.getByTestId('retrain-reason').innerText()).length > 'Why: '.length);
+    await screenshots(page, 'library-retrain-outcome');
+
+    await dialog.getByTestId('retrain-show-models').click();
+    const modelRow = page.locator(`[data-testid="model-row"][data-model-id="${newId}"]`);
+    await modelRow.waitFor();
+    assert.equal(await modelRow.getAttribute('data-current'), String(madeCurrent));
+    if (!madeCurrent) {
+      assert.equal(await modelRow.getByTestId('candidate').innerText(), 'Candidate');
+      assert.ok((await modelRow.getByTestId('promotion').innerText()).includes(made.promotion!.reason));
+    }
+    assert.deepEqual(app.problems, []);
+  });
+
+  test('500+ photos: a virtualised grid (only rows in view rendered), sorted least sure first, select all; screenshots', async () => {
+    // distinct photos (the library keeps identical bytes once): variants of the fixtures made with sharp
+    const dir = await tempDir('happysad-many-');
+    const faces = [...trainedOn, ...dropped];
+    const entries: Array<{ file: string; predicted: 'happy' | 'sad'; confidence: number; modelId: string }> = [];
+    let n = 0;
+    for (const [fi, face] of faces.entries()) {
+      const label = face.includes(`${join('faces', 'happy')}`) ? 'happy' : 'sad';
+      for (let k = 0; k < 26; k++) {
+        const file = join(dir, `${label}-${String(fi).padStart(2, '0')}-${String(k).padStart(2, '0')}.jpg`);
+        let img = sharp(face).resize(112 + k, 112 + k);
+        if (k % 2 === 1) img = img.flop();
+        await img.modulate({ brightness: 0.85 + (k % 13) * 0.025 }).jpeg({ quality: 85 }).toFile(file);
+        // a seeded spread of confidences, some of them the wrong way round
+        const confidence = 0.5 + ((n * 37) % 50) / 100;
+        entries.push({ file, predicted: n % 7 === 0 ? (label === 'happy' ? 'sad' : 'happy') : label, confidence, modelId: 'zero-shot' });
+        n++;
+      }
+    }
+    for (let i = 0; i < entries.length; i += 100) await bridge.engine.call('librarySave', { items: entries.slice(i, i + 100) });
+    const total = (await bridge.engine.call('libraryList', { limit: 1 })).total;
+    assert.ok(total >= 500, `${total} photos in the library`);
+
+    await app.page.close();
+    app = await openApp(context, bridge);
+    const { page } = app;
+    await page.keyboard.press('Control+4');
+    await waitForTotal(page, total);
+    const rendered = await page.locator(TILE).count();
+    assert.ok(rendered > 0 && rendered < 120, `only the rows in view are rendered (${rendered} of ${total})`);
+
+    await page.getByTestId('sort').selectOption('least-sure');
+    const least = await bridge.engine.call('libraryList', { sort: 'least-sure', limit: 3 });
+    await page.locator(`${TILE}[data-index="0"][data-id="${least.items[0]!.id}"]`).waitFor();
+    await screenshots(page, 'library-500');
+
+    // the end of the list is reachable: scrolled to the bottom, the last photo is rendered
+    await page.getByTestId('library-grid').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await page.locator(`${TILE}[data-index="${total - 1}"]`).waitFor();
+    assert.ok((await page.locator(TILE).count()) < 120);
+    await page.getByTestId('library-grid').evaluate((el) => el.scrollTo({ top: 0 }));
+    await page.locator(`${TILE}[data-index="0"]`).waitFor();
+
+    // select all (every one, not only those rendered), shift-click a range
+    await page.getByTestId('library-grid').focus();
+    await page.keyboard.press('Control+a');
+    await page.getByTestId('library-count').filter({ hasText: `${total} selected` }).waitFor();
+    await page.keyboard.press('Escape');
+    await tile(page, least.items[0]!.id).click();
+    await page.locator(`${TILE}[data-index="5"]`).click({ modifiers: ['Shift'] });
+    await page.getByTestId('library-count').filter({ hasText: '6 selected' }).waitFor();
+    await settle(page);
+    await screenshots(page, 'library-500-selected');
+    assert.deepEqual(app.problems, []);
+  });
+});
