@@ -3,11 +3,16 @@
  * beside it), one prediction so that the base and its tensors are loaded, then the training; prints one JSON
  * line with the time, the peak resident memory and the tensor counts.
  */
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { Engine } from '../engine/engine.js';
-import { assetsDir } from '../engine/paths.js';
+
+// the compiled engine when built (as the app and the CLI run it), else the source
+const built = new URL('../out/engine/', import.meta.url);
+const from = existsSync(new URL('engine.js', built)) ? built : new URL('../engine/', import.meta.url);
+const { Engine } = (await import(new URL('engine.js', from).href)) as typeof import('../engine/engine.js');
+const tf = (await import(new URL('tf.js', from).href)) as typeof import('../engine/tf.js');
+const { assetsDir } = (await import(new URL('paths.js', from).href)) as typeof import('../engine/paths.js');
 
 const [dir, home] = process.argv.slice(2) as [string, string];
 const engine = await Engine.create({ home, assetsDir: assetsDir() });

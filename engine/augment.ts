@@ -54,7 +54,14 @@ export function paramsKey(p: AugmentParams): string {
  * fill_mode="nearest") and brightness. Pure: returns a new image.
  */
 export function applyAugment(img: RgbImage, p: AugmentParams): RgbImage {
-  if (paramsKey(p) === paramsKey(IDENTITY)) return img;
+  const key = paramsKey(p);
+  if (key === paramsKey(IDENTITY)) return img;
+  if (key === paramsKey(MIRROR)) return mirrored(img); // what warp() gives for it, bit for bit, faster
+  return warp(img, p);
+}
+
+/** The general transform of applyAugment: inverse mapping with bilinear sampling, for any parameters. */
+export function warp(img: RgbImage, p: AugmentParams): RgbImage {
   const { size, data } = img;
   const out = new Uint8Array(data.length);
   const c = (size - 1) / 2;
@@ -103,6 +110,22 @@ export function applyAugment(img: RgbImage, p: AugmentParams): RgbImage {
         const r = Math.round(v * brightness);
         out[o++] = r > 255 ? 255 : r;
       }
+    }
+  }
+  return { size, data: out };
+}
+
+/** The image mirrored left to right: the general transform samples whole pixels then, so this is the same result. */
+function mirrored({ size, data }: RgbImage): RgbImage {
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < size; y++) {
+    const row = y * size * 3;
+    for (let x = 0; x < size; x++) {
+      const from = row + (size - 1 - x) * 3;
+      const to = row + x * 3;
+      out[to] = data[from]!;
+      out[to + 1] = data[from + 1]!;
+      out[to + 2] = data[from + 2]!;
     }
   }
   return { size, data: out };

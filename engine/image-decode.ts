@@ -22,6 +22,8 @@ interface DecodeOptions {
 const DEFAULT_MAX_PIXELS = 50_000_000;
 const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 const RASTER_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif']);
+/** formats told by their first bytes (sniffFormat) that go to the pixels without reading the header first */
+const SNIFFED_RASTER = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff']);
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.gif', '.tif', '.tiff', '.bmp', '.dib', '.avif', '.heic', '.heif']);
 
 /**
@@ -48,6 +50,10 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
       throw new InputFileError(file, (err as Error).message);
     }
     input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
+  } else if (SNIFFED_RASTER.has(sniffFormat(bytes) ?? '')) {
+    // a raster format by its magic bytes: straight to the pixels (sharp still refuses more than maxPixels when
+    // it reads the header); saves a round trip through the thread pool per image
+    input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 });
   } else {
     input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 });
     let meta: import('sharp').Metadata;

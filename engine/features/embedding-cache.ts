@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { appendFileSync, statSync } from 'node:fs';
 import { appendFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-fs.js';
@@ -17,7 +18,10 @@ const LOW_WATER = 0.8;
 /** An entry used again is written again (so that its use survives a restart) at most this often. */
 const TOUCH_SECONDS = 24 * 60 * 60;
 
-type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
+/** Wraps every write of the file; `now`, when given, takes the lock at once for a short synchronous write, or says it could not. */
+type WriteLock = (<T>(fn: () => Promise<T>) => Promise<T>) & { now?(fn: () => void): boolean };
+/** Appends up to this size are written synchronously under `lock.now` (a prediction's few records). */
+const QUICK_APPEND_BYTES = 1 << 20;
 
 export interface CacheOptions {
   /** the file (and the entries held in memory) stay below this many bytes: least recently used entries go first */
@@ -124,7 +128,25 @@ export class EmbeddingCache {
       return;
     }
     if (this.unsaved.size === 0 && !this.rewrite) return;
+    if (this.quickAppend(this.file)) return;
     await this.lock(() => this.write(this.file!));
+  }
+
+  /** A few new records appended at once, under the lock taken synchronously; false when that is not the case. */
+  private quickAppend(file: string): boolean {
+    if (!this.lock.now || !this.fileValid || this.rewrite || this.unsaved.size * this.recordBytes > QUICK_APPEND_BYTES) return false;
+    const keys = [...this.unsaved];
+    return this.lock.now(() => {
+      let onDisk: number;
+      try {
+        onDisk = statSync(file).size;
+      } catch {
+        return; // gone: the asynchronous path writes it whole
+      }
+      if (onDisk + keys.length * this.recordBytes > this.maxBytes) return; // needs a rewrite: the asynchronous path
+      appendFileSync(file, this.records(keys));
+      for (const k of keys) this.unsaved.delete(k);
+    }) && this.unsaved.size === 0;
   }
 
   /** Drops the least recently used entries until the rest fit in `limit` bytes (above it: down to LOW_WATER of it). */
@@ -141,21 +163,24 @@ export class EmbeddingCache {
 
   private async write(file: string): Promise<void> {
     const onDisk = this.fileValid ? await stat(file).then((s) => s.size, () => -1) : -1;
-    const appended = this.unsaved.size * this.recordBytes;
-    if (onDisk >= 0 && !this.rewrite && onDisk + appended <= this.maxBytes) {
-      await appendFile(file, this.records([...this.unsaved]));
+    // what is written is decided now: entries added meanwhile wait for the next flush
+    const keys = [...this.unsaved];
+    if (onDisk >= 0 && !this.rewrite && onDisk + keys.length * this.recordBytes <= this.maxBytes) {
+      await appendFile(file, this.records(keys));
+      for (const k of keys) this.unsaved.delete(k);
     } else {
       // new, damaged, old-format or too large: write it whole, atomically, most recently used entries only
       this.prune(this.maxBytes);
+      const all = [...this.entries.keys()];
       const header = Buffer.alloc(HEADER_BYTES);
       header.writeUInt32LE(MAGIC, 0);
       header.writeUInt32LE(VERSION, 4);
       header.writeUInt32LE(this.dim, 8);
-      await writeFileAtomic(file, Buffer.concat([header, this.records([...this.entries.keys()])]));
+      await writeFileAtomic(file, Buffer.concat([header, this.records(all)]));
       this.fileValid = true;
       this.rewrite = false;
+      for (const k of all) this.unsaved.delete(k);
     }
-    this.unsaved.clear();
   }
 
   private records(keys: string[]): Buffer {

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import type { SkippedFile } from '../../common/engine-types.js';
 import { paramsKey, type AugmentParams } from '../augment.js';
 import type { FrozenBase } from '../bases/base.js';
-import { withDataLock } from '../data-lock.js';
+import { tryWithDataLockSync, withDataLock } from '../data-lock.js';
 import { cancelled, InputFileError, yieldToEventLoop } from '../errors.js';
 import { decodeImage, readImageBytesQuick, type RgbImage } from '../image-decode.js';
 import { contentHash, isContentHash, sampleName, type SampleRef } from '../samples.js';
@@ -128,7 +128,7 @@ export class FeatureStore {
   }
 
   /** `dir` null: features kept in memory only. `lock` wraps every write of the cache file. */
-  static async open(dir: string | null, base: FrozenBase, lock?: <T>(fn: () => Promise<T>) => Promise<T>, options: FeatureStoreOptions = {}): Promise<FeatureStore> {
+  static async open(dir: string | null, base: FrozenBase, lock?: Parameters<typeof EmbeddingCache.open>[4], options: FeatureStoreOptions = {}): Promise<FeatureStore> {
     const cache = await EmbeddingCache.open(dir, base.id, base.fingerprint, base.dim, lock, {
       ...(options.cacheMaxBytes !== undefined && { maxBytes: options.cacheMaxBytes }),
     });
@@ -269,10 +269,13 @@ export class FeatureStore {
       opts.onProgress?.(done, requests.length, cached);
     };
 
-    // The engine thread embeds while the workers are not all up (or when there are none); then it only feeds them.
+    // The engine thread embeds while the workers are not all up (or when there are none), and takes a share of
+    // the last views of a call, when there is nothing left to read: a single image's two views then go one to
+    // it and one to a worker, side by side, with one message fewer on the way. Otherwise it only feeds them.
     const executors = (): Executor[] => {
       const ready = this.pool?.ready ?? [];
-      return !this.pool || ready.length < this.pool.size ? [...ready, this.local] : [...ready];
+      if (!this.pool || ready.length < this.pool.size) return [...ready, this.local];
+      return !producing && queue.length <= ready.length + 1 ? [this.local, ...ready] : [...ready];
     };
 
     const dispatch = (ex: Executor, batch: Miss[]) => {
@@ -326,6 +329,8 @@ export class FeatureStore {
         for (const ex of list) {
           if (queue.length === 0) return;
           if ((inflight.get(ex) ?? 0) > round || round >= ex.depth) continue;
+          // while reading goes on, full batches; then what is left, shared out evenly (a single image's two views
+          // run side by side on two threads: measured here, faster than one pass over both)
           const n = producing ? (queue.length >= maxBatch ? maxBatch : 0) : Math.min(maxBatch, Math.ceil(queue.length / list.length));
           if (n === 0) return;
           dispatch(ex, queue.splice(0, n));
@@ -427,7 +432,10 @@ export class FeatureStores {
     let store = this.stores.get(key);
     if (!store) {
       const home = this.home;
-      store = FeatureStore.open(this.readOnly ? null : join(home, 'cache', 'embeddings'), base, (fn) => withDataLock(home, `cache-${key}`, fn), this.options);
+      const lock = Object.assign(<T>(fn: () => Promise<T>) => withDataLock(home, `cache-${key}`, fn), {
+        now: (fn: () => void) => tryWithDataLockSync(home, `cache-${key}`, fn),
+      });
+      store = FeatureStore.open(this.readOnly ? null : join(home, 'cache', 'embeddings'), base, lock, this.options);
       this.stores.set(key, store);
       store.catch(() => this.stores.delete(key));
     }

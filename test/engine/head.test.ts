@@ -64,3 +64,12 @@ test('a head with start weights holds only its two variables; disposing it frees
   head.dispose();
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('predictHead computes the one-unit head directly: the same probabilities as a pass through tfjs-layers', () => {
+  const head = createHead(8, { kernel: Float32Array.from([0.5, -1, 2, 0, 0.25, -0.75, 1.5, -2]), bias: 0.3 });
+  const x = blobs(50, 8, 3).x;
+  const direct = predictHead(head, x);
+  const layers = tf.tidy(() => (head.predict(tf.tensor2d(x.data, [x.n, x.dim])) as tf.Tensor).dataSync());
+  direct.forEach((p, i) => assert.ok(Math.abs(p - layers[i]!) < 1e-6, `row ${i}: ${p} vs ${layers[i]}`));
+  head.dispose();
+});

@@ -54,7 +54,7 @@ test('[slow] electron-builder --dir packs the electron-vite build, unpacks nativ
 
   const resources = join(outDir, 'linux-unpacked', 'resources');
   const inAsar = new Set(listPackage(join(resources, 'app.asar'), { isPack: false }).map((p) => p.replaceAll('\\', '/')));
-  for (const f of ['/package.json', '/out/main/index.js', '/out/main/worker.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/node_modules/@tensorflow/tfjs/package.json', '/node_modules/zod/package.json']) {
+  for (const f of ['/package.json', '/out/main/index.js', '/out/main/worker.js', '/out/main/embed-worker.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/node_modules/@tensorflow/tfjs/package.json', '/node_modules/zod/package.json']) {
     assert.ok(inAsar.has(f), `app.asar has ${f}`);
   }
   assert.ok([...inAsar].some((f) => /^\/out\/renderer\/assets\/.+\.js$/.test(f)), 'the renderer bundle');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { tryWithDataLockSync, withDataLock } from '../../../engine/data-lock.js';
 import { EmbeddingCache } from '../../../engine/features/embedding-cache.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -104,4 +105,34 @@ test('a version 1 file (no use stamps) is read, and rewritten in the current for
   assert.equal((await stat(file)).size, 16 + 2 * RECORD);
   const d = await EmbeddingCache.open(dir, 'b', 'fp', 4);
   assert.deepEqual(Array.from(d.get(EmbeddingCache.key('a', 'v'))!), [1, 2, 3, 4]);
+});
+
+test('a few new records are appended under the lock taken at once; when it is held, the flush waits for it instead', async () => {
+  const home = await tempDir();
+  const dir = join(home, 'cache');
+  const calls: string[] = [];
+  const lock = Object.assign(<T>(fn: () => Promise<T>) => (calls.push('wait'), withDataLock(home, 'cache-b', fn)), {
+    now: (fn: () => void) => {
+      const took = tryWithDataLockSync(home, 'cache-b', fn);
+      calls.push(took ? 'now' : 'held');
+      return took;
+    },
+  });
+  const c = await EmbeddingCache.open(dir, 'b', 'fp', 4, lock);
+  c.set(EmbeddingCache.key('a', 'v'), vec(1));
+  await c.flush();
+  assert.deepEqual(calls, ['wait'], 'a new file is written whole, asynchronously');
+  c.set(EmbeddingCache.key('b', 'v'), vec(2));
+  await c.flush();
+  assert.deepEqual(calls, ['wait', 'now'], 'then a record is appended at once');
+  let flushing: Promise<void> | null = null;
+  await withDataLock(home, 'cache-b', async () => {
+    c.set(EmbeddingCache.key('c', 'v'), vec(3));
+    flushing = c.flush();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(calls, ['wait', 'now', 'held', 'wait'], 'held by another writer: the flush waits');
+  });
+  await flushing; // lands once the other writer let go
+  const d = await EmbeddingCache.open(dir, 'b', 'fp', 4);
+  assert.equal(d.size, 3);
 });
