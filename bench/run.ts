@@ -240,7 +240,8 @@ function report(f: Figures): void {
     single: singleMedian / b1,
     batchOverReference: f.batchRate / (1000 / b32),
   };
-  const scaleOk = f.scale ? f.scale.peakRss <= 1.5 * 2 ** 30 && f.scale.numTensors.after === f.scale.numTensors.before && f.scale.numTensors.afterPredict === f.scale.numTensors.before : null;
+  const tensorsBack = f.scale ? f.scale.numTensors.after === f.scale.numTensors.before && f.scale.numTensors.afterPredict === f.scale.numTensors.before : null;
+  const scaleOk = f.scale ? f.scale.peakRss <= 1.5 * 2 ** 30 && tensorsBack === true : null;
   const acceptance = {
     cold: ratios.cold <= 2.0,
     warm: ratios.warm <= 0.25,
@@ -279,7 +280,7 @@ function report(f: Figures): void {
     rows.push(
       [`scale: ${f.scale.images} generated files`, `${s(f.scale.seconds, 1)} s`, `${f.scale.views} views, generated in ${s(f.scale.generateSeconds, 1)} s`, '', ''],
       ['  peak RSS', `${s(f.scale.peakRss / 2 ** 20, 0)} MiB`, `cache file ${s(f.scale.cacheBytes / 2 ** 20, 1)} MiB`, '', `<= 1536 MiB ${mark(f.scale.peakRss <= 1.5 * 2 ** 30)}`],
-      ['  tf numTensors', `${f.scale.numTensors.before} -> ${f.scale.numTensors.after} -> ${f.scale.numTensors.afterPredict}`, 'before, after training, after a prediction', '', `back to start ${mark(scaleOk)}`],
+      ['  tf numTensors', `${f.scale.numTensors.before} -> ${f.scale.numTensors.after} -> ${f.scale.numTensors.afterPredict}`, 'before, after training, after a prediction', '', `back to start ${mark(tensorsBack)}`],
       ['  val accuracy', s(f.scale.valAccuracy ?? undefined, 4), '', '', ''],
     );
   }
