@@ -43,6 +43,13 @@ module.exports = {
       to: { path: [...ELECTRON, '^(main|renderer|preload|cli)/'] },
     },
     {
+      name: 'engine-without-tfjs-bundle',
+      severity: 'error',
+      comment: "engine/ takes TensorFlow.js from engine/tf.ts (tfjs-core + tfjs-layers): the '@tensorflow/tfjs' bundle also loads the converter, data, webgl and cpu packages, a third to a half of the engine's start-up (issue 9). tfjs-core has no chained ops (x.add(y)) without the bundle: write tf.add(x, y).",
+      from: { path: '^engine/' },
+      to: { path: npm(['@tensorflow/tfjs']) },
+    },
+    {
       name: 'renderer-only-common',
       severity: 'error',
       comment: `renderer/ is browser code: it imports only its own files, common/ and the npm packages ${RENDERER_PACKAGES.join(', ').replaceAll('\\', '')}; no Node built-ins (node:*), no electron (window.api is its door), no engine/, main/, preload/, cli/.`,

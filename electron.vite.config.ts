@@ -27,8 +27,9 @@ export default defineConfig(async ({ command, mode }) => {
         externalizeDeps: true,
         sourcemap: true,
         rolldownOptions: {
-          // main/index.ts gives the engine host the URL of worker.js next to the main bundle
-          input: { index: resolve(root, 'main/index.ts'), worker: resolve(root, 'engine/worker.ts') },
+          // main/index.ts gives the engine host the URL of worker.js next to the main bundle; the engine worker
+          // starts its embedding workers from embed-worker.js next to itself
+          input: { index: resolve(root, 'main/index.ts'), worker: resolve(root, 'engine/worker.ts'), 'embed-worker': resolve(root, 'engine/embed-worker.ts') },
           output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
         },
       },

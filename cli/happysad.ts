@@ -6,14 +6,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EngineParams } from '../common/engine-contract.js';
 import { EngineError, isCancelled, toFailure, type Failure } from '../common/errors.js';
-import { checkDataFolder } from '../engine/data-folder.js';
-import { EngineHost } from '../engine/host.js';
-import { assetsDir, defaultHome } from '../engine/paths.js';
+import type { DataFolderState } from '../engine/data-folder.js';
+import type { WorkerConfig } from '../engine/host.js';
+import { defaultHome } from '../engine/paths.js';
 import { APP_VERSION } from '../engine/version.js';
 import { COMMAND_NAMES, parseCommand, usage, UsageError, type Command, type TrainCommand } from './args.js';
-import { backendLine, evalSummary, predictLines, trainSummary } from './format.js';
 import { runLibrary, runLibraryRetrain, runModels, writesDataFolder } from './library-commands.js';
-import { ProgressPrinter } from './progress.js';
+import type { ProgressPrinter } from './progress.js';
 
 export interface Io {
   out(line: string): void;
@@ -61,28 +60,43 @@ export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {})
   }
 
   const home = cmd.common.home ?? defaultHome(undefined, env);
-  let readOnly = false;
+  // Only the commands that need the engine load it, and its worker starts right away: TensorFlow.js loads in
+  // that thread while this one checks the data folder and loads what prints the results.
+  const [{ EngineHost }, { checkDataFolder }, { assetsDir }] = await Promise.all([import('../engine/host.js'), import('../engine/data-folder.js'), import('../engine/paths.js')]);
+  const folder: Promise<DataFolderState> = checkDataFolder(home);
+  const config: Promise<WorkerConfig> = folder.then((state) => ({
+    home,
+    assetsDir: assetsDir(),
+    ...(cmd.common.backend && { backend: cmd.common.backend }),
+    ...(!state.writable && { readOnly: true }),
+    ...engineTuning(env),
+  }));
+  const host = new EngineHost(config);
+  const started = host.start();
+  started.catch(() => undefined);
   try {
-    const state = await checkDataFolder(home);
+    const state = await folder;
     if (!state.writable) {
       if (cmd.command === 'train' || cmd.command === 'retrain') {
+        await host.dispose();
         return fail(2, { code: 'bad-input', message: `the data folder ${home} cannot be written (${state.reason}), so a trained model could not be saved`, file: home }, 'Choose another one with --home DIR or HAPPYSAD_HOME.');
       }
       if (writesDataFolder(cmd)) {
+        await host.dispose();
         return fail(2, { code: 'bad-input', message: `the data folder ${home} cannot be written (${state.reason}), so this cannot be done`, file: home }, 'Choose another one with --home DIR or HAPPYSAD_HOME.');
       }
-      readOnly = true;
       io.err(`Note: the data folder ${home} cannot be written (${state.reason}); results are not cached.`);
     }
   } catch (err) {
+    await host.dispose();
     return fail(2, toFailure(err), 'Choose another one with --home DIR or HAPPYSAD_HOME.');
   }
 
-  const host = new EngineHost({ home, assetsDir: assetsDir(), ...(cmd.common.backend && { backend: cmd.common.backend }), ...(readOnly && { readOnly }) });
-  const printer = new ProgressPrinter((l) => io.err(l));
+  const [{ backendLine, evalSummary, predictLines, trainSummary }, { ProgressPrinter: Printer }] = await Promise.all([import('./format.js'), import('./progress.js')]);
+  const printer: ProgressPrinter = new Printer((l) => io.err(l));
   const callOpts = { onProgress: (e: Parameters<ProgressPrinter['handle']>[0]) => printer.handle(e), ...(opts.signal && { signal: opts.signal }) };
   try {
-    const backend = await host.start().catch((err: unknown) => {
+    const backend = await started.catch((err: unknown) => {
       throw backendFailure(err, cmd.common.backend);
     });
     io.err(backendLine(backend, cmd.common.verbose));
@@ -130,6 +144,17 @@ export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {})
   } finally {
     await host.dispose();
   }
+}
+
+/**
+ * Settings of the engine's performance that have no option of their own: HAPPYSAD_EMBED_WORKERS (embedding
+ * workers; 0 for none) and HAPPYSAD_CACHE_MB (bound of the embedding cache).
+ */
+function engineTuning(env: NodeJS.ProcessEnv): Pick<WorkerConfig, 'embedWorkers' | 'cacheMaxBytes'> {
+  const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : undefined);
+  const workers = int(env.HAPPYSAD_EMBED_WORKERS);
+  const cacheMb = int(env.HAPPYSAD_CACHE_MB);
+  return { ...(workers !== undefined && { embedWorkers: workers }), ...(cacheMb !== undefined && { cacheMaxBytes: cacheMb * 2 ** 20 }) };
 }
 
 function trainParams(cmd: TrainCommand): EngineParams<'train'> {

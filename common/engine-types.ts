@@ -191,6 +191,30 @@ export interface Promotion {
   previous: ModelScore | null;
 }
 
+/**
+ * Where a training's time went, in seconds. The steps run one after another (their wall times add up to about
+ * `total`); inside `embed`, reading, hashing, decoding, augmenting and the network overlap one another on
+ * several threads, so those are busy times summed over the threads that did them.
+ */
+export interface TrainTimings {
+  /** listing the dataset folder */
+  scan: number;
+  /** every image's features: from the cache, or read, hashed, decoded, augmented and run through the base */
+  embed: number;
+  /** head training (every epoch, validation included) */
+  head: number;
+  /** judging the current model for the promotion rule, and writing the new model */
+  save: number;
+  total: number;
+  read: number;
+  hash: number;
+  decode: number;
+  augment: number;
+  network: number;
+  /** threads that ran the network: the engine thread, or the embedding workers */
+  embedThreads: number;
+}
+
 export interface TrainResult {
   modelId: string;
   backend: string;
@@ -214,6 +238,7 @@ export interface TrainResult {
   promotion: Promotion;
   /** problems with the data, said before training started (also sent as 'warning' progress events) */
   warnings: string[];
+  timings?: TrainTimings;
 }
 
 export interface EvalParams {

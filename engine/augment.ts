@@ -54,7 +54,14 @@ export function paramsKey(p: AugmentParams): string {
  * fill_mode="nearest") and brightness. Pure: returns a new image.
  */
 export function applyAugment(img: RgbImage, p: AugmentParams): RgbImage {
-  if (paramsKey(p) === paramsKey(IDENTITY)) return img;
+  const key = paramsKey(p);
+  if (key === paramsKey(IDENTITY)) return img;
+  if (key === paramsKey(MIRROR)) return mirrored(img); // what warp() gives for it, bit for bit, faster
+  return warp(img, p);
+}
+
+/** The general transform of applyAugment: inverse mapping with bilinear sampling, for any parameters. */
+export function warp(img: RgbImage, p: AugmentParams): RgbImage {
   const { size, data } = img;
   const out = new Uint8Array(data.length);
   const c = (size - 1) / 2;
@@ -63,29 +70,62 @@ export function applyAugment(img: RgbImage, p: AugmentParams): RgbImage {
   const sin = Math.sin(theta) / p.zoom;
   const tx = p.shiftX * size;
   const ty = p.shiftY * size;
-  const clamp = (v: number) => (v < 0 ? 0 : v > size - 1 ? size - 1 : v);
+  const last = size - 1;
+  const brightness = p.brightness;
+  // The per-column products are the same for every row (and the per-row ones for every column): computed once,
+  // with the same operations in the same order as per pixel, so the output is bit for bit what it was.
+  const cosDx = new Float64Array(size);
+  const sinDx = new Float64Array(size);
+  for (let x = 0; x < size; x++) {
+    const dx = x - c - tx;
+    cosDx[x] = cos * dx;
+    sinDx[x] = -sin * dx;
+  }
   for (let y = 0; y < size; y++) {
+    const dy = y - c - ty;
+    const sinDy = sin * dy;
+    const cosDy = cos * dy;
+    let o = y * size * 3;
     for (let x = 0; x < size; x++) {
-      // inverse map: output pixel -> source pixel
-      const dx = x - c - tx;
-      const dy = y - c - ty;
-      let sx = clamp(cos * dx + sin * dy + c);
-      const sy = clamp(-sin * dx + cos * dy + c);
-      if (p.flip) sx = size - 1 - sx;
+      // inverse map: output pixel -> source pixel, edges repeated
+      let sx = cosDx[x]! + sinDy + c;
+      let sy = sinDx[x]! + cosDy + c;
+      sx = sx < 0 ? 0 : sx > last ? last : sx;
+      sy = sy < 0 ? 0 : sy > last ? last : sy;
+      if (p.flip) sx = last - sx;
       const x0 = Math.floor(sx);
       const y0 = Math.floor(sy);
-      const x1 = Math.min(x0 + 1, size - 1);
-      const y1 = Math.min(y0 + 1, size - 1);
+      const x1 = x0 + 1 > last ? last : x0 + 1;
+      const y1 = y0 + 1 > last ? last : y0 + 1;
       const fx = sx - x0;
       const fy = sy - y0;
+      const gx = 1 - fx;
+      const gy = 1 - fy;
+      const i00 = (y0 * size + x0) * 3;
+      const i01 = (y0 * size + x1) * 3;
+      const i10 = (y1 * size + x0) * 3;
+      const i11 = (y1 * size + x1) * 3;
       for (let ch = 0; ch < 3; ch++) {
-        const a = data[(y0 * size + x0) * 3 + ch]!;
-        const b = data[(y0 * size + x1) * 3 + ch]!;
-        const d = data[(y1 * size + x0) * 3 + ch]!;
-        const e = data[(y1 * size + x1) * 3 + ch]!;
-        const v = (a * (1 - fx) + b * fx) * (1 - fy) + (d * (1 - fx) + e * fx) * fy;
-        out[(y * size + x) * 3 + ch] = Math.min(255, Math.round(v * p.brightness));
+        const v = (data[i00 + ch]! * gx + data[i01 + ch]! * fx) * gy + (data[i10 + ch]! * gx + data[i11 + ch]! * fx) * fy;
+        const r = Math.round(v * brightness);
+        out[o++] = r > 255 ? 255 : r;
       }
+    }
+  }
+  return { size, data: out };
+}
+
+/** The image mirrored left to right: the general transform samples whole pixels then, so this is the same result. */
+function mirrored({ size, data }: RgbImage): RgbImage {
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < size; y++) {
+    const row = y * size * 3;
+    for (let x = 0; x < size; x++) {
+      const from = row + (size - 1 - x) * 3;
+      const to = row + x * 3;
+      out[to] = data[from]!;
+      out[to + 1] = data[from + 1]!;
+      out[to + 2] = data[from + 2]!;
     }
   }
   return { size, data: out };

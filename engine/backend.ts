@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { badInput } from './errors.js';
 import type { BackendAttempt, BackendInfo, BackendKind } from '../common/engine-types.js';
 
@@ -63,6 +63,7 @@ const cpuCandidate: BackendCandidate = {
   id: '@tensorflow/tfjs cpu',
   kind: 'cpu',
   async activate() {
+    await import('@tensorflow/tfjs-backend-cpu'); // registers it (the engine does not load the whole tfjs bundle)
     if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
     return 'plain JavaScript CPU (slow)';
   },
@@ -78,7 +79,7 @@ export const DEFAULT_CANDIDATES: readonly BackendCandidate[] = [
 
 /** A tiny op whose answer we know: a backend that loads but computes wrongly is worse than none. */
 async function smokeTest(): Promise<void> {
-  const y = tf.tidy(() => tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])).add(tf.scalar(1)));
+  const y = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])), tf.scalar(1)));
   const [v] = await y.data();
   y.dispose();
   if (v !== 12) throw new Error(`smoke test computed ${v} instead of 12`);

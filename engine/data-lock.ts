@@ -5,6 +5,7 @@
  * never sees half a write. A lock left by a killed process goes stale and is taken over (proper-lockfile
  * refreshes the lock's mtime while it is held).
  */
+import { mkdirSync, rmdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -53,4 +54,37 @@ export async function withDataLock<T>(home: string, resource: LockedResource, fn
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+/**
+ * The same lock for a short synchronous write (a few records appended to a cache file): taken and released on
+ * this thread, one mkdir and one rmdir of the lock folder that proper-lockfile also uses, instead of its
+ * asynchronous round trips (about 1 to 3 ms, on the way of every single prediction). Returns false, having done
+ * nothing, when the lock is held (here or by another process): the caller then waits with withDataLock.
+ */
+export function tryWithDataLockSync(home: string, resource: LockedResource, fn: () => void): boolean {
+  const path = lockPath(home, resource);
+  try {
+    mkdirSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'ENOENT') throw err;
+    mkdirSync(join(home, 'locks'), { recursive: true });
+    try {
+      mkdirSync(path);
+    } catch {
+      return false;
+    }
+  }
+  try {
+    fn();
+  } finally {
+    try {
+      rmdirSync(path);
+    } catch {
+      // gone already: nothing to release
+    }
+  }
+  return true;
 }

@@ -4,7 +4,9 @@
  * data (common/engine-contract.ts); the work itself is done by the use cases in use-cases/.
  */
 import type { EngineInfo, EvalParams, EvalResult, MobileNetSource, ModelInfo, PredictParams, PredictResult, TrainParams, TrainResult } from '../common/engine-types.js';
+import { DEFAULT_BASE } from '../common/defaults.js';
 import { selectBackend, type BackendInfo } from './backend.js';
+import type { FeatureStoreOptions } from './features/feature-store.js';
 import type { CallContext } from './call-context.js';
 import type { ModelRegistry } from './models/registry.js';
 import { toModelInfo } from './models/model-meta.js';
@@ -36,6 +38,8 @@ interface EngineOptions {
   mobilenet?: MobileNetSource;
   /** the data folder cannot be written (checked by the host's owner): judge without caching, refuse to train */
   readOnly?: boolean;
+  /** embedding workers and cache bound (features/feature-store.ts) */
+  features?: FeatureStoreOptions;
 }
 
 export class Engine {
@@ -46,13 +50,19 @@ export class Engine {
     readonly options: EngineOptions,
     readonly backend: BackendInfo,
   ) {
-    this.services = createServices(options.home, options.assetsDir, backend, options.mobilenet, options.readOnly);
+    this.services = createServices(options.home, options.assetsDir, backend, options.mobilenet, options.readOnly, options.features);
     this.registry = this.services.registry;
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
     const backend = await selectBackend(undefined, options.backend);
     return new Engine(options, backend);
+  }
+
+  /** Loads the default base and starts its embedding workers, so that the first request finds them ready. */
+  async warmUp(): Promise<void> {
+    const base = await this.services.bases.load(DEFAULT_BASE, undefined);
+    await (await this.services.features.forBase(base)).warm();
   }
 
   async info(): Promise<EngineInfo> {

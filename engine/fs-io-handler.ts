@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, normalize, isAbsolute } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';

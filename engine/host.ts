@@ -16,6 +16,12 @@ export interface WorkerConfig {
   backend?: string;
   /** the data folder cannot be written: judge without caching features; refuse to save models */
   readOnly?: boolean;
+  /** embedding workers on the wasm backend (features/embed-pool.ts); 0: none. Default: one per core */
+  embedWorkers?: number;
+  /** start the embedding workers as soon as the engine is ready (a long-lived engine, such as the app's); otherwise on the first large call */
+  warmEmbedWorkers?: boolean;
+  /** bound of each embedding cache file, in bytes (default 256 MiB) */
+  cacheMaxBytes?: number;
 }
 
 /** What the host tells its owner about the worker's life. */
@@ -48,6 +54,12 @@ interface Pending {
   cleanup(): void;
 }
 
+/** Sent first when the host was given its configuration as a promise: the worker loads its modules meanwhile. */
+export interface ConfigureMessage {
+  kind: 'configure';
+  config: WorkerConfig;
+}
+
 /** The compiled worker sits next to this file; in development (tsx) the .ts source does, through a shim. */
 function defaultWorkerEntry(): URL {
   const js = new URL('./worker.js', import.meta.url);
@@ -63,11 +75,27 @@ export class EngineHost {
   private nextId = 1;
   private disposed = false;
   restarts = 0;
+  private config: WorkerConfig | null;
+  private readonly pendingConfig: Promise<WorkerConfig> | null;
 
+  /**
+   * `config` may be a promise: the worker then starts at once and loads TensorFlow.js and the engine while the
+   * caller is still working out the configuration (the CLI checks the data folder meanwhile); it gets the
+   * configuration when the promise settles. A rejected promise fails start() with that error.
+   */
   constructor(
-    private readonly config: WorkerConfig,
+    config: WorkerConfig | Promise<WorkerConfig>,
     private readonly options: HostOptions = {},
-  ) {}
+  ) {
+    this.config = config instanceof Promise ? null : config;
+    this.pendingConfig = config instanceof Promise ? config : null;
+    if (this.pendingConfig) {
+      this.pendingConfig.then(
+        (c) => (this.config = c),
+        () => undefined,
+      );
+    }
+  }
 
   /** Starts the worker (if needed) and resolves with the backend it chose. */
   start(): Promise<BackendInfo> {
@@ -75,7 +103,24 @@ export class EngineHost {
     if (this.ready) return this.ready;
     const worker = new Worker(this.options.workerUrl ?? defaultWorkerEntry(), { workerData: this.config });
     this.worker = worker;
+    let rejectStart: (err: Error) => void = () => undefined;
+    if (!this.config && this.pendingConfig) {
+      this.pendingConfig.then(
+        (config) => {
+          if (this.worker === worker) worker.postMessage({ kind: 'configure', config } satisfies ConfigureMessage);
+        },
+        (err: unknown) => {
+          if (this.worker !== worker) return;
+          this.worker = null;
+          this.ready = null;
+          worker.removeAllListeners('exit');
+          void worker.terminate();
+          rejectStart(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    }
     this.ready = new Promise<BackendInfo>((resolve, reject) => {
+      rejectStart = reject;
       worker.on('message', (msg: WorkerToHost) => {
         if (msg.kind === 'ready') {
           this.readyWorker = worker;

@@ -3,21 +3,37 @@
  * parentPort and are validated against the contract; each gets progress events and exactly one result; a
  * cancel aborts the matching request.
  */
+import { existsSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ENGINE_METHODS, validateRequest, type HostToWorker, type WorkerToHost } from '../common/engine-contract.js';
 import { toFailure } from '../common/errors.js';
 import { Engine } from './engine.js';
 import { dispatch } from './handlers.js';
-import type { WorkerConfig } from './host.js';
+import type { ConfigureMessage, WorkerConfig } from './host.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
-const config = workerData as WorkerConfig;
 const send = (m: WorkerToHost) => port.postMessage(m);
+// The modules above (TensorFlow.js, sharp, the engine) are loaded by now; a host that started this worker before
+// it knew its configuration sends it as the first message.
+const config: WorkerConfig =
+  (workerData as WorkerConfig | null) ?? (await new Promise<WorkerConfig>((resolve) => port.once('message', (m: ConfigureMessage) => resolve(m.config))));
 const inflight = new Map<string, AbortController>();
 
 try {
-  const engine = await Engine.create({ home: config.home, assetsDir: config.assetsDir, ...(config.backend && { backend: config.backend }), ...(config.readOnly && { readOnly: true }) });
+  // the embedding workers' script sits next to this one once built (tsc's out/engine, electron-vite's out/main)
+  const embedWorkerEntry = new URL('./embed-worker.js', import.meta.url);
+  const engine = await Engine.create({
+    home: config.home,
+    assetsDir: config.assetsDir,
+    ...(config.backend && { backend: config.backend }),
+    ...(config.readOnly && { readOnly: true }),
+    features: {
+      ...(config.embedWorkers !== undefined && { workers: config.embedWorkers }),
+      ...(config.cacheMaxBytes !== undefined && { cacheMaxBytes: config.cacheMaxBytes }),
+      ...(existsSync(embedWorkerEntry) && { workerEntry: embedWorkerEntry }),
+    },
+  });
   // TensorFlow.js requests are served one at a time: the work is single-threaded anyway, and an order keeps
   // the embedding cache and model files consistent. Methods marked whileTraining skip the queue so that the
   // app stays informative during a long training. Cancels are handled as they arrive.
@@ -45,6 +61,7 @@ try {
     else queue = queue.then(serve);
   });
   send({ kind: 'ready', backend: engine.backend });
+  if (config.warmEmbedWorkers) void engine.warmUp().catch(() => undefined); // a failure shows again, with its reason, on the first call
 } catch (err) {
   send({ kind: 'fatal', error: toFailure(err) });
 }

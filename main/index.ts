@@ -14,7 +14,7 @@ const home = defaultHome();
 const assets = assetsDir();
 electron.app.setPath('userData', home); // the CLI finds the same models without asking Electron
 void startApp(electron, {
-  createEngine: (onStatus) => new EngineHost({ home, assetsDir: assets }, { workerUrl: new URL('./worker.js', import.meta.url), onStatus }),
+  createEngine: (onStatus) => new EngineHost({ home, assetsDir: assets, warmEmbedWorkers: true }, { workerUrl: new URL('./worker.js', import.meta.url), onStatus }),
   home,
   appRoot: fileURLToPath(new URL('../renderer/', import.meta.url)),
   preloadPath: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),

@@ -1,8 +1,17 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 
 import type { BaseId } from '../../common/engine-types.js';
 
 export type { BaseId };
+
+/**
+ * How another thread (an embedding worker, see features/embed-pool.ts) loads the very same weights: the
+ * loader's kind and the folder it reads (already verified and in place).
+ */
+export interface BaseRecipe {
+  kind: BaseId;
+  dir: string;
+}
 
 /** A pretrained network used frozen: images in, one feature vector per image out. */
 export interface FrozenBase {
@@ -17,5 +26,7 @@ export interface FrozenBase {
   embed(images: tf.Tensor4D): tf.Tensor2D;
   /** weights of a ready-made happy-vs-sad head (logit = features . kernel + bias), when the base has one */
   zeroShotHead?: { kernel: Float32Array; bias: number };
+  /** set when other threads can load the same base; without it, the base is embedded on its own thread only */
+  recipe?: BaseRecipe;
   dispose(): void;
 }

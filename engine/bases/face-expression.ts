@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import type { FrozenBase } from './base.js';
 
 /**
@@ -45,37 +45,68 @@ export async function loadFaceExpressionBase(dir: string): Promise<FrozenBase> {
     dim: 256,
     zeroShotHead: { kernel, bias: fcB[happy]! - fcB[sad]! },
     embed: (images) => tf.tidy(() => forward(params, images)),
+    recipe: { kind: 'face-expression', dir },
     dispose: () => Object.values(params).forEach((t) => t.dispose()),
   };
 }
 
+/**
+ * Block by block, each intermediate freed as soon as the next op has used it: a batch's activations are
+ * large (at 32 images, 12.8 MB per tensor in the first block), and the wasm heap of the thread that runs it
+ * grows to the most it ever held at once and never shrinks. Keeping all of them to the end of one tidy() made
+ * that about 300 MB per thread; this keeps it near a block's working set.
+ */
 function forward(p: Params, images: tf.Tensor4D): tf.Tensor2D {
-  const x = tf.div(tf.sub(tf.cast(images, 'float32'), tf.tensor1d(MEAN_RGB)), 255) as tf.Tensor4D;
-  let out = denseBlock(p, 'dense0', x, true);
-  out = denseBlock(p, 'dense1', out, false);
-  out = denseBlock(p, 'dense2', out, false);
-  out = denseBlock(p, 'dense3', out, false);
-  const pooled = tf.avgPool(out, [7, 7], [2, 2], 'valid');
+  let x = tf.tidy(() => tf.div(tf.sub(tf.cast(images, 'float32'), tf.tensor1d(MEAN_RGB)), 255) as tf.Tensor4D);
+  for (const [i, name] of ['dense0', 'dense1', 'dense2', 'dense3'].entries()) {
+    const next = tf.tidy(() => denseBlock(p, name, x, i === 0));
+    x.dispose();
+    x = next;
+  }
+  const pooled = tf.avgPool(x, [7, 7], [2, 2], 'valid');
+  x.dispose();
   return tf.reshape(pooled, [images.shape[0], -1]) as tf.Tensor2D;
 }
 
-function sepConv(p: Params, name: string, x: tf.Tensor4D, stride: 1 | 2): tf.Tensor4D {
-  const y = tf.separableConv2d(x, p[`${name}/depthwise_filter`] as tf.Tensor4D, p[`${name}/pointwise_filter`] as tf.Tensor4D, stride, 'same');
-  return tf.add(y, p[`${name}/bias`]!);
+/**
+ * Depthwise then pointwise convolution, the bias (and a relu when asked) fused into the pointwise one: one
+ * pass over the activations fewer than separableConv2d + add (measured about 10 % less CPU per image on
+ * wasm; the features differ from the unfused form by float rounding only, below 1e-6 relative).
+ */
+function sepConv(p: Params, name: string, x: tf.Tensor4D, stride: 1 | 2, activation?: 'relu'): tf.Tensor4D {
+  const depthwise = tf.depthwiseConv2d(x, p[`${name}/depthwise_filter`] as tf.Tensor4D, stride, 'same');
+  const out = tf.fused.conv2d({
+    x: depthwise,
+    filter: p[`${name}/pointwise_filter`] as tf.Tensor4D,
+    strides: 1,
+    pad: 'same',
+    bias: p[`${name}/bias`],
+    ...(activation && { activation }),
+  });
+  depthwise.dispose();
+  return out;
+}
+
+/** relu of a sum, the sum freed at once. */
+function reluSum(xs: tf.Tensor4D[]): tf.Tensor4D {
+  const sum = xs.length === 2 ? tf.add(xs[0]!, xs[1]!) : tf.addN(xs);
+  const out = tf.relu(sum) as tf.Tensor4D;
+  sum.dispose();
+  return out;
 }
 
 function denseBlock(p: Params, name: string, x: tf.Tensor4D, first: boolean): tf.Tensor4D {
-  const out1 = tf.relu(
-    first
-      ? tf.add(tf.conv2d(x, p[`${name}/conv0/filters`] as tf.Tensor4D, 2, 'same'), p[`${name}/conv0/bias`]!)
-      : sepConv(p, `${name}/conv0`, x, 2),
-  ) as tf.Tensor4D;
+  const out1 = first
+    ? tf.fused.conv2d({ x, filter: p[`${name}/conv0/filters`] as tf.Tensor4D, strides: 2, pad: 'same', bias: p[`${name}/conv0/bias`], activation: 'relu' })
+    : sepConv(p, `${name}/conv0`, x, 2, 'relu');
   const out2 = sepConv(p, `${name}/conv1`, out1, 1);
-  const in3 = tf.relu(tf.add(out1, out2)) as tf.Tensor4D;
+  const in3 = reluSum([out1, out2]);
   const out3 = sepConv(p, `${name}/conv2`, in3, 1);
-  const in4 = tf.relu(tf.addN([out1, out2, out3])) as tf.Tensor4D;
+  in3.dispose();
+  const in4 = reluSum([out1, out2, out3]);
   const out4 = sepConv(p, `${name}/conv3`, in4, 1);
-  return tf.relu(tf.addN([out1, out2, out3, out4])) as tf.Tensor4D;
+  in4.dispose();
+  return reluSum([out1, out2, out3, out4]);
 }
 
 async function readVerified(dir: string, f: { name: string; sha256: string }): Promise<Buffer> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { writeDirAtomic } from '../atomic-fs.js';
 import { throwIfAborted } from '../errors.js';
 import { loadArtifacts, safeRelativePath } from '../fs-io-handler.js';
@@ -185,6 +185,7 @@ export async function loadMobileNetBase(dir: string): Promise<FrozenBase> {
         const y = model.predict(x) as tf.Tensor;
         return (y.rank === 4 ? tf.mean(y, [1, 2]) : y) as tf.Tensor2D;
       }),
+    recipe: { kind: 'mobilenet-v2', dir },
     dispose: () => model.dispose(),
   };
 }

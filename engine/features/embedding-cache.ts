@@ -1,37 +1,84 @@
 import { createHash } from 'node:crypto';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFileSync, statSync } from 'node:fs';
+import { appendFile, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-fs.js';
 
 const MAGIC = 0x43455348; // "HSEC"
-const VERSION = 1;
+const VERSION = 2;
+const HEADER_BYTES = 16;
 const KEY_BYTES = 20;
+/** version 1 (no use stamps): still read, rewritten as version 2 by the next flush */
+const V1_HEADER_BYTES = 12;
 
-type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
+/** About 250,000 vectors of 256 floats (80,000 training images with two augmented views each). */
+export const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024;
+/** Pruning keeps the most recently used entries up to this share of the limit, so that it does not run at every flush. */
+const LOW_WATER = 0.8;
+/** An entry used again is written again (so that its use survives a restart) at most this often. */
+const TOUCH_SECONDS = 24 * 60 * 60;
+
+/** Wraps every write of the file; `now`, when given, takes the lock at once for a short synchronous write, or says it could not. */
+type WriteLock = (<T>(fn: () => Promise<T>) => Promise<T>) & { now?(fn: () => void): boolean };
+/** Appends up to this size are written synchronously under `lock.now` (a prediction's few records). */
+const QUICK_APPEND_BYTES = 1 << 20;
+
+export interface CacheOptions {
+  /** the file (and the entries held in memory) stay below this many bytes: least recently used entries go first */
+  maxBytes?: number;
+  /** seconds since the epoch (tests) */
+  now?: () => number;
+}
+
+interface Entry {
+  vector: Float32Array;
+  /** when it was last used, in seconds since the epoch, as far as the file knows */
+  stamp: number;
+}
 
 /**
  * Feature vectors of a frozen base, keyed by image content hash + view (augmentation) key. One file per base
- * fingerprint, so new weights never meet old vectors. A header, then fixed-size records: flush appends only
- * the new ones (one prediction must not rewrite megabytes), and a record cut short by a crash is ignored
- * on the next load.
+ * fingerprint, so new weights never meet old vectors. A header, then fixed-size records (key, last-use stamp,
+ * vector): flush appends only what is new (one prediction must not rewrite megabytes), and a record cut short
+ * by a crash is ignored on the next load.
+ *
+ * Bounded, least recently used first: entries are kept in use order (a Map, oldest first); an entry used again
+ * moves to the end and, when its stamp is older than a day, is appended again so that the next load sees it
+ * as recent (a later record of a key wins). When the file would grow past `maxBytes`, it is rewritten with
+ * the most recently used entries only, down to 80 % of the limit. Loading reads the file once; the vectors
+ * are views into that buffer, not copies.
+ *
+ * Several processes may share the file (each writes under the data lock; appends are whole records). A
+ * rewrite keeps what this process knows, so records another process appended since this one loaded the file
+ * may be dropped by it: they are recomputed when next needed.
  */
 export class EmbeddingCache {
-  private readonly entries = new Map<string, Float32Array>();
-  private unsaved: string[] = [];
+  private readonly entries = new Map<string, Entry>();
+  private unsaved = new Set<string>();
   private fileValid = false;
+  private readonly recordBytes: number;
+  private readonly maxBytes: number;
+  private readonly now: () => number;
+  /** loaded a file larger than the limit, or of the old version: rewrite at the next flush */
+  private rewrite = false;
 
   private constructor(
     readonly file: string | null,
     readonly dim: number,
     private readonly lock: WriteLock,
-  ) {}
+    opts: CacheOptions,
+  ) {
+    this.recordBytes = KEY_BYTES + 4 + dim * 4;
+    this.maxBytes = opts.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+    this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  }
 
   /**
    * `dir` null: an in-memory cache that is never written. `lock` wraps every write, so that two processes
    * sharing the data folder never write the file at once.
    */
-  static async open(dir: string | null, baseId: string, fingerprint: string, dim: number, lock?: WriteLock): Promise<EmbeddingCache> {
-    const cache = new EmbeddingCache(dir ? join(dir, `${baseId}-${fingerprint}.bin`) : null, dim, lock ?? ((fn) => fn()));
+  static async open(dir: string | null, baseId: string, fingerprint: string, dim: number, lock?: WriteLock, opts: CacheOptions = {}): Promise<EmbeddingCache> {
+    const cache = new EmbeddingCache(dir ? join(dir, `${baseId}-${fingerprint}.bin`) : null, dim, lock ?? ((fn) => fn()), opts);
     if (cache.file) await cache.load(cache.file);
     return cache;
   }
@@ -44,47 +91,106 @@ export class EmbeddingCache {
     return this.entries.size;
   }
 
+  /** What the entries take on disk (and about what their vectors take in memory). */
+  get bytes(): number {
+    return this.entries.size * this.recordBytes;
+  }
+
   has(key: string): boolean {
     return this.entries.has(key);
   }
 
+  /** The vector, and the entry counts as used now. */
   get(key: string): Float32Array | undefined {
-    return this.entries.get(key);
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    const now = this.now();
+    if (now - e.stamp >= TOUCH_SECONDS) {
+      e.stamp = now;
+      this.unsaved.add(key);
+    }
+    return e.vector;
   }
 
   set(key: string, vector: Float32Array): void {
     if (vector.length !== this.dim) throw new Error(`embedding has ${vector.length} values, expected ${this.dim}`);
-    if (!this.entries.has(key)) this.unsaved.push(key);
-    this.entries.set(key, vector);
+    this.entries.delete(key);
+    this.entries.set(key, { vector, stamp: this.now() });
+    this.unsaved.add(key);
   }
 
   async flush(): Promise<void> {
-    if (!this.file || this.unsaved.length === 0) return;
+    if (!this.file) {
+      this.prune(this.maxBytes);
+      this.unsaved.clear();
+      return;
+    }
+    if (this.unsaved.size === 0 && !this.rewrite) return;
+    if (this.quickAppend(this.file)) return;
     await this.lock(() => this.write(this.file!));
   }
 
+  /** A few new records appended at once, under the lock taken synchronously; false when that is not the case. */
+  private quickAppend(file: string): boolean {
+    if (!this.lock.now || !this.fileValid || this.rewrite || this.unsaved.size * this.recordBytes > QUICK_APPEND_BYTES) return false;
+    const keys = [...this.unsaved];
+    return this.lock.now(() => {
+      let onDisk: number;
+      try {
+        onDisk = statSync(file).size;
+      } catch {
+        return; // gone: the asynchronous path writes it whole
+      }
+      if (onDisk + keys.length * this.recordBytes > this.maxBytes) return; // needs a rewrite: the asynchronous path
+      appendFileSync(file, this.records(keys));
+      for (const k of keys) this.unsaved.delete(k);
+    }) && this.unsaved.size === 0;
+  }
+
+  /** Drops the least recently used entries until the rest fit in `limit` bytes (above it: down to LOW_WATER of it). */
+  private prune(limit: number): boolean {
+    if (this.bytes <= limit) return false;
+    const keep = Math.floor((limit * LOW_WATER) / this.recordBytes);
+    for (const key of this.entries.keys()) {
+      if (this.entries.size <= keep) break;
+      this.entries.delete(key);
+      this.unsaved.delete(key);
+    }
+    return true;
+  }
+
   private async write(file: string): Promise<void> {
-    if (this.fileValid) {
-      await appendFile(file, this.records(this.unsaved));
+    const onDisk = this.fileValid ? await stat(file).then((s) => s.size, () => -1) : -1;
+    // what is written is decided now: entries added meanwhile wait for the next flush
+    const keys = [...this.unsaved];
+    if (onDisk >= 0 && !this.rewrite && onDisk + keys.length * this.recordBytes <= this.maxBytes) {
+      await appendFile(file, this.records(keys));
+      for (const k of keys) this.unsaved.delete(k);
     } else {
-      // new or unusable file: write it whole, atomically
-      const header = Buffer.alloc(12);
+      // new, damaged, old-format or too large: write it whole, atomically, most recently used entries only
+      this.prune(this.maxBytes);
+      const all = [...this.entries.keys()];
+      const header = Buffer.alloc(HEADER_BYTES);
       header.writeUInt32LE(MAGIC, 0);
       header.writeUInt32LE(VERSION, 4);
       header.writeUInt32LE(this.dim, 8);
-      await writeFileAtomic(file, Buffer.concat([header, this.records([...this.entries.keys()])]));
+      await writeFileAtomic(file, Buffer.concat([header, this.records(all)]));
       this.fileValid = true;
+      this.rewrite = false;
+      for (const k of all) this.unsaved.delete(k);
     }
-    this.unsaved = [];
   }
 
   private records(keys: string[]): Buffer {
-    const recordBytes = KEY_BYTES + this.dim * 4;
-    const buf = Buffer.alloc(keys.length * recordBytes);
+    const rb = this.recordBytes;
+    const buf = Buffer.alloc(keys.length * rb);
     keys.forEach((key, i) => {
-      const vec = this.entries.get(key)!;
-      buf.write(key, i * recordBytes, KEY_BYTES, 'hex');
-      Buffer.from(vec.buffer, vec.byteOffset, vec.byteLength).copy(buf, i * recordBytes + KEY_BYTES);
+      const { vector, stamp } = this.entries.get(key)!;
+      buf.write(key, i * rb, KEY_BYTES, 'hex');
+      buf.writeUInt32LE(stamp >>> 0, i * rb + KEY_BYTES);
+      Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).copy(buf, i * rb + KEY_BYTES + 4);
     });
     return buf;
   }
@@ -97,16 +203,29 @@ export class EmbeddingCache {
     } catch {
       return;
     }
-    const recordBytes = KEY_BYTES + this.dim * 4;
-    if (buf.length < 12 || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(4) !== VERSION || buf.readUInt32LE(8) !== this.dim) return;
-    const whole = 12 + Math.floor((buf.length - 12) / recordBytes) * recordBytes;
+    if (buf.length < V1_HEADER_BYTES || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(8) !== this.dim) return;
+    const version = buf.readUInt32LE(4);
+    if (version !== 1 && version !== VERSION) return;
+    const header = version === 1 ? V1_HEADER_BYTES : HEADER_BYTES;
+    const stampBytes = version === 1 ? 0 : 4;
+    const rb = KEY_BYTES + stampBytes + this.dim * 4;
+    if (buf.length < header) return;
+    const whole = header + Math.floor((buf.length - header) / rb) * rb;
     // a torn last record (crash mid-append) is dropped; the next flush rewrites the file whole
-    this.fileValid = whole === buf.length;
-    for (let o = 12; o < whole; o += recordBytes) {
+    this.fileValid = version === VERSION && whole === buf.length;
+    this.rewrite = version !== VERSION;
+    const aligned = (buf.byteOffset + header + KEY_BYTES + stampBytes) % 4 === 0 && rb % 4 === 0;
+    const loadedAt = this.now();
+    for (let o = header; o < whole; o += rb) {
       const key = buf.toString('hex', o, o + KEY_BYTES);
-      const vec = new Float32Array(this.dim);
-      Buffer.from(vec.buffer).set(buf.subarray(o + KEY_BYTES, o + recordBytes));
-      this.entries.set(key, vec);
+      const at = buf.byteOffset + o + KEY_BYTES + stampBytes;
+      // a view of the file's buffer when aligned (no copy), else a copy
+      const vector = aligned ? new Float32Array(buf.buffer, at, this.dim) : new Float32Array(buf.buffer.slice(at, at + this.dim * 4));
+      const stamp = stampBytes ? buf.readUInt32LE(o + KEY_BYTES) : loadedAt - TOUCH_SECONDS;
+      // records are in use order: a key written again (used again) moves to the end
+      this.entries.delete(key);
+      this.entries.set(key, { vector, stamp });
     }
+    if (this.prune(this.maxBytes)) this.rewrite = true;
   }
 }

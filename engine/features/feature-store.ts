@@ -5,14 +5,16 @@
  * or fails half-way, so that the work is never done twice.
  */
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
+import sharp from 'sharp';
 import type { SkippedFile } from '../../common/engine-types.js';
-import { applyAugment, paramsKey, type AugmentParams } from '../augment.js';
+import { paramsKey, type AugmentParams } from '../augment.js';
 import type { FrozenBase } from '../bases/base.js';
-import { withDataLock } from '../data-lock.js';
-import { cancelled, InputFileError, throwIfAborted, yieldToEventLoop } from '../errors.js';
-import { decodeImage, readImageBytes, type RgbImage } from '../image-decode.js';
+import { tryWithDataLockSync, withDataLock } from '../data-lock.js';
+import { cancelled, InputFileError, yieldToEventLoop } from '../errors.js';
+import { decodeImage, readImageBytesQuick, type RgbImage } from '../image-decode.js';
 import { contentHash, isContentHash, sampleName, type SampleRef } from '../samples.js';
+import { defaultPoolSize, EmbedPool, localExecutor, type Executor } from './embed-pool.js';
 import { EmbeddingCache } from './embedding-cache.js';
 
 /** Bumped whenever decoding or resizing changes, so that cached vectors from the old pipeline are not reused. */
@@ -26,6 +28,20 @@ interface FeatureRequest {
   views: ViewsOf;
 }
 
+/** Where the time of one features() call went, in seconds. */
+export interface FeatureTimings {
+  /** wall time of the whole call */
+  wall: number;
+  /** busy time summed over the threads that did it (they overlap each other and the wall time) */
+  read: number;
+  hash: number;
+  decode: number;
+  augment: number;
+  network: number;
+  /** the threads whose network passes computed this call's vectors */
+  threads: number;
+}
+
 interface FeatureOutcome {
   /** per request: one vector per view, or null when the sample failed */
   vectors: Array<Float32Array[] | null>;
@@ -35,12 +51,23 @@ interface FeatureOutcome {
   /** views found in the cache, and views computed, in this call */
   cached: number;
   computed: number;
+  timings: FeatureTimings;
 }
 
 export interface FeatureOptions {
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?(done: number, total: number, cached: number): void;
+}
+
+/** How a feature store embeds and caches; every field has a default that suits the machine. */
+export interface FeatureStoreOptions {
+  /** embedding workers (features/embed-pool.ts) on the wasm backend; 0: the engine thread only. Default: one per core */
+  workers?: number;
+  /** the embedding worker's script (bundled builds pass theirs) */
+  workerEntry?: URL;
+  /** bound of the embedding cache, in bytes (embedding-cache.ts) */
+  cacheMaxBytes?: number;
 }
 
 /** Totals since the store was opened. */
@@ -64,25 +91,91 @@ interface Prepared {
   error: string | null;
 }
 
+/** A view to compute. */
+interface Miss {
+  index: number;
+  view: number;
+  key: string;
+  image: RgbImage;
+  params: AugmentParams;
+}
+
+type Busy = Omit<FeatureTimings, 'wall' | 'threads'>;
+
+/**
+ * Views per network pass. Measured here: 16 costs the same CPU per image as 32 and holds half the activations
+ * (a thread's wasm heap grows to the most a pass held, and never shrinks: 20,000 images peaked 20 % lower).
+ */
+const BATCH = 16;
+/** Images read, hashed and decoded ahead, per step of the producer. */
 const CHUNK = 16;
+/** Views waiting for a thread, at most: the producer pauses above this (decoded images are 37 KB each). */
+const QUEUE_HIGH = 512;
+/** A call with this many views to compute starts the embedding workers (about half a second of work on one core). */
+const POOL_MIN_VIEWS = 64;
+/** Progress at most this often. */
+const PROGRESS_MS = 100;
+/** Images read and decoded at once: libuv's thread pool, which file reads and sharp run on (one libvips thread each when workers embed). */
+const PREPARE_SLOTS = Math.max(1, Number(process.env.UV_THREADPOOL_SIZE) || 4);
 
 export class FeatureStore {
   readonly stats: FeatureStats = { hits: 0, misses: 0, reads: 0, decoded: 0 };
+  private pool: EmbedPool | null = null;
+  private readonly local: Executor;
+  private readonly slots = new Semaphore(PREPARE_SLOTS);
 
   private constructor(
     readonly base: FrozenBase,
     private readonly cache: EmbeddingCache,
-  ) {}
+    private readonly options: FeatureStoreOptions,
+  ) {
+    this.local = localExecutor(base);
+  }
 
   /** `dir` null: features kept in memory only. `lock` wraps every write of the cache file. */
-  static async open(dir: string | null, base: FrozenBase, lock?: <T>(fn: () => Promise<T>) => Promise<T>): Promise<FeatureStore> {
-    return new FeatureStore(base, await EmbeddingCache.open(dir, base.id, base.fingerprint, base.dim, lock));
+  static async open(dir: string | null, base: FrozenBase, lock?: Parameters<typeof EmbeddingCache.open>[4], options: FeatureStoreOptions = {}): Promise<FeatureStore> {
+    const cache = await EmbeddingCache.open(dir, base.id, base.fingerprint, base.dim, lock, {
+      ...(options.cacheMaxBytes !== undefined && { maxBytes: options.cacheMaxBytes }),
+    });
+    return new FeatureStore(base, cache, options);
+  }
+
+  /** How many embedding workers this store uses: none unless the backend is wasm and the base can be loaded elsewhere. */
+  get poolSize(): number {
+    if (!this.base.recipe || tf.getBackend() !== 'wasm') return 0;
+    return Math.max(0, Math.floor(this.options.workers ?? defaultPoolSize()));
+  }
+
+  /**
+   * Starts the embedding workers now (a long-lived engine does, so that its first prediction already uses
+   * them); resolves with how many are ready once they all started or failed.
+   */
+  async warm(): Promise<number> {
+    return this.poolSize > 0 ? this.startPool().settled() : 0;
+  }
+
+  private startPool(): EmbedPool {
+    if (!this.pool) {
+      // the workers take the cores for the network; sharp decodes each image on one thread so that they do not fight
+      sharp.concurrency(1);
+      this.pool = new EmbedPool(this.base.recipe!, this.poolSize, this.options.workerEntry);
+    }
+    return this.pool;
+  }
+
+  /** Stops the embedding workers (they are started again when needed). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.dispose();
   }
 
   /**
    * Feature vectors for each request, view by view. Images are decoded only when one of their views is
-   * missing; decoding of the next chunk (sharp's thread pool) overlaps embedding of this one. A sample that
-   * fails is reported and skipped; the others go on. What was computed is flushed to disk in any case.
+   * missing; reading, hashing and decoding run ahead of the network (on libuv's threads), and the missing
+   * views are embedded in batches by the engine thread or, for larger calls on the wasm backend, by the
+   * embedding workers (one per core). A sample that fails is reported and skipped; the others go on. What
+   * was computed is flushed to disk in any case, cancelled or not.
    */
   async features(requests: readonly FeatureRequest[], opts: FeatureOptions = {}): Promise<FeatureOutcome> {
     try {
@@ -96,15 +189,15 @@ export class FeatureStore {
     return EmbeddingCache.key(hash, `${PREPROCESS_VERSION}|${this.base.inputSize}|${paramsKey(view)}`);
   }
 
-  private async prepare(index: number, request: FeatureRequest): Promise<Prepared> {
+  private async prepare(index: number, request: FeatureRequest, busy: Busy): Promise<Prepared> {
     const { sample } = request;
     const name = sampleName(sample);
     try {
       let bytes: Buffer | null = null;
       let hash = sample.hash;
       if (hash === undefined) {
-        bytes = await this.read(sample.file!);
-        hash = contentHash(bytes);
+        bytes = await this.read(sample.file!, busy);
+        hash = this.hash(bytes, busy);
       } else if (!isContentHash(hash)) {
         throw new InputFileError(name, 'not a sha256 content hash');
       }
@@ -113,10 +206,16 @@ export class FeatureStore {
       if (keys.every((k) => this.cache.has(k))) return { index, hash, keys, views, image: null, error: null };
       if (!bytes) {
         if (sample.file === undefined) throw new InputFileError(name, 'its features are not cached, and no file was given to compute them from');
-        bytes = await this.read(sample.file);
-        if (contentHash(bytes) !== hash) throw new InputFileError(sample.file, 'the file has changed since it was added (other content)');
+        bytes = await this.read(sample.file, busy);
+        if (this.hash(bytes, busy) !== hash) throw new InputFileError(sample.file, 'the file has changed since it was added (other content)');
       }
-      const image = await decodeImage(bytes, name, { size: this.base.inputSize });
+      const t0 = performance.now();
+      let image: RgbImage;
+      try {
+        image = await decodeImage(bytes, name, { size: this.base.inputSize });
+      } finally {
+        busy.decode += (performance.now() - t0) / 1000;
+      }
       this.stats.decoded++;
       return { index, hash, keys, views, image, error: null };
     } catch (err) {
@@ -124,78 +223,204 @@ export class FeatureStore {
     }
   }
 
-  private async read(file: string): Promise<Buffer> {
-    const bytes = await readImageBytes(file);
+  private async read(file: string, busy: Busy): Promise<Buffer> {
+    const t0 = performance.now();
+    const bytes = await readImageBytesQuick(file);
+    busy.read += (performance.now() - t0) / 1000;
     this.stats.reads++;
     return bytes;
   }
 
+  private hash(bytes: Buffer, busy: Busy): string {
+    const t0 = performance.now();
+    const h = contentHash(bytes);
+    busy.hash += (performance.now() - t0) / 1000;
+    return h;
+  }
+
   private async compute(requests: readonly FeatureRequest[], opts: FeatureOptions): Promise<FeatureOutcome> {
+    const t0 = performance.now();
     const { base, cache } = this;
-    const batchSize = opts.batchSize ?? 32;
+    const maxBatch = Math.max(1, opts.batchSize ?? BATCH);
     const vectors: Array<Float32Array[] | null> = requests.map(() => []);
     const hashes: Array<string | null> = requests.map(() => null);
     const failures: SkippedFile[] = [];
+    const busy: Busy = { read: 0, hash: 0, decode: 0, augment: 0, network: 0 };
+    const threads = new Set<string>();
+    const left = new Int32Array(requests.length); // views of each request still to compute
+    const queue: Miss[] = [];
+    const inflight = new Map<Executor, number>();
     let cached = 0;
     let computed = 0;
+    let misses = 0;
     let done = 0;
-    const pending: Array<{ index: number; view: number; key: string; pixels: Uint8Array }> = [];
+    let producing = true;
+    let running = 0;
+    let failure: Error | null = null;
+    let lastProgress = -Infinity;
+    const stopped = () => failure !== null || opts.signal?.aborted === true;
 
-    const prepareChunk = (start: number) => Promise.all(requests.slice(start, start + CHUNK).map((r, i) => this.prepare(start + i, r)));
-
-    const runBatch = (batch: typeof pending) => {
-      const s = base.inputSize;
-      const pixels = new Int32Array(batch.length * s * s * 3);
-      batch.forEach((b, i) => pixels.set(b.pixels, i * s * s * 3));
-      const out = tf.tidy(() => base.embed(tf.tensor4d(pixels, [batch.length, s, s, 3], 'int32')));
-      const data = out.dataSync() as Float32Array;
-      out.dispose();
-      batch.forEach((b, i) => {
-        const v = data.slice(i * base.dim, (i + 1) * base.dim);
-        cache.set(b.key, v);
-        const row = vectors[b.index];
-        if (row) row[b.view] = v;
-      });
-      computed += batch.length;
+    let waiters: Array<() => void> = [];
+    const changed = () => {
+      const w = waiters;
+      waiters = [];
+      w.forEach((fn) => fn());
+    };
+    const wait = () => new Promise<void>((resolve) => waiters.push(resolve));
+    let reported = 0;
+    // when more images are done, at most every PROGRESS_MS, and once at the end
+    const progress = (final = false) => {
+      const now = performance.now();
+      if (!final && (done === reported || now - lastProgress < PROGRESS_MS)) return;
+      lastProgress = now;
+      reported = done;
+      opts.onProgress?.(done, requests.length, cached);
     };
 
-    let next: Promise<Prepared[]> | null = requests.length ? prepareChunk(0) : null;
-    for (let start = 0; next; start += CHUNK) {
-      const chunk: Prepared[] = await next;
-      next = start + CHUNK < requests.length ? prepareChunk(start + CHUNK) : null;
-      try {
-        throwIfAborted(opts.signal);
-      } catch (err) {
-        await next?.catch(() => undefined);
-        throw err;
-      }
-      for (const p of chunk) {
-        if (p.error !== null) {
-          vectors[p.index] = null;
-          failures.push({ file: sampleName(requests[p.index]!.sample), reason: p.error });
-          continue;
+    // The engine thread embeds while the workers are not all up (or when there are none), and takes a share of
+    // the last views of a call, when there is nothing left to read: a single image's two views then go one to
+    // it and one to a worker, side by side, with one message fewer on the way. Otherwise it only feeds them.
+    const executors = (): Executor[] => {
+      const ready = this.pool?.ready ?? [];
+      if (!this.pool || ready.length < this.pool.size) return [...ready, this.local];
+      return !producing && queue.length <= ready.length + 1 ? [this.local, ...ready] : [...ready];
+    };
+
+    const dispatch = (ex: Executor, batch: Miss[]) => {
+      const images: RgbImage[] = [];
+      const at = new Map<RgbImage, number>();
+      const jobs = batch.map((m) => {
+        let i = at.get(m.image);
+        if (i === undefined) {
+          i = images.push(m.image) - 1;
+          at.set(m.image, i);
         }
-        hashes[p.index] = p.hash;
-        p.keys.forEach((key, view) => {
-          const hit = cache.get(key);
-          if (hit) {
-            vectors[p.index]![view] = hit;
-            cached++;
-            this.stats.hits++;
-          } else {
-            this.stats.misses++;
-            pending.push({ index: p.index, view, key, pixels: applyAugment(p.image!, p.views[view]!).data });
-          }
+        return { image: i, view: m.params };
+      });
+      running++;
+      inflight.set(ex, (inflight.get(ex) ?? 0) + 1);
+      ex.run(images, jobs)
+        .then(
+          ({ vectors: out, augmentMs, networkMs }) => {
+            busy.augment += augmentMs / 1000;
+            busy.network += networkMs / 1000;
+            threads.add(ex.name);
+            batch.forEach((m, i) => {
+              const v = out.subarray(i * base.dim, (i + 1) * base.dim);
+              cache.set(m.key, v);
+              vectors[m.index]![m.view] = v;
+              if ((left[m.index] = left[m.index]! - 1) === 0) done++;
+            });
+            computed += batch.length;
+          },
+          (err: Error) => {
+            // a worker that died: its batch goes back for the others; any other failure ends the call
+            if (ex.dead) queue.unshift(...batch);
+            else failure ??= err;
+          },
+        )
+        .finally(() => {
+          running--;
+          inflight.set(ex, inflight.get(ex)! - 1);
+          progress();
+          pump();
+          changed();
         });
-        done++;
+    };
+
+    // Round by round, so that the last views are spread evenly: each executor one batch, then a second one to
+    // those that can queue it.
+    const pump = () => {
+      if (stopped()) return;
+      const list = executors();
+      for (let round = 0; round < 2; round++) {
+        for (const ex of list) {
+          if (queue.length === 0) return;
+          if ((inflight.get(ex) ?? 0) > round || round >= ex.depth) continue;
+          // while reading goes on, full batches; then what is left, shared out evenly (a single image's two views
+          // run side by side on two threads: measured here, faster than one pass over both)
+          const n = producing ? (queue.length >= maxBatch ? maxBatch : 0) : Math.min(maxBatch, Math.ceil(queue.length / list.length));
+          if (n === 0) return;
+          dispatch(ex, queue.splice(0, n));
+        }
       }
-      while (pending.length >= batchSize) runBatch(pending.splice(0, batchSize));
-      opts.onProgress?.(done, requests.length, cached);
-      await yieldToEventLoop();
+    };
+
+    const watching: { off: (() => void) | null } = { off: null };
+    const watchPool = () => {
+      if (this.pool && !watching.off) watching.off = this.pool.onChange(() => (pump(), changed()));
+    };
+    watchPool();
+
+    // each image is read, hashed and decoded in one of a few slots (libuv's threads), so that its times are its own
+    const prepareChunk = (start: number) => Promise.all(requests.slice(start, start + CHUNK).map((r, i) => this.slots.run(() => this.prepare(start + i, r, busy))));
+    try {
+      let next: Promise<Prepared[]> | null = requests.length ? prepareChunk(0) : null;
+      for (let start = 0; next && !stopped(); start += CHUNK) {
+        const chunk: Prepared[] = await next;
+        next = start + CHUNK < requests.length && !stopped() ? prepareChunk(start + CHUNK) : null;
+        for (const p of chunk) {
+          if (p.error !== null) {
+            vectors[p.index] = null;
+            failures.push({ file: sampleName(requests[p.index]!.sample), reason: p.error });
+            continue;
+          }
+          hashes[p.index] = p.hash;
+          p.keys.forEach((key, view) => {
+            const hit = cache.get(key);
+            if (hit) {
+              vectors[p.index]![view] = hit;
+              cached++;
+              this.stats.hits++;
+            } else {
+              this.stats.misses++;
+              misses++;
+              left[p.index] = left[p.index]! + 1;
+              queue.push({ index: p.index, view, key, image: p.image!, params: p.views[view]! });
+            }
+          });
+          if (left[p.index] === 0) done++;
+        }
+        if (!this.pool && misses >= POOL_MIN_VIEWS && this.poolSize > 0) {
+          this.startPool();
+          watchPool();
+        }
+        pump();
+        progress();
+        await yieldToEventLoop();
+        while (queue.length >= QUEUE_HIGH && !stopped()) await wait();
+      }
+      await next?.catch(() => undefined);
+      producing = false;
+      pump();
+      while (running > 0 || (queue.length > 0 && !stopped())) await wait();
+    } finally {
+      watching.off?.();
     }
+    if (failure) throw failure;
     if (opts.signal?.aborted) throw cancelled();
-    if (pending.length) runBatch(pending.splice(0));
-    return { vectors, hashes, failures, cached, computed };
+    progress(true);
+    const timings: FeatureTimings = { wall: (performance.now() - t0) / 1000, ...busy, threads: threads.size };
+    return { vectors, hashes, failures, cached, computed, timings };
+  }
+}
+
+/** At most `slots` tasks at once; the others wait their turn, in order. */
+class Semaphore {
+  private queue: Array<() => void> = [];
+  private active = 0;
+
+  constructor(private readonly slots: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.slots) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
   }
 }
 
@@ -207,6 +432,7 @@ export class FeatureStores {
   constructor(
     private readonly home: string,
     private readonly readOnly = false,
+    private readonly options: FeatureStoreOptions = {},
   ) {}
 
   forBase(base: FrozenBase): Promise<FeatureStore> {
@@ -214,10 +440,19 @@ export class FeatureStores {
     let store = this.stores.get(key);
     if (!store) {
       const home = this.home;
-      store = FeatureStore.open(this.readOnly ? null : join(home, 'cache', 'embeddings'), base, (fn) => withDataLock(home, `cache-${key}`, fn));
+      const lock = Object.assign(<T>(fn: () => Promise<T>) => withDataLock(home, `cache-${key}`, fn), {
+        now: (fn: () => void) => tryWithDataLockSync(home, `cache-${key}`, fn),
+      });
+      store = FeatureStore.open(this.readOnly ? null : join(home, 'cache', 'embeddings'), base, lock, this.options);
       this.stores.set(key, store);
       store.catch(() => this.stores.delete(key));
     }
     return store;
+  }
+
+  /** Stops every store's embedding workers. */
+  async close(): Promise<void> {
+    const stores = await Promise.allSettled(this.stores.values());
+    await Promise.all(stores.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
   }
 }

@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf.js';
 import { writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
 import { withDataLock } from '../data-lock.js';
 import { badInput, notFound } from '../errors.js';
-import { fileSystemHandler } from '../fs-io-handler.js';
+import { fileSystemHandler, loadArtifacts } from '../fs-io-handler.js';
 import { isContentHash } from '../samples.js';
 import { parseModelMeta, type ModelMeta } from './model-meta.js';
 
@@ -41,6 +41,7 @@ const SAMPLES_FILE = 'samples.json';
 
 export class ModelRegistry {
   readonly dir: string;
+  private readonly loaded = new Map<string, { meta: ModelMeta; artifacts: tf.io.ModelArtifacts }>();
 
   constructor(readonly home: string) {
     this.dir = join(home, 'models');
@@ -78,6 +79,7 @@ export class ModelRegistry {
     await withDataLock(this.home, 'models', async () => {
       await this.readMeta(id);
       if ((await this.currentId()) === id) throw badInput(`model ${id} is the current model; make another one current before deleting it`);
+      this.loaded.delete(id);
       await rm(join(this.dir, id), { recursive: true, force: true });
     });
   }
@@ -120,12 +122,19 @@ export class ModelRegistry {
     }
   }
 
-  /** The caller disposes the returned head. */
+  /**
+   * The caller disposes the returned head. A saved version never changes, so its files are read once per
+   * registry and kept (a few kilobytes): a running engine builds the head from memory for each prediction.
+   */
   async load(id: string): Promise<{ head: tf.LayersModel; meta: ModelMeta }> {
+    const kept = this.loaded.get(id);
+    if (kept) return { head: await tf.loadLayersModel(tf.io.fromMemory(kept.artifacts)), meta: kept.meta };
     const meta = await this.readMeta(id);
     const dir = join(this.dir, id);
     try {
-      const head = await tf.loadLayersModel(fileSystemHandler(dir));
+      const artifacts = await loadArtifacts(dir);
+      const head = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+      this.loaded.set(id, { meta, artifacts });
       return { head, meta };
     } catch (err) {
       throw badInput(`model "${id}" in ${dir} is damaged (${(err as Error).message.split('\n')[0]}); train again or pick another model`);

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import { DEFAULT_BASE } from '../../common/defaults.js';
 import type { MobileNetSource } from '../../common/engine-types.js';
 import type { FrozenBase } from '../bases/base.js';

@@ -5,7 +5,7 @@
 import type { BackendInfo, MobileNetSource } from '../../common/engine-types.js';
 import { BaseLoader } from '../bases/loader.js';
 import type { CallContext } from '../call-context.js';
-import { FeatureStores, type FeatureOptions } from '../features/feature-store.js';
+import { FeatureStores, type FeatureOptions, type FeatureStoreOptions } from '../features/feature-store.js';
 import { LibraryStore } from '../library/library-store.js';
 import { ModelRegistry } from '../models/registry.js';
 
@@ -23,8 +23,8 @@ export interface EngineServices {
   mobilenet: MobileNetSource | undefined;
 }
 
-export function createServices(home: string, assetsDir: string, backend: BackendInfo, mobilenet?: MobileNetSource, readOnly = false): EngineServices {
-  return { home, readOnly, backend, registry: new ModelRegistry(home), bases: new BaseLoader(home, assetsDir, mobilenet), features: new FeatureStores(home, readOnly), library: new LibraryStore(home, readOnly), mobilenet };
+export function createServices(home: string, assetsDir: string, backend: BackendInfo, mobilenet?: MobileNetSource, readOnly = false, features: FeatureStoreOptions = {}): EngineServices {
+  return { home, readOnly, backend, registry: new ModelRegistry(home), bases: new BaseLoader(home, assetsDir, mobilenet), features: new FeatureStores(home, readOnly, features), library: new LibraryStore(home, readOnly), mobilenet };
 }
 
 /** Feature-store options that cancel with the call and report its embedding progress. */

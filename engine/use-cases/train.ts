@@ -5,7 +5,7 @@
  * moved or copied image finds all its views in the feature store.
  */
 import { DEFAULT_SEED } from '../../common/defaults.js';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf.js';
 import type { AugmentConfig, BaseId, ClassCounts, DatasetSummary, MobileNetSource, Promotion, TrainParams, TrainResult } from '../../common/engine-types.js';
 import { labelToTarget, type Label } from '../../common/labels.js';
 import { DEFAULT_AUGMENT, JUDGE_VIEWS, variantParams } from '../augment.js';
@@ -67,13 +67,14 @@ export async function trainFromFolder(services: EngineServices, params: TrainPar
   const startedAt = performance.now();
   const options = trainOptions(params);
   ctx.progress?.({ type: 'stage', stage: 'scanning', message: `Reading ${params.data}` });
+  const tScan = performance.now();
   const set = await folderTrainingSet(params.data, {
     seed: options.seed,
     ...(params.maxPerClass !== undefined && { maxPerClass: params.maxPerClass }),
     ...(params.validationSplit !== undefined && { validationSplit: params.validationSplit }),
   });
   throwIfAborted(ctx.signal);
-  return trainOnSamples(services, set, options, ctx, startedAt);
+  return trainOnSamples(services, set, options, ctx, startedAt, (performance.now() - tScan) / 1000);
 }
 
 /** Trains a new model on labelled samples and saves it; it becomes the current one by the promotion rule (promotion.ts). */
@@ -83,11 +84,13 @@ export async function trainOnSamples(
   options: TrainOptions,
   ctx: CallContext = {},
   startedAt = performance.now(),
+  /** seconds spent finding the samples (listing a folder), for the timings */
+  scanSeconds = 0,
 ): Promise<TrainResult> {
   if (services.readOnly) throw badInput(`the data folder ${services.home} cannot be written, so a trained model could not be saved`);
   const parent = options.fromModel ? await resolveModel(services.registry, services.bases, options.fromModel, ctx) : null;
   try {
-    return await trainFrom(services, set, options, parent, ctx, startedAt);
+    return await trainFrom(services, set, options, parent, ctx, startedAt, scanSeconds);
   } finally {
     parent?.head.dispose();
   }
@@ -100,6 +103,7 @@ async function trainFrom(
   parent: ResolvedModel | null,
   ctx: CallContext,
   startedAt: number,
+  scanSeconds: number,
 ): Promise<TrainResult> {
   const base = parent?.base ?? (await services.bases.load(options.base ?? DEFAULT_BASE, options.mobilenet, ctx));
   if (parent && options.base && options.base !== base.id) {
@@ -142,11 +146,14 @@ async function trainFrom(
   ctx.progress?.({ type: 'stage', stage: 'training', message: `Training on ${count(readTrain.length, 'image')}` });
   const head = createHead(base.dim, parent ? headWeights(parent.head) : base.zeroShotHead, deriveSeed(seed, 'init'));
   try {
+    const tHead = performance.now();
     const result = await trainHead(head, trainSet, valSet, hp, deriveSeed(seed, 'head'), {
       ...(ctx.signal && { signal: ctx.signal }),
       onEpoch: (log) => ctx.progress?.({ type: 'epoch', epochs: hp.epochs, ...log }),
       onBatch: throttle(250, (epoch, batch, batches, loss) => ctx.progress?.({ type: 'batch', epoch, batch, batches, loss })),
     });
+    const headSeconds = (performance.now() - tHead) / 1000;
+    const tSave = performance.now();
     const bestLog = result.history[result.bestEpoch - 1];
     const valP = valSet ? predictHead(head, valSet.x) : null;
     const validationMetrics = valSet && valP ? computeMetrics(valP, valSet.y) : null;
@@ -187,10 +194,12 @@ async function trainFrom(
       makeCurrent: promotion.madeCurrent,
       samples: { trained: [...readTrain.map((s) => s.hash), ...(parentSamples?.trained ?? [])], validation: readValidation.map((s) => s.hash) },
     });
+    const seconds = (performance.now() - startedAt) / 1000;
+    const busy = emb.timings;
     return {
       modelId: id,
       backend: services.backend.label,
-      seconds: (performance.now() - startedAt) / 1000,
+      seconds,
       epochs: result.history.length,
       best,
       history: result.history,
@@ -201,6 +210,19 @@ async function trainFrom(
       validation: validationMetrics,
       promotion,
       warnings,
+      timings: {
+        scan: scanSeconds,
+        embed: embedSeconds,
+        head: headSeconds,
+        save: (performance.now() - tSave) / 1000,
+        total: seconds,
+        read: busy.read,
+        hash: busy.hash,
+        decode: busy.decode,
+        augment: busy.augment,
+        network: busy.network,
+        embedThreads: busy.threads,
+      },
     };
   } finally {
     head.dispose();

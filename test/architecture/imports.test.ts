@@ -13,7 +13,7 @@ import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 import { ROOT, tempDir } from '../helpers/tmp.js';
 
 /** the folders `npm run lint:deps` cruises; every source file of ours lives in one of them */
-const FOLDERS = ['bin', 'cli', 'common', 'engine', 'main', 'preload', 'renderer', 'scripts', 'test'];
+const FOLDERS = ['bench', 'bin', 'cli', 'common', 'engine', 'main', 'preload', 'renderer', 'scripts', 'test'];
 const SOURCE = /\.(ts|cts|mts|js|cjs|mjs|svelte)$/;
 const NOT_OURS = new Set(['node_modules', 'out', 'dist', 'release', 'scratch', '.git']);
 
@@ -67,7 +67,7 @@ test('each rule catches the imports it forbids, value and type-only, in .ts, .ct
   const files: Record<string, string> = {
     // allowed: each folder's legitimate imports, which must not be reported
     'common/shared.ts': `import { z } from 'zod';\nexport const Shape = z.object({ n: z.number() });\nexport type Plain = { n: number };\n`,
-    'engine/ok.ts': `import * as tf from '@tensorflow/tfjs';\nimport { readFile } from 'node:fs/promises';\nimport { Shape } from '../common/shared.js';\nexport const ok = [tf, readFile, Shape];\n`,
+    'engine/ok.ts': `import * as tf from '@tensorflow/tfjs-core';\nimport { readFile } from 'node:fs/promises';\nimport { Shape } from '../common/shared.js';\nexport const ok = [tf, readFile, Shape];\n`,
     'main/window.ts': `import { app } from 'electron';\nimport { ok } from '../engine/ok.js';\nexport type Win = { a: typeof app; b: typeof ok };\n`,
     'preload/ok.cts': `import { contextBridge } from 'electron';\nimport type { Plain } from '../common/shared.js';\nexport const p: Plain = { n: 1 };\nexport const c = contextBridge;\n`,
     'renderer/ok.ts': `import { mount } from 'svelte';\nimport { Chart } from 'chart.js';\nimport type { Plain } from '../common/shared.js';\nimport { helper } from './helper.js';\nexport const r: Plain = { n: 1 };\nexport const x = [mount, Chart, helper];\n`,
@@ -77,6 +77,7 @@ test('each rule catches the imports it forbids, value and type-only, in .ts, .ct
     // forbidden
     'engine/bad.ts': `import { app } from 'electron';\nimport type { Win } from '../main/window.js';\nexport const b: Win | typeof app | null = null;\n`,
     'engine/bad-cli.mts': `import { c } from '../cli/ok.js';\nexport const d = c;\n`,
+    'engine/bad-bundle.ts': `import type * as tf from '@tensorflow/tfjs';\nexport type T = tf.Tensor;\n`,
     'renderer/bad.ts': `import { ok } from '../engine/ok.js';\nimport { readFileSync } from 'node:fs';\nimport { ipcRenderer } from 'electron';\nimport type { Win } from '../main/window.js';\nexport const b: Win | null = null;\nexport const x = [ok, readFileSync, ipcRenderer];\n`,
     'renderer/Bad.svelte': `<script lang="ts">\n  import { readFileSync } from 'fs';\n  const t: string = String(readFileSync);\n</script>\n<p>{t}</p>\n`,
     'cli/bad.mjs': `import { app } from 'electron';\nexport const b = app;\n`,
@@ -105,6 +106,7 @@ test('each rule catches the imports it forbids, value and type-only, in .ts, .ct
       'engine-stays-in-node: engine/bad-cli.mts -> cli/ok.ts',
       'engine-stays-in-node: engine/bad.ts -> main/window.ts',
       'engine-stays-in-node: engine/bad.ts -> node_modules/electron/index.js',
+      'engine-without-tfjs-bundle: engine/bad-bundle.ts -> node_modules/@tensorflow/tfjs/dist/index.js',
       'no-circular: engine/cycle-a.ts -> engine/cycle-b.ts', // a cycle is reported once
       'not-to-unresolvable: common/typo.ts -> ./no-such-file.js',
       'preload-only-electron-and-common: preload/bad.cts -> engine/ok.ts',

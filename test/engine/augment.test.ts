@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyAugment, DEFAULT_AUGMENT, IDENTITY, MIRROR, paramsKey, variantParams } from '../../engine/augment.js';
+import { applyAugment, DEFAULT_AUGMENT, IDENTITY, MIRROR, paramsKey, variantParams, warp } from '../../engine/augment.js';
 
 const gradient = (size: number) => ({ size, data: Uint8Array.from({ length: size * size * 3 }, (_, i) => Math.floor(i / 3) % size * 10) });
 
@@ -43,4 +43,11 @@ test('mirror flips columns; brightness scales and saturates', () => {
 test('cache keys follow the transform', () => {
   assert.notEqual(paramsKey(IDENTITY), paramsKey(MIRROR));
   assert.notEqual(paramsKey(variantParams(DEFAULT_AUGMENT, 1, 'h', 1)), paramsKey(variantParams({ ...DEFAULT_AUGMENT, maxRotationDeg: 20 }, 1, 'h', 1)));
+});
+
+test('the mirror fast path gives what the general transform gives, bit for bit (cached views stay valid)', () => {
+  for (const size of [16, 17, 112]) {
+    const img = { size, data: Uint8Array.from({ length: size * size * 3 }, (_, i) => (i * 37 + (i >> 5)) % 256) };
+    assert.deepEqual(applyAugment(img, MIRROR).data, warp(img, MIRROR).data, `size ${size}`);
+  }
 });

@@ -29,6 +29,7 @@ test('the build: main and the engine worker as ES modules, the preload as Common
   const files = (dir: string) => readdir(join(out, dir), { recursive: true });
   assert.ok((await files('main')).includes('index.js'));
   assert.ok((await files('main')).includes('worker.js'), 'the engine worker is its own entry, next to index.js (where main/index.ts looks)');
+  assert.ok((await files('main')).includes('embed-worker.js'), 'the embedding workers\' entry, next to worker.js (where the engine worker looks)');
   assert.deepEqual((await files('preload')).filter((f) => !f.endsWith('.map')), ['index.cjs']);
   const preload = await readFile(join(out, 'preload', 'index.cjs'), 'utf8');
   assert.doesNotMatch(preload, /^\s*(import|export)\s/m, 'no ES module syntax in a sandboxed preload');

@@ -83,7 +83,7 @@ function packed() {
 
 test('[slow] app.asar: the electron-vite build (main, engine worker, preload, renderer) and the production dependencies', slow, async () => {
   const { inAsar } = await packed();
-  for (const f of ['/package.json', '/out/main/index.js', '/out/main/worker.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/node_modules/@tensorflow/tfjs/package.json', '/node_modules/@tensorflow/tfjs/dist/tf.node.js', '/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js', '/node_modules/zod/package.json', '/node_modules/sharp/package.json', '/node_modules/proper-lockfile/package.json']) {
+  for (const f of ['/package.json', '/out/main/index.js', '/out/main/worker.js', '/out/main/embed-worker.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/node_modules/@tensorflow/tfjs/package.json', '/node_modules/@tensorflow/tfjs/dist/tf.node.js', '/node_modules/@tensorflow/tfjs-core/dist/tf-core.node.js', '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.node.js', '/node_modules/zod/package.json', '/node_modules/sharp/package.json', '/node_modules/proper-lockfile/package.json']) {
     assert.ok(inAsar.has(f), `app.asar has ${f}`);
   }
   assert.ok([...inAsar].some((f) => /^\/out\/renderer\/assets\/.+\.js$/.test(f)), 'the renderer bundle');

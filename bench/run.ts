@@ -1,0 +1,310 @@
+/**
+ * npm run bench: how fast the engine is on this machine, as ratios against a reference measured in the same
+ * run (these machines differ up to 2x in speed from day to day, so a figure alone says little). Prints a
+ * table, then one JSON line with every figure.
+ *
+ *   reference    face-api's own FaceExpressionNet pipeline, wasm, one thread, batch 1 and 32 (measured three
+ *                times: at the start, in the middle and at the end; the median is used)
+ *   cold         `train` on the shared FER2013 set with an empty cache, time split by step
+ *   warm         the same again: every feature cached
+ *   notebook     the straightforward Keras pipeline (every image through the base every epoch), extrapolated
+ *   single       one image, file to label, in a running engine: median and p95 of 200 unseen files
+ *   batch        one predict call on a folder of unseen files: images per second
+ *   cli          `happysad predict FILE` from the shell, median of 5
+ *   scale        20,000 generated image files: time, peak RSS, tensors back to their start
+ *
+ * Options: --mini (a few images: the test suite runs this so that the bench cannot rot), --data DIR,
+ * --scale N (0 skips it), --keep (leave the temporary folders).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import type { TrainResult } from '../common/engine-types.js';
+import { loadFaceExpressionBase } from '../engine/bases/face-expression.js';
+import { EngineHost } from '../engine/host.js';
+import { assetsDir } from '../engine/paths.js';
+import { createRng, shuffled } from '../engine/random.js';
+import { naivePipeline, type NaiveRun } from './naive.js';
+import { startReference, type Reference } from './reference.js';
+import { generateDataset, trainInChild, type ScaleRun } from './scale.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    mini: { type: 'boolean', default: false },
+    data: { type: 'string' },
+    scale: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const mini = args.mini;
+const DATA = resolve(args.data ?? (mini ? join(ROOT, 'test', 'fixtures', 'faces') : join(ROOT, '..', 'shared', 'datasets', 'fer2013-happy-sad')));
+const SCALE = Number(args.scale ?? (mini ? 40 : 20_000));
+const N = mini
+  ? { b1: 3, b32: 1, single: 5, batch: 10, cli: 1, naiveTrain: 8, naiveVal: 4, naiveEpochs: 1 }
+  : { b1: 40, b32: 8, single: 200, batch: 400, cli: 5, naiveTrain: 128, naiveVal: 32, naiveEpochs: 2 };
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const quantile = (xs: readonly number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!;
+
+interface Labelled {
+  file: string;
+  happy: boolean;
+}
+
+/** The images of a dataset folder: train/ and validation/ with happy/ and sad/, or happy/ and sad/ alone. */
+async function listDataset(root: string): Promise<{ train: Labelled[]; validation: Labelled[] }> {
+  const list = async (dir: string) => {
+    const out: Labelled[] = [];
+    for (const label of ['happy', 'sad']) {
+      const d = join(dir, label);
+      if (!existsSync(d)) continue;
+      for (const f of (await readdir(d)).sort()) out.push({ file: join(d, f), happy: label === 'happy' });
+    }
+    return out;
+  };
+  if (existsSync(join(root, 'train'))) return { train: await list(join(root, 'train')), validation: await list(join(root, 'validation')) };
+  const all = await list(root);
+  return { train: all, validation: [] };
+}
+
+/** Copies of `from` that no cache has seen: mirrored, re-encoded, each with its own bytes. */
+async function unseenCopies(from: readonly Labelled[], dir: string, count: number, salt: number): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const file = join(dir, `u${salt}-${String(i).padStart(4, '0')}.jpg`);
+    // mirrored, re-encoded, and one pixel set apart, so that every copy has bytes of its own
+    const { data, info } = await sharp(from[i % from.length]!.file).flop().raw().toBuffer({ resolveWithObject: true });
+    data[0] = (i * 7 + salt) % 256;
+    await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 92 }).toFile(file);
+    files.push(file);
+  }
+  return files;
+}
+
+function runCli(args: string[]): Promise<{ seconds: number; code: number }> {
+  return new Promise((resolveRun, reject) => {
+    const t0 = performance.now();
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'happysad.js'), ...args], { stdio: ['ignore', 'ignore', 'ignore'] });
+    p.on('error', reject);
+    p.on('close', (code) => resolveRun({ seconds: (performance.now() - t0) / 1000, code: code ?? -1 }));
+  });
+}
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'happysad-bench-'));
+  try {
+    await bench(work);
+  } finally {
+    if (!args.keep) await rm(work, { recursive: true, force: true });
+    else say(`kept ${work}`);
+  }
+}
+
+async function bench(work: string): Promise<void> {
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    loadavgStart: loadavg().map((l) => Math.round(l * 100) / 100),
+    loadavgEnd: [] as number[],
+  };
+  const data = await listDataset(DATA);
+  const refFiles = shuffled(data.train, createRng(1)).slice(0, 64).map((s) => s.file);
+  say(`bench: ${DATA} (${data.train.length} train, ${data.validation.length} validation images); ${machine.cores} cores, ${machine.cpu}, load ${machine.loadavgStart.join(' ')}`);
+
+  // (1) the reference, in this thread
+  const ref = await startReference(refFiles);
+  const refs: Reference[] = [];
+  const measureRef = async (when: string) => {
+    const r = await ref.measure({ b1Runs: N.b1, b32Batches: N.b32 });
+    refs.push(r);
+    say(`reference (${when}): ${r.b1.toFixed(2)} ms/image at batch 1, ${r.b32.toFixed(2)} ms/image at batch 32`);
+  };
+  await measureRef('start');
+
+  // (2) cold and (3) warm training in a running engine, as the app and the CLI run it
+  const home = join(work, 'home');
+  // the engine as the app runs it: one long-lived worker (the compiled one when built), embedding workers warm
+  const compiled = new URL('../out/engine/worker.js', import.meta.url);
+  const host = new EngineHost({ home, assetsDir: assetsDir(), warmEmbedWorkers: true }, existsSync(compiled) ? { workerUrl: compiled } : {});
+  const tStart = performance.now();
+  const backend = await host.start();
+  const engineStart = (performance.now() - tStart) / 1000;
+  const train = async (label: string) => {
+    const t0 = performance.now();
+    const r = await host.call('train', { data: DATA });
+    const wall = (performance.now() - t0) / 1000;
+    say(`${label} training: ${wall.toFixed(2)} s, ${r.epochs} epochs, best val acc ${r.best.valAccuracy}`);
+    return { wall, r };
+  };
+  const cold = await train('cold');
+  await measureRef('middle');
+  const warm = await train('warm');
+
+  // (4) the notebook's pipeline on a subset, extrapolated to the same images and epochs
+  const base = await loadFaceExpressionBase(join(assetsDir(), 'models', 'face-expression'));
+  const pick = <T extends Labelled>(xs: readonly T[], n: number) => {
+    const happy = xs.filter((s) => s.happy);
+    const sad = xs.filter((s) => !s.happy);
+    return [...happy.slice(0, Math.ceil(n / 2)), ...sad.slice(0, Math.floor(n / 2))];
+  };
+  const naive: NaiveRun = await naivePipeline(base, pick(data.train, N.naiveTrain), pick(data.validation, N.naiveVal), N.naiveEpochs, 42);
+  base.dispose();
+  const trainImages = cold.r.dataset.train.happy + cold.r.dataset.train.sad;
+  const valImages = cold.r.dataset.validation.happy + cold.r.dataset.validation.sad;
+  const naiveSeconds = cold.r.epochs * (trainImages * naive.perTrainImage + valImages * naive.perValidationImage);
+  say(`notebook pipeline: ${(naive.perTrainImage * 1000).toFixed(1)} ms per training image and epoch; ${cold.r.epochs} epochs of ${trainImages} + ${valImages} images: ${naiveSeconds.toFixed(1)} s`);
+
+  // (5) one image at a time, then a folder at once, in the running engine; files no cache has seen
+  const source = data.validation.length ? data.validation : data.train;
+  const singles = await unseenCopies(source, join(work, 'single'), N.single, 1);
+  const single: number[] = [];
+  for (const file of singles) {
+    const t0 = performance.now();
+    const r = await host.call('predict', { inputs: [file] });
+    single.push(performance.now() - t0);
+    if ('error' in r.results[0]!) throw new Error(`predict ${file}: ${r.results[0].error}`);
+  }
+  say(`single image: median ${median(single).toFixed(1)} ms, p95 ${quantile(single, 0.95).toFixed(1)} ms over ${single.length}`);
+  const folder = join(work, 'batch');
+  await unseenCopies(source, folder, N.batch, 2);
+  const tBatch = performance.now();
+  const batchResult = await host.call('predict', { inputs: [folder] });
+  const batchSeconds = (performance.now() - tBatch) / 1000;
+  const batchRate = batchResult.results.length / batchSeconds;
+  say(`batch: ${batchResult.results.length} images in ${batchSeconds.toFixed(2)} s, ${batchRate.toFixed(1)} images/s`);
+  await host.dispose();
+
+  // `happysad predict FILE` from the shell, with the model trained above, each time a file no cache has seen
+  const cliFiles = await unseenCopies(source, join(work, 'cli'), N.cli, 3);
+  const cli: number[] = [];
+  for (let i = 0; i < N.cli; i++) {
+    const r = await runCli(['predict', cliFiles[i]!, '--home', home]);
+    if (r.code !== 0) throw new Error(`happysad predict exited with ${r.code}`);
+    cli.push(r.seconds);
+  }
+  say(`happysad predict FILE: ${cli.map((s) => s.toFixed(2)).join(', ')} s`);
+  await measureRef('end');
+  ref.dispose();
+
+  // (6) scale
+  let scale: (ScaleRun & { generateSeconds: number }) | null = null;
+  if (SCALE > 0) {
+    const dir = join(work, 'scale');
+    const generateSeconds = await generateDataset({ train: data.train, validation: source }, dir, SCALE);
+    say(`scale: ${SCALE} files generated in ${generateSeconds.toFixed(1)} s; training`);
+    scale = { ...(await trainInChild(dir, join(work, 'scale-home'))), generateSeconds };
+    say(`scale: ${scale.images} images in ${scale.seconds.toFixed(1)} s, peak RSS ${(scale.peakRss / 2 ** 20).toFixed(0)} MiB`);
+  }
+  machine.loadavgEnd = loadavg().map((l) => Math.round(l * 100) / 100);
+
+  report({ machine, backend: backend.label, faceApi: ref.version, engineStart, refs, cold, warm, naive, naiveSeconds, single, batchRate, batchCount: batchResult.results.length, cli, scale, trainImages });
+}
+
+interface Figures {
+  machine: Record<string, unknown>;
+  backend: string;
+  faceApi: string;
+  engineStart: number;
+  refs: Reference[];
+  cold: { wall: number; r: TrainResult };
+  warm: { wall: number; r: TrainResult };
+  naive: NaiveRun;
+  naiveSeconds: number;
+  single: number[];
+  batchRate: number;
+  batchCount: number;
+  cli: number[];
+  scale: (ScaleRun & { generateSeconds: number }) | null;
+  trainImages: number;
+}
+
+function report(f: Figures): void {
+  const b1 = median(f.refs.map((r) => r.b1));
+  const b32 = median(f.refs.map((r) => r.b32));
+  /** the issue's yardstick: the reference forward pass over the training images, batch 32, one thread */
+  const refTrain = (b32 * f.trainImages) / 1000;
+  const singleMedian = median(f.single);
+  const ratios = {
+    cold: f.cold.wall / refTrain,
+    warm: f.warm.wall / refTrain,
+    notebookOverCold: f.naiveSeconds / f.cold.wall,
+    single: singleMedian / b1,
+    batchOverReference: f.batchRate / (1000 / b32),
+  };
+  const tensorsBack = f.scale ? f.scale.numTensors.after === f.scale.numTensors.before && f.scale.numTensors.afterPredict === f.scale.numTensors.before : null;
+  const scaleOk = f.scale ? f.scale.peakRss <= 1.5 * 2 ** 30 && tensorsBack === true : null;
+  const acceptance = {
+    cold: ratios.cold <= 2.0,
+    warm: ratios.warm <= 0.25,
+    valAccuracy: (f.cold.r.best.valAccuracy ?? 0) >= 0.88,
+    single: ratios.single <= 1.5,
+    cli: median(f.cli) <= 1.0,
+    scale: scaleOk,
+  };
+  const t = f.cold.r.timings;
+  const s = (x: number | undefined, d = 2) => (x === undefined ? '-' : x.toFixed(d));
+  const mark = (ok: boolean | null) => (ok === null ? 'skipped' : ok ? 'ok' : 'MISSED');
+  const rows: string[][] = [
+    ['measure', 'value', 'reference (same run)', 'ratio', 'target'],
+    ['face-api forward, batch 1', `${s(b1)} ms/img`, `runs: ${f.refs.map((r) => s(r.b1)).join(' / ')}`, '', ''],
+    ['face-api forward, batch 32', `${s(b32)} ms/img`, `runs: ${f.refs.map((r) => s(r.b32)).join(' / ')}`, '', ''],
+    [`reference for ${f.trainImages} train images`, `${s(refTrain, 1)} s`, 'batch 32 x images', '', ''],
+    ['cold training (wall)', `${s(f.cold.wall, 1)} s`, `${s(refTrain, 1)} s`, `${s(ratios.cold)}x`, `<= 2.00x ${mark(acceptance.cold)}`],
+    ['  scan', `${s(t?.scan)} s`, '', '', ''],
+    ['  embed (wall)', `${s(t?.embed)} s`, `${t?.embedThreads ?? '-'} threads ran the network`, '', ''],
+    ['    read+hash (busy)', `${s((t?.read ?? 0) + (t?.hash ?? 0))} s`, 'summed over threads', '', ''],
+    ['    decode (busy)', `${s(t?.decode)} s`, 'summed over threads', '', ''],
+    ['    augment (busy)', `${s(t?.augment)} s`, 'summed over threads', '', ''],
+    ['    network (busy)', `${s(t?.network)} s`, 'summed over threads', '', ''],
+    ['  head training', `${s(t?.head)} s`, `${f.cold.r.epochs} epochs`, '', ''],
+    ['  promotion + saving', `${s(t?.save)} s`, '', '', ''],
+    ['best val accuracy', s(f.cold.r.best.valAccuracy ?? undefined, 4), '', '', `>= 0.88 ${mark(acceptance.valAccuracy)}`],
+    ['warm training (wall)', `${s(f.warm.wall, 2)} s`, `${s(refTrain, 1)} s`, `${s(ratios.warm)}x`, `<= 0.25x ${mark(acceptance.warm)}`],
+    ['  head training', `${s(f.warm.r.timings?.head)} s`, `${f.warm.r.epochs} epochs`, '', ''],
+    ['notebook pipeline (extrapolated)', `${s(f.naiveSeconds, 1)} s`, `${f.naive.trainImages} + ${f.naive.validationImages} images x ${f.naive.epochs} epochs`, `${s(ratios.notebookOverCold, 1)}x cold`, ''],
+    ['single image, running engine', `${s(singleMedian, 1)} ms median, ${s(quantile(f.single, 0.95), 1)} ms p95`, `${s(b1)} ms (batch 1)`, `${s(ratios.single)}x`, `<= 1.50x ${mark(acceptance.single)}`],
+    [`batch predict (${f.batchCount} files)`, `${s(f.batchRate, 1)} img/s`, `${s(1000 / b32, 1)} img/s (batch 32)`, `${s(ratios.batchOverReference)}x`, ''],
+    ['happysad predict FILE (shell)', `${s(median(f.cli))} s median`, `runs: ${f.cli.map((x) => s(x)).join(' / ')}`, '', `<= 1.00 s ${mark(acceptance.cli)}`],
+    ['engine start (worker ready)', `${s(f.engineStart)} s`, '', '', ''],
+  ];
+  if (f.scale) {
+    rows.push(
+      [`scale: ${f.scale.images} generated files`, `${s(f.scale.seconds, 1)} s`, `${f.scale.views} views, generated in ${s(f.scale.generateSeconds, 1)} s`, '', ''],
+      ['  peak RSS', `${s(f.scale.peakRss / 2 ** 20, 0)} MiB`, `cache file ${s(f.scale.cacheBytes / 2 ** 20, 1)} MiB`, '', `<= 1536 MiB ${mark(f.scale.peakRss <= 1.5 * 2 ** 30)}`],
+      ['  tf numTensors', `${f.scale.numTensors.before} -> ${f.scale.numTensors.after} -> ${f.scale.numTensors.afterPredict}`, 'before, after training, after a prediction', '', `back to start ${mark(tensorsBack)}`],
+      ['  val accuracy', s(f.scale.valAccuracy ?? undefined, 4), '', '', ''],
+    );
+  }
+  rows.push(['machine', `${f.machine.cores} cores, ${f.machine.cpu}`, `${f.backend}; face-api ${f.faceApi}; node ${String(f.machine.node)}`, '', `load ${(f.machine.loadavgStart as number[]).join(' ')} -> ${f.machine.loadavgEnd ? (f.machine.loadavgEnd as number[]).join(' ') : ''}`]);
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
+  process.stdout.write([line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n') + '\n');
+  const json = {
+    machine: f.machine,
+    backend: f.backend,
+    faceApi: f.faceApi,
+    reference: { b1MsPerImage: b1, b32MsPerImage: b32, runs: f.refs, trainSeconds: refTrain },
+    cold: { seconds: f.cold.wall, epochs: f.cold.r.epochs, best: f.cold.r.best, timings: f.cold.r.timings, embedding: f.cold.r.embedding },
+    warm: { seconds: f.warm.wall, epochs: f.warm.r.epochs, best: f.warm.r.best, timings: f.warm.r.timings },
+    notebook: { ...f.naive, extrapolatedSeconds: f.naiveSeconds },
+    single: { medianMs: singleMedian, p95Ms: quantile(f.single, 0.95), runs: f.single.length },
+    batch: { imagesPerSecond: f.batchRate, images: f.batchCount },
+    cli: { medianSeconds: median(f.cli), runs: f.cli },
+    engineStartSeconds: f.engineStart,
+    scale: f.scale,
+    ratios,
+    acceptance,
+  };
+  process.stdout.write(JSON.stringify(json) + '\n');
+}
+
+await main();

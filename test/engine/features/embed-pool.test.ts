@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { isCancelled } from '../../../common/errors.js';
+import { DEFAULT_AUGMENT, IDENTITY, MIRROR, variantParams } from '../../../engine/augment.js';
+import type { FrozenBase } from '../../../engine/bases/base.js';
+import { loadFaceExpressionBase } from '../../../engine/bases/face-expression.js';
+import { FeatureStore, type ViewsOf } from '../../../engine/features/feature-store.js';
+import { useBestBackend } from '../../helpers/backend.js';
+import { ASSETS, FACES, ROOT, tempDir } from '../../helpers/tmp.js';
+
+let base: FrozenBase;
+let files: string[];
+const stores: FeatureStore[] = [];
+before(async () => {
+  await useBestBackend();
+  base = await loadFaceExpressionBase(join(ASSETS, 'models', 'face-expression'));
+  files = [];
+  for (const label of ['happy', 'sad']) files.push(...(await readdir(join(FACES, label))).sort().map((f) => join(FACES, label, f)));
+});
+after(() => Promise.all(stores.map((s) => s.close())));
+
+const views: ViewsOf = (hash) => [IDENTITY, MIRROR, variantParams(DEFAULT_AUGMENT, 3, hash, 1), variantParams(DEFAULT_AUGMENT, 3, hash, 2)];
+const requests = () => files.map((file) => ({ sample: { file }, views }));
+async function open(workers: number, workerEntry?: URL): Promise<FeatureStore> {
+  const store = await FeatureStore.open(null, base, undefined, { workers, ...(workerEntry && { workerEntry }) });
+  stores.push(store);
+  return store;
+}
+
+test('embedding workers give the very same vectors as the engine thread alone, in the same order', async (t) => {
+  if (tf.getBackend() !== 'wasm') return t.skip('the embedding workers run on the wasm backend only');
+  const alone = await open(0);
+  const expected = await alone.features(requests(), { batchSize: 8 });
+  assert.equal(expected.timings.threads, 1);
+
+  const pooled = await open(2);
+  assert.equal(await pooled.warm(), 2, 'both workers started');
+  const t0 = tf.memory().numTensors;
+  const out = await pooled.features(requests(), { batchSize: 8 });
+  assert.equal(tf.memory().numTensors, t0, 'no tensor left on the engine thread');
+  assert.ok(out.timings.threads >= 2, 'both workers embedded (the engine thread feeds them, and may take the last views)');
+  assert.equal(out.computed, files.length * 4);
+  assert.deepEqual(out.hashes, expected.hashes);
+  out.vectors.forEach((row, i) => row!.forEach((v, j) => assert.deepEqual(v, expected.vectors[i]![j], `image ${i}, view ${j}: bit for bit`)));
+  for (const k of ['read', 'hash', 'decode', 'augment', 'network', 'wall'] as const) assert.ok(out.timings[k] >= 0, k);
+  assert.ok(out.timings.network > 0);
+});
+
+test('a cancel stops the workers\' batches too; what they computed is kept', async (t) => {
+  if (tf.getBackend() !== 'wasm') return t.skip('the embedding workers run on the wasm backend only');
+  const store = await open(2);
+  await store.warm();
+  const ac = new AbortController();
+  await assert.rejects(store.features(requests(), { batchSize: 4, signal: ac.signal, onProgress: (done) => done >= 4 && ac.abort() }), isCancelled);
+  const again = await store.features(requests(), { batchSize: 4 });
+  assert.ok(again.cached >= 16, `the views computed before the cancel were cached (${again.cached})`);
+  assert.equal(again.cached + again.computed, files.length * 4);
+});
+
+test('a worker that dies mid-batch: its batch is run by the others; one that cannot start: the engine thread carries on', async (t) => {
+  if (tf.getBackend() !== 'wasm') return t.skip('the embedding workers run on the wasm backend only');
+  const alone = await open(0);
+  const expected = await alone.features(requests(), { batchSize: 8 });
+
+  const dying = await open(2, new URL('test/helpers/dying-embed-worker.mjs', `file://${ROOT}`));
+  assert.equal(await dying.warm(), 2);
+  const out = await dying.features(requests(), { batchSize: 8 });
+  assert.deepEqual(out.vectors, expected.vectors, 'every view computed, by the engine thread once both workers died');
+  assert.equal(out.failures.length, 0);
+
+  const broken = await open(2, new URL('test/helpers/broken-embed-worker.mjs', `file://${ROOT}`));
+  assert.equal(await broken.warm(), 0);
+  assert.deepEqual((await broken.features(requests(), { batchSize: 8 })).vectors, expected.vectors);
+});
