@@ -3,6 +3,10 @@ import { DEFAULT_AUGMENT } from '../../engine/augment.js';
 import { createHead, DEFAULT_HYPERPARAMETERS } from '../../engine/head.js';
 import type { ModelMeta } from '../../engine/models/model-meta.js';
 import { ModelRegistry, newModelId } from '../../engine/models/registry.js';
+import { useBestBackend } from './backend.js';
+
+// the engine carries tfjs-core without a default backend: a model needs one chosen first, as the app does
+await useBestBackend();
 
 const DIM = 8;
 
