@@ -4,7 +4,7 @@
  * whole or not at all; writers hold the 'models' lock.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../tf.js';
 import { writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
@@ -80,7 +80,11 @@ export class ModelRegistry {
       await this.readMeta(id);
       if ((await this.currentId()) === id) throw badInput(`model ${id} is the current model; make another one current before deleting it`);
       this.loaded.delete(id);
-      await rm(join(this.dir, id), { recursive: true, force: true });
+      // renamed away first (atomic), then removed: a process killed halfway through the removal leaves a
+      // hidden folder that is no model, never a model folder with half its files
+      const doomed = join(this.dir, `.${id}.deleting-${randomBytes(3).toString('hex')}`);
+      await rename(join(this.dir, id), doomed);
+      await rm(doomed, { recursive: true, force: true });
     });
   }
 
