@@ -31,6 +31,7 @@ test('npm run bench --mini: a table, then one JSON line with every section', asy
   assert.equal(json.cold.embedding.cached, 0, 'cold: nothing from the cache');
   assert.equal(json.warm.timings.network, 0, 'warm: every feature from the cache');
   assert.equal(json.single.runs, 5);
+  assert.ok(json.single.referenceB1Ms > 0 && json.single.referenceRounds.length === 1, 'the single-image runs alternate with reference rounds');
   assert.equal(json.scale.images, 40);
   assert.deepEqual(json.scale.numTensors.after, json.scale.numTensors.before, 'the engine holds no tensor more after training');
   for (const k of ['cold', 'warm', 'valAccuracy', 'single', 'cli', 'scale']) assert.ok(k in json.acceptance, k);
