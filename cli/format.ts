@@ -64,6 +64,7 @@ export function evalSummary(r: EvalResult): string {
     ...r.misclassified.slice(0, MAX_LISTED).map((m) => `wrong: ${m.file} is ${m.label}, predicted ${m.predicted} (${sure(m.confidence)})`),
     ...(r.misclassified.length > MAX_LISTED ? [`... and ${count(r.misclassified.length - MAX_LISTED, 'more misclassified image')} (all of them are in --json output)`] : []),
     ...skippedLines([...r.skipped, ...r.failed]),
+    ...(r.report ? [`Report: ${r.report}`] : []),
   ].join('\n');
 }
 

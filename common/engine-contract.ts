@@ -65,8 +65,8 @@ export const ENGINE_METHODS = {
   useModel: { params: z.strictObject({ id: modelId }), whileTraining: false },
   deleteModel: { params: z.strictObject({ id: modelId }), whileTraining: false },
   train: { params: trainParams, whileTraining: false },
-  /** without data: the model's own validation images */
-  evaluate: { params: z.strictObject({ data: path.optional(), model: modelRef.optional() }), whileTraining: false },
+  /** without data: the model's own validation images; report: a folder to write the HTML report into */
+  evaluate: { params: z.strictObject({ data: path.optional(), model: modelRef.optional(), report: path.optional() }), whileTraining: false },
   predict: {
     params: z.strictObject({
       inputs: z.array(path).min(1, 'give at least one image or folder').max(100_000),

@@ -246,6 +246,8 @@ export interface EvalParams {
   data?: string;
   /** a model id, 'current' (default), or 'zero-shot' */
   model?: string;
+  /** also write the HTML report (report.html) into this folder */
+  report?: string;
 }
 
 /** One judged image of an evaluation. */
@@ -317,6 +319,8 @@ export interface EvalResult extends Metrics {
   /** how many of the judged images were in the model's training data (by content hash); null when unknown (a model saved without its sample list) */
   trainedOn: number | null;
   warnings: string[];
+  /** the report written, when one was asked for */
+  report?: string;
 }
 
 export interface PredictParams {

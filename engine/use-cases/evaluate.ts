@@ -8,6 +8,7 @@ import { resolveModel } from '../models/resolve.js';
 import { count } from '../words.js';
 import { judgeSamples } from './judge.js';
 import { modelValidationImages } from './model-validation.js';
+import { writeEvalReport } from '../report/write-report.js';
 import type { EngineServices } from './services.js';
 
 /**
@@ -55,7 +56,7 @@ export async function evaluate(services: EngineServices, params: EvalParams, ctx
     if (source.kind === 'validation' && source.missing) warnings.push(`${count(source.missing, 'validation image')} could not be found any more in ${source.root}`);
     if (trainedOn) warnings.push(trainedOnWarning(trainedOn, judged.length, model.id));
     for (const message of warnings) ctx.progress?.({ type: 'warning', message });
-    return {
+    const result: EvalResult = {
       ...computeMetrics(pHappy, targets),
       backend: services.backend.label,
       msPerImage: ms,
@@ -71,6 +72,12 @@ export async function evaluate(services: EngineServices, params: EvalParams, ctx
       trainedOn,
       warnings,
     };
+    if (params.report !== undefined) {
+      throwIfAborted(ctx.signal);
+      ctx.progress?.({ type: 'stage', stage: 'saving', message: `Writing the report in ${params.report}` });
+      result.report = await writeEvalReport(params.report, result);
+    }
+    return result;
   } finally {
     model.head.dispose();
   }
