@@ -109,7 +109,7 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     assert.deepEqual(problems, []);
   });
 
-  test('[slow] Evaluate on its validation photos and on a chosen folder: each confusion-matrix cell shows exactly its photos, as eval --json says', async () => {
+  test('Evaluate on its validation photos and on a chosen folder: each confusion-matrix cell shows exactly its photos, as eval --json says', async () => {
     const { page, problems } = app!;
     const home = (await bridge.engine.call('info', {})).home;
     const current = (await bridge.engine.call('listModels', {})).find((m) => m.current)!;
@@ -145,13 +145,14 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     await row.locator(`[data-testid="cm-cell"][data-actual="${worst.a}"][data-predicted="${worst.p}"]`).click();
     await row.locator(`[data-testid="cell-images"][data-actual="${worst.a}"][data-predicted="${worst.p}"]`).waitFor();
     if (worst.n > 0) assert.equal(await page.evaluate(() => (globalThis as PageGlobals).__bridge.imageLoaded('[data-testid="cell-image"] img')), true, 'the photos are served');
-    await row.getByTestId('confusion-matrix').scrollIntoViewIfNeeded();
     await settle(page);
     await screenshots(page, 'models-eval-cell');
+    await row.getByTestId('history-chart').first().scrollIntoViewIfNeeded();
+    await screenshots(page, 'models-eval-history');
     assert.deepEqual(problems, []);
   });
 
-  test('[slow] Save Report writes the HTML report of the same evaluation into the chosen folder', async () => {
+  test('Save Report writes the HTML report of the same evaluation into the chosen folder', async () => {
     const { page } = app!;
     const out = await tempDir();
     bridge.chooseNext('export-folder', [out]);
