@@ -163,6 +163,31 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     assert.deepEqual({ data: last.data, report: last.report }, { data: EVAL_FOLDER, report: out });
   });
 
+  test('an evaluation shows its progress and can be cancelled; Show Folder and Export act on the version', async () => {
+    const { page, problems } = app!;
+    const home = (await bridge.engine.call('info', {})).home;
+    const other = (await bridge.engine.call('listModels', {})).find((m) => !m.current)!;
+    const row = page.locator(`[data-testid="model-row"][data-model-id="${other.id}"]`);
+    const held = bridge.hold('evaluate');
+    await row.getByTestId('model-evaluate').click();
+    await row.getByTestId('eval-validation').click();
+    await row.getByTestId('eval-running').waitFor();
+    assert.equal(await row.getByTestId('eval-validation').isDisabled(), true, 'one evaluation at a time');
+    await row.getByTestId('eval-cancel').click();
+    await row.getByText('Evaluation cancelled.').waitFor();
+    held.release();
+
+    await row.getByTestId('model-reveal').click();
+    const out = await tempDir();
+    bridge.chooseNext('export-folder', [out]);
+    await row.getByTestId('model-export').click();
+    await page.getByTestId('models-notice').waitFor();
+    assert.match(await page.getByTestId('models-notice').innerText(), new RegExp(`Exported to ${join(out, `happysad-model-${other.id}`)}`));
+    assert.ok((await stat(join(out, `happysad-model-${other.id}`, 'README.md'))).isFile());
+    assert.deepEqual(bridge.log.reveals, [join(home, 'models', other.id)]);
+    assert.deepEqual(problems, []);
+  });
+
   test('delete refuses the current model (no button, and the engine says no); another is deleted after confirmation', async () => {
     const { page, problems } = app!;
     const list = await bridge.engine.call('listModels', {});
