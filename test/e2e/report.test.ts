@@ -12,14 +12,13 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { jsonFigure, reportFigures } from '../helpers/report.js';
-import { slow } from '../helpers/slow.js';
 import { FACES, SHARED_DATASETS, tempDir } from '../helpers/tmp.js';
 import { launch, needsChromium, SCREENSHOTS, SIZES } from './helpers.js';
 
 const PHOTOS = join(SHARED_DATASETS, 'photos-happy-sad');
 const DATA = existsSync(PHOTOS) ? PHOTOS : FACES;
 
-test('[slow] eval --report: figures equal --json; opens in Chromium without network; thumbnails drawn', { ...slow, skip: slow.skip || needsChromium }, async () => {
+test('eval --report: figures equal --json; opens in Chromium without network; thumbnails drawn', { skip: needsChromium }, async () => {
   const home = await tempDir();
   const out = join(await tempDir(), 'report');
   const r = await runCli(['eval', '--data', DATA, '--report', out, '--home', home, '--json']);
