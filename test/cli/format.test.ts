@@ -105,3 +105,18 @@ test('a confidence short of certainty never shows as 100.0 %', () => {
   });
   assert.equal(lines, 'a.jpg\thappy\t>99.9 %\nb.jpg\tsad\t91.2 %');
 });
+
+test('human eval summary: ROC AUC and calibration error; says when it judged the model\'s own validation images', () => {
+  const r: EvalResult = {
+    n: 2, accuracy: 1, balancedAccuracy: 1, loss: 0.1,
+    confusion: { happy: { happy: 1, sad: 0 }, sad: { happy: 0, sad: 1 } },
+    perClass: { happy: { precision: 1, recall: 1 }, sad: { precision: 1, recall: 1 } },
+    backend: 'wasm', msPerImage: 1, modelId: 'M', misclassified: [], failed: [], skipped: [],
+    features: { computed: 0, cached: 4 }, trainedOn: 0, warnings: [],
+    ...PER_IMAGE, source: { kind: 'validation', modelId: 'M', root: '/data', missing: 3 }, roc: { points: [], auc: 0.91234 }, calibration: { bins: [], ece: 0.0456 },
+  };
+  assert.match(evalSummary(r), /^on its own validation images, found in \/data \(3 images not found\)$/m);
+  assert.match(evalSummary(r), /^ROC AUC 0\.912  calibration error \(ECE\) 4\.6 %$/m);
+  assert.doesNotMatch(evalSummary({ ...r, source: { kind: 'folder', dir: '/d' } }), /own validation/);
+  assert.match(evalSummary({ ...r, roc: { points: [], auc: NaN } }), /ROC AUC n\/a/);
+});
