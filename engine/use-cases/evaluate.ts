@@ -50,8 +50,8 @@ export async function evaluate(services: EngineServices, params: EvalParams, ctx
 
     const pHappy = judged.map((s) => s.pHappy);
     const targets = judged.map((s) => labelToTarget(s.label));
-    // the model's own validation images were not trained on (by construction): no warning to give
-    const trainedOn = source.kind === 'validation' ? 0 : await countTrainedOn(services, model.id, judged.map((s) => s.hash));
+    // counted for the model's own validation images too: a retrained model's may be among its parent's training images
+    const trainedOn = await countTrainedOn(services, model.id, judged.map((s) => s.hash));
     const warnings: string[] = [];
     if (source.kind === 'validation' && source.missing) warnings.push(`${count(source.missing, 'validation image')} could not be found any more in ${source.root}`);
     if (trainedOn) warnings.push(trainedOnWarning(trainedOn, judged.length, model.id));
