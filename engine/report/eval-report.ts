@@ -54,7 +54,7 @@ svg{width:100%;height:auto;display:block}svg text{fill:var(--muted);font-size:11
 .wrong{display:grid;grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:12px}.wrong figure{margin:0;background:var(--bg);border:1px solid var(--line);border-radius:8px;overflow:hidden}
 .wrong img{width:100%;aspect-ratio:1;object-fit:cover;display:block;background:var(--line)}.wrong .noimg{aspect-ratio:1;display:grid;place-items:center;color:var(--muted);font-size:12px}
 .wrong figcaption{padding:6px 8px;font-size:12px}.wrong .name{color:var(--muted);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.warn{border-color:var(--bad)}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}footer{color:var(--muted);font-size:12px;margin-top:24px}
+.warn{border-color:var(--bad);margin-bottom:16px}.bins{margin-bottom:16px}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}footer{color:var(--muted);font-size:12px;margin-top:24px}
 `;
 
 function header(r: EvalResult): string {
@@ -112,7 +112,7 @@ function rocChart(r: EvalResult): string {
   return `<section><h2>ROC curve (happy as positive), AUC ${figure('roc.auc', r.roc.auc, fixed(r.roc.auc, 3))}</h2>${frame('sad images called happy (false positive rate)', 'happy images called happy (recall)', body, 'ROC curve')}</section>`;
 }
 
-function reliabilityChart(r: EvalResult): string {
+function reliability(r: EvalResult): { chart: string; table: string } {
   const bins = r.calibration.bins;
   const most = Math.max(1, ...bins.map((b) => b.n));
   const bars = bins.map((b) => `<rect class="bar" x="${px(b.from)}" y="${py((b.n / most) * 0.25)}" width="${((b.to - b.from) * M.size - 2).toFixed(1)}" height="${((b.n / most) * 0.25 * M.size).toFixed(1)}"><title>${b.n} images</title></rect>`);
@@ -123,9 +123,13 @@ function reliabilityChart(r: EvalResult): string {
     .filter((b) => b.n > 0)
     .map((b, i) => `<tr data-bin="${i}"><td>${b.from.toFixed(1)}–${b.to.toFixed(1)}</td><td>${b.n}</td><td>${pct(b.meanPHappy!)}</td><td>${pct(b.happyShare!)}</td></tr>`)
     .join('');
-  return `<section><h2>Reliability (calibration), ECE ${figure('calibration.ece', r.calibration.ece, pct(r.calibration.ece))}</h2>
-${frame('mean P(happy) in the bin', 'share that is happy', bars.join('') + line + dots.join(''), 'Reliability chart')}
-<table><thead><tr><th>P(happy)</th><th>images</th><th>mean P(happy)</th><th>happy</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return {
+    chart: `<section><h2>Reliability (calibration), ECE ${figure('calibration.ece', r.calibration.ece, pct(r.calibration.ece))}</h2>
+${frame('mean P(happy) in the bin', 'share that is happy', bars.join('') + line + dots.join(''), 'Reliability chart')}</section>`,
+    // beside the charts it would leave a hole under the ROC curve: a section of its own
+    table: `<section class="bins"><h2>Reliability table (bins of P(happy); bars above: how many images)</h2>
+<table><thead><tr><th>P(happy)</th><th>images</th><th>mean P(happy)</th><th>happy</th></tr></thead><tbody>${rows}</tbody></table></section>`,
+  };
 }
 
 function wrongImages(r: EvalResult, thumbnails: ReportOptions['thumbnails']): string {
@@ -142,6 +146,7 @@ function wrongImages(r: EvalResult, thumbnails: ReportOptions['thumbnails']): st
 }
 
 export function evalReportHtml(r: EvalResult, opts: ReportOptions): string {
+  const calibration = reliability(r);
   const warnings = r.warnings.length ? `<section class="warn"><h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></section>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -153,7 +158,8 @@ ${header(r)}
 ${warnings}
 ${figures(r)}
 <div class="grid">${confusion(r)}${perClass(r)}</div>
-<div class="grid">${rocChart(r)}${reliabilityChart(r)}</div>
+<div class="grid">${rocChart(r)}${calibration.chart}</div>
+${calibration.table}
 ${wrongImages(r, opts.thumbnails)}
 <footer>Made by HappySad Studio ${esc(opts.appVersion)} on ${esc(opts.generatedAt)}. ${r.failed.length + r.skipped.length ? `${r.failed.length + r.skipped.length} files were skipped or could not be read.` : ''}</footer>
 </main></body></html>
