@@ -50,6 +50,7 @@ const OPTIONS = {
   'base-dir': { kind: 'path', arg: 'DIR', help: 'with --base mobilenet-v2: import it from a folder instead of downloading' },
   use: { kind: 'flag', help: 'make the new model current even if it scores lower than the current one' },
   model: { kind: 'string', arg: 'ID', help: 'a model id, "current" or "zero-shot"', default: 'current' },
+  report: { kind: 'path', arg: 'DIR', help: 'also write a self-contained HTML report (report.html) into DIR' },
   recursive: { kind: 'flag', help: 'also take images in subfolders of a folder' },
   save: { kind: 'flag', help: 'keep every judged image in the library (<home>/library), to review and retrain with' },
   library: { kind: 'flag', help: "retrain with collected data: the current model's training data plus the library's reviewed images" },
@@ -91,9 +92,9 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     options: ['data', 'model', ...TRAINING, 'library', 'include-unreviewed', 'min-confidence', 'dry-run'],
   },
   eval: {
-    synopsis: 'happysad eval --data DIR [--model ID]',
-    summary: 'accuracy, loss, confusion matrix and per-class figures of a model on labelled images',
-    options: ['data', 'model'],
+    synopsis: 'happysad eval [--data DIR] [--model ID] [--report DIR]',
+    summary: "accuracy, loss, confusion matrix, per-class figures, ROC and calibration of a model on labelled images (without --data: on the model's own validation images)",
+    options: ['data', 'model', 'report'],
   },
   predict: {
     synopsis: 'happysad predict IMAGE_OR_FOLDER... [--model ID] [--recursive] [--save]',
@@ -143,7 +144,7 @@ export type Command =
   | { command: 'help'; topic?: CommandName; exitCode: 0 | 2 }
   | { command: 'version'; common: Common }
   | TrainCommand
-  | { command: 'eval'; data: string; model?: string; common: Common }
+  | { command: 'eval'; data?: string; model?: string; report?: string; common: Common }
   | { command: 'predict'; inputs: string[]; model?: string; recursive: boolean; save?: true; common: Common }
   | LibraryCommand
   | ModelsCommand
@@ -345,8 +346,8 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
   }
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"${rest[0]!.startsWith('-') ? '' : ' (options start with --)'}`, command);
   const data = path('data');
+  if (command === 'eval') return { command, ...(data && { data }), ...(str('model') && { model: str('model')! }), ...(path('report') && { report: path('report')! }), common };
   if (!data) throw new UsageError(`${command} needs --data DIR`, command);
-  if (command === 'eval') return { command, data, ...(str('model') && { model: str('model')! }), common };
 
   const base = choice('base') as BaseId | undefined;
   if ((str('base-url') !== undefined || str('base-dir') !== undefined) && base !== 'mobilenet-v2') {

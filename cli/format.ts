@@ -53,7 +53,9 @@ export function evalSummary(r: EvalResult): string {
   const c = r.confusion;
   return [
     `Model ${r.modelId} on ${count(r.n, 'image')} (${r.backend}): ${r.msPerImage.toFixed(1)} ms/image (${featuresNote(r.features)})`,
+    ...(r.source.kind === 'validation' ? [`on its own validation images, found in ${r.source.root}${r.source.missing ? ` (${count(r.source.missing, 'image')} not found)` : ''}`] : []),
     `accuracy ${pct(r.accuracy)}  balanced accuracy ${pct(r.balancedAccuracy)}  loss ${num(r.loss)}`,
+    `ROC AUC ${num(r.roc.auc, 3)}  calibration error (ECE) ${pct(r.calibration.ece)}`,
     `               predicted happy  predicted sad`,
     `actual happy   ${String(c.happy.happy).padStart(15)}  ${String(c.happy.sad).padStart(13)}`,
     `actual sad     ${String(c.sad.happy).padStart(15)}  ${String(c.sad.sad).padStart(13)}`,
@@ -62,6 +64,7 @@ export function evalSummary(r: EvalResult): string {
     ...r.misclassified.slice(0, MAX_LISTED).map((m) => `wrong: ${m.file} is ${m.label}, predicted ${m.predicted} (${sure(m.confidence)})`),
     ...(r.misclassified.length > MAX_LISTED ? [`... and ${count(r.misclassified.length - MAX_LISTED, 'more misclassified image')} (all of them are in --json output)`] : []),
     ...skippedLines([...r.skipped, ...r.failed]),
+    ...(r.report ? [`Report: ${r.report}`] : []),
   ].join('\n');
 }
 

@@ -113,8 +113,9 @@ export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {})
         return 0;
       }
       case 'eval': {
-        const r = await host.call('evaluate', { data: cmd.data, ...(cmd.model && { model: cmd.model }) }, callOpts);
+        const r = await host.call('evaluate', { ...(cmd.data && { data: cmd.data }), ...(cmd.model && { model: cmd.model }), ...(cmd.report && { report: cmd.report }) }, callOpts);
         io.out(cmd.common.json ? JSON.stringify(r) : evalSummary(r));
+        if (r.report && cmd.common.json) io.err(`Report: ${r.report}`);
         return 0;
       }
       case 'predict': {

@@ -64,8 +64,11 @@ export const ENGINE_METHODS = {
   listModels: { params: none, whileTraining: true },
   useModel: { params: z.strictObject({ id: modelId }), whileTraining: false },
   deleteModel: { params: z.strictObject({ id: modelId }), whileTraining: false },
+  /** writes <dir>/happysad-model-<id>: the head (tfjs layers model), meta.json and a README */
+  exportModel: { params: z.strictObject({ id: modelId, dir: path }), whileTraining: true },
   train: { params: trainParams, whileTraining: false },
-  evaluate: { params: z.strictObject({ data: path, model: modelRef.optional() }), whileTraining: false },
+  /** without data: the model's own validation images; report: a folder to write the HTML report into */
+  evaluate: { params: z.strictObject({ data: path.optional(), model: modelRef.optional(), report: path.optional() }), whileTraining: false },
   predict: {
     params: z.strictObject({
       inputs: z.array(path).min(1, 'give at least one image or folder').max(100_000),
@@ -116,6 +119,7 @@ export interface EngineResults {
   listModels: ModelInfo[];
   useModel: ModelInfo;
   deleteModel: { deleted: string };
+  exportModel: { dir: string };
   train: TrainResult;
   evaluate: EvalResult;
   predict: PredictResult;

@@ -242,10 +242,57 @@ export interface TrainResult {
 }
 
 export interface EvalParams {
-  data: string;
+  /** a labelled folder; absent: the model's own validation images (not for zero-shot) */
+  data?: string;
   /** a model id, 'current' (default), or 'zero-shot' */
   model?: string;
+  /** also write the HTML report (report.html) into this folder */
+  report?: string;
 }
+
+/** One judged image of an evaluation. */
+export interface JudgedImage {
+  file: string;
+  /** its true class (its folder) */
+  label: Label;
+  pHappy: number;
+}
+
+/** A point of the ROC curve of P(happy) as the score for "happy": called happy when P(happy) >= threshold. */
+export interface RocPoint {
+  /** null: the first point, where no image is called happy */
+  threshold: number | null;
+  /** sad images called happy, as a share of the sad images */
+  fpr: number;
+  /** happy images called happy, as a share of the happy images */
+  tpr: number;
+}
+
+export interface Roc {
+  points: RocPoint[];
+  /** NaN (null in JSON) when one class is missing */
+  auc: number;
+}
+
+/** One bin of P(happy) in a reliability (calibration) table. */
+export interface CalibrationBin {
+  from: number;
+  to: number;
+  n: number;
+  /** the images' mean P(happy); null for an empty bin */
+  meanPHappy: number | null;
+  /** the share of them that are happy; null for an empty bin */
+  happyShare: number | null;
+}
+
+export interface Calibration {
+  bins: CalibrationBin[];
+  /** expected calibration error: the bins' |mean P(happy) - happy share|, weighted by their image counts */
+  ece: number;
+}
+
+/** What was evaluated: a folder, or the model's own validation images (found again in its training data folder). */
+export type EvalSource = { kind: 'folder'; dir: string } | { kind: 'validation'; modelId: string; root: string; missing: number };
 
 export interface Misclassified {
   file: string;
@@ -261,12 +308,19 @@ export interface EvalResult extends Metrics {
   /** feature vectors (two views per image: the photo and its mirror) computed by the base in this call, or found in the cache */
   features: { computed: number; cached: number };
   modelId: string;
+  source: EvalSource;
+  /** every judged image, in the order they were found: a confusion-matrix cell is the images with that label and prediction */
+  images: JudgedImage[];
+  roc: Roc;
+  calibration: Calibration;
   misclassified: Misclassified[];
   failed: SkippedFile[];
   skipped: SkippedFile[];
   /** how many of the judged images were in the model's training data (by content hash); null when unknown (a model saved without its sample list) */
   trainedOn: number | null;
   warnings: string[];
+  /** the report written, when one was asked for */
+  report?: string;
 }
 
 export interface PredictParams {

@@ -46,6 +46,7 @@ export const RENDERER_ENGINE_METHODS = [
   'listModels',
   'useModel',
   'deleteModel',
+  'exportModel',
   'train',
   'evaluate',
   'predict',

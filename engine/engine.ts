@@ -11,6 +11,7 @@ import type { CallContext } from './call-context.js';
 import type { ModelRegistry } from './models/registry.js';
 import { toModelInfo } from './models/model-meta.js';
 import { evaluate } from './use-cases/evaluate.js';
+import { exportModel } from './use-cases/export-model.js';
 import type {
   LibraryListParams,
   LibraryListResult,
@@ -81,6 +82,10 @@ export class Engine {
   async deleteModel({ id }: { id: string }): Promise<{ deleted: string }> {
     await this.registry.delete(id);
     return { deleted: id };
+  }
+
+  exportModel(params: { id: string; dir: string }): Promise<{ dir: string }> {
+    return exportModel(this.services, params);
   }
 
   train(params: TrainParams, ctx: CallContext = {}): Promise<TrainResult> {

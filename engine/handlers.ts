@@ -15,6 +15,7 @@ const HANDLERS: Handlers = {
   listModels: (engine) => engine.listModels(),
   useModel: (engine, params) => engine.useModel(params),
   deleteModel: (engine, params) => engine.deleteModel(params),
+  exportModel: (engine, params) => engine.exportModel(params),
   train: (engine, params, ctx) => engine.train(params, ctx),
   evaluate: (engine, params, ctx) => engine.evaluate(params, ctx),
   predict: (engine, params, ctx) => engine.predict(params, ctx),

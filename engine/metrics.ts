@@ -1,7 +1,5 @@
-import type { Confusion, Metrics } from '../common/engine-types.js';
+import type { CalibrationBin, Calibration, Confusion, Metrics, Roc, RocPoint } from '../common/engine-types.js';
 import type { Label } from '../common/labels.js';
-
-
 
 const EPS = 1e-7;
 
@@ -41,4 +39,63 @@ export function computeMetrics(pHappy: ArrayLike<number>, targets: ArrayLike<num
     confusion,
     perClass,
   };
+}
+
+/**
+ * Pure: the ROC curve of P(happy) as a score for "happy" (targets 1 = happy), one point per distinct score
+ * (an image counts as happy when its score is at least the threshold), from (0, 0) to (1, 1). The first point,
+ * where nothing is called happy, has threshold null. AUC is the area under these points (trapezoids), which
+ * equals the chance that a random happy image scores above a random sad one, ties counting half. With only
+ * one class present there is no curve to speak of: AUC is NaN.
+ */
+export function rocCurve(pHappy: ArrayLike<number>, targets: ArrayLike<number>): Roc {
+  const order = Array.from({ length: pHappy.length }, (_, i) => i).sort((a, b) => pHappy[b]! - pHappy[a]!);
+  let positives = 0;
+  for (let i = 0; i < targets.length; i++) if (targets[i]) positives++;
+  const negatives = pHappy.length - positives;
+  const points: RocPoint[] = [{ threshold: null, fpr: 0, tpr: 0 }];
+  let tp = 0;
+  let fp = 0;
+  for (let k = 0; k < order.length; ) {
+    const score = pHappy[order[k]!]!;
+    // every image with the same score crosses the threshold at once
+    while (k < order.length && pHappy[order[k]!] === score) {
+      if (targets[order[k]!]) tp++;
+      else fp++;
+      k++;
+    }
+    points.push({ threshold: score, fpr: negatives ? fp / negatives : NaN, tpr: positives ? tp / positives : NaN });
+  }
+  let auc = 0;
+  for (let i = 1; i < points.length; i++) auc += ((points[i]!.fpr - points[i - 1]!.fpr) * (points[i]!.tpr + points[i - 1]!.tpr)) / 2;
+  return { points, auc: positives && negatives ? auc : NaN };
+}
+
+/**
+ * Pure: the reliability table of P(happy): `bins` equal bins over [0, 1] (the last one includes 1), each with
+ * its images' mean P(happy) and the share of them that really are happy. A calibrated model has the two equal
+ * in every bin. ECE (expected calibration error) is the mean gap, weighted by the bins' image counts. Empty
+ * bins are listed with n = 0 and null figures.
+ */
+export function calibrationTable(pHappy: ArrayLike<number>, targets: ArrayLike<number>, bins = 10): Calibration {
+  const sums = Array.from({ length: bins }, () => ({ n: 0, p: 0, happy: 0 }));
+  for (let i = 0; i < pHappy.length; i++) {
+    const p = pHappy[i]!;
+    const b = sums[Math.min(bins - 1, Math.max(0, Math.floor(p * bins)))]!;
+    b.n++;
+    b.p += p;
+    if (targets[i]) b.happy++;
+  }
+  let ece = 0;
+  const table: CalibrationBin[] = sums.map((s, i) => {
+    const bin: CalibrationBin = { from: i / bins, to: (i + 1) / bins, n: s.n, meanPHappy: s.n ? s.p / s.n : null, happyShare: s.n ? s.happy / s.n : null };
+    if (s.n) ece += (s.n / pHappy.length) * Math.abs(bin.meanPHappy! - bin.happyShare!);
+    return bin;
+  });
+  return { bins: table, ece: pHappy.length ? ece : NaN };
+}
+
+/** How wrong a judgement is: the probability it gave to the wrong class (0: sure and right, 1: sure and wrong). */
+export function wrongness(pHappy: number, label: Label): number {
+  return label === 'happy' ? 1 - pHappy : pHappy;
 }

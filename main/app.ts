@@ -178,6 +178,7 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
     engine,
     isAppSender,
     give: (paths) => given.add(paths),
+    isGiven: (p) => pathApi.isAbsolute(p) && pathApi.normalize(p) === p && given.entryFor(p) !== null,
     train: new TrainingFeedback({
       setProgress: (f) => {
         if (win && !win.isDestroyed()) win.setProgressBar(f);

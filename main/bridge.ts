@@ -43,6 +43,8 @@ export interface BridgeOptions {
   isAppSender(event: IpcEventLike): boolean;
   /** the paths a call names (images to predict, dataset folders) become paths the app was given */
   give(paths: string[]): void;
+  /** is this a path the app was given (a folder the user chose)? Folders the engine writes into must be */
+  isGiven(path: string): boolean;
   train?: TrainObserver;
   /** the engine methods a window may call (default: RENDERER_ENGINE_METHODS) */
   methods?: readonly RendererEngineMethod[];
@@ -52,6 +54,22 @@ const fail = (message: string): { ok: false; error: ReturnType<typeof toFailure>
 
 export function isRendererMethod(m: unknown, allowed: readonly string[] = RENDERER_ENGINE_METHODS): m is RendererEngineMethod {
   return typeof m === 'string' && allowed.includes(m);
+}
+
+/** The folders a call's params ask the engine to write into: each must be one the user chose. */
+export function outputsIn(method: EngineMethod, params: unknown): string[] {
+  if (method === 'evaluate') {
+    const report = (params as { report?: string }).report;
+    return report === undefined ? [] : [report];
+  }
+  if (method === 'exportModel') return [(params as { dir: string }).dir];
+  return [];
+}
+
+/** The image files a call's result names that the window will show (an evaluation's judged images, found by the engine). */
+export function pathsOut(method: EngineMethod, value: unknown): string[] {
+  if (method === 'evaluate') return ((value as { images?: Array<{ file: string }> }).images ?? []).map((i) => i.file);
+  return [];
 }
 
 /** The file and folder paths a call's params name. */
@@ -80,6 +98,8 @@ export class EngineBridge {
     } catch (err) {
       return { ok: false, error: toFailure(err) };
     }
+    const refused = outputsIn(valid.method, valid.params).find((p) => !this.options.isGiven(p));
+    if (refused !== undefined) return fail(`${valid.method}: ${refused} is not a folder the user chose`);
     const sender = event.sender;
     let calls = this.pending.get(sender);
     if (calls?.has(callId)) return fail(`call id "${callId}" is already in use`);
@@ -104,7 +124,9 @@ export class EngineBridge {
     calls.set(callId, call.id);
     let outcome: CallOutcome<unknown>;
     try {
-      outcome = { ok: true, value: await call.result };
+      const value = await call.result;
+      this.options.give(pathsOut(valid.method, value));
+      outcome = { ok: true, value };
     } catch (err) {
       outcome = { ok: false, error: toFailure(err) };
     } finally {

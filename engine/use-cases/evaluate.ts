@@ -1,21 +1,40 @@
-import type { EvalParams, EvalResult } from '../../common/engine-types.js';
+import type { EvalParams, EvalResult, EvalSource, SkippedFile } from '../../common/engine-types.js';
 import { labelToTarget, probabilityToLabel } from '../../common/labels.js';
 import type { CallContext } from '../call-context.js';
-import { scanEvalSet } from '../dataset.js';
-import { computeMetrics } from '../metrics.js';
+import { scanEvalSet, type Sample } from '../dataset.js';
+import { throwIfAborted } from '../errors.js';
+import { calibrationTable, computeMetrics, rocCurve } from '../metrics.js';
 import { resolveModel } from '../models/resolve.js';
 import { count } from '../words.js';
 import { judgeSamples } from './judge.js';
+import { modelValidationImages } from './model-validation.js';
+import { writeEvalReport } from '../report/write-report.js';
 import type { EngineServices } from './services.js';
 
 /**
- * Judges a labelled folder (happy/ and sad/, or the validation/ part of a training layout) and scores the
- * model. Warns when some of the images judged were in the model's training data (by content hash, so a
- * copied or renamed file counts too): the figures then overstate how it does on new photos.
+ * Judges a labelled folder (happy/ and sad/, or the validation/ part of a training layout), or without a
+ * folder the model's own validation images, and scores the model. Every judged image is in the result with
+ * its P(happy), so that any figure (a confusion-matrix cell, a calibration bin) can be traced to its images.
+ * Warns when some of the images judged were in the model's training data (by content hash, so a copied or
+ * renamed file counts too): the figures then overstate how it does on new photos.
  */
 export async function evaluate(services: EngineServices, params: EvalParams, ctx: CallContext = {}): Promise<EvalResult> {
-  const { samples, skipped } = await scanEvalSet(params.data);
-  const model = await resolveModel(services.registry, services.bases, params.model ?? 'current', ctx);
+  const ref = params.model ?? 'current';
+  let samples: Sample[];
+  let skipped: SkippedFile[] = [];
+  let source: EvalSource;
+  if (params.data !== undefined) {
+    ({ samples, skipped } = await scanEvalSet(params.data));
+    source = { kind: 'folder', dir: params.data };
+  } else {
+    const id = ref === 'current' ? ((await services.registry.currentId()) ?? 'zero-shot') : ref;
+    const v = await modelValidationImages(services, id, ctx);
+    samples = v.samples;
+    source = { kind: 'validation', modelId: id, root: v.root, missing: v.missing };
+    if (v.missing) ctx.progress?.({ type: 'warning', message: `${count(v.missing, 'validation image')} of model ${id} could not be found any more in ${v.root}; the figures are on the ${count(samples.length, 'image')} found` });
+  }
+  throwIfAborted(ctx.signal);
+  const model = await resolveModel(services.registry, services.bases, ref, ctx);
   try {
     ctx.progress?.({ type: 'stage', stage: 'evaluating', message: `Evaluating ${model.id} on ${count(samples.length, 'image')}` });
     const t0 = performance.now();
@@ -29,25 +48,36 @@ export async function evaluate(services: EngineServices, params: EvalParams, ctx
       .map((s) => ({ file: s.file, label: s.label, predicted: probabilityToLabel(s.pHappy), confidence: Math.max(s.pHappy, 1 - s.pHappy) }))
       .filter((m) => m.label !== m.predicted);
 
+    const pHappy = judged.map((s) => s.pHappy);
+    const targets = judged.map((s) => labelToTarget(s.label));
+    // counted for the model's own validation images too: a retrained model's may be among its parent's training images
     const trainedOn = await countTrainedOn(services, model.id, judged.map((s) => s.hash));
     const warnings: string[] = [];
+    if (source.kind === 'validation' && source.missing) warnings.push(`${count(source.missing, 'validation image')} could not be found any more in ${source.root}`);
     if (trainedOn) warnings.push(trainedOnWarning(trainedOn, judged.length, model.id));
     for (const message of warnings) ctx.progress?.({ type: 'warning', message });
-    return {
-      ...computeMetrics(
-        judged.map((s) => s.pHappy),
-        judged.map((s) => labelToTarget(s.label)),
-      ),
+    const result: EvalResult = {
+      ...computeMetrics(pHappy, targets),
       backend: services.backend.label,
       msPerImage: ms,
       features,
       modelId: model.id,
+      source,
+      images: judged.map((s) => ({ file: s.file, label: s.label, pHappy: s.pHappy })),
+      roc: rocCurve(pHappy, targets),
+      calibration: calibrationTable(pHappy, targets),
       misclassified,
       failed: failures,
       skipped,
       trainedOn,
       warnings,
     };
+    if (params.report !== undefined) {
+      throwIfAborted(ctx.signal);
+      ctx.progress?.({ type: 'stage', stage: 'saving', message: `Writing the report in ${params.report}` });
+      result.report = await writeEvalReport(params.report, result);
+    }
+    return result;
   } finally {
     model.head.dispose();
   }

@@ -15,6 +15,10 @@ test('parses each command with its options; paths are resolved against the user\
     command: 'predict', inputs: ['/work/here/a.jpg', '/abs/dir'], model: 'x', recursive: true, common: { json: false, verbose: false, home: '/work/here/h' },
   });
   assert.deepEqual(parseCommand(['eval', '--data', 'd'], CWD), { command: 'eval', data: '/work/here/d', common: { json: false, verbose: false } });
+  // without --data: the model's own validation images; --report takes a folder
+  assert.deepEqual(parseCommand(['eval', '--model', 'm', '--report', 'out'], CWD), { command: 'eval', model: 'm', report: '/work/here/out', common: { json: false, verbose: false } });
+  assert.throws(() => parseCommand(['train', '--report', 'out'], CWD), /--report does not apply to "train"/);
+  assert.throws(() => parseCommand(['train'], CWD), /train needs --data DIR/);
   assert.deepEqual(parseCommand(['retrain', '--data', 'd', '--use'], CWD), { command: 'retrain', data: '/work/here/d', use: true, common: { json: false, verbose: false } });
 });
 

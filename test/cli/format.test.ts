@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import { backendLine, evalSummary, predictLines, trainSummary } from '../../cli/format.js';
 import type { BackendInfo, EvalResult, TrainResult } from '../../common/engine-types.js';
 
+/** the per-image part of an eval result, which the summary lines do not use */
+const PER_IMAGE = { source: { kind: 'folder', dir: '/d' }, images: [], roc: { points: [], auc: NaN }, calibration: { bins: [], ece: NaN } } satisfies Partial<EvalResult>;
+
 test('human eval summary: confusion table, and at most 20 skipped files listed', () => {
   const skipped = Array.from({ length: 45 }, (_, i) => ({ file: `f${i}.txt`, reason: 'not an image file (.txt)' }));
   const r: EvalResult = {
@@ -10,7 +13,7 @@ test('human eval summary: confusion table, and at most 20 skipped files listed',
     confusion: { happy: { happy: 2, sad: 0 }, sad: { happy: 1, sad: 1 } },
     perClass: { happy: { precision: 2 / 3, recall: 1 }, sad: { precision: 1, recall: 0.5 } },
     backend: 'wasm', msPerImage: 3, modelId: 'zero-shot', misclassified: [{ file: 's.jpg', label: 'sad', predicted: 'happy', confidence: 0.7 }],
-    failed: [], skipped, features: { computed: 8, cached: 0 }, trainedOn: 0, warnings: [],
+    failed: [], skipped, features: { computed: 8, cached: 0 }, trainedOn: 0, warnings: [], ...PER_IMAGE,
   };
   const text = evalSummary(r);
   assert.match(text, /actual sad\s+1\s+1/);
@@ -27,7 +30,7 @@ test('human eval summary caps the misclassified list; all of them stay in the JS
     confusion: { happy: { happy: 7, sad: 0 }, sad: { happy: 33, sad: 0 } },
     perClass: { happy: { precision: 0.2, recall: 1 }, sad: { precision: NaN, recall: 0 } },
     backend: 'wasm', msPerImage: 3, modelId: 'zero-shot', misclassified: wrong, failed: [], skipped: [],
-    features: { computed: 0, cached: 80 }, trainedOn: null, warnings: [],
+    features: { computed: 0, cached: 80 }, trainedOn: null, warnings: [], ...PER_IMAGE,
   };
   const text = evalSummary(r);
   assert.equal(text.match(/^wrong: /gm)!.length, 20);
@@ -84,7 +87,7 @@ test('human eval summary: ms/image says whether features were computed or came f
     confusion: { happy: { happy: 1, sad: 0 }, sad: { happy: 0, sad: 0 } },
     perClass: { happy: { precision: 1, recall: 1 }, sad: { precision: NaN, recall: NaN } },
     backend: 'wasm', msPerImage: 31.24, modelId: 'M', misclassified: [], failed: [], skipped: [],
-    features: { computed: 2, cached: 0 }, trainedOn: 0, warnings: [],
+    features: { computed: 2, cached: 0 }, trainedOn: 0, warnings: [], ...PER_IMAGE,
   };
   assert.match(evalSummary(base), /^Model M on 1 image \(wasm\): 31\.2 ms\/image \(features computed\)$/m);
   assert.match(evalSummary({ ...base, msPerImage: 0.3, features: { computed: 0, cached: 2 } }), /0\.3 ms\/image \(features from the cache\)/);
@@ -101,4 +104,19 @@ test('a confidence short of certainty never shows as 100.0 %', () => {
     backend: 'wasm',
   });
   assert.equal(lines, 'a.jpg\thappy\t>99.9 %\nb.jpg\tsad\t91.2 %');
+});
+
+test('human eval summary: ROC AUC and calibration error; says when it judged the model\'s own validation images', () => {
+  const r: EvalResult = {
+    n: 2, accuracy: 1, balancedAccuracy: 1, loss: 0.1,
+    confusion: { happy: { happy: 1, sad: 0 }, sad: { happy: 0, sad: 1 } },
+    perClass: { happy: { precision: 1, recall: 1 }, sad: { precision: 1, recall: 1 } },
+    backend: 'wasm', msPerImage: 1, modelId: 'M', misclassified: [], failed: [], skipped: [],
+    features: { computed: 0, cached: 4 }, trainedOn: 0, warnings: [],
+    ...PER_IMAGE, source: { kind: 'validation', modelId: 'M', root: '/data', missing: 3 }, roc: { points: [], auc: 0.91234 }, calibration: { bins: [], ece: 0.0456 },
+  };
+  assert.match(evalSummary(r), /^on its own validation images, found in \/data \(3 images not found\)$/m);
+  assert.match(evalSummary(r), /^ROC AUC 0\.912  calibration error \(ECE\) 4\.6 %$/m);
+  assert.doesNotMatch(evalSummary({ ...r, source: { kind: 'folder', dir: '/d' } }), /own validation/);
+  assert.match(evalSummary({ ...r, roc: { points: [], auc: NaN } }), /ROC AUC n\/a/);
 });

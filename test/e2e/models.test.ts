@@ -8,8 +8,41 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import type { ModelInfo } from '../../common/engine-types.js';
-import { FACES } from '../helpers/tmp.js';
-import { bridgeFor, buildRenderer, dropFiles, launch, needsChromium, openApp, screenshots, waitForJudged, type AppPage, type Bridge } from './helpers.js';
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import type { EvalResult } from '../../common/engine-types.js';
+import { runCli } from '../helpers/cli.js';
+import { FACES, SHARED_DATASETS, tempDir } from '../helpers/tmp.js';
+import { bridgeFor, buildRenderer, dropFiles, launch, needsChromium, openApp, screenshots, settle, waitForJudged, type AppPage, type Bridge, type PageGlobals } from './helpers.js';
+
+const PHOTOS = join(SHARED_DATASETS, 'photos-happy-sad');
+/** a folder to evaluate on, chosen in the dialog: the real photos when they are here */
+const EVAL_FOLDER = existsSync(PHOTOS) ? PHOTOS : FACES;
+const LABELS = ['happy', 'sad'] as const;
+
+/** The files of one confusion-matrix cell of an eval result, the most wrong first (as the view orders them). */
+function cellFiles(r: EvalResult, actual: 'happy' | 'sad', predicted: 'happy' | 'sad'): string[] {
+  const wrong = (i: EvalResult['images'][number]) => (i.label === 'happy' ? 1 - i.pHappy : i.pHappy);
+  return r.images
+    .filter((i) => i.label === actual && (i.pHappy >= 0.5 ? 'happy' : 'sad') === predicted)
+    .sort((a, b) => wrong(b) - wrong(a) || (a.file < b.file ? -1 : 1))
+    .map((i) => i.file);
+}
+
+/** Clicks each cell of the shown confusion matrix and checks it opens exactly the photos of that cell in `r`. */
+async function checkEveryCell(page: Page, r: EvalResult): Promise<void> {
+  for (const actual of LABELS) {
+    for (const predicted of LABELS) {
+      const cell = page.locator(`[data-testid="cm-cell"][data-actual="${actual}"][data-predicted="${predicted}"]`);
+      assert.equal(await cell.innerText(), String(r.confusion[actual][predicted]), `${actual} -> ${predicted} count`);
+      await cell.click();
+      await page.locator(`[data-testid="cell-images"][data-actual="${actual}"][data-predicted="${predicted}"]`).waitFor();
+      const shown = await page.evaluate((sel) => (globalThis as PageGlobals).__bridge.attributes(sel, 'data-file'), '[data-testid="cell-image"]');
+      assert.deepEqual(shown, cellFiles(r, actual, predicted), `${actual} -> ${predicted}: exactly its photos, most wrong first`);
+    }
+  }
+}
 
 describe('Models view in Chromium with the real engine', { skip: needsChromium }, () => {
   let context: BrowserContext;
@@ -73,6 +106,106 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     await waitForJudged(page, 1);
     assert.equal(await page.locator('[data-testid="prediction-card"] .meta').getAttribute('title'), other.id);
     await screenshots(page, 'predict-trained-model');
+    assert.deepEqual(problems, []);
+  });
+
+  test('Evaluate on its validation photos and on a chosen folder: each confusion-matrix cell shows exactly its photos, as eval --json says', async () => {
+    const { page, problems } = app!;
+    const home = (await bridge.engine.call('info', {})).home;
+    const current = (await bridge.engine.call('listModels', {})).find((m) => m.current)!;
+    await page.keyboard.press('Control+3');
+    const row = page.locator(`[data-testid="model-row"][data-model-id="${current.id}"]`);
+    await row.getByTestId('model-evaluate').click();
+    await row.getByTestId('eval-validation').click();
+    await row.getByTestId('confusion-matrix').waitFor();
+    assert.deepEqual(bridge.log.calls.filter((c) => c.method === 'evaluate').at(-1)?.params, { model: current.id });
+
+    // the same evaluation by the command line, on the same data folder
+    const own = await runCli(['eval', '--model', current.id, '--home', home, '--json']);
+    assert.equal(own.code, 0, own.stderr);
+    const ownJson = own.json as EvalResult;
+    assert.equal(ownJson.source.kind, 'validation');
+    assert.equal(ownJson.n, current.dataset.validation.happy + current.dataset.validation.sad);
+    assert.equal(await row.getByTestId('eval-accuracy').innerText(), percent(ownJson.accuracy));
+    await checkEveryCell(page, ownJson);
+    // the training curves: one point per epoch of its history
+    assert.deepEqual(await page.evaluate(() => (globalThis as PageGlobals).__bridge.attributes('[data-testid="history-chart"]', 'data-points')), [String(current.history.length), String(current.history.length)]);
+
+    // on a folder chosen in the dialog
+    bridge.chooseNext('evaluation-data', [EVAL_FOLDER]);
+    await row.getByTestId('eval-folder').click();
+    await row.locator('[data-testid="eval-source"]', { hasText: EVAL_FOLDER }).waitFor();
+    const folder = await runCli(['eval', '--data', EVAL_FOLDER, '--model', current.id, '--home', home, '--json']);
+    assert.equal(folder.code, 0, folder.stderr);
+    const folderJson = folder.json as EvalResult;
+    await checkEveryCell(page, folderJson);
+
+    // drilled into the cell with the most wrong photos, thumbnails loaded, for the screenshots
+    const worst = LABELS.flatMap((a) => LABELS.filter((p) => p !== a).map((p) => ({ a, p, n: folderJson.confusion[a][p] }))).sort((x, y) => y.n - x.n)[0]!;
+    await row.locator(`[data-testid="cm-cell"][data-actual="${worst.a}"][data-predicted="${worst.p}"]`).click();
+    await row.locator(`[data-testid="cell-images"][data-actual="${worst.a}"][data-predicted="${worst.p}"]`).waitFor();
+    if (worst.n > 0) assert.equal(await page.evaluate(() => (globalThis as PageGlobals).__bridge.imageLoaded('[data-testid="cell-image"] img')), true, 'the photos are served');
+    await settle(page);
+    await screenshots(page, 'models-eval-cell');
+    await row.getByTestId('history-chart').first().scrollIntoViewIfNeeded();
+    await screenshots(page, 'models-eval-history');
+    assert.deepEqual(problems, []);
+  });
+
+  test('Save Report writes the HTML report of the same evaluation into the chosen folder', async () => {
+    const { page } = app!;
+    const out = await tempDir();
+    bridge.chooseNext('export-folder', [out]);
+    await page.getByTestId('eval-save-report').click();
+    await page.getByTestId('eval-report-saved').waitFor();
+    assert.ok((await stat(join(out, 'report.html'))).size > 0);
+    const last = bridge.log.calls.filter((c) => c.method === 'evaluate').at(-1)?.params as { data?: string; report?: string };
+    assert.deepEqual({ data: last.data, report: last.report }, { data: EVAL_FOLDER, report: out });
+  });
+
+  test('an evaluation shows its progress and can be cancelled; Show Folder and Export act on the version', async () => {
+    const { page, problems } = app!;
+    const home = (await bridge.engine.call('info', {})).home;
+    const other = (await bridge.engine.call('listModels', {})).find((m) => !m.current)!;
+    const row = page.locator(`[data-testid="model-row"][data-model-id="${other.id}"]`);
+    const held = bridge.hold('evaluate');
+    await row.getByTestId('model-evaluate').click();
+    await row.getByTestId('eval-validation').click();
+    await row.getByTestId('eval-running').waitFor();
+    assert.equal(await row.getByTestId('eval-validation').isDisabled(), true, 'one evaluation at a time');
+    await row.getByTestId('eval-cancel').click();
+    await row.getByText('Evaluation cancelled.').waitFor();
+    held.release();
+
+    await row.getByTestId('model-reveal').click();
+    const out = await tempDir();
+    bridge.chooseNext('export-folder', [out]);
+    await row.getByTestId('model-export').click();
+    await page.getByTestId('models-notice').waitFor();
+    assert.match(await page.getByTestId('models-notice').innerText(), new RegExp(`Exported to ${join(out, `happysad-model-${other.id}`)}`));
+    assert.ok((await stat(join(out, `happysad-model-${other.id}`, 'README.md'))).isFile());
+    assert.deepEqual(bridge.log.reveals, [join(home, 'models', other.id)]);
+    assert.deepEqual(problems, []);
+  });
+
+  test('delete refuses the current model (no button, and the engine says no); another is deleted after confirmation', async () => {
+    const { page, problems } = app!;
+    const list = await bridge.engine.call('listModels', {});
+    const current = list.find((m) => m.current)!;
+    const other = list.find((m) => !m.current)!;
+    const currentRow = page.locator(`[data-testid="model-row"][data-model-id="${current.id}"]`);
+    const otherRow = page.locator(`[data-testid="model-row"][data-model-id="${other.id}"]`);
+    assert.equal(await currentRow.getByTestId('model-delete').count(), 0, 'no delete button on the current model');
+    const refused = await page.evaluate((id) => (globalThis as unknown as { api: { engine: { call(c: string, m: string, p: unknown): Promise<{ ok: boolean; error?: { message: string } }> } } }).api.engine.call('del1', 'deleteModel', { id }), current.id);
+    assert.equal(refused.ok, false);
+    assert.match(refused.error!.message, /is the current model; make another one current before deleting it/);
+
+    await otherRow.getByTestId('model-delete').click();
+    await otherRow.getByTestId('delete-confirm').waitFor();
+    assert.equal(bridge.log.calls.some((c) => c.method === 'deleteModel' && (c.params as { id: string }).id === other.id), false, 'nothing deleted before the confirmation');
+    await otherRow.getByTestId('delete-yes').click();
+    await otherRow.waitFor({ state: 'detached' });
+    assert.deepEqual((await bridge.engine.call('listModels', {})).map((m) => m.id), [current.id]);
     assert.deepEqual(problems, []);
   });
 });

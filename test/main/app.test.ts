@@ -465,3 +465,20 @@ test('"Open with": a file reaches the renderer however the OS hands it over', as
   assert.deepEqual(mac.windows[1]!.webContents.sentOn(IPC.openPaths), [[[photo]]]);
   assert.ok(handle.given.has(photo));
 });
+
+test('the engine writes a report or an export only into a folder the user chose in a dialog', async () => {
+  const out = await tempDir();
+  const a = await launch({ dialogResult: { canceled: false, filePaths: [out] } }, {}, true);
+  const report = { data: FACES, model: 'zero-shot', report: out };
+  const before = (await a.f.invoke(IPC.engineCall, a.ev(), 'r1', 'evaluate', report)) as { ok: boolean; error?: { message: string } };
+  assert.equal(before.ok, false);
+  assert.match(before.error!.message, new RegExp(`evaluate: ${out} is not a folder the user chose`));
+  assert.deepEqual(await readdir(out), [], 'nothing written');
+  const exported = (await a.f.invoke(IPC.engineCall, a.ev(), 'x1', 'exportModel', { id: '20261128-101530-ab12', dir: out })) as { ok: boolean; error?: { message: string } };
+  assert.match(exported.error!.message, /is not a folder the user chose/);
+
+  assert.deepEqual(await a.f.invoke(IPC.choosePaths, a.ev(), 'export-folder'), [out]);
+  const after = (await a.f.invoke(IPC.engineCall, a.ev(), 'r2', 'evaluate', report)) as { ok: boolean; value: { report: string } };
+  assert.equal(after.ok, true);
+  assert.equal(after.value.report, join(out, 'report.html'));
+});

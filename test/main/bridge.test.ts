@@ -31,6 +31,7 @@ function setup(observer?: TrainObserver, methods?: readonly RendererEngineMethod
     engine: spy,
     isAppSender: (e) => e.senderFrame !== null && e.senderFrame.parent === null && e.senderFrame.url.startsWith(APP_URL),
     give: (paths) => given.add(paths),
+    isGiven: (p) => given.entryFor(p) !== null,
     ...(observer && { train: observer }),
     ...(methods && { methods }),
   });
@@ -72,6 +73,8 @@ test('refuses other senders, bad call ids, unknown methods and bad payloads, wit
     ['predict with an unknown key', from(wc), 'c1', 'predict', { inputs: [HAPPY], shell: 'x' }],
     ['train with 0 epochs', from(wc), 'c1', 'train', { data: FACES, epochs: 0 }],
     ['useModel with a bad id', from(wc), 'c1', 'useModel', { id: '../../etc' }],
+    ['a report into a folder the user did not choose', from(wc), 'c1', 'evaluate', { data: FACES, report: '/etc' }],
+    ['an export into a folder the user did not choose', from(wc), 'c1', 'exportModel', { id: '20261128-101530-ab12', dir: '/etc' }],
     ['a fourth argument', from(wc), 'c1', 'info', {}, 'extra'],
   ];
   for (const [what, event, ...args] of refused) {
@@ -94,7 +97,7 @@ test('only the allow-listed methods reach the engine', async () => {
   assert.deepEqual(requests, []);
   assert.equal((await bridge.call(from(new FakeWebContents()), 'c2', 'info', {})).ok, true);
   assert.deepEqual(requests, ['info']);
-  assert.deepEqual([...RENDERER_ENGINE_METHODS].sort(), ['deleteModel', 'evaluate', 'info', 'libraryList', 'libraryReview', 'libraryUndo', 'listModels', 'predict', 'retrainPreview', 'retrainWithLibrary', 'thumbnail', 'train', 'useModel'], 'the renderer allow-list, reviewed when the engine grows a method');
+  assert.deepEqual([...RENDERER_ENGINE_METHODS].sort(), ['deleteModel', 'evaluate', 'exportModel', 'info', 'libraryList', 'libraryReview', 'libraryUndo', 'listModels', 'predict', 'retrainPreview', 'retrainWithLibrary', 'thumbnail', 'train', 'useModel'], 'the renderer allow-list, reviewed when the engine grows a method');
 });
 
 test('the library methods reach the engine through the bridge; librarySave is not the renderer\'s (it saves with predict)', async () => {
@@ -176,4 +179,22 @@ test("closing a window cancels its pending calls and nothing is sent to it after
   // the engine is free again
   const info = await bridge.call(from(new FakeWebContents()), 'i1', 'info', {});
   assert.equal(info.ok, true);
+});
+
+test("an evaluation's judged images become given (the window shows them); a report goes only into a chosen folder", async () => {
+  const { bridge, given } = setup();
+  const wc = new FakeWebContents();
+  // on a model's own validation images: the call names no folder, the engine finds the files
+  const trained = await engine.call('train', { data: FACES, epochs: 1, seed: 3 });
+  const r = await bridge.call(from(wc), 'e1', 'evaluate', { model: trained.modelId });
+  assert.equal(r.ok, true, JSON.stringify(r));
+  assert.equal(given.entryFor(FACES), null, 'the folder itself was not given');
+  const files = (r as { value: { images: Array<{ file: string }> } }).value.images.map((i) => i.file);
+  assert.ok(files.length > 0);
+  for (const f of files) assert.equal(given.has(f), true, f);
+  const chosen = await tempDir();
+  given.add([chosen]);
+  const withReport = await bridge.call(from(wc), 'e2', 'evaluate', { data: FACES, model: 'zero-shot', report: chosen });
+  assert.equal(withReport.ok, true);
+  assert.equal((withReport as { value: { report: string } }).value.report, join(chosen, 'report.html'));
 });

@@ -22,7 +22,7 @@ import ts from 'typescript';
 import { APP_CSP } from '../../../common/api.js';
 import { validateRequest, type EngineMethod } from '../../../common/engine-contract.js';
 import type { PredictResult } from '../../../common/engine-types.js';
-import { cancelled, toFailure } from '../../../common/errors.js';
+import { cancelled, EngineError, toFailure } from '../../../common/errors.js';
 import {
   CALL_ID_PATTERN,
   CHOOSE_KINDS,
@@ -37,6 +37,7 @@ import {
   type Settings,
 } from '../../../common/ipc.js';
 import { EngineHost } from '../../../engine/host.js';
+import { outputsIn, pathsOut } from '../../../main/bridge.js';
 
 export interface BridgeOptions {
   /** the built renderer (vite build -c renderer/vite.config.ts) */
@@ -183,11 +184,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           else give(input);
         }
       }
+      // as main's bridge does: a folder the engine writes into must be one the user chose; an evaluated folder is given
+      const refused = outputsIn(request.method, request.params).find((p) => !isGiven(p));
+      if (refused !== undefined) return { ok: false, error: toFailure(new EngineError('bad-input', `${request.method}: ${refused} is not a folder the user chose`)) };
+      if (request.method === 'evaluate' && (request.params as { data?: string }).data) givenFolders.add(resolve((request.params as { data: string }).data));
       await waitForHold(request.method, callId);
       const call = engine.request(request.method, request.params as never, { onProgress: (event) => send('progress', { callId, event }) });
       running.set(callId, { engineId: call.id });
       const value = await call.result;
       if (request.method === 'predict') for (const r of (value as PredictResult).results) give(r.file);
+      for (const f of pathsOut(request.method, value)) give(f);
       return { ok: true, value };
     } catch (err) {
       if (err instanceof HttpError) throw err;

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFile, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { Prediction } from '../../../common/engine-types.js';
 import { folderTrainingSet } from '../../../engine/dataset.js';
+import { calibrationTable, rocCurve } from '../../../engine/metrics.js';
 import { contentHash } from '../../../engine/samples.js';
 import { evaluate } from '../../../engine/use-cases/evaluate.js';
 import { predict } from '../../../engine/use-cases/predict.js';
@@ -84,4 +85,55 @@ test('eval says whether the features were computed or came from the cache', asyn
   assert.deepEqual(first.features, { computed: 40, cached: 0 }, 'two views (photo and mirror) per image');
   const again = await evaluate(own, { data: FACES, model: 'zero-shot' });
   assert.deepEqual(again.features, { computed: 0, cached: 40 });
+});
+
+test('every judged image is in the result: each confusion cell is exactly its images; ROC and calibration from their P(happy)', async () => {
+  const e = await evaluate(services, { data: FACES, model: 'zero-shot' });
+  assert.equal(e.images.length, e.n);
+  assert.deepEqual(e.source, { kind: 'folder', dir: FACES });
+  for (const actual of ['happy', 'sad'] as const) {
+    for (const predicted of ['happy', 'sad'] as const) {
+      const cell = e.images.filter((i) => i.label === actual && (i.pHappy >= 0.5 ? 'happy' : 'sad') === predicted);
+      assert.equal(cell.length, e.confusion[actual][predicted], `${actual} -> ${predicted}`);
+    }
+  }
+  assert.deepEqual(
+    e.images.filter((i) => (i.pHappy >= 0.5 ? 'happy' : 'sad') !== i.label).map((i) => i.file),
+    e.misclassified.map((m) => m.file),
+  );
+  const p = e.images.map((i) => i.pHappy);
+  const y = e.images.map((i) => (i.label === 'happy' ? 1 : 0));
+  assert.deepEqual(e.roc, rocCurve(p, y));
+  assert.deepEqual(e.calibration, calibrationTable(p, y));
+  assert.equal(e.calibration.bins.reduce((a, b) => a + b.n, 0), e.n);
+});
+
+test("evaluation on the model's own validation images gives the figures recorded when it was trained; cancellable", async () => {
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  const data = join(await tempDir(), 'faces');
+  await cp(FACES, data, { recursive: true });
+  const r = await trainFromFolder(own, { data, epochs: 2, validationSplit: 0.3 });
+  const events: string[] = [];
+  const e = await evaluate(own, { model: r.modelId }, { progress: (ev) => events.push(ev.type) });
+  assert.deepEqual(e.source, { kind: 'validation', modelId: r.modelId, root: data, missing: 0 });
+  assert.equal(e.n, r.dataset.validation.happy + r.dataset.validation.sad);
+  assert.deepEqual(e.confusion, r.validation!.confusion);
+  assert.ok(Math.abs(e.loss - r.validation!.loss) < 1e-6, `${e.loss} vs ${r.validation!.loss}`);
+  assert.equal(e.trainedOn, 0);
+  assert.ok(events.includes('stage'));
+  // 'current' is that model; zero-shot has no validation data
+  assert.deepEqual((await evaluate(own, {})).images, e.images);
+  await assert.rejects(evaluate(own, { model: 'zero-shot' }), /zero-shot model .* has no validation data/);
+
+  // a validation image removed since: judged on the others, and said
+  const gone = e.images[0]!.file;
+  await rm(gone);
+  const less = await evaluate(own, { model: r.modelId });
+  assert.equal(less.n, e.n - 1);
+  assert.equal(less.source.kind === 'validation' && less.source.missing, 1);
+  assert.match(less.warnings.join('\n'), /1 validation image could not be found any more/);
+
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(evaluate(own, { model: r.modelId }, { signal: ac.signal }), (err: Error & { code?: string }) => err.code === 'cancelled');
 });

@@ -1,0 +1,71 @@
+/**
+ * Export of a saved model version: a folder <dir>/happysad-model-<id> with the head as a tfjs layers model
+ * (model.json + weights.bin), its meta.json, and a README saying how to load and use it in TensorFlow.js.
+ * The folder is written whole or not at all (writeDirAtomic); an existing one is never overwritten.
+ */
+import { copyFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeDirAtomic } from '../atomic-fs.js';
+import { badInput } from '../errors.js';
+import type { ModelMeta } from '../models/model-meta.js';
+import type { EngineServices } from './services.js';
+
+const BASE_NOTES: Record<string, string> = {
+  'face-expression': 'the face-expression network of @vladmandic/face-api (its FaceExpressionNet feature layers; 112 x 112 RGB, minus the mean RGB 122.782, 117.001, 104.298, divided by 255)',
+  'mobilenet-v2': 'MobileNetV2 (ImageNet, alpha 1.0, 224 x 224, global-average-pooled features; RGB scaled to -1..1)',
+};
+
+export function exportReadme(meta: ModelMeta): string {
+  const v = meta.validation;
+  const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)} %`);
+  return `# HappySad model ${meta.id}
+
+A happy-vs-sad classifier head trained by HappySad Studio ${meta.appVersion} on ${meta.createdAt}.
+
+- \`model.json\` + \`weights.bin\`: the head, a TensorFlow.js layers model. Input: a [n, ${meta.base.dim}] feature
+  vector from the frozen base; output: [n, 1], P(happy) (sigmoid). P(happy) >= 0.5 means happy.
+- \`meta.json\`: everything recorded about the training (data, settings, history per epoch, validation figures).
+
+Validation accuracy ${pct(v?.accuracy)}, sad recall ${pct(v?.perClass.sad.recall)}, on ${v?.n ?? 'no'} validation images.
+
+## The base it needs
+
+The head judges features, not pixels. They come from the frozen base **${meta.base.id}**
+(weights fingerprint \`${meta.base.fingerprint}\`): ${BASE_NOTES[meta.base.id] ?? meta.base.id}.
+HappySad judges each image as the mean of the features of the image and of its mirror image.
+
+## Loading it in TensorFlow.js
+
+\`\`\`js
+import * as tf from '@tensorflow/tfjs';
+
+// in a browser: serve this folder and load it by URL
+const head = await tf.loadLayersModel('https://example.org/happysad-model-${meta.id}/model.json');
+// in Node with @tensorflow/tfjs-node: tf.loadLayersModel('file:///path/to/happysad-model-${meta.id}/model.json')
+
+// features: a [n, ${meta.base.dim}] tensor from the base above (mean of the image and its mirror)
+const pHappy = head.predict(features); // [n, 1]
+\`\`\`
+
+The easiest way to use it unchanged is HappySad Studio or its command line: \`happysad predict --model ${meta.id} photo.jpg\`
+(copy this folder into <data folder>/models/${meta.id} to bring it into another installation).
+`;
+}
+
+export async function exportModel(services: EngineServices, { id, dir }: { id: string; dir: string }): Promise<{ dir: string }> {
+  const meta = await services.registry.readMeta(id);
+  const st = await stat(dir).catch(() => null);
+  if (!st?.isDirectory()) throw badInput(`${dir}: no such folder to export into`);
+  const target = join(dir, `happysad-model-${id}`);
+  if (await stat(target).catch(() => null)) throw badInput(`${target} already exists; choose another folder or remove it first`);
+  const from = join(services.registry.dir, id);
+  try {
+    await writeDirAtomic(target, async (tmp) => {
+      for (const f of ['model.json', 'weights.bin', 'meta.json']) await copyFile(join(from, f), join(tmp, f));
+      await writeFile(join(tmp, 'README.md'), exportReadme(meta));
+    });
+  } catch (err) {
+    throw badInput(`cannot export model ${id} into ${dir}: ${(err as Error).message}`);
+  }
+  return { dir: target };
+}

@@ -1,0 +1,95 @@
+/**
+ * A model's own validation images, found again: the images of its training data folder (and of the library,
+ * for a model retrained with collected data) whose content hashes are the ones its samples.json lists as its
+ * validation images. So "evaluate on its validation data" judges exactly what its recorded figures were
+ * measured on, wherever the split put them, and says how many of them could not be found any more.
+ */
+import { readFile } from 'node:fs/promises';
+import { isCancelled } from '../../common/errors.js';
+import type { Label } from '../../common/labels.js';
+import type { CallContext } from '../call-context.js';
+import { scanDataset, type Sample } from '../dataset.js';
+import { badInput, throwIfAborted } from '../errors.js';
+import { contentHash } from '../samples.js';
+import type { EngineServices } from './services.js';
+
+export interface ValidationImages {
+  root: string;
+  samples: Sample[];
+  /** validation images the model lists that were not found (moved, deleted or changed files) */
+  missing: number;
+}
+
+/** Reads files' content hashes, a few at a time; null for a file that cannot be read. */
+async function hashFiles(files: readonly string[], signal: AbortSignal | undefined): Promise<Array<string | null>> {
+  const out: Array<string | null> = new Array(files.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      throwIfAborted(signal);
+      const i = next++;
+      out[i] = await readFile(files[i]!).then(contentHash, () => null);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return out;
+}
+
+export async function modelValidationImages(services: EngineServices, modelId: string, ctx: CallContext = {}): Promise<ValidationImages> {
+  if (modelId === 'zero-shot') throw badInput('the zero-shot model was trained on none of your images, so it has no validation data; choose a folder to evaluate it on');
+  const meta = await services.registry.readMeta(modelId);
+  const root = meta.dataset.root;
+  const listed = await services.registry.readSamples(modelId);
+  ctx.progress?.({ type: 'stage', stage: 'scanning', message: `Finding the validation images of model ${modelId} in ${root}` });
+
+  const candidates: Sample[] = [];
+  const hashes: Array<string | null> = [];
+  if (root !== services.library.dir) {
+    try {
+      // the seed it was split with; the recorded counts give the share that was held out
+      const v = meta.dataset.validation;
+      const t = meta.dataset.train;
+      const lib = meta.dataset.library;
+      const nVal = v.happy + v.sad - (lib ? lib.validation.happy + lib.validation.sad : 0);
+      const nAll = nVal + t.happy + t.sad - (lib ? lib.train.happy + lib.train.sad : 0);
+      const validationSplit = meta.dataset.validationFrom === 'split' && nAll > 0 ? Math.min(0.9, Math.max(0.01, nVal / nAll)) : undefined;
+      const ds = await scanDataset(root, { seed: meta.hyperparameters.seed, ...(validationSplit !== undefined && { validationSplit }) });
+      const validation = ds.validation;
+      if (!listed) {
+        // an older model without its sample list: the same folder split again the same way
+        return { root, samples: validation, missing: Math.max(0, nVal - validation.length) };
+      }
+      // the split's own validation images first (the usual case: all found there), the training images only when some are missing
+      candidates.push(...validation);
+      hashes.push(...(await hashFiles(validation.map((s) => s.file), ctx.signal)));
+      const wanted = new Set(listed.validation);
+      const found = hashes.filter((h) => h !== null && wanted.has(h)).length;
+      if (found < wanted.size) {
+        candidates.push(...ds.train);
+        hashes.push(...(await hashFiles(ds.train.map((s) => s.file), ctx.signal)));
+      }
+    } catch (err) {
+      if (isCancelled(err)) throw err;
+      if (!listed || !meta.dataset.library) throw badInput(`the validation images of model ${modelId} were in ${root}, which cannot be read any more (${(err as Error).message})`);
+    }
+  }
+  if (!listed) throw badInput(`model ${modelId} was saved without the list of its images, so its validation images cannot be found`);
+  if (meta.dataset.library) {
+    for (const item of await services.library.items()) {
+      candidates.push({ file: item.file, label: item.label as Label });
+      hashes.push(item.id);
+    }
+  }
+  const wanted = new Set(listed.validation);
+  const seen = new Set<string>();
+  const samples: Sample[] = [];
+  candidates.forEach((s, i) => {
+    const h = hashes[i];
+    if (h && wanted.has(h) && !seen.has(h)) {
+      seen.add(h);
+      samples.push(s);
+    }
+  });
+  if (samples.length === 0) throw badInput(`none of the ${wanted.size} validation images of model ${modelId} were found in ${root}`);
+  return { root, samples, missing: wanted.size - samples.length };
+}

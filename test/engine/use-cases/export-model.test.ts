@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import * as tf from '../../../engine/tf.js';
+import { fileSystemHandler } from '../../../engine/fs-io-handler.js';
+import { exportModel } from '../../../engine/use-cases/export-model.js';
+import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
+import { trainFromFolder } from '../../../engine/use-cases/train.js';
+import { useBestBackend } from '../../helpers/backend.js';
+import { ASSETS, FACES, tempDir } from '../../helpers/tmp.js';
+
+let services: EngineServices;
+before(async () => {
+  services = createServices(await tempDir(), ASSETS, await useBestBackend());
+});
+
+test('export: a tfjs layers model that loads and judges as the saved one, meta.json and a README; never overwritten', async () => {
+  const r = await trainFromFolder(services, { data: FACES, epochs: 1 });
+  const out = await tempDir();
+  const { dir } = await exportModel(services, { id: r.modelId, dir: out });
+  assert.equal(dir, join(out, `happysad-model-${r.modelId}`));
+  assert.deepEqual((await readdir(dir)).sort(), ['README.md', 'meta.json', 'model.json', 'weights.bin']);
+  assert.deepEqual(await readdir(out), [`happysad-model-${r.modelId}`], 'no temporary folder left');
+
+  const exported = await tf.loadLayersModel(fileSystemHandler(dir));
+  const { head: saved, meta } = await services.registry.load(r.modelId);
+  const x = tf.randomNormal([3, meta.base.dim], 0, 1, 'float32', 7);
+  const a = (exported.predict(x) as tf.Tensor).dataSync();
+  const b = (saved.predict(x) as tf.Tensor).dataSync();
+  assert.deepEqual([...a], [...b]);
+  x.dispose();
+  exported.dispose();
+  saved.dispose();
+
+  assert.equal(JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')).id, r.modelId);
+  const readme = await readFile(join(dir, 'README.md'), 'utf8');
+  assert.match(readme, new RegExp(`# HappySad model ${r.modelId}`));
+  assert.match(readme, new RegExp(`\\[n, ${meta.base.dim}\\] feature`));
+  assert.match(readme, /tf\.loadLayersModel\(/);
+  assert.match(readme, new RegExp(meta.base.fingerprint));
+
+  await assert.rejects(exportModel(services, { id: r.modelId, dir: out }), /already exists; choose another folder/);
+  await assert.rejects(exportModel(services, { id: r.modelId, dir: join(out, 'nope') }), /nope: no such folder to export into/);
+  await assert.rejects(exportModel(services, { id: '20200101-000000-0000', dir: out }), /no model "20200101-000000-0000"/);
+});
