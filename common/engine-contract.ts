@@ -5,7 +5,7 @@
  * adding a method here makes the compiler name every place that must follow.
  */
 import { z } from 'zod';
-import type { EngineInfo, EvalResult, ModelInfo, PredictResult, TrainResult } from './engine-types.js';
+import type { DataInspection, EngineInfo, EvalResult, ModelInfo, PredictResult, TrainResult } from './engine-types.js';
 import { BASE_IDS } from './engine-types.js';
 import { EngineError, type Failure } from './errors.js';
 import type { BackendInfo, ProgressEvent } from './engine-types.js';
@@ -65,6 +65,11 @@ export const ENGINE_METHODS = {
   useModel: { params: z.strictObject({ id: modelId }), whileTraining: false },
   deleteModel: { params: z.strictObject({ id: modelId }), whileTraining: false },
   train: { params: trainParams, whileTraining: false },
+  // a folder listing, no TensorFlow work: answered while a training runs
+  inspectData: {
+    params: trainParams.pick({ data: true, validationSplit: true, seed: true, maxPerClass: true }),
+    whileTraining: true,
+  },
   evaluate: { params: z.strictObject({ data: path, model: modelRef.optional() }), whileTraining: false },
   predict: {
     params: z.strictObject({
@@ -117,6 +122,7 @@ export interface EngineResults {
   useModel: ModelInfo;
   deleteModel: { deleted: string };
   train: TrainResult;
+  inspectData: DataInspection;
   evaluate: EvalResult;
   predict: PredictResult;
   libraryList: LibraryListResult;

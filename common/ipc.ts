@@ -47,6 +47,8 @@ export const RENDERER_ENGINE_METHODS = [
   'useModel',
   'deleteModel',
   'train',
+  // the Train view's summary of a chosen folder
+  'inspectData',
   'evaluate',
   'predict',
   // the saved-prediction library (its view) and "Retrain with collected data"
