@@ -36,7 +36,7 @@ test('notebook layout: counts per split and class, other expressions, skipped fi
   assert.equal(r.problem, null);
 });
 
-test('the same split and counts that training uses, for the same seed and validation share', async () => {
+test('the same counts that training uses, for the same validation share (the seed picks which images, not how many)', async () => {
   const root = await tempDir();
   await tree(root, [...names(40).map((n) => `happy/${n}`), ...names(25).map((n) => `sad/${n}`)]);
   for (const opts of [{}, { seed: 3, validationSplit: 0.4 }]) {
