@@ -1,6 +1,6 @@
 /**
  * A gate between a training's epochs, shared between threads: element 0 of an Int32Array over a
- * SharedArrayBuffer says how many epochs may be finished (negative: no limit). The engine thread waits on it
+ * SharedArrayBuffer says after which epoch a training waits (negative: no limit). The engine thread waits on it
  * without blocking its event loop (Atomics.waitAsync), so that a cancel still gets in. For tests only (the E2E
  * bridge holds a training mid-run with it instead of timing anything); the app never makes one.
  */
@@ -8,8 +8,8 @@
 // ES2024's Atomics.waitAsync (Node 16+); the project's lib is ES2023
 const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
 
-/** Resolves once `epoch` is allowed by the gate, or the signal aborts. */
-export async function waitAtGate(gate: SharedArrayBuffer, epoch: number, signal?: AbortSignal): Promise<void> {
+/** Called when `finished` epochs are done: resolves once the gate lets the next one start, or the signal aborts. */
+export async function waitAtGate(gate: SharedArrayBuffer, finished: number, signal?: AbortSignal): Promise<void> {
   const cell = new Int32Array(gate);
   const aborted = new Promise<void>((resolve) => {
     if (signal?.aborted) resolve();
@@ -17,7 +17,7 @@ export async function waitAtGate(gate: SharedArrayBuffer, epoch: number, signal?
   });
   for (;;) {
     const allowed = Atomics.load(cell, 0);
-    if (allowed < 0 || allowed >= epoch || signal?.aborted) return;
+    if (allowed < 0 || finished < allowed || signal?.aborted) return;
     const wait = waitAsync(cell, 0, allowed);
     if (wait.async) await Promise.race([wait.value as Promise<string>, aborted]);
   }

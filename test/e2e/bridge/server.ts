@@ -283,6 +283,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           if (what === 'file') give(file);
           if (!isGiven(file)) throw new HttpError(403, 'not an image the app was given');
           const st = await stat(file).catch(() => null);
+          // a dropped folder is a File with no type and no bytes, as a file manager's drag gives the page
+          if (what === 'file' && st?.isDirectory()) {
+            res.writeHead(200, { 'cache-control': 'no-store' });
+            res.end();
+            return;
+          }
           if (!st?.isFile()) throw new HttpError(404, 'no such file');
           sendFile(res, file);
           return;
