@@ -178,7 +178,7 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     await page.locator(`[data-testid="train-data"] .folder[title="${small}"]`).waitFor();
     await page.getByTestId('train-warning').first().waitFor();
     const warnings = await page.getByTestId('train-warning').allInnerTexts();
-    assert.match(warnings.join('\n'), /only 8 happy and 2 sad training images/);
+    assert.match(warnings.join('\n'), /only 8 happy and 2 sad training images/i);
     assert.equal(await page.locator(RUN).count(), 0, 'a new folder starts a new session');
     assert.equal(await page.locator('[data-testid="prediction-card"]').count(), 0, 'nothing was judged');
     await screenshots(page, 'train-warnings');
