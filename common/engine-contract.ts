@@ -5,7 +5,7 @@
  * adding a method here makes the compiler name every place that must follow.
  */
 import { z } from 'zod';
-import type { EngineInfo, EvalResult, ModelInfo, PredictResult, TrainResult } from './engine-types.js';
+import type { DataInspection, EngineInfo, EvalResult, ModelInfo, PredictResult, TrainResult } from './engine-types.js';
 import { BASE_IDS } from './engine-types.js';
 import { EngineError, type Failure } from './errors.js';
 import type { BackendInfo, ProgressEvent } from './engine-types.js';
@@ -69,6 +69,11 @@ export const ENGINE_METHODS = {
   train: { params: trainParams, whileTraining: false },
   /** without data: the model's own validation images; report: a folder to write the HTML report into */
   evaluate: { params: z.strictObject({ data: path.optional(), model: modelRef.optional(), report: path.optional() }), whileTraining: false },
+  // a folder listing, no TensorFlow work: answered while a training runs
+  inspectData: {
+    params: trainParams.pick({ data: true, validationSplit: true, seed: true, maxPerClass: true }),
+    whileTraining: true,
+  },
   predict: {
     params: z.strictObject({
       inputs: z.array(path).min(1, 'give at least one image or folder').max(100_000),
@@ -121,6 +126,7 @@ export interface EngineResults {
   deleteModel: { deleted: string };
   exportModel: { dir: string };
   train: TrainResult;
+  inspectData: DataInspection;
   evaluate: EvalResult;
   predict: PredictResult;
   libraryList: LibraryListResult;

@@ -106,6 +106,18 @@ export interface DatasetSummary {
   library?: LibraryUsage;
 }
 
+/**
+ * A training-data folder as a training would read it, before any image is read (inspectData): the counts are
+ * those of the image files found (an image that cannot be decoded is only found out when training reads it).
+ */
+export interface DataInspection {
+  summary: DatasetSummary;
+  /** what training would warn about: few images of a class, imbalance, validation lacking a class */
+  warnings: string[];
+  /** why training would refuse the folder (a class without training images), or null when it can train */
+  problem: string | null;
+}
+
 /** The library's part of a training set: how many of its images, and which were eligible. */
 export interface LibraryUsage {
   dir: string;

@@ -48,6 +48,8 @@ export const RENDERER_ENGINE_METHODS = [
   'deleteModel',
   'exportModel',
   'train',
+  // the Train view's summary of a chosen folder
+  'inspectData',
   'evaluate',
   'predict',
   // the saved-prediction library (its view) and "Retrain with collected data"

@@ -4,4 +4,9 @@ import type { ProgressEvent } from '../common/engine-types.js';
 export interface CallContext {
   signal?: AbortSignal;
   progress?(event: ProgressEvent): void;
+  /**
+   * Awaited by a training after each epoch. Only the E2E bridge sets it (through WorkerConfig.epochGate), to
+   * look at the app while a training is between epochs without timing anything; the app never does.
+   */
+  afterEpoch?(epoch: number): Promise<void>;
 }

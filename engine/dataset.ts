@@ -119,9 +119,10 @@ export function capPerClass(samples: readonly Sample[], n: number): Sample[] {
 
 /**
  * Reads a dataset in the notebook's layout (train/{happy,sad}, validation/{happy,sad}), or a plain
- * {happy,sad} folder. Without validation/, a stratified, seeded split of train is used.
+ * {happy,sad} folder. Without validation/, a stratified, seeded split of train is used. Never refuses a
+ * folder that can be listed: a class without training images is for the caller to judge (missingClasses).
  */
-export async function scanDataset(root: string, opts: ScanOptions = {}): Promise<Dataset> {
+export async function readDatasetLayout(root: string, opts: ScanOptions = {}): Promise<Dataset> {
   const fraction = opts.validationSplit ?? DEFAULT_VALIDATION_SPLIT;
   const seed = opts.seed ?? DEFAULT_SEED;
   const skipped: SkippedFile[] = [];
@@ -148,21 +149,31 @@ export async function scanDataset(root: string, opts: ScanOptions = {}): Promise
     validationFrom = 'split';
   }
   if (opts.maxPerClass !== undefined) train = capPerClass(train, opts.maxPerClass);
-
-  const counts = countClasses(train);
-  if (counts.happy === 0 || counts.sad === 0) {
-    const missing = [counts.happy === 0 ? 'happy' : null, counts.sad === 0 ? 'sad' : null].filter(Boolean).join(' and ');
-    throw badInput(
-      `${root}: no ${missing} training images found. Expected ${root}/train/happy and ${root}/train/sad ` +
-        `(with optional validation/), or ${root}/happy and ${root}/sad` +
-        (ignoredClasses.length ? `; found only: ${ignoredClasses.join(', ')}` : ''),
-    );
-  }
   return {
     train,
     validation,
-    summary: { root, validationFrom, train: counts, validation: countClasses(validation), ignoredClasses, skipped },
+    summary: { root, validationFrom, train: countClasses(train), validation: countClasses(validation), ignoredClasses, skipped },
   };
+}
+
+/** Why a dataset cannot be trained on (a class without training images), or null when it can. */
+export function missingClasses(summary: DatasetSummary): string | null {
+  const { root, train: counts, ignoredClasses } = summary;
+  if (counts.happy > 0 && counts.sad > 0) return null;
+  const missing = [counts.happy === 0 ? 'happy' : null, counts.sad === 0 ? 'sad' : null].filter(Boolean).join(' and ');
+  return (
+    `${root}: no ${missing} training images found. Expected ${root}/train/happy and ${root}/train/sad ` +
+    `(with optional validation/), or ${root}/happy and ${root}/sad` +
+    (ignoredClasses.length ? `; found only: ${ignoredClasses.join(', ')}` : '')
+  );
+}
+
+/** readDatasetLayout, refusing a dataset without training images of both classes. */
+export async function scanDataset(root: string, opts: ScanOptions = {}): Promise<Dataset> {
+  const ds = await readDatasetLayout(root, opts);
+  const problem = missingClasses(ds.summary);
+  if (problem) throw badInput(problem);
+  return ds;
 }
 
 /** A dataset folder as a training set: its train and validation images as labelled samples, and its summary. */

@@ -3,7 +3,7 @@
  * services (model registry, loaded bases, feature stores). Every method takes plain data and returns plain
  * data (common/engine-contract.ts); the work itself is done by the use cases in use-cases/.
  */
-import type { EngineInfo, EvalParams, EvalResult, MobileNetSource, ModelInfo, PredictParams, PredictResult, TrainParams, TrainResult } from '../common/engine-types.js';
+import type { DataInspection, EngineInfo, EvalParams, EvalResult, MobileNetSource, ModelInfo, PredictParams, PredictResult, TrainParams, TrainResult } from '../common/engine-types.js';
 import { DEFAULT_BASE } from '../common/defaults.js';
 import { selectBackend, type BackendInfo } from './backend.js';
 import type { FeatureStoreOptions } from './features/feature-store.js';
@@ -28,6 +28,7 @@ import type {
 import { libraryThumbnail, predictAndSave } from './use-cases/library.js';
 import { retrainPreview, retrainWithLibrary, type LibraryRetrainParams } from './use-cases/library-retrain.js';
 import { createServices, type EngineServices } from './use-cases/services.js';
+import { inspectData, type InspectParams } from './use-cases/inspect-data.js';
 import { trainFromFolder } from './use-cases/train.js';
 import { APP_VERSION } from './version.js';
 
@@ -90,6 +91,10 @@ export class Engine {
 
   train(params: TrainParams, ctx: CallContext = {}): Promise<TrainResult> {
     return trainFromFolder(this.services, params, ctx);
+  }
+
+  inspectData(params: InspectParams): Promise<DataInspection> {
+    return inspectData(params);
   }
 
   evaluate(params: EvalParams, ctx: CallContext = {}): Promise<EvalResult> {

@@ -17,6 +17,7 @@ const HANDLERS: Handlers = {
   deleteModel: (engine, params) => engine.deleteModel(params),
   exportModel: (engine, params) => engine.exportModel(params),
   train: (engine, params, ctx) => engine.train(params, ctx),
+  inspectData: (engine, params) => engine.inspectData(params),
   evaluate: (engine, params, ctx) => engine.evaluate(params, ctx),
   predict: (engine, params, ctx) => engine.predict(params, ctx),
   libraryList: (engine, params) => engine.libraryList(params),

@@ -30,6 +30,8 @@ interface HeadTrainingHooks {
   signal?: AbortSignal;
   onEpoch?(log: EpochLog): void;
   onBatch?(epoch: number, batch: number, batches: number, loss: number): void;
+  /** awaited after each epoch's log: lets a caller hold the training between epochs (a test's gate) */
+  afterEpoch?(epoch: number): Promise<void>;
 }
 
 interface HeadTrainingResult {
@@ -229,6 +231,10 @@ export async function trainHead(
     log.seconds = (performance.now() - t0) / 1000;
     history.push(log);
     hooks.onEpoch?.(log);
+    if (hooks.afterEpoch) {
+      await hooks.afterEpoch(epoch);
+      throwIfAborted(hooks.signal);
+    }
     const monitored = log.valLoss ?? log.loss;
     const { improved, stop } = es.update(epoch, monitored);
     if (improved) best = { kernel: Float64Array.from(kernel), bias };

@@ -22,6 +22,11 @@ export interface WorkerConfig {
   warmEmbedWorkers?: boolean;
   /** bound of each embedding cache file, in bytes (default 256 MiB) */
   cacheMaxBytes?: number;
+  /**
+   * Tests only (the E2E bridge): an Int32Array's buffer whose element 0 is the epoch after which a training
+   * waits (negative: no limit). See epoch-gate.ts. The app and the CLI never set it.
+   */
+  epochGate?: SharedArrayBuffer;
 }
 
 /** What the host tells its owner about the worker's life. */

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ENGINE_METHODS, validateRequest, type HostToWorker, type WorkerToHost } from '../common/engine-contract.js';
 import { toFailure } from '../common/errors.js';
 import { Engine } from './engine.js';
+import { waitAtGate } from './epoch-gate.js';
 import { dispatch } from './handlers.js';
 import type { ConfigureMessage, WorkerConfig } from './host.js';
 
@@ -48,7 +49,12 @@ try {
     const serve = async () => {
       try {
         const { method, params } = validateRequest(msg.method, msg.params);
-        const value = await dispatch(engine, method, params, { signal: ac.signal, progress: (event) => send({ kind: 'progress', id: msg.id, event }) });
+        const gate = config.epochGate;
+        const value = await dispatch(engine, method, params, {
+          signal: ac.signal,
+          progress: (event) => send({ kind: 'progress', id: msg.id, event }),
+          ...(gate && { afterEpoch: (epoch: number) => waitAtGate(gate, epoch, ac.signal) }),
+        });
         send({ kind: 'result', id: msg.id, ok: true, value });
       } catch (err) {
         send({ kind: 'result', id: msg.id, ok: false, error: toFailure(err) });

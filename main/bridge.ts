@@ -76,7 +76,7 @@ export function pathsOut(method: EngineMethod, value: unknown): string[] {
 export function pathsIn(method: EngineMethod, params: unknown): string[] {
   const p = params as { inputs?: string[]; data?: string };
   if (method === 'predict') return p.inputs ?? [];
-  if (method === 'train' || method === 'evaluate') return p.data ? [p.data] : [];
+  if (method === 'train' || method === 'inspectData' || method === 'evaluate') return p.data ? [p.data] : [];
   return [];
 }
 

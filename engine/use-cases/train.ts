@@ -149,6 +149,7 @@ async function trainFrom(
     const tHead = performance.now();
     const result = await trainHead(head, trainSet, valSet, hp, deriveSeed(seed, 'head'), {
       ...(ctx.signal && { signal: ctx.signal }),
+      ...(ctx.afterEpoch && { afterEpoch: ctx.afterEpoch }),
       onEpoch: (log) => ctx.progress?.({ type: 'epoch', epochs: hp.epochs, ...log }),
       onBatch: throttle(250, (epoch, batch, batches, loss) => ctx.progress?.({ type: 'batch', epoch, batch, batches, loss })),
     });

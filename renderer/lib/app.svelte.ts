@@ -9,6 +9,7 @@ import { EngineClient } from './engine.js';
 import { LibraryStore } from './library.svelte.js';
 import { PredictBatch } from './predict.svelte.js';
 import { RetrainFlow } from './retrain.svelte.js';
+import { TrainSession } from './train.svelte.js';
 import { errorMessage } from './errors.js';
 import { formatModelTime, resolveLanguage, setLanguage, t } from './i18n.svelte.js';
 
@@ -35,6 +36,8 @@ export class AppModel {
   readonly library: LibraryStore;
   /** "Retrain with collected data": the Library view's button and the menu command open the same panel */
   readonly retrain: RetrainFlow;
+  /** the Train view's folder, settings and run; kept here so that a run and its chart outlive the view */
+  readonly trainer: TrainSession;
 
   constructor(readonly api: HappySadApi) {
     this.engine = new EngineClient(api.engine);
@@ -42,6 +45,11 @@ export class AppModel {
     this.batch = new PredictBatch(this.engine, () => this.settings.savePredictions);
     this.library = new LibraryStore(this.engine, api.files);
     this.retrain = new RetrainFlow(this.engine, {
+      started: () => this.api.app.setState({ training: true, hasModel: this.info?.currentModel != null }),
+      ended: () => this.refresh(),
+    });
+    this.trainer = new TrainSession(this.engine, {
+      currentModel: () => this.info?.currentModel ?? null,
       started: () => this.api.app.setState({ training: true, hasModel: this.info?.currentModel != null }),
       ended: () => this.refresh(),
     });

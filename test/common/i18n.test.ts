@@ -38,6 +38,8 @@ test('Bahasa Indonesia is a translation: only names, units and code stay as in E
     'status.model',
     'models.baseMobileNet',
     'train.folderPlaceholder',
+    // a folder layout: the folder names the app looks for
+    'train.layoutHint',
     'card.judgedBy',
     // only placeholders: the name, label, review state and confidence, each translated
     'library.tileAria',

@@ -97,7 +97,7 @@ test('only the allow-listed methods reach the engine', async () => {
   assert.deepEqual(requests, []);
   assert.equal((await bridge.call(from(new FakeWebContents()), 'c2', 'info', {})).ok, true);
   assert.deepEqual(requests, ['info']);
-  assert.deepEqual([...RENDERER_ENGINE_METHODS].sort(), ['deleteModel', 'evaluate', 'exportModel', 'info', 'libraryList', 'libraryReview', 'libraryUndo', 'listModels', 'predict', 'retrainPreview', 'retrainWithLibrary', 'thumbnail', 'train', 'useModel'], 'the renderer allow-list, reviewed when the engine grows a method');
+  assert.deepEqual([...RENDERER_ENGINE_METHODS].sort(), ['deleteModel', 'evaluate', 'exportModel', 'info', 'inspectData', 'libraryList', 'libraryReview', 'libraryUndo', 'listModels', 'predict', 'retrainPreview', 'retrainWithLibrary', 'thumbnail', 'train', 'useModel'], 'the renderer allow-list, reviewed when the engine grows a method');
 });
 
 test('the library methods reach the engine through the bridge; librarySave is not the renderer\'s (it saves with predict)', async () => {
@@ -132,6 +132,7 @@ test("progress goes only to the window that asked, while windows call at once; t
   assert.deepEqual(new FakeWebContents().sent, []);
   assert.ok(given.has(HAPPY) && given.has(SAD));
   assert.deepEqual(pathsIn('train', { data: FACES }), [FACES]);
+  assert.deepEqual(pathsIn('inspectData', { data: FACES }), [FACES]);
   assert.equal(bridge.pendingCount(a), 0);
 });
 

@@ -36,6 +36,7 @@ import {
   type MenuCommand,
   type Settings,
 } from '../../../common/ipc.js';
+import { EpochGate } from '../../../engine/epoch-gate.js';
 import { EngineHost } from '../../../engine/host.js';
 import { outputsIn, pathsOut } from '../../../main/bridge.js';
 
@@ -48,6 +49,8 @@ export interface BridgeOptions {
   osLocale?: string;
   platform?: string;
   settings?: Partial<Settings>;
+  /** give the engine an epoch gate (bridge.epochs), so that a test can hold a training between epochs */
+  epochGate?: boolean;
 }
 
 /** What the renderer did through the API, for the tests to assert on. */
@@ -82,6 +85,11 @@ export interface Bridge {
    * at the UI while calls are pending, without any timing. step() lets one held call through.
    */
   hold(method: EngineMethod): { step(): Promise<void>; release(): void; pending(): number };
+  /**
+   * With the epochGate option: holds trainings between epochs inside the engine (holdAfter(n): a training
+   * waits once it has finished epoch n; open(): no limit). A cancel still gets through. reset() opens it.
+   */
+  epochs: EpochGate | null;
   /** a fresh page's view of the bridge: log cleared, settings as at the start, queued events dropped, not ready */
   reset(): void;
   close(): Promise<void>;
@@ -133,7 +141,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const holds = new Map<string, { waiters: Array<() => void>; open: boolean }>();
   /** callId -> engine request id, or a held call's cancel */
   const running = new Map<string, { engineId?: string; cancelHeld?: () => void }>();
-  const engine = new EngineHost({ home: options.home, assetsDir: options.assetsDir }, { onStatus: (s) => send('status', s.state === 'restart-failed' ? { state: s.state, message: s.error.message } : s) });
+  const epochs = options.epochGate ? new EpochGate() : null;
+  const engine = new EngineHost({ home: options.home, assetsDir: options.assetsDir, ...(epochs && { epochGate: epochs.buffer }) }, { onStatus: (s) => send('status', s.state === 'restart-failed' ? { state: s.state, message: s.error.message } : s) });
   await engine.start();
 
   function send(event: string, payload: unknown, queueUntilReady = false): void {
@@ -280,6 +289,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           if (what === 'file') give(file);
           if (!isGiven(file)) throw new HttpError(403, 'not an image the app was given');
           const st = await stat(file).catch(() => null);
+          // a dropped folder is a File with no type and no bytes, as a file manager's drag gives the page
+          if (what === 'file' && st?.isDirectory()) {
+            res.writeHead(200, { 'cache-control': 'no-store' });
+            res.end();
+            return;
+          }
           if (!st?.isFile()) throw new HttpError(404, 'no such file');
           sendFile(res, file);
           return;
@@ -393,6 +408,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       list.push(paths);
       choices.set(kind, list);
     },
+    epochs,
     hold(method) {
       const h = { waiters: [] as Array<() => void>, open: false };
       holds.set(method, h);
@@ -424,6 +440,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         for (const w of h.waiters.splice(0)) w();
       }
       holds.clear();
+      epochs?.open();
     },
     async close() {
       for (const res of clients) res.end();

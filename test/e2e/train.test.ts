@@ -1,0 +1,187 @@
+/**
+ * The Train view in Chromium with the real engine (issue 7's acceptance for training): a small real dataset
+ * (30 happy + 30 sad FER2013 faces in the notebook's layout) chosen from File > Choose Training Data...; its
+ * summary; Start -> the chart holds at least two epochs of points while the training still runs (the engine
+ * is held between epochs by the bridge's epoch gate, so nothing is timed); leaving the view keeps the chart;
+ * Stop leaves the previous current model; a finished run adds a version that the Models view lists; a folder
+ * dropped on the Train view becomes its training data.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ModelInfo } from '../../common/engine-types.js';
+import { FACES, SHARED_DATASETS, tempDir } from '../helpers/tmp.js';
+import { bridgeFor, buildRenderer, dragFiles, launch, needsChromium, openApp, screenshots, type AppPage, type Bridge } from './helpers.js';
+
+const FER = join(SHARED_DATASETS, 'fer2013-happy-sad');
+const skip = needsChromium || (existsSync(FER) ? false : `no dataset at ${FER}`);
+
+const RUN = '[data-testid="train-run"]';
+const CHART = '[data-testid="train-chart"]';
+
+/** The chart's own data, as it mirrors it: epochs of training points, of validation points, the best epoch. */
+async function chartData(page: Page): Promise<{ epochs: number; valEpochs: number; best: string | null }> {
+  const box = page.locator(CHART);
+  return { epochs: Number(await box.getAttribute('data-epochs')), valEpochs: Number(await box.getAttribute('data-val-epochs')), best: await box.getAttribute('data-best') };
+}
+
+describe('Train view in Chromium with the real engine', { skip }, () => {
+  let context: BrowserContext;
+  let bridge: Bridge;
+  let app: AppPage;
+  let data: string;
+  let before1: ModelInfo;
+
+  before(async () => {
+    // the notebook's layout: 24 + 24 to train on, 6 + 6 to validate, an expression that is left out and a stray file
+    data = await tempDir('happysad-fer60-');
+    for (const label of ['happy', 'sad'] as const) {
+      const files = (await readdir(join(FER, 'train', label))).sort().slice(0, 30);
+      for (const [i, f] of files.entries()) {
+        const split = i < 24 ? 'train' : 'validation';
+        await mkdir(join(data, split, label), { recursive: true });
+        await copyFile(join(FER, 'train', label, f), join(data, split, label, f));
+      }
+    }
+    await mkdir(join(data, 'train', 'angry'));
+    await copyFile(join(FACES, 'sad', (await readdir(join(FACES, 'sad')))[0]!), join(data, 'train', 'angry', 'a.jpg'));
+    await writeFile(join(data, 'train', 'happy', 'notes.txt'), 'not an image');
+
+    const rendererDir = await buildRenderer();
+    bridge = await bridgeFor(rendererDir, { epochGate: true });
+    // a model that is current before the window opens: the one a stopped run must leave current
+    await bridge.engine.call('train', { data: FACES, epochs: 2, validationSplit: 0.3 });
+    before1 = (await bridge.engine.call('listModels', {}))[0]!;
+    assert.equal(before1!.current, true);
+    context = await launch();
+    app = await openApp(context, bridge);
+  });
+  after(async () => {
+    bridge?.epochs?.open();
+    await context?.close();
+    await bridge?.close();
+  });
+
+  test('File > Choose Training Data...: counts per split and class, the left-out expression and the skipped file', async () => {
+    const { page } = app;
+    await page.keyboard.press('Control+2');
+    await page.getByTestId('train-empty').waitFor();
+    assert.equal(await page.getByTestId('train-start').isDisabled(), true, 'nothing to train on yet');
+    await screenshots(page, 'train-empty');
+
+    bridge.chooseNext('training-data', [data]);
+    bridge.menu('choose-training-data');
+    const counts = page.getByTestId('train-counts');
+    await counts.waitFor();
+    assert.deepEqual(bridge.log.choose, ['training-data']);
+    assert.deepEqual(
+      bridge.log.calls.filter((c) => c.method === 'inspectData').map((c) => (c.params as { data: string }).data),
+      [data],
+    );
+    assert.equal(await counts.locator('tr[data-split="train"]').innerText(), 'Training\t24\t24\t48');
+    assert.equal(await counts.locator('tr[data-split="validation"]').innerText(), 'Validation\t6\t6\t12');
+    assert.match(await page.getByTestId('train-ignored').innerText(), /Left out \(other expressions\): angry/);
+    await page.getByTestId('train-skipped').locator('summary').click();
+    assert.match(await page.getByTestId('train-skipped').innerText(), /1 file skipped[\s\S]*notes\.txt\s*not an image file \(\.txt\)/);
+    assert.equal(await page.getByTestId('train-warning').count(), 0, '24 + 24 is balanced and enough');
+    assert.equal(await page.getByTestId('train-start').isDisabled(), false);
+    assert.deepEqual(app.problems, []);
+  });
+
+  test('Start: the chart holds two epochs of points while the training still runs, and keeps them when the view is left', async () => {
+    const { page } = app;
+    const gate = bridge.epochs!;
+    gate.holdAfter(2); // the engine finishes epoch 2, then waits
+    await page.getByTestId('train-start').click();
+    await page.locator(`${RUN}[data-phase="running"] ${CHART}[data-epochs="2"]`).waitFor();
+    const mid = await chartData(page);
+    assert.equal(mid.epochs, 2);
+    assert.equal(mid.valEpochs, 2);
+    assert.equal(await page.locator(RUN).getAttribute('data-phase'), 'running', 'still running');
+    assert.equal(await page.getByTestId('train-stop').isVisible(), true);
+    assert.match(await page.getByTestId('train-stage').innerText(), /^Training: epoch 2 of 40$/);
+    assert.match(await page.getByTestId('train-backend').innerText(), /WebAssembly/);
+    const train = bridge.log.calls.find((c) => c.method === 'train');
+    assert.deepEqual(train?.params, { data, base: 'face-expression', epochs: 40, batchSize: 32, learningRate: 0.001, seed: 42 }, 'the defaults; no split share with a validation folder');
+    assert.deepEqual(bridge.log.states.at(-1), { training: true, hasModel: true }, 'main is told: Stop Training enabled');
+
+    // away and back: the same chart, with the same points
+    await page.keyboard.press('Control+1');
+    await page.keyboard.press('Control+2');
+    assert.equal((await chartData(page)).epochs, 2);
+    await screenshots(page, 'train-running');
+    assert.equal(await page.locator(RUN).getAttribute('data-phase'), 'running', 'screenshots took no time off the gate');
+  });
+
+  test('Stop mid-run: nothing is saved and the previous model stays current, as the view and the status bar say', async () => {
+    const { page } = app;
+    await page.getByTestId('train-stop').click();
+    await page.locator(`${RUN}[data-phase="stopped"]`).waitFor();
+    const models = await bridge.engine.call('listModels', {});
+    assert.deepEqual(
+      models.map((m) => [m.id, m.current]),
+      [[before1.id, true]],
+    );
+    assert.match(await page.getByTestId('train-outcome').innerText(), /Training stopped\. Nothing was saved: .* is still the current model\./);
+    assert.equal(await page.getByTestId('current-model').getAttribute('title'), before1.id);
+    assert.equal((await chartData(page)).epochs, 2, 'the stopped run keeps its curves');
+    assert.equal(await page.getByTestId('train-start').isDisabled(), false);
+  });
+
+  test('a run to its end adds a version, listed in Models; the view compares it with the model that was current', async () => {
+    const { page, problems } = app;
+    const gate = bridge.epochs!;
+    gate.holdAfter(3);
+    await page.getByTestId('train-epochs').fill('12');
+    await page.getByTestId('train-epochs').dispatchEvent('change');
+    await page.getByTestId('train-start').click();
+    await page.locator(`${RUN}[data-phase="running"] ${CHART}[data-epochs="3"]`).waitFor();
+    assert.equal((await chartData(page)).epochs, 3, 'the chart restarted with the new run');
+    gate.open();
+    await page.locator(`${RUN}[data-phase="done"]`).waitFor();
+
+    const models = await bridge.engine.call('listModels', {});
+    assert.equal(models.length, 2);
+    const made = models.find((m) => m.id !== before1.id)!;
+    const chart = await chartData(page);
+    assert.equal(chart.epochs, made.history.length, 'every epoch is on the chart');
+    assert.equal(chart.best, String(made.best.epoch), 'the best epoch is marked');
+    const outcome = await page.getByTestId('train-outcome').innerText();
+    if (made.current) assert.match(outcome, /is now the current one/);
+    else assert.match(outcome, /was kept as a candidate; .* stays current/);
+    const compare = await page.getByTestId('train-compare').innerText();
+    assert.match(compare, /On the same 12 validation images/);
+    assert.equal(await page.getByTestId('new-accuracy').innerText(), `${(made.validation!.accuracy * 100).toFixed(1)}%`);
+    assert.match(compare, new RegExp(`Before \\(`), 'the previous current model is the other column');
+    await screenshots(page, 'train-finished');
+
+    await page.keyboard.press('Control+3');
+    await page.locator(`[data-testid="model-row"][data-model-id="${made.id}"]`).waitFor();
+    assert.equal(await page.getByTestId('model-row').count(), 2);
+    assert.deepEqual(problems, []);
+  });
+
+  test('a folder dropped on the Train view becomes its training data (elsewhere a drop is judged)', async () => {
+    const { page, problems } = app;
+    const small = await tempDir('happysad-small-');
+    for (const label of ['happy', 'sad'] as const) {
+      await mkdir(join(small, label));
+      for (const f of (await readdir(join(FACES, label))).sort().slice(0, label === 'happy' ? 10 : 3)) await copyFile(join(FACES, label, f), join(small, label, f));
+    }
+    await page.keyboard.press('Control+2');
+    const drop = await dragFiles(page, [small]);
+    assert.equal(await page.getByTestId('drop-overlay').getAttribute('data-purpose'), 'train');
+    await drop();
+    await page.locator(`[data-testid="train-data"] .folder[title="${small}"]`).waitFor();
+    await page.getByTestId('train-warning').first().waitFor();
+    const warnings = await page.getByTestId('train-warning').allInnerTexts();
+    assert.match(warnings.join('\n'), /only 8 happy and 2 sad training images/i);
+    assert.equal(await page.locator(RUN).count(), 0, 'a new folder starts a new session');
+    assert.equal(await page.locator('[data-testid="prediction-card"]').count(), 0, 'nothing was judged');
+    await screenshots(page, 'train-warnings');
+    assert.deepEqual(problems, []);
+  });
+});
