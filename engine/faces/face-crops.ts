@@ -33,16 +33,24 @@ export interface Detection {
  * 90 %, 320 / 0.1 92.5 % with 4 false boxes, 320 / 0.5 (face-api's default) 77.5 %. The crops that stay
  * missed are cut inside the face, profiles, or blurred small crops blown up.
  */
-export const DETECTOR_INPUT = 320;
+export const DETECTOR_INPUT = 288;
 export const MIN_SCORE = 0.1;
-/** Decoded for detection and cropping at most this side: larger photos are shrunk on load (fast for JPEG). */
-const FRAME_MAX_SIDE = 1280;
+/**
+ * Decoded for detection and cropping at most this side: larger photos are shrunk on load (JPEG decodes at
+ * 1/2, 1/4, 1/8 scale several times faster). Twice the detector's input: a face it can find is then at least
+ * about 40 px in the frame its crop is cut from.
+ */
+const FRAME_MAX_SIDE = 640;
 /**
  * An image no larger than this on both sides is a face crop already (FER2013's are 48x48): it is judged
  * whole without running the detector, which costs little there, but costs per image of a training set.
  */
 const CROP_MAX_SIDE = 64;
-/** A face whose box covers this much of the image's shorter side: the image is a crop already, judged whole. */
+/**
+ * A face whose box covers this much of the image's longer side: the image is a crop already, judged whole
+ * (photos-happy-sad's crops: the box is about the image). Of the shorter side, it took whole scenes whose
+ * largest face was pasted at 40 % of a 960x640 scene's width.
+ */
 const FILLS_FRAME = 0.6;
 /**
  * The square cut around a detector's box, in multiples of the box's larger side: its side, and how far its
@@ -54,7 +62,7 @@ const CROP_SCALE = 0.95;
 const CROP_SHIFT_Y = -0.11;
 
 /** Part of every cache key of a face's features: changes whenever what is cut out changes. */
-export const CROP_VERSION = `c2-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}`;
+export const CROP_VERSION = `c3-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}`;
 
 /**
  * Decodes `bytes` in its displayed orientation, at most FRAME_MAX_SIDE on its longer side; `width` and
@@ -91,15 +99,27 @@ export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame:
 
 const MAX_PIXELS = 50_000_000;
 
-/** The faces in an image, largest first, in its displayed pixels. */
-export function findFaces(detector: FaceDetector, frame: RgbFrame, width: number, height: number): Detection {
+/**
+ * The faces in an image, largest first, in its displayed pixels. The detector's input is made by sharp (the
+ * frame fitted into the detector's square, padded at the bottom and right as face-api does): on the wasm
+ * backend padding and resizing a whole frame in TensorFlow.js cost more than the detector's network.
+ */
+export async function findFaces(detector: FaceDetector, frame: RgbFrame, width: number, height: number, inputSize = DETECTOR_INPUT): Promise<Detection> {
   const whole = { width, height, faces: [{ x: 0, y: 0, width, height }] };
   if (width <= CROP_MAX_SIDE && height <= CROP_MAX_SIDE) return whole;
-  const found = detector.detect(frame, { inputSize: DETECTOR_INPUT, minScore: MIN_SCORE });
-  const sx = width / frame.width;
-  const sy = height / frame.height;
+  const fit = inputSize / Math.max(frame.width, frame.height);
+  const w = Math.max(1, Math.min(inputSize, Math.round(frame.width * fit)));
+  const h = Math.max(1, Math.min(inputSize, Math.round(frame.height * fit)));
+  const { data } = await sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } })
+    .resize(w, h, { fit: 'fill' })
+    .extend({ right: inputSize - w, bottom: inputSize - h, background: { r: 0, g: 0, b: 0 } })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const found = detector.detect({ width: inputSize, height: inputSize, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }, { inputSize, minScore: MIN_SCORE });
+  const sx = width / w;
+  const sy = height / h;
   const largest = found[0];
-  if (largest && Math.max(largest.width * sx, largest.height * sy) >= FILLS_FRAME * Math.min(width, height)) return whole;
+  if (largest && Math.max(largest.width * sx, largest.height * sy) >= FILLS_FRAME * Math.max(width, height)) return whole;
   // each face as the square that is judged (it may reach past the image's edges: cropFace pads it with black)
   const faces = found.map((b) => {
     const m = Math.max(b.width * sx, b.height * sy);

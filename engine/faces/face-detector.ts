@@ -109,23 +109,29 @@ function detect(p: Params, frame: RgbFrame, { minScore, inputSize }: DetectOptio
   return nonMaxSuppression(boxes).sort((a, b) => b.width * b.height - a.width * a.height);
 }
 
+/**
+ * Bias and leaky relu fused into each convolution: on wasm a separate broadcast add, multiply and maximum
+ * cost four times the convolutions themselves (measured at input 320: 81 ms of leaky relu against 20 ms).
+ */
 function forward(p: Params, x: tf.Tensor4D): tf.Tensor4D {
-  let out = leaky(tf.conv2d(x, p['conv0/filters'] as tf.Tensor4D, 1, 'valid'), p['conv0/bias']!);
-  out = tf.maxPool(out, 2, 2, 'same');
-  for (const name of ['conv1', 'conv2', 'conv3', 'conv4']) out = tf.maxPool(sepConv(p, name, out), 2, 2, 'same');
-  out = tf.maxPool(sepConv(p, 'conv5', out), 2, 1, 'same');
-  return tf.add(tf.conv2d(out, p['conv8/filters'] as tf.Tensor4D, 1, 'valid'), p['conv8/bias']!);
+  let out = conv(x, p['conv0/filters']!, p['conv0/bias']!, 'valid', true);
+  out = pool(out, 2);
+  for (const name of ['conv1', 'conv2', 'conv3', 'conv4']) out = pool(sepConv(p, name, out), 2);
+  out = pool(sepConv(p, 'conv5', out), 1);
+  return conv(out, p['conv8/filters']!, p['conv8/bias']!, 'valid', false);
+}
+
+function conv(x: tf.Tensor4D, filter: tf.Tensor, bias: tf.Tensor, pad: 'valid' | 'same', leaky: boolean): tf.Tensor4D {
+  return tf.fused.conv2d({ x, filter: filter as tf.Tensor4D, strides: 1, pad, bias, ...(leaky && { activation: 'leakyrelu' as const, leakyreluAlpha: 0.1 }) });
+}
+
+function pool(x: tf.Tensor4D, stride: 1 | 2): tf.Tensor4D {
+  return tf.maxPool(x, 2, stride, 'same');
 }
 
 function sepConv(p: Params, name: string, x: tf.Tensor4D): tf.Tensor4D {
-  const y = tf.separableConv2d(x, p[`${name}/depthwise_filter`] as tf.Tensor4D, p[`${name}/pointwise_filter`] as tf.Tensor4D, 1, 'same');
-  return leaky(y, p[`${name}/bias`]!);
-}
-
-/** face-api's leaky relu, slope 0.1, after the bias */
-function leaky(x: tf.Tensor4D, bias: tf.Tensor): tf.Tensor4D {
-  const y = tf.add(x, bias);
-  return tf.maximum(y, tf.mul(y, 0.1));
+  const depthwise = tf.depthwiseConv2d(x, p[`${name}/depthwise_filter`] as tf.Tensor4D, 1, 'same');
+  return conv(depthwise, p[`${name}/pointwise_filter`]!, p[`${name}/bias`]!, 'same', true);
 }
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));

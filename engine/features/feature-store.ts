@@ -256,7 +256,7 @@ export class FeatureStore {
         } else {
           const { frame, width, height } = await decodeFrame(bytes, name);
           if (!detection) {
-            detection = findFaces(this.faces.detector, frame, width, height);
+            detection = await findFaces(this.faces.detector, frame, width, height);
             this.faces.detections.set(hash, detection);
           }
           const d = detection;
