@@ -76,6 +76,14 @@ export async function makePastedScenes(crops: ReadonlyArray<{ file: string; labe
   return scenes;
 }
 
+/** One scene from given crops and places (greyscale JPEG bytes), on a texture made from `seed`. */
+export async function composeScene(width: number, height: number, placements: ReadonlyArray<{ file: string; box: PastedFace['box'] }>, seed = 1): Promise<Buffer> {
+  const layers = await Promise.all(
+    placements.map(async (p) => ({ input: await sharp(p.file).greyscale().resize(p.box.width, p.box.height, { fit: 'fill' }).toColourspace('srgb').png().toBuffer(), left: p.box.x, top: p.box.y })),
+  );
+  return (await texture(width, height, createRng(seed))).greyscale().composite(layers).jpeg({ quality: 90 }).toBuffer();
+}
+
 function overlaps(a: PastedFace['box'], b: PastedFace['box'], gap: number): boolean {
   return a.x < b.x + b.width + gap && b.x < a.x + a.width + gap && a.y < b.y + b.height + gap && b.y < a.y + a.height + gap;
 }
