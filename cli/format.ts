@@ -68,9 +68,21 @@ export function evalSummary(r: EvalResult): string {
   ].join('\n');
 }
 
+/**
+ * One line per image: file, label, confidence (of the largest face), as before faces were detected; then, when
+ * the image held no face or several, a fourth column says so: "no face found (whole image judged)", or each
+ * face's label, confidence and box (x,y width x height in the image as displayed), largest first.
+ */
 export function predictLines(r: PredictResult): string {
   return r.results
-    .map((p) => ('error' in p ? `${p.file}\terror: ${p.error}` : `${p.file}\t${p.label}\t${sure(p.confidence)}`))
+    .map((p) => {
+      if ('error' in p) return `${p.file}\terror: ${p.error}`;
+      const line = `${p.file}\t${p.label}\t${sure(p.confidence)}`;
+      if (p.face === 'none found') return `${line}\tno face found (whole image judged)`;
+      if (!p.faces || p.faces.length < 2) return line;
+      const box = (b: { x: number; y: number; width: number; height: number }) => `${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.width)}x${Math.round(b.height)}`;
+      return `${line}\t${count(p.faces.length, 'face')}: ${p.faces.map((f) => `${f.label} ${sure(f.confidence)} at ${box(f.box)}`).join('; ')}`;
+    })
     .join('\n');
 }
 

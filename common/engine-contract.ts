@@ -50,6 +50,18 @@ const trainParams = z.strictObject({
 });
 
 const label = z.enum(LABELS);
+const probability = z.number().min(0).max(1);
+const coordinate = z.number().finite().min(0).max(1_000_000);
+/** one face of a prediction, as predict gives it */
+const facePrediction = z.strictObject({
+  box: z.strictObject({ x: coordinate, y: coordinate, width: coordinate, height: coordinate }),
+  label,
+  confidence: probability,
+  probabilities: z.strictObject({ happy: probability, sad: probability }),
+});
+/** more faces than this in one image are not kept with it */
+const MAX_FACES = 1000;
+
 /** a library image: the sha256 of its bytes */
 const libraryId = z.string().regex(/^[0-9a-f]{64}$/, 'is not a library image id (a sha256 in hex)');
 
@@ -95,7 +107,10 @@ export const ENGINE_METHODS = {
   },
   librarySave: {
     params: z.strictObject({
-      items: z.array(z.strictObject({ file: path, predicted: label, confidence: z.number().min(0).max(1), modelId: modelRef })).min(1).max(100_000),
+      items: z
+        .array(z.strictObject({ file: path, predicted: label, confidence: probability, modelId: modelRef, faces: z.array(facePrediction).max(MAX_FACES).optional(), face: z.literal('none found').optional() }))
+        .min(1)
+        .max(100_000),
     }),
     whileTraining: true,
   },

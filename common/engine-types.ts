@@ -345,8 +345,39 @@ export interface PredictParams {
   save?: boolean;
 }
 
+/** A face's place in the image as it is displayed (EXIF orientation applied), in pixels of the original file. */
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** How one face found in an image is judged. */
+export interface FacePrediction {
+  box: FaceBox;
+  label: Label;
+  confidence: number;
+  probabilities: { happy: number; sad: number };
+}
+
+/**
+ * `label`, `confidence` and `probabilities` are those of the largest face (consumers from before faces were
+ * detected keep working). `faces`: every face found, largest first; the whole image as the one face when it is
+ * a face crop already. No face found: the whole image is judged, `faces` is empty and `face` says so.
+ * `size`: the image's displayed size, which the boxes are in.
+ */
 export type Prediction =
-  | { file: string; label: Label; confidence: number; probabilities: { happy: number; sad: number }; saved?: { id: string; seenBefore: boolean } }
+  | {
+      file: string;
+      label: Label;
+      confidence: number;
+      probabilities: { happy: number; sad: number };
+      faces?: FacePrediction[];
+      face?: 'none found';
+      size?: { width: number; height: number };
+      saved?: { id: string; seenBefore: boolean };
+    }
   | { file: string; error: string };
 
 export interface PredictResult {

@@ -2,7 +2,7 @@
  * Plain data of the saved-prediction library and of "Retrain with collected data", as it crosses the engine's
  * boundary (worker thread, IPC, CLI JSON). The on-disk format is the engine's own (engine/library/).
  */
-import type { BaseId, ClassCounts, Promotion, TrainResult } from './engine-types.js';
+import type { BaseId, ClassCounts, FacePrediction, Promotion, TrainResult } from './engine-types.js';
 import type { Label } from './labels.js';
 
 export const REVIEW_STATES = ['unreviewed', 'confirmed', 'corrected'] as const;
@@ -31,6 +31,10 @@ export interface LibraryItem {
   confidence: number | null;
   /** the model that judged it ('zero-shot' or a model id); null when dropped in by hand */
   modelId: string | null;
+  /** each face the model judged, largest first (absent: dropped in by hand, or saved before faces were detected) */
+  faces?: FacePrediction[];
+  /** no face was found: the whole image was judged */
+  face?: 'none found';
   originalName: string;
   /** where it was saved from; null when dropped in by hand */
   originalPath: string | null;
@@ -83,6 +87,8 @@ export interface LibrarySaveEntry {
   predicted: Label;
   confidence: number;
   modelId: string;
+  faces?: FacePrediction[];
+  face?: 'none found';
 }
 
 export interface LibrarySaveResult {

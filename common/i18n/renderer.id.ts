@@ -72,6 +72,10 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'card.ariaDone': '{name}: {label}, yakin {confidence}',
   'card.ariaError': '{name}: tidak dapat dibaca. {reason}',
   'card.ariaPending': '{name}: menunggu',
+  'card.noFace': 'Tidak ada wajah ditemukan: seluruh foto yang dinilai',
+  'card.faceCount': '{count} wajah: hasil wajah terbesar yang ditampilkan',
+  'card.facesAria': 'Wajah yang ditemukan: {list}',
+  'card.faceTag': '{label} {confidence}',
 
   'drop.title': 'Lepaskan untuk menilai',
   'drop.hint': 'Gambar, atau folder berisi gambar',

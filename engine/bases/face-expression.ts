@@ -109,7 +109,7 @@ function denseBlock(p: Params, name: string, x: tf.Tensor4D, first: boolean): tf
   return reluSum([out1, out2, out3, out4]);
 }
 
-async function readVerified(dir: string, f: { name: string; sha256: string }): Promise<Buffer> {
+export async function readVerified(dir: string, f: { name: string; sha256: string }): Promise<Buffer> {
   const file = join(dir, f.name);
   const bytes = await readFile(file);
   const digest = createHash('sha256').update(bytes).digest('hex');

@@ -4,7 +4,7 @@
  * decodes and embeds only what is missing, and flushes what it computed to disk even when the call is cancelled
  * or fails half-way, so that the work is never done twice.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as tf from '../tf.js';
 import sharp from 'sharp';
 import type { SkippedFile } from '../../common/engine-types.js';
@@ -14,6 +14,9 @@ import { tryWithDataLockSync, withDataLock } from '../data-lock.js';
 import { cancelled, InputFileError, yieldToEventLoop } from '../errors.js';
 import { decodeImage, readImageBytesQuick, type RgbImage } from '../image-decode.js';
 import { contentHash, isContentHash, sampleName, type SampleRef } from '../samples.js';
+import { DetectionCache } from '../faces/detection-cache.js';
+import { CROP_VERSION, cropFace, decodeFrame, findFaces, judgedWhole, type Detection } from '../faces/face-crops.js';
+import type { FaceDetector } from '../faces/face-detector.js';
 import { defaultPoolSize, EmbedPool, localExecutor, type Executor } from './embed-pool.js';
 import { EmbeddingCache } from './embedding-cache.js';
 
@@ -26,6 +29,8 @@ export type ViewsOf = (contentHash: string) => readonly AugmentParams[];
 interface FeatureRequest {
   sample: SampleRef;
   views: ViewsOf;
+  /** with a face detector: the largest face only (training, evaluation; the default), or every face found */
+  faces?: 'largest' | 'all';
 }
 
 /** Where the time of one features() call went, in seconds. */
@@ -47,6 +52,10 @@ interface FeatureOutcome {
   vectors: Array<Float32Array[] | null>;
   /** per request: the sample's content hash, or null when it failed */
   hashes: Array<string | null>;
+  /** per request: the faces found (no face detector: none asked), or null when it failed */
+  detections: Array<Detection | null>;
+  /** per request: one list of view vectors per face judged (`faces: 'all'`; else the largest only), the first as in `vectors` */
+  faceVectors: Array<Float32Array[][] | null>;
   failures: SkippedFile[];
   /** views found in the cache, and views computed, in this call */
   cached: number;
@@ -68,6 +77,8 @@ export interface FeatureStoreOptions {
   workerEntry?: URL;
   /** bound of the embedding cache, in bytes (embedding-cache.ts) */
   cacheMaxBytes?: number;
+  /** finds the faces in each image, whose crops are then embedded; without it each image is embedded whole */
+  detector?: () => Promise<FaceDetector>;
 }
 
 /** Totals since the store was opened. */
@@ -85,19 +96,27 @@ interface FeatureStats {
 interface Prepared {
   index: number;
   hash: string | null;
-  keys: string[];
+  /** per face judged (one: the whole image, or the largest face, unless all faces were asked) */
+  crops: Array<{ keys: string[]; image: RgbImage | null }>;
   views: readonly AugmentParams[];
-  image: RgbImage | null;
+  detection: Detection | null;
   error: string | null;
 }
 
 /** A view to compute. */
 interface Miss {
   index: number;
+  face: number;
   view: number;
   key: string;
   image: RgbImage;
   params: AugmentParams;
+}
+
+/** The face detector of a store, and what it found in each image so far. */
+interface FaceTools {
+  detector: FaceDetector;
+  detections: DetectionCache;
 }
 
 type Busy = Omit<FeatureTimings, 'wall' | 'threads'>;
@@ -128,6 +147,7 @@ export class FeatureStore {
     readonly base: FrozenBase,
     private readonly cache: EmbeddingCache,
     private readonly options: FeatureStoreOptions,
+    private readonly faces: FaceTools | null = null,
   ) {
     this.local = localExecutor(base);
   }
@@ -137,7 +157,12 @@ export class FeatureStore {
     const cache = await EmbeddingCache.open(dir, base.id, base.fingerprint, base.dim, lock, {
       ...(options.cacheMaxBytes !== undefined && { maxBytes: options.cacheMaxBytes }),
     });
-    return new FeatureStore(base, cache, options);
+    let faces: FaceTools | null = null;
+    if (options.detector) {
+      const detector = await options.detector();
+      faces = { detector, detections: await DetectionCache.open(dir ? join(dirname(dir), 'faces') : null, `${detector.version}-${CROP_VERSION}`, lock) };
+    }
+    return new FeatureStore(base, cache, options, faces);
   }
 
   /** How many embedding workers this store uses: none unless the backend is wasm and the base can be loaded elsewhere. */
@@ -182,11 +207,20 @@ export class FeatureStore {
       return await this.compute(requests, opts);
     } finally {
       await this.cache.flush();
+      await this.faces?.detections.flush();
     }
   }
 
-  private key(hash: string, view: AugmentParams): string {
-    return EmbeddingCache.key(hash, `${PREPROCESS_VERSION}|${this.base.inputSize}|${paramsKey(view)}`);
+  /** A view of a face's crop: the whole image keeps the key it had before faces were detected. */
+  private key(hash: string, view: AugmentParams, face: number | null = null): string {
+    const crop = face === null ? '' : `|${this.faces!.detector.version}|${CROP_VERSION}|face${face}`;
+    return EmbeddingCache.key(hash, `${PREPROCESS_VERSION}${crop}|${this.base.inputSize}|${paramsKey(view)}`);
+  }
+
+  /** The faces judged of a detection: the whole image (null), or the largest face or all of them. */
+  private facesOf(d: Detection | null, request: FeatureRequest): Array<number | null> {
+    if (!d || judgedWhole(d)) return [null];
+    return request.faces === 'all' ? d.faces.map((_, i) => i) : [0];
   }
 
   private async prepare(index: number, request: FeatureRequest, busy: Busy): Promise<Prepared> {
@@ -202,24 +236,40 @@ export class FeatureStore {
         throw new InputFileError(name, 'not a sha256 content hash');
       }
       const views = request.views(hash);
-      const keys = views.map((v) => this.key(hash, v));
-      if (keys.every((k) => this.cache.has(k))) return { index, hash, keys, views, image: null, error: null };
+      let detection = this.faces?.detections.get(hash) ?? null;
+      const known = !this.faces || detection !== null;
+      const keysOf = (d: Detection | null) => this.facesOf(d, request).map((face) => views.map((v) => this.key(hash, v, face)));
+      if (known) {
+        const keys = keysOf(detection);
+        if (keys.every((k) => k.every((key) => this.cache.has(key)))) return { index, hash, crops: keys.map((k) => ({ keys: k, image: null })), views, detection, error: null };
+      }
       if (!bytes) {
         if (sample.file === undefined) throw new InputFileError(name, 'its features are not cached, and no file was given to compute them from');
         bytes = await this.read(sample.file, busy);
         if (this.hash(bytes, busy) !== hash) throw new InputFileError(sample.file, 'the file has changed since it was added (other content)');
       }
       const t0 = performance.now();
-      let image: RgbImage;
+      let crops: Prepared['crops'];
       try {
-        image = await decodeImage(bytes, name, { size: this.base.inputSize });
+        if (!this.faces) {
+          crops = [{ keys: keysOf(null)[0]!, image: await decodeImage(bytes, name, { size: this.base.inputSize }) }];
+        } else {
+          const { frame, width, height } = await decodeFrame(bytes, name);
+          if (!detection) {
+            detection = await findFaces(this.faces.detector, frame, width, height);
+            this.faces.detections.set(hash, detection);
+          }
+          const d = detection;
+          const faces = this.facesOf(d, request);
+          crops = await Promise.all(faces.map(async (face, i) => ({ keys: keysOf(d)[i]!, image: await cropFace(bytes!, name, frame, d, face ?? 0, this.base.inputSize) })));
+        }
       } finally {
         busy.decode += (performance.now() - t0) / 1000;
       }
       this.stats.decoded++;
-      return { index, hash, keys, views, image, error: null };
+      return { index, hash, crops, views, detection, error: null };
     } catch (err) {
-      return { index, hash: null, keys: [], views: [], image: null, error: err instanceof InputFileError ? err.reason : (err as Error).message };
+      return { index, hash: null, crops: [], views: [], detection: null, error: err instanceof InputFileError ? err.reason : (err as Error).message };
     }
   }
 
@@ -242,8 +292,9 @@ export class FeatureStore {
     const t0 = performance.now();
     const { base, cache } = this;
     const maxBatch = Math.max(1, opts.batchSize ?? BATCH);
-    const vectors: Array<Float32Array[] | null> = requests.map(() => []);
+    const slots: Array<Float32Array[][] | null> = requests.map(() => []);
     const hashes: Array<string | null> = requests.map(() => null);
+    const detections: Array<Detection | null> = requests.map(() => null);
     const failures: SkippedFile[] = [];
     const busy: Busy = { read: 0, hash: 0, decode: 0, augment: 0, network: 0 };
     const threads = new Set<string>();
@@ -308,7 +359,7 @@ export class FeatureStore {
             batch.forEach((m, i) => {
               const v = out.subarray(i * base.dim, (i + 1) * base.dim);
               cache.set(m.key, v);
-              vectors[m.index]![m.view] = v;
+              slots[m.index]![m.face]![m.view] = v;
               if ((left[m.index] = left[m.index]! - 1) === 0) done++;
             });
             computed += batch.length;
@@ -361,23 +412,27 @@ export class FeatureStore {
         next = start + CHUNK < requests.length && !stopped() ? prepareChunk(start + CHUNK) : null;
         for (const p of chunk) {
           if (p.error !== null) {
-            vectors[p.index] = null;
+            slots[p.index] = null;
             failures.push({ file: sampleName(requests[p.index]!.sample), reason: p.error });
             continue;
           }
           hashes[p.index] = p.hash;
-          p.keys.forEach((key, view) => {
-            const hit = cache.get(key);
-            if (hit) {
-              vectors[p.index]![view] = hit;
-              cached++;
-              this.stats.hits++;
-            } else {
-              this.stats.misses++;
-              misses++;
-              left[p.index] = left[p.index]! + 1;
-              queue.push({ index: p.index, view, key, image: p.image!, params: p.views[view]! });
-            }
+          detections[p.index] = p.detection;
+          p.crops.forEach(({ keys, image }, face) => {
+            const views: Float32Array[] = (slots[p.index]![face] = []);
+            keys.forEach((key, view) => {
+              const hit = cache.get(key);
+              if (hit) {
+                views[view] = hit;
+                cached++;
+                this.stats.hits++;
+              } else {
+                this.stats.misses++;
+                misses++;
+                left[p.index] = left[p.index]! + 1;
+                queue.push({ index: p.index, face, view, key, image: image!, params: p.views[view]! });
+              }
+            });
           });
           if (left[p.index] === 0) done++;
         }
@@ -401,7 +456,8 @@ export class FeatureStore {
     if (opts.signal?.aborted) throw cancelled();
     progress(true);
     const timings: FeatureTimings = { wall: (performance.now() - t0) / 1000, ...busy, threads: threads.size };
-    return { vectors, hashes, failures, cached, computed, timings };
+    const vectors = slots.map((s) => (s ? s[0]! : null));
+    return { vectors, hashes, detections, faceVectors: slots, failures, cached, computed, timings };
   }
 }
 

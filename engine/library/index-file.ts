@@ -89,8 +89,25 @@ function parseRecord(raw: unknown): StoredRecord | null {
     typeof r.savedAt === 'string' &&
     (r.reviewedAt === null || typeof r.reviewedAt === 'string') &&
     typeof r.seen === 'number' &&
-    typeof r.lastSeenAt === 'string';
+    typeof r.lastSeenAt === 'string' &&
+    (r.faces === undefined || (Array.isArray(r.faces) && r.faces.every(isFace))) &&
+    (r.face === undefined || r.face === 'none found');
   return ok ? (r as unknown as StoredRecord) : null;
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** A face as stored: its box and what the model said of it. */
+function isFace(raw: unknown): boolean {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const f = raw as Record<string, unknown>;
+  const b = f.box as Record<string, unknown> | null;
+  const p = f.probabilities as Record<string, unknown> | null;
+  return (
+    typeof b === 'object' && b !== null && isNumber(b.x) && isNumber(b.y) && isNumber(b.width) && isNumber(b.height) &&
+    isLabel(f.label) && isNumber(f.confidence) &&
+    typeof p === 'object' && p !== null && isNumber(p.happy) && isNumber(p.sad)
+  );
 }
 
 function parsePlace(raw: unknown): Place | null {

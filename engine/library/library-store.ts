@@ -180,6 +180,8 @@ export class LibraryStore {
           predicted: label,
           confidence: entry.confidence,
           modelId: entry.modelId,
+          ...(entry.faces && { faces: entry.faces }),
+          ...(entry.face && { face: entry.face }),
           originalName: entry.originalName ?? pathBaseName(entry.file),
           originalPath: entry.file,
           source: 'prediction',

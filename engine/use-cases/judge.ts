@@ -6,13 +6,23 @@
 import type { SkippedFile } from '../../common/engine-types.js';
 import { JUDGE_VIEWS } from '../augment.js';
 import type { CallContext } from '../call-context.js';
+import { visibleBox, type Box } from '../faces/face-crops.js';
 import { predictHead, type Matrix } from '../head.js';
 import type { ResolvedModel } from '../models/resolve.js';
 import { sampleName, type SampleRef } from '../samples.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
-/** P(happy) of one sample and its content hash, or why it could not be judged. */
-type Judgement = { pHappy: number; hash: string } | { error: string };
+/**
+ * P(happy) of one sample (of its largest face, or of the whole image when it is judged whole) and its content
+ * hash, or why it could not be judged. With faces asked: each face's box and P(happy), largest first, empty
+ * when none was found; the whole image as the one face when it is a face crop already.
+ */
+type Judgement = { pHappy: number; hash: string; faces?: JudgedFace[]; noFace?: boolean; size?: { width: number; height: number } } | { error: string };
+
+export interface JudgedFace {
+  box: Box;
+  pHappy: number;
+}
 
 interface Judged {
   /** one per sample, in order */
@@ -22,9 +32,9 @@ interface Judged {
   features: { computed: number; cached: number };
 }
 
-export async function judgeSamples(services: EngineServices, model: ResolvedModel, samples: readonly SampleRef[], ctx: CallContext): Promise<Judged> {
+export async function judgeSamples(services: EngineServices, model: ResolvedModel, samples: readonly SampleRef[], ctx: CallContext, opts: { faces?: 'all' } = {}): Promise<Judged> {
   const store = await services.features.forBase(model.base);
-  const out = await store.features(samples.map((sample) => ({ sample, views: () => JUDGE_VIEWS })), embeddingOptions(ctx));
+  const out = await store.features(samples.map((sample) => ({ sample, views: () => JUDGE_VIEWS, ...(opts.faces && { faces: opts.faces }) })), embeddingOptions(ctx));
   const { x, rows } = judgeRows(model.base.dim, out.vectors);
   const p = predictHead(model.head, x);
   const reasons = new Map(out.failures.map((f) => [f.file, f.reason]));
@@ -32,7 +42,15 @@ export async function judgeSamples(services: EngineServices, model: ResolvedMode
   const judgements = samples.map((s, i): Judgement => {
     const pHappy = byIndex.get(i);
     const hash = out.hashes[i];
-    return pHappy === undefined || !hash ? { error: reasons.get(sampleName(s)) ?? 'could not be read' } : { pHappy, hash };
+    if (pHappy === undefined || !hash) return { error: reasons.get(sampleName(s)) ?? 'could not be read' };
+    const d = out.detections[i];
+    if (!opts.faces || !d) return { pHappy, hash };
+    const size = { width: d.width, height: d.height };
+    if (d.faces.length === 0) return { pHappy, hash, faces: [], noFace: true, size };
+    const each = out.faceVectors[i]!;
+    // every face after the largest: its views averaged and judged by the same head
+    const others = each.length > 1 ? predictHead(model.head, judgeRows(model.base.dim, each.slice(1)).x) : new Float32Array(0);
+    return { pHappy, hash, size, faces: each.map((_, k) => ({ box: visibleBox(d.faces[k]!, d), pHappy: k === 0 ? pHappy : others[k - 1]! })) };
   });
   return { judgements, failures: out.failures, features: { computed: out.computed, cached: out.cached } };
 }

@@ -17,7 +17,7 @@ export async function predictAndSave(services: EngineServices, params: PredictPa
   const result = await predict(services, predictParams, ctx);
   if (!params.save) return result;
   const judged = result.results.filter((p): p is Extract<Prediction, { label: unknown }> => !('error' in p));
-  const { saved, failed } = await services.library.save(judged.map((p) => ({ file: p.file, predicted: p.label, confidence: p.confidence, modelId: result.modelId })));
+  const { saved, failed } = await services.library.save(judged.map((p) => ({ file: p.file, predicted: p.label, confidence: p.confidence, modelId: result.modelId, ...(p.faces && { faces: p.faces }), ...(p.face && { face: p.face }) })));
   const byFile = new Map(saved.map((s) => [s.file, s]));
   return {
     ...result,

@@ -20,12 +20,17 @@ export async function predict(services: EngineServices, params: PredictParams, c
   const model = await resolveModel(services.registry, services.bases, params.model ?? 'current', ctx);
   try {
     ctx.progress?.({ type: 'stage', stage: 'predicting', message: `Predicting ${count(files.length, 'image')} with ${model.id}` });
-    const { judgements } = await judgeSamples(services, model, files.map((file) => ({ file })), ctx);
+    const { judgements } = await judgeSamples(services, model, files.map((file) => ({ file })), ctx, { faces: 'all' });
     const judged = files.map((file, i): Prediction => {
       const j = judgements[i]!;
       if ('error' in j) return { file, error: j.error };
-      const label = probabilityToLabel(j.pHappy);
-      return { file, label, confidence: label === 'happy' ? j.pHappy : 1 - j.pHappy, probabilities: { happy: j.pHappy, sad: 1 - j.pHappy } };
+      return {
+        file,
+        ...judgement(j.pHappy),
+        ...(j.faces && { faces: j.faces.map((f) => ({ box: f.box, ...judgement(f.pHappy) })) }),
+        ...(j.noFace && { face: 'none found' as const }),
+        ...(j.size && { size: j.size }),
+      };
     });
     let next = 0;
     const results = entries.map((e): Prediction => (e.error ? { file: e.file, error: e.error } : judged[next++]!));
@@ -33,6 +38,11 @@ export async function predict(services: EngineServices, params: PredictParams, c
   } finally {
     model.head.dispose();
   }
+}
+
+function judgement(pHappy: number) {
+  const label = probabilityToLabel(pHappy);
+  return { label, confidence: label === 'happy' ? pHappy : 1 - pHappy, probabilities: { happy: pHappy, sad: 1 - pHappy } };
 }
 
 /**

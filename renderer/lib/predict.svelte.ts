@@ -38,12 +38,26 @@ export type PredictItem =
       happy: number;
       sad: number;
       modelId: string;
+      /**
+       * the faces to outline on the preview, largest first, in the pixels of the image as displayed (`size`);
+       * absent when the image is judged whole (a face crop already, or no face found)
+       */
+      faces?: PreviewFace[];
+      size?: { width: number; height: number };
+      /** no face was found: the whole image was judged */
+      noFace?: boolean;
       /** its id in the library, when it was saved there; its review state and final label there */
       savedId?: string;
       review?: ReviewState;
       finalLabel?: Label;
     }
   | { key: number; path: string; name: string; state: 'error'; reason: string };
+
+export interface PreviewFace {
+  box: { x: number; y: number; width: number; height: number };
+  label: Label;
+  confidence: number;
+}
 
 type Job = { kind: 'files'; paths: string[] } | { kind: 'folder'; path: string };
 
@@ -220,6 +234,13 @@ export class PredictBatch {
     const name = baseName(path);
     if ('error' in r) return { key, path, name, state: 'error', reason: r.error };
     const item: PredictItem = { key, path, name, state: 'done', label: r.label, confidence: r.confidence, happy: r.probabilities.happy, sad: r.probabilities.sad, modelId };
+    const faces = r.faces ?? [];
+    const whole = faces.length === 1 && r.size !== undefined && faces[0]!.box.x === 0 && faces[0]!.box.y === 0 && faces[0]!.box.width === r.size.width && faces[0]!.box.height === r.size.height;
+    if (r.face === 'none found') item.noFace = true;
+    else if (faces.length > 0 && !whole && r.size) {
+      item.faces = faces.map((f) => ({ box: f.box, label: f.label, confidence: f.confidence }));
+      item.size = r.size;
+    }
     // saved again: the library's record (and its review) is looked up when the card is reviewed
     return r.saved ? { ...item, savedId: r.saved.id, review: 'unreviewed', finalLabel: r.label } : item;
   }
@@ -227,4 +248,13 @@ export class PredictBatch {
 
 type PredictionLike =
   | { file: string; error: string }
-  | { file: string; label: Label; confidence: number; probabilities: { happy: number; sad: number }; saved?: { id: string; seenBefore: boolean } };
+  | {
+      file: string;
+      label: Label;
+      confidence: number;
+      probabilities: { happy: number; sad: number };
+      faces?: PreviewFace[];
+      face?: 'none found';
+      size?: { width: number; height: number };
+      saved?: { id: string; seenBefore: boolean };
+    };

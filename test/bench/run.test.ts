@@ -21,18 +21,20 @@ test('npm run bench --mini: a table, then one JSON line with every section', asy
   assert.equal(code, 0, stderr.split('\n').filter((l) => !l.startsWith('var Module')).slice(-20).join('\n'));
   const lines = stdout.trim().split('\n');
   assert.match(lines[0]!, /^\| measure +\| value +\| reference \(same run\) +\| ratio +\| target +\|$/);
-  for (const row of ['face-api forward, batch 1', 'cold training (wall)', '    decode (busy)', '    network (busy)', 'warm training (wall)', 'notebook pipeline', 'single image, running engine', 'batch predict', 'happysad predict FILE', 'scale: 40 generated files', '  peak RSS', '  tf numTensors', 'machine']) {
+  for (const row of ['face-api forward, batch 1', 'cold training (wall)', '    decode (busy)', '    network (busy)', 'warm training (wall)', 'notebook pipeline', 'single image, running engine', 'photo with a face (detector + classifier)', 'batch predict', 'happysad predict FILE', 'scale: 40 generated files', '  peak RSS', '  tf numTensors', 'machine']) {
     assert.ok(lines.some((l) => l.startsWith(`| ${row}`)), `a row for ${row}`);
   }
   const json = JSON.parse(lines.at(-1)!);
-  for (const k of ['machine', 'backend', 'reference', 'cold', 'warm', 'notebook', 'single', 'batch', 'cli', 'scale', 'ratios', 'acceptance']) assert.ok(k in json, k);
+  for (const k of ['machine', 'backend', 'reference', 'cold', 'warm', 'notebook', 'single', 'photo', 'batch', 'cli', 'scale', 'ratios', 'acceptance']) assert.ok(k in json, k);
   assert.ok(json.reference.b1MsPerImage > 0 && json.reference.b32MsPerImage > 0);
   for (const k of ['scan', 'embed', 'head', 'save', 'read', 'hash', 'decode', 'augment', 'network']) assert.equal(typeof json.cold.timings[k], 'number', k);
   assert.equal(json.cold.embedding.cached, 0, 'cold: nothing from the cache');
   assert.equal(json.warm.timings.network, 0, 'warm: every feature from the cache');
   assert.equal(json.single.runs, 5);
   assert.ok(json.single.referenceB1Ms > 0 && json.single.referenceRounds.length === 1, 'the single-image runs alternate with reference rounds');
+  assert.equal(json.photo.runs, 5);
+  assert.equal(typeof json.ratios.photo, 'number');
   assert.equal(json.scale.images, 40);
   assert.deepEqual(json.scale.numTensors.after, json.scale.numTensors.before, 'the engine holds no tensor more after training');
-  for (const k of ['cold', 'warm', 'valAccuracy', 'single', 'cli', 'scale']) assert.ok(k in json.acceptance, k);
+  for (const k of ['cold', 'warm', 'valAccuracy', 'single', 'photo', 'cli', 'scale']) assert.ok(k in json.acceptance, k);
 });

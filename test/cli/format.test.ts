@@ -120,3 +120,19 @@ test('human eval summary: ROC AUC and calibration error; says when it judged the
   assert.doesNotMatch(evalSummary({ ...r, source: { kind: 'folder', dir: '/d' } }), /own validation/);
   assert.match(evalSummary({ ...r, roc: { points: [], auc: NaN } }), /ROC AUC n\/a/);
 });
+
+test('predict lines keep file, label, confidence (the largest face) and say when an image held no face or several', () => {
+  const face = (label: 'happy' | 'sad', p: number, x: number) => ({ box: { x, y: 10.4, width: 100.6, height: 100.6 }, label, confidence: p, probabilities: label === 'happy' ? { happy: p, sad: 1 - p } : { happy: 1 - p, sad: p } });
+  const lines = predictLines({
+    results: [
+      { file: 'one.jpg', label: 'happy', confidence: 0.9, probabilities: { happy: 0.9, sad: 0.1 }, faces: [face('happy', 0.9, 0)] },
+      { file: 'two.jpg', label: 'sad', confidence: 0.8, probabilities: { happy: 0.2, sad: 0.8 }, faces: [face('sad', 0.8, 5), face('happy', 0.7, 200)] },
+      { file: 'none.jpg', label: 'happy', confidence: 0.6, probabilities: { happy: 0.6, sad: 0.4 }, faces: [], face: 'none found' },
+    ],
+    modelId: 'zero-shot',
+    backend: 'wasm',
+  }).split('\n');
+  assert.equal(lines[0], 'one.jpg\thappy\t90.0 %');
+  assert.equal(lines[1], 'two.jpg\tsad\t80.0 %\t2 faces: sad 80.0 % at 5,10 101x101; happy 70.0 % at 200,10 101x101');
+  assert.equal(lines[2], 'none.jpg\thappy\t60.0 %\tno face found (whole image judged)');
+});

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import { CATALOGUES } from '../../common/i18n/index.js';
 import { slow } from '../helpers/slow.js';
+import { composeScene } from '../helpers/pasted-faces.js';
 import { FACES, tempDir } from '../helpers/tmp.js';
 import { bridgeFor, buildRenderer, cards, dragFiles, dropFiles, launch, needsChromium, openApp, pasteImageFrom, screenshots, waitForJudged, waitForSomeDone, type AppPage, type Bridge, type PageGlobals } from './helpers.js';
 
@@ -80,6 +81,42 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     // the preview is served for the dropped file
     assert.equal(await page.evaluate(() => (globalThis as PageGlobals).__bridge.imageLoaded('[data-testid="prediction-card"] img')), true);
     await screenshots(page, 'predict-one');
+    assertClean(a);
+  });
+
+  test('a photo with several faces: each outlined on the preview with its label; a photo with none says so', async () => {
+    const a = await open();
+    const { page } = a;
+    const dir = await tempDir('happysad-faces-');
+    const group = join(dir, 'friends-at-the-party.jpg');
+    await writeFile(group, await composeScene(900, 560, [
+      { file: join(HAPPY, 'Aleksander_Kwasniewski_0002.jpg'), box: { x: 60, y: 90, width: 250, height: 250 } },
+      { file: join(SAD, 'Andre_Agassi_0034.jpg'), box: { x: 560, y: 170, width: 210, height: 210 } },
+    ], 21));
+    const empty = join(dir, 'wallpaper.jpg');
+    await writeFile(empty, await composeScene(640, 480, [], 23));
+    const crop = join(HAPPY, 'Ariel_Sharon_0060.jpg');
+    await (await dragFiles(page, [group, empty, crop]))();
+    await waitForJudged(page, 3);
+    const direct = await bridge.engine.call('predict', { inputs: [group] });
+    const verdict = direct.results[0]!;
+    assert.ok('label' in verdict && verdict.faces && verdict.faces.length >= 2);
+    const groupCard = page.getByTestId('prediction-card').filter({ hasText: 'friends-at-the' });
+    const boxes = groupCard.getByTestId('face-box');
+    assert.equal(await boxes.count(), verdict.faces.length, 'one box per face the engine found');
+    for (let i = 0; i < verdict.faces.length; i++) assert.equal(await boxes.nth(i).getAttribute('data-label'), verdict.faces[i]!.label);
+    assert.match(await groupCard.getByTestId('faces').getAttribute('aria-label') ?? '', /^Faces found: (Happy|Sad) [<>]?\d+%, (Happy|Sad) [<>]?\d+%/);
+    assert.match(await groupCard.innerText(), /2 faces: the largest one’s result is shown/);
+    // the box sits where the face shows: the first face's outline over the left part of the preview
+    const img = await groupCard.locator('img').boundingBox();
+    const rect = await boxes.nth(0).locator('rect').boundingBox();
+    assert.ok(img && rect && rect.x < img.x + img.width / 2 && rect.width > img.width * 0.15, `box ${JSON.stringify(rect)} in ${JSON.stringify(img)}`);
+    const emptyCard = page.getByTestId('prediction-card').filter({ hasText: 'wallpaper' });
+    assert.equal(await emptyCard.getByTestId('no-face').innerText(), 'No face found: the whole photo was judged');
+    assert.equal(await emptyCard.getByTestId('face-box').count(), 0);
+    const cropCard = page.getByTestId('prediction-card').filter({ hasText: 'Ariel_Sharon' });
+    assert.equal(await cropCard.getByTestId('faces').count(), 0, 'a face crop is judged whole: no box drawn');
+    await screenshots(page, 'predict-faces');
     assertClean(a);
   });
 

@@ -112,6 +112,7 @@ test('[slow] unpacked next to app.asar: sharp and its native libvips, the wasm b
   const { resources } = await packed();
   const unpacked = join(resources, 'app.asar.unpacked');
   assert.deepEqual((await readdir(join(unpacked, 'assets', 'models', 'face-expression'))).sort(), ['LICENSE', 'SOURCE.md', 'face_expression_model-weights_manifest.json', 'face_expression_model.bin']);
+  assert.deepEqual((await readdir(join(unpacked, 'assets', 'models', 'tiny-face-detector'))).sort(), ['LICENSE', 'SOURCE.md', 'tiny_face_detector_model-weights_manifest.json', 'tiny_face_detector_model.bin']);
   await stat(join(unpacked, 'assets', 'app-icon.png'));
   assert.ok((await readdir(join(unpacked, 'node_modules'))).includes('sharp'));
   const img = await readdir(join(unpacked, 'node_modules', '@img'));
@@ -123,6 +124,7 @@ test('[slow] unpacked next to app.asar: sharp and its native libvips, the wasm b
   const header = getRawHeader(join(resources, 'app.asar')).header as { files: Record<string, any> };
   const entry = (p: string) => p.split('/').reduce((n: any, k) => n.files[k], header);
   assert.equal(entry('assets/models/face-expression/face_expression_model.bin').unpacked, true);
+  assert.equal(entry('assets/models/tiny-face-detector/tiny_face_detector_model.bin').unpacked, true);
   assert.equal(entry('node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm').unpacked, true);
   assert.ok(!(await readdir(join(unpacked, 'node_modules'))).includes('esbuild'));
 });

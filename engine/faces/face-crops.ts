@@ -1,0 +1,188 @@
+/**
+ * From an image file to the faces a base judges: the image decoded in its displayed orientation (EXIF
+ * applied), the faces found in it, and each face cut out as the square the base takes. The boxes are given in
+ * the pixels of the image as it is displayed, whatever size it was decoded at.
+ */
+import sharp from 'sharp';
+import { decodeBmp, isBmp } from '../bmp.js';
+import { InputFileError } from '../errors.js';
+import { decodeImage, type RgbImage } from '../image-decode.js';
+import type { FaceDetector, RgbFrame } from './face-detector.js';
+
+/** A face's place in the displayed image, in pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * What was found in one image: its displayed size and the faces, largest first. `faces` empty: no face was
+ * found, and the whole image is judged. The whole image as the one face: it is a crop already (see keepsFrame).
+ */
+export interface Detection {
+  width: number;
+  height: number;
+  faces: Box[];
+}
+
+/**
+ * Detector settings, chosen by measurement on photos-happy-sad's crops pasted at 20-40 % width onto larger
+ * scenes (test/helpers/pasted-faces.ts, 120 faces in 55 scenes): input 416 / score 0.3 found 85 %, 416 / 0.1
+ * 90 %, 320 / 0.1 92.5 % with 4 false boxes, 320 / 0.5 (face-api's default) 77.5 %. The crops that stay
+ * missed are cut inside the face, profiles, or blurred small crops blown up.
+ */
+export const DETECTOR_INPUT = 288;
+export const MIN_SCORE = 0.1;
+/**
+ * Decoded for detection and cropping at most this side: larger photos are shrunk on load (JPEG decodes at
+ * 1/2, 1/4, 1/8 scale several times faster). Twice the detector's input: a face it can find is then at least
+ * about 40 px in the frame its crop is cut from.
+ */
+const FRAME_MAX_SIDE = 640;
+/**
+ * An image no larger than this on both sides is a face crop already (FER2013's are 48x48): it is judged
+ * whole without running the detector, which costs little there, but costs per image of a training set.
+ */
+const CROP_MAX_SIDE = 64;
+/**
+ * A face whose box covers this much of the image's longer side: the image is a crop already, judged whole
+ * (photos-happy-sad's crops: the box is about the image). Of the shorter side, it took whole scenes whose
+ * largest face was pasted at 40 % of a 960x640 scene's width.
+ */
+const FILLS_FRAME = 0.6;
+/**
+ * The square cut around a detector's box, in multiples of the box's larger side: its side, and how far its
+ * centre lies below the box's (negative: above). Measured on the pasted set (111 faces matched): the crops
+ * the base was trained and measured on (FER2013's, photos-happy-sad's: forehead to chin) are 0.953 of the
+ * box's larger side, centred 0.111 of it higher (the detector's boxes run from the brows to below the chin).
+ */
+const CROP_SCALE = 0.95;
+const CROP_SHIFT_Y = -0.11;
+
+/** Part of every cache key of a face's features: changes whenever what is cut out changes. */
+export const CROP_VERSION = `c3-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}`;
+
+/**
+ * Decodes `bytes` in its displayed orientation, at most FRAME_MAX_SIDE on its longer side; `width` and
+ * `height` are the displayed image's own. A file that cannot be decoded is refused with decodeImage's reason.
+ */
+export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame: RgbFrame; width: number; height: number }> {
+  let input: import('sharp').Sharp;
+  let meta: import('sharp').Metadata;
+  try {
+    if (isBmp(bytes)) {
+      const bmp = decodeBmp(bytes, MAX_PIXELS);
+      input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
+    } else input = sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error', pages: 1, page: 0 });
+    meta = await input.metadata();
+    const swap = (meta.orientation ?? 1) >= 5;
+    const width = (swap ? meta.height : meta.width) ?? 0;
+    const height = (swap ? meta.width : meta.height) ?? 0;
+    const { data, info } = await input
+      .rotate() // EXIF orientation: boxes are in the image as it is displayed
+      .flatten({ background: { r: 0, g: 0, b: 0 } })
+      .toColourspace('srgb')
+      .resize(FRAME_MAX_SIDE, FRAME_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    const frame = { width: info.width, height: info.height, data: toRgb(data, info.channels, info.width * info.height) };
+    return { frame, width: width || info.width, height: height || info.height };
+  } catch {
+    // decodeImage says why, in deterministic words (the format, the step that failed)
+    await decodeImage(bytes, file, { size: 1 });
+    throw new InputFileError(file, 'cannot decode the image');
+  }
+}
+
+const MAX_PIXELS = 50_000_000;
+
+/**
+ * The faces in an image, largest first, in its displayed pixels. The detector's input is made by sharp (the
+ * frame fitted into the detector's square, padded at the bottom and right as face-api does): on the wasm
+ * backend padding and resizing a whole frame in TensorFlow.js cost more than the detector's network.
+ */
+export async function findFaces(detector: FaceDetector, frame: RgbFrame, width: number, height: number, inputSize = DETECTOR_INPUT): Promise<Detection> {
+  const whole = { width, height, faces: [{ x: 0, y: 0, width, height }] };
+  if (width <= CROP_MAX_SIDE && height <= CROP_MAX_SIDE) return whole;
+  const fit = inputSize / Math.max(frame.width, frame.height);
+  const w = Math.max(1, Math.min(inputSize, Math.round(frame.width * fit)));
+  const h = Math.max(1, Math.min(inputSize, Math.round(frame.height * fit)));
+  const { data } = await sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } })
+    .resize(w, h, { fit: 'fill' })
+    .extend({ right: inputSize - w, bottom: inputSize - h, background: { r: 0, g: 0, b: 0 } })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const found = detector.detect({ width: inputSize, height: inputSize, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }, { inputSize, minScore: MIN_SCORE });
+  const sx = width / w;
+  const sy = height / h;
+  const largest = found[0];
+  if (largest && Math.max(largest.width * sx, largest.height * sy) >= FILLS_FRAME * Math.max(width, height)) return whole;
+  // each face as the square that is judged (it may reach past the image's edges: cropFace pads it with black)
+  const faces = found.map((b) => {
+    const m = Math.max(b.width * sx, b.height * sy);
+    const side = m * CROP_SCALE;
+    const cx = (b.x + b.width / 2) * sx;
+    const cy = (b.y + b.height / 2) * sy + CROP_SHIFT_Y * m;
+    return { x: round(cx - side / 2), y: round(cy - side / 2), width: round(side), height: round(side) };
+  });
+  return { width, height, faces };
+}
+
+const round = (v: number) => Math.round(v * 10) / 10;
+
+/** A face's box as shown: its judged square, within the image. */
+export function visibleBox(b: Box, d: Detection): Box {
+  const x = Math.max(0, b.x);
+  const y = Math.max(0, b.y);
+  return { x, y, width: round(Math.min(d.width, b.x + b.width) - x), height: round(Math.min(d.height, b.y + b.height) - y) };
+}
+
+/** True when the detection says: judge the whole image (it is a face crop, or no face was found). */
+export function judgedWhole(d: Detection): boolean {
+  const f = d.faces[0];
+  return !f || (d.faces.length === 1 && f.x === 0 && f.y === 0 && f.width === d.width && f.height === d.height);
+}
+
+/**
+ * The `size` x `size` square a base takes for face `index` of the detection; the whole image (centred,
+ * black-padded, as before faces were detected) when it is judged whole.
+ */
+export async function cropFace(bytes: Buffer, file: string, frame: RgbFrame, d: Detection, index: number, size: number): Promise<RgbImage> {
+  if (judgedWhole(d)) return decodeImage(bytes, file, { size });
+  const b = d.faces[index]!;
+  const sx = frame.width / d.width;
+  const sy = frame.height / d.height;
+  const side = Math.max(b.width * sx, b.height * sy);
+  const cx = (b.x + b.width / 2) * sx;
+  const cy = (b.y + b.height / 2) * sy;
+  const x0 = Math.round(cx - side / 2);
+  const y0 = Math.round(cy - side / 2);
+  const s = Math.max(1, Math.round(side));
+  // the part of the square inside the image, scaled; the rest black
+  const ix0 = Math.max(0, x0);
+  const iy0 = Math.max(0, y0);
+  const ix1 = Math.min(frame.width, x0 + s);
+  const iy1 = Math.min(frame.height, y0 + s);
+  const scale = size / s;
+  const left = Math.min(size - 1, Math.round((ix0 - x0) * scale));
+  const top = Math.min(size - 1, Math.round((iy0 - y0) * scale));
+  const w = Math.max(1, Math.min(size - left, Math.round((ix1 - ix0) * scale)));
+  const h = Math.max(1, Math.min(size - top, Math.round((iy1 - iy0) * scale)));
+  const { data } = await sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } })
+    .extract({ left: ix0, top: iy0, width: Math.max(1, ix1 - ix0), height: Math.max(1, iy1 - iy0) })
+    .resize(w, h, { fit: 'fill' })
+    .extend({ left, top, right: size - left - w, bottom: size - top - h, background: { r: 0, g: 0, b: 0 } })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { size, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+function toRgb(data: Buffer, channels: number, pixels: number): Uint8Array {
+  if (channels === 3) return new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const out = new Uint8Array(pixels * 3);
+  for (let i = 0; i < pixels; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = data[i * channels + (channels < 3 ? 0 : c)]!;
+  return out;
+}
