@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { EvalResult, JudgedImage } from '../../../common/engine-types.js';
+import { calibrationTable, computeMetrics, rocCurve } from '../../../engine/metrics.js';
+import { writeEvalReport } from '../../../engine/report/write-report.js';
+import { FACES, tempDir } from '../../helpers/tmp.js';
+
+function result(images: JudgedImage[]): EvalResult {
+  const p = images.map((i) => i.pHappy);
+  const y = images.map((i) => (i.label === 'happy' ? 1 : 0));
+  return {
+    ...computeMetrics(p, y), backend: 'wasm', msPerImage: 1, features: { computed: 0, cached: 0 }, modelId: 'zero-shot',
+    source: { kind: 'folder', dir: FACES }, images, roc: rocCurve(p, y), calibration: calibrationTable(p, y),
+    misclassified: [], failed: [], skipped: [], trainedOn: 0, warnings: [],
+  };
+}
+
+test('report file: small JPEG thumbnails of the wrong images inlined; an unreadable one is named without a preview; written whole', async () => {
+  const [face] = (await readdir(join(FACES, 'sad'))).sort();
+  const images: JudgedImage[] = [
+    { file: join(FACES, 'sad', face!), label: 'sad', pHappy: 0.9 },
+    { file: '/nonexistent/gone.jpg', label: 'happy', pHappy: 0.2 },
+    { file: join(FACES, 'happy', 'x-right.jpg'), label: 'happy', pHappy: 0.8 },
+  ];
+  const dir = join(await tempDir(), 'new', 'folder');
+  const file = await writeEvalReport(dir, result(images), new Date('2026-12-04T10:00:00Z'));
+  assert.equal(file, join(dir, 'report.html'));
+  assert.deepEqual(await readdir(dir), ['report.html'], 'no temporary file left');
+  const html = await readFile(file, 'utf8');
+  const thumbs = [...html.matchAll(/<img src="data:image\/jpeg;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64'));
+  assert.equal(thumbs.length, 1, 'one readable wrong image');
+  assert.ok(thumbs[0]!.length < 20_000, `${thumbs[0]!.length} bytes`);
+  assert.deepEqual([...thumbs[0]!.subarray(0, 2)], [0xff, 0xd8], 'a JPEG');
+  assert.match(html, /<figure data-wrong="\/nonexistent\/gone\.jpg"><div class="noimg">no preview<\/div>/);
+  assert.doesNotMatch(html, /x-right\.jpg/, 'right images are not among the wrong ones');
+  assert.match(html, /on 2026-12-04T10:00:00\.000Z/);
+
+  await assert.rejects(writeEvalReport(join(file, 'inside-a-file'), result(images)), /cannot write the report .*inside-a-file\/report\.html/);
+});
