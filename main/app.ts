@@ -150,6 +150,8 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
   const home = options.home;
   const pastedDir = path.join(home, 'pasted');
   const given = new GivenPaths(platform);
+  // the folders the user picked to save into: the only ones the engine may write to (given paths are only read)
+  const outputFolders = new Set<string>();
   // the library, its cached thumbnails and pasted images live in the data folder
   given.add([path.join(home, 'library'), path.join(home, 'cache', 'thumbnails'), pastedDir]);
   const link = new RendererLink();
@@ -178,7 +180,7 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
     engine,
     isAppSender,
     give: (paths) => given.add(paths),
-    isGiven: (p) => pathApi.isAbsolute(p) && pathApi.normalize(p) === p && given.entryFor(p) !== null,
+    mayWriteTo: (p) => pathApi.isAbsolute(p) && pathApi.normalize(p) === p && outputFolders.has(p),
     train: new TrainingFeedback({
       setProgress: (f) => {
         if (win && !win.isDestroyed()) win.setProgressBar(f);
@@ -340,6 +342,7 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
       const r = await dialog.showOpenDialog(win, dialogOptions);
       if (r.canceled) return [];
       given.add(r.filePaths);
+      if (kind === 'export-folder') for (const p of r.filePaths) outputFolders.add(p);
       return r.filePaths;
     });
     ipcMain.handle(IPC.revealPath, (event: IpcEventLike, p: unknown, ...extra: unknown[]) => {

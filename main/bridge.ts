@@ -43,8 +43,11 @@ export interface BridgeOptions {
   isAppSender(event: IpcEventLike): boolean;
   /** the paths a call names (images to predict, dataset folders) become paths the app was given */
   give(paths: string[]): void;
-  /** is this a path the app was given (a folder the user chose)? Folders the engine writes into must be */
-  isGiven(path: string): boolean;
+  /**
+   * May the engine write into this folder? Only a folder the user picked in a "choose a folder to save into"
+   * dialog, exactly (not one below it, and not a folder a call merely named: the renderer names those)
+   */
+  mayWriteTo(path: string): boolean;
   train?: TrainObserver;
   /** the engine methods a window may call (default: RENDERER_ENGINE_METHODS) */
   methods?: readonly RendererEngineMethod[];
@@ -98,7 +101,7 @@ export class EngineBridge {
     } catch (err) {
       return { ok: false, error: toFailure(err) };
     }
-    const refused = outputsIn(valid.method, valid.params).find((p) => !this.options.isGiven(p));
+    const refused = outputsIn(valid.method, valid.params).find((p) => !this.options.mayWriteTo(p));
     if (refused !== undefined) return fail(`${valid.method}: ${refused} is not a folder the user chose`);
     const sender = event.sender;
     let calls = this.pending.get(sender);

@@ -105,7 +105,8 @@ export class AppModel {
     } catch (err) {
       this.engineProblem = { kind: 'start-failed', detail: errorMessage(err) };
     }
-    this.api.app.setState({ training: false, hasModel: this.info?.currentModel != null });
+    // a refresh also comes while a training runs (the Models view shown): main's Stop Training must stay enabled
+    this.api.app.setState({ training: this.trainer.running || this.retrain.running, hasModel: this.info?.currentModel != null });
   }
 
   async useModel(id: string): Promise<void> {

@@ -477,7 +477,19 @@ test('the engine writes a report or an export only into a folder the user chose 
   const exported = (await a.f.invoke(IPC.engineCall, a.ev(), 'x1', 'exportModel', { id: '20261128-101530-ab12', dir: out })) as { ok: boolean; error?: { message: string } };
   assert.match(exported.error!.message, /is not a folder the user chose/);
 
+  // a folder any call names becomes a path the app may read, never one it writes into; nor does a folder below
+  // a chosen one, nor the app's own library
+  const named = (await a.f.invoke(IPC.engineCall, a.ev(), 'i1', 'inspectData', { data: out })) as { ok: boolean };
+  assert.equal(named.ok, true);
+  const afterNamed = (await a.f.invoke(IPC.engineCall, a.ev(), 'r0', 'evaluate', report)) as { ok: boolean; error?: { message: string } };
+  assert.match(afterNamed.error!.message, /is not a folder the user chose/);
+  const library = (await a.f.invoke(IPC.engineCall, a.ev(), 'x0', 'exportModel', { id: '20261128-101530-ab12', dir: join(a.home, 'library') })) as { ok: boolean; error?: { message: string } };
+  assert.match(library.error!.message, /is not a folder the user chose/);
+  assert.deepEqual(await readdir(out), [], 'nothing written');
+
   assert.deepEqual(await a.f.invoke(IPC.choosePaths, a.ev(), 'export-folder'), [out]);
+  const below = (await a.f.invoke(IPC.engineCall, a.ev(), 'r3', 'evaluate', { ...report, report: join(out, 'deeper') })) as { ok: boolean; error?: { message: string } };
+  assert.match(below.error!.message, /is not a folder the user chose/);
   const after = (await a.f.invoke(IPC.engineCall, a.ev(), 'r2', 'evaluate', report)) as { ok: boolean; value: { report: string } };
   assert.equal(after.ok, true);
   assert.equal(after.value.report, join(out, 'report.html'));

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,6 +21,8 @@ after(() => engine.dispose());
 function setup(observer?: TrainObserver, methods?: readonly RendererEngineMethod[]) {
   requests = [];
   const given = new GivenPaths();
+  /** the folders picked in a save-into dialog (main keeps them apart from the given paths) */
+  const outputs = new Set<string>();
   const spy = {
     request: ((method, params, opts) => {
       requests.push(method);
@@ -31,11 +34,11 @@ function setup(observer?: TrainObserver, methods?: readonly RendererEngineMethod
     engine: spy,
     isAppSender: (e) => e.senderFrame !== null && e.senderFrame.parent === null && e.senderFrame.url.startsWith(APP_URL),
     give: (paths) => given.add(paths),
-    isGiven: (p) => given.entryFor(p) !== null,
+    mayWriteTo: (p) => outputs.has(p),
     ...(observer && { train: observer }),
     ...(methods && { methods }),
   });
-  return { bridge, given };
+  return { bridge, given, outputs };
 }
 
 const from = (wc: FakeWebContents, url = APP_URL, parent: unknown = null): IpcEventLike => ({ sender: wc, senderFrame: { url, parent } });
@@ -183,7 +186,7 @@ test("closing a window cancels its pending calls and nothing is sent to it after
 });
 
 test("an evaluation's judged images become given (the window shows them); a report goes only into a chosen folder", async () => {
-  const { bridge, given } = setup();
+  const { bridge, given, outputs } = setup();
   const wc = new FakeWebContents();
   // on a model's own validation images: the call names no folder, the engine finds the files
   const trained = await engine.call('train', { data: FACES, epochs: 1, seed: 3 });
@@ -194,7 +197,12 @@ test("an evaluation's judged images become given (the window shows them); a repo
   assert.ok(files.length > 0);
   for (const f of files) assert.equal(given.has(f), true, f);
   const chosen = await tempDir();
+  // a folder the app was given (named by a call, or dropped) is read, never written into
   given.add([chosen]);
+  const refused = await bridge.call(from(wc), 'e3', 'evaluate', { data: FACES, model: 'zero-shot', report: chosen });
+  assert.equal(refused.ok, false);
+  assert.deepEqual(await readdir(chosen), [], 'nothing written');
+  outputs.add(chosen);
   const withReport = await bridge.call(from(wc), 'e2', 'evaluate', { data: FACES, model: 'zero-shot', report: chosen });
   assert.equal(withReport.ok, true);
   assert.equal((withReport as { value: { report: string } }).value.report, join(chosen, 'report.html'));

@@ -154,6 +154,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     for (const res of clients) res.write(frame);
   }
 
+  // as main: the engine writes only into a folder picked in an 'export-folder' dialog, exactly
+  const outputFolders = new Set<string>();
   function give(path: string): void {
     given.add(resolve(path));
   }
@@ -194,7 +196,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         }
       }
       // as main's bridge does: a folder the engine writes into must be one the user chose; an evaluated folder is given
-      const refused = outputsIn(request.method, request.params).find((p) => !isGiven(p));
+      const refused = outputsIn(request.method, request.params).find((p) => !outputFolders.has(resolve(p)));
       if (refused !== undefined) return { ok: false, error: toFailure(new EngineError('bad-input', `${request.method}: ${refused} is not a folder the user chose`)) };
       if (request.method === 'evaluate' && (request.params as { data?: string }).data) givenFolders.add(resolve((request.params as { data: string }).data));
       await waitForHold(request.method, callId);
@@ -317,6 +319,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
             log.choose.push(kind as ChooseKind);
             const paths = choices.get(kind as ChooseKind)?.shift() ?? [];
             for (const p of paths) kind === 'image-folder' ? givenFolders.add(resolve(p)) : give(p);
+            if (kind === 'export-folder') for (const p of paths) outputFolders.add(resolve(p));
             return reply(paths);
           }
           case 'reveal': {
