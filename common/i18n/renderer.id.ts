@@ -101,6 +101,8 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'train.validationFolder': 'Gambar validasi diambil dari folder validation.',
   'train.validationSplit': 'Tidak ada folder validation: {percent} dari tiap kelas disisihkan untuk validasi.',
   'train.ignored': 'Tidak dipakai (ekspresi lain): {classes}',
+  'train.ignoredClassOne': '{name} ({count} gambar)',
+  'train.ignoredClassMany': '{name} ({count} gambar)',
   'train.skippedOne': '{count} berkas dilewati',
   'train.skippedMany': '{count} berkas dilewati',
   'train.settings': 'Pengaturan',

@@ -83,7 +83,7 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     );
     assert.equal(await counts.locator('tr[data-split="train"]').innerText(), 'Training\t24\t24\t48');
     assert.equal(await counts.locator('tr[data-split="validation"]').innerText(), 'Validation\t6\t6\t12');
-    assert.match(await page.getByTestId('train-ignored').innerText(), /Left out \(other expressions\): angry/);
+    assert.match(await page.getByTestId('train-ignored').innerText(), /^Left out \(other expressions\): angry \(1 image\)$/);
     await page.getByTestId('train-skipped').locator('summary').click();
     assert.match(await page.getByTestId('train-skipped').innerText(), /1 file skipped[\s\S]*notes\.txt\s*not an image file \(\.txt\)/);
     assert.equal(await page.getByTestId('train-warning').count(), 0, '24 + 24 is balanced and enough');
