@@ -95,7 +95,7 @@ export const rendererEn = {
   'train.data': 'Training data',
   'train.reading': 'Reading the folder…',
   'train.total': 'Total',
-  'train.split.train': 'Training',
+  'train.split.train': 'Train',
   'train.split.validation': 'Validation',
   'train.validationFolder': 'Validation images come from the validation folder.',
   'train.validationSplit': 'No validation folder: {percent} of each class is held out for validation.',

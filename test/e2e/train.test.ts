@@ -81,7 +81,7 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
       bridge.log.calls.filter((c) => c.method === 'inspectData').map((c) => (c.params as { data: string }).data),
       [data],
     );
-    assert.equal(await counts.locator('tr[data-split="train"]').innerText(), 'Training\t24\t24\t48');
+    assert.equal(await counts.locator('tr[data-split="train"]').innerText(), 'Train\t24\t24\t48');
     assert.equal(await counts.locator('tr[data-split="validation"]').innerText(), 'Validation\t6\t6\t12');
     assert.match(await page.getByTestId('train-ignored').innerText(), /^Left out \(other expressions\): angry \(1 image\)$/);
     await page.getByTestId('train-skipped').locator('summary').click();
