@@ -4,11 +4,11 @@
  * summary; Start -> the chart holds at least two epochs of points while the training still runs (the engine
  * is held between epochs by the bridge's epoch gate, so nothing is timed); leaving the view keeps the chart;
  * Stop leaves the previous current model; a finished run adds a version that the Models view lists; a folder
- * dropped on the Train view becomes its training data.
+ * dropped on the Train view becomes its training data; a failure says what failed and changes nothing.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -182,6 +182,28 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.equal(await page.locator(RUN).count(), 0, 'a new folder starts a new session');
     assert.equal(await page.locator('[data-testid="prediction-card"]').count(), 0, 'nothing was judged');
     await screenshots(page, 'train-warnings');
+    assert.deepEqual(problems, []);
+  });
+
+  test('a failure says what failed and changes nothing', async () => {
+    const { page, problems } = app;
+    const models = await bridge.engine.call('listModels', {});
+    const current = models.find((m) => m.current)!;
+    // the folder loses its sad photos after it was chosen
+    const small = (await page.locator('[data-testid="train-data"] .folder').getAttribute('title'))!;
+    await rm(join(small, 'sad'), { recursive: true });
+    await page.getByTestId('train-start').click();
+    await page.locator(`${RUN}[data-phase="failed"]`).waitFor();
+    const outcome = await page.getByTestId('train-outcome').innerText();
+    assert.match(outcome, new RegExp(`^Training failed: ${small.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no sad training images found`));
+    assert.match(outcome, /Nothing was changed: .* is still the current model\.$/);
+    assert.deepEqual(
+      (await bridge.engine.call('listModels', {})).map((m) => [m.id, m.current]),
+      models.map((m) => [m.id, m.current]),
+    );
+    assert.equal(await page.getByTestId('current-model').getAttribute('title'), current.id);
+    assert.equal(await page.locator(CHART).count(), 0, 'no empty chart for a run without an epoch');
+    await screenshots(page, 'train-failed');
     assert.deepEqual(problems, []);
   });
 });
