@@ -108,10 +108,12 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.deepEqual(train?.params, { data, base: 'face-expression', epochs: 40, batchSize: 32, learningRate: 0.001, seed: 42 }, 'the defaults; no split share with a validation folder');
     assert.deepEqual(bridge.log.states.at(-1), { training: true, hasModel: true }, 'main is told: Stop Training enabled');
 
-    // away and back: the same chart, with the same points
+    // away and back: the same chart, with the same points (a mark on its canvas survives: nothing was re-created)
+    await page.locator(`${CHART} canvas`).evaluate((el) => (el as unknown as { dataset: Record<string, string> }).dataset['mark'] = 'first');
     await page.keyboard.press('Control+1');
     await page.keyboard.press('Control+2');
     assert.equal((await chartData(page)).epochs, 2);
+    assert.equal(await page.locator(`${CHART} canvas[data-mark="first"]`).count(), 1);
     await screenshots(page, 'train-running');
     assert.equal(await page.locator(RUN).getAttribute('data-phase'), 'running', 'screenshots took no time off the gate');
   });
@@ -143,6 +145,7 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     gate.open();
     await page.locator(`${RUN}[data-phase="done"]`).waitFor();
 
+    assert.equal(await page.locator(`${CHART} canvas[data-mark="first"]`).count(), 1, 'one chart for the stopped run and this one: updated in place');
     const models = await bridge.engine.call('listModels', {});
     assert.equal(models.length, 2);
     const made = models.find((m) => m.id !== before1.id)!;
