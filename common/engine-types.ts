@@ -112,6 +112,8 @@ export interface DatasetSummary {
  */
 export interface DataInspection {
   summary: DatasetSummary;
+  /** image files in each left-out class folder (summary.ignoredClasses), train and validation together */
+  ignoredImages: Record<string, number>;
   /** what training would warn about: few images of a class, imbalance, validation lacking a class */
   warnings: string[];
   /** why training would refuse the folder (a class without training images), or null when it can train */

@@ -23,6 +23,8 @@ interface Dataset {
   train: Sample[];
   validation: Sample[];
   summary: DatasetSummary;
+  /** with countIgnored: image files per left-out class folder (train and validation together) */
+  ignoredImages?: Record<string, number>;
 }
 
 interface ScanOptions {
@@ -31,6 +33,8 @@ interface ScanOptions {
   seed?: number;
   /** keep only the first N training images per class (by file name); validation is never capped */
   maxPerClass?: number;
+  /** also count the images in the folders that are left out (Dataset.ignoredImages); training does not need them */
+  countIgnored?: boolean;
 }
 
 const CLASS_ALIASES: Record<string, Label> = { happy: 'happy', happiness: 'happy', sad: 'sad', sadness: 'sad' };
@@ -73,13 +77,14 @@ async function collectImages(dir: string, skipped: SkippedFile[]): Promise<strin
  * Reads a folder whose subfolders are classes. happy/ and sad/ are matched case-insensitively; other
  * class folders are listed in `ignored`.
  */
-async function scanClassFolders(dir: string, skipped: SkippedFile[], ignored: string[]): Promise<Sample[]> {
+async function scanClassFolders(dir: string, skipped: SkippedFile[], ignored: string[], ignoredImages?: Map<string, number>): Promise<Sample[]> {
   const samples: Sample[] = [];
   for (const e of await listDir(dir)) {
     if (!e.isDirectory() || e.name.startsWith('.')) continue;
     const label = CLASS_ALIASES[e.name.toLowerCase()];
     if (!label) {
       if (!ignored.includes(e.name)) ignored.push(e.name);
+      if (ignoredImages) ignoredImages.set(e.name, (ignoredImages.get(e.name) ?? 0) + (await collectImages(join(dir, e.name), [])).length);
       continue;
     }
     for (const file of await collectImages(join(dir, e.name), skipped)) samples.push({ file, label });
@@ -127,6 +132,7 @@ export async function readDatasetLayout(root: string, opts: ScanOptions = {}): P
   const seed = opts.seed ?? DEFAULT_SEED;
   const skipped: SkippedFile[] = [];
   const ignoredClasses: string[] = [];
+  const ignoredImages = opts.countIgnored ? new Map<string, number>() : undefined;
   const entries = await listDir(root);
   const trainDir = findDir(entries, TRAIN_DIRS);
   const valDir = findDir(entries, VALIDATION_DIRS);
@@ -135,16 +141,16 @@ export async function readDatasetLayout(root: string, opts: ScanOptions = {}): P
   let validation: Sample[];
   let validationFrom: DatasetSummary['validationFrom'];
   if (trainDir) {
-    train = await scanClassFolders(join(root, trainDir), skipped, ignoredClasses);
+    train = await scanClassFolders(join(root, trainDir), skipped, ignoredClasses, ignoredImages);
     if (valDir) {
-      validation = await scanClassFolders(join(root, valDir), skipped, ignoredClasses);
+      validation = await scanClassFolders(join(root, valDir), skipped, ignoredClasses, ignoredImages);
       validationFrom = 'folders';
     } else {
       ({ train, validation } = stratifiedSplit(train, fraction, seed));
       validationFrom = 'split';
     }
   } else {
-    const all = await scanClassFolders(root, skipped, ignoredClasses);
+    const all = await scanClassFolders(root, skipped, ignoredClasses, ignoredImages);
     ({ train, validation } = stratifiedSplit(all, fraction, seed));
     validationFrom = 'split';
   }
@@ -153,6 +159,7 @@ export async function readDatasetLayout(root: string, opts: ScanOptions = {}): P
     train,
     validation,
     summary: { root, validationFrom, train: countClasses(train), validation: countClasses(validation), ignoredClasses, skipped },
+    ...(ignoredImages && { ignoredImages: Object.fromEntries(ignoredImages) }),
   };
 }
 

@@ -10,12 +10,13 @@ import { checkTrainingData } from './data-warnings.js';
 export type InspectParams = Pick<TrainParams, 'data' | 'validationSplit' | 'seed' | 'maxPerClass'>;
 
 export async function inspectData(params: InspectParams): Promise<DataInspection> {
-  const { summary } = await readDatasetLayout(params.data, {
+  const { summary, ignoredImages = {} } = await readDatasetLayout(params.data, {
+    countIgnored: true,
     ...(params.seed !== undefined && { seed: params.seed }),
     ...(params.validationSplit !== undefined && { validationSplit: params.validationSplit }),
     ...(params.maxPerClass !== undefined && { maxPerClass: params.maxPerClass }),
   });
   const problem = missingClasses(summary);
   // with a class missing, the refusal says it all; the warnings would only repeat it
-  return { summary, warnings: problem ? [] : checkTrainingData(summary.train, summary.validation).warnings, problem };
+  return { summary, ignoredImages, warnings: problem ? [] : checkTrainingData(summary.train, summary.validation).warnings, problem };
 }

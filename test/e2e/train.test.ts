@@ -4,11 +4,11 @@
  * summary; Start -> the chart holds at least two epochs of points while the training still runs (the engine
  * is held between epochs by the bridge's epoch gate, so nothing is timed); leaving the view keeps the chart;
  * Stop leaves the previous current model; a finished run adds a version that the Models view lists; a folder
- * dropped on the Train view becomes its training data.
+ * dropped on the Train view becomes its training data; a failure says what failed and changes nothing.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -83,7 +83,7 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     );
     assert.equal(await counts.locator('tr[data-split="train"]').innerText(), 'Train\t24\t24\t48');
     assert.equal(await counts.locator('tr[data-split="validation"]').innerText(), 'Validation\t6\t6\t12');
-    assert.match(await page.getByTestId('train-ignored').innerText(), /Left out \(other expressions\): angry/);
+    assert.match(await page.getByTestId('train-ignored').innerText(), /^Left out \(other expressions\): angry \(1 image\)$/);
     await page.getByTestId('train-skipped').locator('summary').click();
     assert.match(await page.getByTestId('train-skipped').innerText(), /1 file skipped[\s\S]*notes\.txt\s*not an image file \(\.txt\)/);
     assert.equal(await page.getByTestId('train-warning').count(), 0, '24 + 24 is balanced and enough');
@@ -108,10 +108,12 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.deepEqual(train?.params, { data, base: 'face-expression', epochs: 40, batchSize: 32, learningRate: 0.001, seed: 42 }, 'the defaults; no split share with a validation folder');
     assert.deepEqual(bridge.log.states.at(-1), { training: true, hasModel: true }, 'main is told: Stop Training enabled');
 
-    // away and back: the same chart, with the same points
+    // away and back: the same chart, with the same points (a mark on its canvas survives: nothing was re-created)
+    await page.locator(`${CHART} canvas`).evaluate((el) => (el as unknown as { dataset: Record<string, string> }).dataset['mark'] = 'first');
     await page.keyboard.press('Control+1');
     await page.keyboard.press('Control+2');
     assert.equal((await chartData(page)).epochs, 2);
+    assert.equal(await page.locator(`${CHART} canvas[data-mark="first"]`).count(), 1);
     await screenshots(page, 'train-running');
     assert.equal(await page.locator(RUN).getAttribute('data-phase'), 'running', 'screenshots took no time off the gate');
   });
@@ -143,6 +145,7 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     gate.open();
     await page.locator(`${RUN}[data-phase="done"]`).waitFor();
 
+    assert.equal(await page.locator(`${CHART} canvas[data-mark="first"]`).count(), 1, 'one chart for the stopped run and this one: updated in place');
     const models = await bridge.engine.call('listModels', {});
     assert.equal(models.length, 2);
     const made = models.find((m) => m.id !== before1.id)!;
@@ -182,6 +185,28 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.equal(await page.locator(RUN).count(), 0, 'a new folder starts a new session');
     assert.equal(await page.locator('[data-testid="prediction-card"]').count(), 0, 'nothing was judged');
     await screenshots(page, 'train-warnings');
+    assert.deepEqual(problems, []);
+  });
+
+  test('a failure says what failed and changes nothing', async () => {
+    const { page, problems } = app;
+    const models = await bridge.engine.call('listModels', {});
+    const current = models.find((m) => m.current)!;
+    // the folder loses its sad photos after it was chosen
+    const small = (await page.locator('[data-testid="train-data"] .folder').getAttribute('title'))!;
+    await rm(join(small, 'sad'), { recursive: true });
+    await page.getByTestId('train-start').click();
+    await page.locator(`${RUN}[data-phase="failed"]`).waitFor();
+    const outcome = await page.getByTestId('train-outcome').innerText();
+    assert.match(outcome, new RegExp(`^Training failed: ${small.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no sad training images found`));
+    assert.match(outcome, /Nothing was changed: .* is still the current model\.$/);
+    assert.deepEqual(
+      (await bridge.engine.call('listModels', {})).map((m) => [m.id, m.current]),
+      models.map((m) => [m.id, m.current]),
+    );
+    assert.equal(await page.getByTestId('current-model').getAttribute('title'), current.id);
+    assert.equal(await page.locator(CHART).count(), 0, 'no empty chart for a run without an epoch');
+    await screenshots(page, 'train-failed');
     assert.deepEqual(problems, []);
   });
 });

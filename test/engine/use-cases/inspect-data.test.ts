@@ -31,6 +31,7 @@ test('notebook layout: counts per split and class, other expressions, skipped fi
   assert.deepEqual(r.summary.validation, { happy: 3, sad: 2 });
   assert.equal(r.summary.validationFrom, 'folders');
   assert.deepEqual(r.summary.ignoredClasses, ['angry', 'neutral']);
+  assert.deepEqual(r.ignoredImages, { angry: 4, neutral: 1 });
   assert.deepEqual(r.summary.skipped, [{ file: join(root, 'train', 'sad', 'notes.txt'), reason: 'not an image file (.txt)' }]);
   assert.deepEqual(r.warnings, []);
   assert.equal(r.problem, null);
@@ -60,9 +61,10 @@ test('few images of a class and a heavy imbalance are warned about, as training 
 
 test('a folder training would refuse is described, not thrown: which class is missing and what was found', async () => {
   const root = await tempDir();
-  await tree(root, [...names(5).map((n) => `happy/${n}`), ...names(3).map((n) => `fear/${n}`)]);
+  await tree(root, [...names(5).map((n) => `happy/${n}`), ...names(3).map((n) => `fear/${n}`), 'fear/x.txt']);
   const r = await inspectData({ data: root });
   assert.deepEqual(r.summary.train.sad, 0);
+  assert.deepEqual(r.ignoredImages, { fear: 3 }, 'images only');
   assert.match(r.problem!, /no sad training images found\. Expected .*; found only: fear$/);
   assert.deepEqual(r.warnings, []);
 });
