@@ -111,6 +111,11 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     // away and back: the same chart, with the same points (a mark on its canvas survives: nothing was re-created)
     await page.locator(`${CHART} canvas`).evaluate((el) => (el as unknown as { dataset: Record<string, string> }).dataset['mark'] = 'first');
     await page.keyboard.press('Control+1');
+    // the Models view refreshes the model list, and tells main the app's state again: still training
+    const told = bridge.log.states.length;
+    await page.keyboard.press('Control+3');
+    while (bridge.log.states.length === told) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(bridge.log.states.at(-1), { training: true, hasModel: true }, 'Stop Training stays enabled while the Models view is shown');
     await page.keyboard.press('Control+2');
     assert.equal((await chartData(page)).epochs, 2);
     assert.equal(await page.locator(`${CHART} canvas[data-mark="first"]`).count(), 1);
