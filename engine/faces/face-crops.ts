@@ -57,6 +57,8 @@ const FILLS_FRAME = 0.6;
  * centre lies below the box's (negative: above). Measured on the pasted set (111 faces matched): the crops
  * the base was trained and measured on (FER2013's, photos-happy-sad's: forehead to chin) are 0.953 of the
  * box's larger side, centred 0.111 of it higher (the detector's boxes run from the brows to below the chin).
+ * Accuracy of a FER2013-trained model on the faces found there: 0.895 with these, 0.876 at side 0.85, 0.872
+ * at side 1.1, 0.876 centred on the box (same set as the calibration: a tuned figure, not a held-out one).
  */
 const CROP_SCALE = 0.95;
 const CROP_SHIFT_Y = -0.11;
