@@ -51,7 +51,7 @@ const trainParams = z.strictObject({
 
 const label = z.enum(LABELS);
 const probability = z.number().min(0).max(1);
-const coordinate = z.number().finite().min(0).max(1_000_000);
+const coordinate = z.number().min(0).max(1_000_000);
 /** one face of a prediction, as predict gives it */
 const facePrediction = z.strictObject({
   box: z.strictObject({ x: coordinate, y: coordinate, width: coordinate, height: coordinate }),

@@ -57,6 +57,8 @@ const FILLS_FRAME = 0.6;
  * centre lies below the box's (negative: above). Measured on the pasted set (111 faces matched): the crops
  * the base was trained and measured on (FER2013's, photos-happy-sad's: forehead to chin) are 0.953 of the
  * box's larger side, centred 0.111 of it higher (the detector's boxes run from the brows to below the chin).
+ * Accuracy of a FER2013-trained model on the faces found there: 0.895 with these, 0.876 at side 0.85, 0.872
+ * at side 1.1, 0.876 centred on the box (same set as the calibration: a tuned figure, not a held-out one).
  */
 const CROP_SCALE = 0.95;
 const CROP_SHIFT_Y = -0.11;
@@ -98,6 +100,26 @@ export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame:
 }
 
 const MAX_PIXELS = 50_000_000;
+
+/**
+ * The detection of an image small enough to be a face crop already, told from its header alone (no
+ * decoding): a training set of 48x48 crops costs no detector run and no second decode. Null when the image is
+ * larger, or its header cannot be read (then it is decoded, which says why, and searched).
+ */
+export async function wholeIfSmall(bytes: Buffer): Promise<Detection | null> {
+  if (isBmp(bytes)) return null;
+  let meta: import('sharp').Metadata;
+  try {
+    meta = await sharp(bytes, { pages: 1, page: 0 }).metadata();
+  } catch {
+    return null;
+  }
+  const swap = (meta.orientation ?? 1) >= 5;
+  const width = (swap ? meta.height : meta.width) ?? 0;
+  const height = (swap ? meta.width : meta.height) ?? 0;
+  if (width === 0 || height === 0 || width > CROP_MAX_SIDE || height > CROP_MAX_SIDE) return null;
+  return { width, height, faces: [{ x: 0, y: 0, width, height }] };
+}
 
 /**
  * The faces in an image, largest first, in its displayed pixels. The detector's input is made by sharp (the

@@ -75,10 +75,12 @@ export async function loadTinyFaceDetector(dir: string): Promise<FaceDetector> {
 function detect(p: Params, frame: RgbFrame, { minScore, inputSize }: DetectOptions): FaceBox[] {
   const side = Math.max(frame.width, frame.height);
   const out = tf.tidy(() => {
-    let x = tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
-    // padded at the bottom and right, as face-api does: boxes then scale back by one factor
-    x = tf.pad(x, [[0, 0], [0, side - frame.height], [0, side - frame.width], [0, 0]]);
-    let f = tf.image.resizeBilinear(tf.cast(x, 'float32') as tf.Tensor4D, [inputSize, inputSize]);
+    let f = tf.tensor4d(Float32Array.from(frame.data), [1, frame.height, frame.width, 3]);
+    if (frame.width !== inputSize || frame.height !== inputSize) {
+      // padded at the bottom and right, as face-api does: boxes then scale back by one factor
+      f = tf.pad(f, [[0, 0], [0, side - frame.height], [0, side - frame.width], [0, 0]]);
+      f = tf.image.resizeBilinear(f, [inputSize, inputSize]);
+    }
     f = tf.div(tf.sub(f, tf.tensor1d(MEAN_RGB)), 255);
     return forward(p, f);
   });

@@ -15,7 +15,7 @@ import { cancelled, InputFileError, yieldToEventLoop } from '../errors.js';
 import { decodeImage, readImageBytesQuick, type RgbImage } from '../image-decode.js';
 import { contentHash, isContentHash, sampleName, type SampleRef } from '../samples.js';
 import { DetectionCache } from '../faces/detection-cache.js';
-import { CROP_VERSION, cropFace, decodeFrame, findFaces, judgedWhole, type Detection } from '../faces/face-crops.js';
+import { CROP_VERSION, cropFace, decodeFrame, findFaces, judgedWhole, wholeIfSmall, type Detection } from '../faces/face-crops.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import { defaultPoolSize, EmbedPool, localExecutor, type Executor } from './embed-pool.js';
 import { EmbeddingCache } from './embedding-cache.js';
@@ -254,14 +254,20 @@ export class FeatureStore {
         if (!this.faces) {
           crops = [{ keys: keysOf(null)[0]!, image: await decodeImage(bytes, name, { size: this.base.inputSize }) }];
         } else {
-          const { frame, width, height } = await decodeFrame(bytes, name);
-          if (!detection) {
-            detection = await findFaces(this.faces.detector, frame, width, height);
-            this.faces.detections.set(hash, detection);
+          if (!detection && (detection = await wholeIfSmall(bytes))) this.faces.detections.set(hash, detection);
+          if (detection && judgedWhole(detection)) {
+            // a face crop already, or no face: decoded as before faces were detected
+            crops = [{ keys: keysOf(detection)[0]!, image: await decodeImage(bytes, name, { size: this.base.inputSize }) }];
+          } else {
+            const { frame, width, height } = await decodeFrame(bytes, name);
+            if (!detection) {
+              detection = await findFaces(this.faces.detector, frame, width, height);
+              this.faces.detections.set(hash, detection);
+            }
+            const d = detection;
+            const faces = this.facesOf(d, request);
+            crops = await Promise.all(faces.map(async (face, i) => ({ keys: keysOf(d)[i]!, image: await cropFace(bytes!, name, frame, d, face ?? 0, this.base.inputSize) })));
           }
-          const d = detection;
-          const faces = this.facesOf(d, request);
-          crops = await Promise.all(faces.map(async (face, i) => ({ keys: keysOf(d)[i]!, image: await cropFace(bytes!, name, frame, d, face ?? 0, this.base.inputSize) })));
         }
       } finally {
         busy.decode += (performance.now() - t0) / 1000;
