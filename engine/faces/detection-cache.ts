@@ -1,31 +1,34 @@
 /**
  * The faces found in each image, by content hash, for one detector version and crop settings: with it a
  * retraining or a second prediction knows an image's faces, and so the cache keys of their features, without
- * decoding the image or running the detector again. One JSON file per version under cache/faces/, written
- * whole (temporary file, then rename) and merged with what another process wrote meanwhile.
+ * decoding the image or running the detector again. One file per version under cache/faces/, one JSON line
+ * per image, only ever appended to: a prediction adds a line (not a rewrite of every image's faces, which grew
+ * with the library and cost a read, a parse and an fsync'd write per prediction), and appends from several
+ * processes interleave whole lines.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../atomic-fs.js';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Box, Detection } from './face-crops.js';
 
-type Entry = [width: number, height: number, ...boxes: number[]];
+/** Wraps a write of the file; `now`, when given, takes the lock at once for a short synchronous write, or says it could not. */
+type WriteLock = (<T>(fn: () => Promise<T>) => Promise<T>) & { now?(fn: () => void): boolean };
 
 export class DetectionCache {
   private readonly entries = new Map<string, Detection>();
   private dirty = new Set<string>();
 
-  private constructor(private readonly file: string | null) {}
+  private constructor(
+    private readonly file: string | null,
+    private readonly lock: WriteLock,
+  ) {}
 
-  /** `dir` null: in memory only. `lock` wraps the read-merge-write of the file. */
-  static async open(dir: string | null, version: string, lock?: <T>(fn: () => Promise<T>) => Promise<T>): Promise<DetectionCache> {
-    const cache = new DetectionCache(dir ? join(dir, `${version}.json`) : null);
-    cache.lock = lock ?? ((fn) => fn());
+  /** `dir` null: in memory only. `lock` wraps every append to the file. */
+  static async open(dir: string | null, version: string, lock?: WriteLock): Promise<DetectionCache> {
+    const cache = new DetectionCache(dir ? join(dir, `${version}.jsonl`) : null, lock ?? ((fn) => fn()));
     await cache.load();
     return cache;
   }
-
-  private lock: <T>(fn: () => Promise<T>) => Promise<T> = (fn) => fn();
 
   get(hash: string): Detection | undefined {
     return this.entries.get(hash);
@@ -36,19 +39,25 @@ export class DetectionCache {
     this.dirty.add(hash);
   }
 
-  /** Writes what was added since the last flush (a file that cannot be written only costs detecting again). */
+  /** Appends what was added since the last flush (a file that cannot be written only costs detecting again). */
   async flush(): Promise<void> {
     if (!this.file || this.dirty.size === 0) return;
     const file = this.file;
     const mine = this.dirty;
     this.dirty = new Set();
+    // a leading newline: a line cut short by a crash ends there instead of swallowing the first one added
+    const text = `\n${[...mine].map((hash) => JSON.stringify(toLine(hash, this.entries.get(hash)!))).join('\n')}\n`;
     try {
-      await this.lock(async () => {
-        await this.load(); // what others wrote meanwhile
-        const out: Record<string, Entry> = {};
-        for (const [hash, d] of this.entries) out[hash] = [d.width, d.height, ...d.faces.flatMap((b) => [b.x, b.y, b.width, b.height])];
-        await writeFileAtomic(file, JSON.stringify(out));
+      const quick = this.lock.now?.(() => {
+        mkdirSync(dirname(file), { recursive: true });
+        appendFileSync(file, text);
       });
+      if (!quick) {
+        await this.lock(async () => {
+          await mkdir(dirname(file), { recursive: true });
+          await appendFile(file, text);
+        });
+      }
     } catch {
       for (const h of mine) this.dirty.add(h);
     }
@@ -62,18 +71,30 @@ export class DetectionCache {
     } catch {
       return; // none yet
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      return; // damaged: rewritten whole at the next flush
-    }
-    if (!parsed || typeof parsed !== 'object') return;
-    for (const [hash, e] of Object.entries(parsed as Record<string, unknown>)) {
-      if (this.entries.has(hash) || !Array.isArray(e) || e.length < 2 || (e.length - 2) % 4 !== 0 || !e.every((v) => typeof v === 'number' && Number.isFinite(v))) continue;
-      const faces: Box[] = [];
-      for (let i = 2; i < e.length; i += 4) faces.push({ x: e[i] as number, y: e[i + 1] as number, width: e[i + 2] as number, height: e[i + 3] as number });
-      this.entries.set(hash, { width: e[0] as number, height: e[1] as number, faces });
+    for (const line of raw.split('\n')) {
+      if (!line) continue;
+      const entry = parseLine(line);
+      if (entry) this.entries.set(entry.hash, entry.detection);
     }
   }
+}
+
+function toLine(hash: string, d: Detection): Array<string | number> {
+  return [hash, d.width, d.height, ...d.faces.flatMap((b) => [b.x, b.y, b.width, b.height])];
+}
+
+/** A line as toLine writes it, or null for anything else (a damaged line is detected again). */
+function parseLine(line: string): { hash: string; detection: Detection } | null {
+  let e: unknown;
+  try {
+    e = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(e) || e.length < 3 || (e.length - 3) % 4 !== 0 || typeof e[0] !== 'string' || !/^[0-9a-f]{64}$/.test(e[0])) return null;
+  const nums = e.slice(1);
+  if (!nums.every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
+  const faces: Box[] = [];
+  for (let i = 2; i < nums.length; i += 4) faces.push({ x: nums[i] as number, y: nums[i + 1] as number, width: nums[i + 2] as number, height: nums[i + 3] as number });
+  return { hash: e[0], detection: { width: nums[0] as number, height: nums[1] as number, faces } };
 }

@@ -134,7 +134,7 @@ test('detections are cached by content hash: a second look at an image neither d
   assert.equal(store.stats.decoded, decoded, 'not decoded again');
   assert.deepEqual(second, first);
   const files = await readdir(join(dir, 'home', 'cache', 'faces'));
-  assert.ok(files.some((f) => f.endsWith('.json')), `a detection file in cache/faces (${files.join(', ')})`);
+  assert.ok(files.some((f) => f.endsWith('.jsonl')), `a detection file in cache/faces (${files.join(', ')})`);
   // another engine on the same data folder reads them from disk
   const other = createServices(join(dir, 'home'), ASSETS, await useBestBackend());
   const otherStore = await other.features.forBase(await other.bases.load('face-expression', undefined));

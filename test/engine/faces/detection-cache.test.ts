@@ -25,18 +25,33 @@ test('detections survive a restart, and two writers merge rather than overwrite 
   assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
 });
 
-test('a damaged file or damaged entries are ignored (detected again), and rewritten whole at the next flush', async () => {
+test('damaged lines are ignored (those images are detected again); a line cut short by a crash does not swallow the next one appended', async () => {
   const dir = await tempDir();
-  await writeFile(join(dir, 'v1.json'), '{"not json');
+  const file = join(dir, 'v1.jsonl');
+  await writeFile(file, ['["not json', JSON.stringify([H1, 800, 600, 1, 2, 3]), JSON.stringify([H2, 1, 'x']), JSON.stringify(['nothex', 1, 1]), `["${H2}", 640, 4`].join('\n'));
   const a = await DetectionCache.open(dir, 'v1');
-  assert.equal(a.get(H1), undefined);
+  assert.equal(a.get(H1), undefined, 'a box with three numbers is no box');
+  assert.equal(a.get(H2), undefined, 'a cut line is no entry');
   a.set(H1, two);
   await a.flush();
-  assert.deepEqual(JSON.parse(await readFile(join(dir, 'v1.json'), 'utf8'))[H1], [800, 600, 10.5, -4, 200, 200, 400, 300, 90.2, 90.2]);
-  await writeFile(join(dir, 'v1.json'), JSON.stringify({ [H1]: [800, 600, 1, 2, 3], [H2]: [1, 'x'], [`${H1}0`]: 'no' }));
   const b = await DetectionCache.open(dir, 'v1');
-  assert.equal(b.get(H1), undefined, 'a box with three numbers is no box');
-  assert.equal(b.get(H2), undefined);
+  assert.deepEqual(b.get(H1), two);
+});
+
+test('a flush appends the new images only: what is on disk is never rewritten', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'v1.jsonl');
+  const a = await DetectionCache.open(dir, 'v1');
+  a.set(H1, two);
+  await a.flush();
+  const first = await readFile(file, 'utf8');
+  await a.flush();
+  assert.equal(await readFile(file, 'utf8'), first, 'nothing new, nothing written');
+  a.set(H2, none);
+  await a.flush();
+  const second = await readFile(file, 'utf8');
+  assert.ok(second.startsWith(first), 'appended');
+  assert.equal(second.split('\n').filter(Boolean).length, 2, 'one line per image');
 });
 
 test('in memory only (a read-only data folder): kept for the engine’s life, nothing written', async () => {
