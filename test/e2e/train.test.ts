@@ -88,6 +88,17 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.match(await page.getByTestId('train-skipped').innerText(), /1 file skipped[\s\S]*notes\.txt\s*not an image file \(\.txt\)/);
     assert.equal(await page.getByTestId('train-warning').count(), 0, '24 + 24 is balanced and enough');
     assert.equal(await page.getByTestId('train-start').isDisabled(), false);
+    // a number out of range is brought into it, and the field shows what training will use
+    const epochs = page.getByTestId('train-epochs');
+    await epochs.fill('0');
+    await epochs.press('Tab');
+    assert.equal(await epochs.inputValue(), '1');
+    await epochs.fill('');
+    await epochs.press('Tab');
+    assert.equal(await epochs.inputValue(), '1', 'an empty field goes back to the setting');
+    await epochs.fill('40');
+    await epochs.press('Tab');
+    assert.equal(await epochs.inputValue(), '40');
     assert.deepEqual(app.problems, []);
   });
 
