@@ -163,6 +163,59 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     assert.deepEqual({ data: last.data, report: last.report }, { data: EVAL_FOLDER, report: out });
   });
 
+  test('a cancelled evaluation leaves the result shown, its drilled-in cell, and the report saved of that result', async () => {
+    const { page, problems } = app!;
+    const current = (await bridge.engine.call('listModels', {})).find((m) => m.current)!;
+    const row = page.locator(`[data-testid="model-row"][data-model-id="${current.id}"]`);
+    await row.getByTestId('eval-validation').click();
+    await row.locator('[data-testid="eval-source"]', { hasText: 'validation' }).waitFor();
+    await row.locator('[data-testid="cm-cell"][data-actual="happy"][data-predicted="happy"]').click();
+    await row.locator('[data-testid="cell-images"][data-actual="happy"][data-predicted="happy"]').waitFor();
+
+    // a folder evaluation started, then cancelled while the bridge holds it
+    const held = bridge.hold('evaluate');
+    bridge.chooseNext('evaluation-data', [EVAL_FOLDER]);
+    await row.getByTestId('eval-folder').click();
+    await row.getByTestId('eval-running').waitFor();
+    await row.getByTestId('eval-cancel').click();
+    await row.getByTestId('eval-running').waitFor({ state: 'detached' });
+    held.release();
+    assert.equal(await row.locator('[data-testid="cell-images"][data-actual="happy"][data-predicted="happy"]').count(), 1, 'the drilled-in cell stays open');
+    assert.match(await row.getByTestId('eval-source').innerText(), /validation/, 'the validation result is still the one shown');
+    assert.equal(await row.getByText('Evaluation cancelled.').count(), 1, 'it says the run was cancelled, above the earlier result');
+
+    // the report saved is the one of the result shown: its validation photos, not the cancelled folder
+    const out = await tempDir();
+    bridge.chooseNext('export-folder', [out]);
+    await row.getByTestId('eval-save-report').click();
+    await row.getByTestId('eval-report-saved').waitFor();
+    const last = bridge.log.calls.filter((c) => c.method === 'evaluate').at(-1)?.params;
+    assert.deepEqual(last, { model: current.id, report: out });
+    assert.equal(await row.locator('[data-testid="cell-images"][data-actual="happy"][data-predicted="happy"]').count(), 1);
+    assert.deepEqual(problems, []);
+  });
+
+  test('a file dialog that fails says why, for Evaluate on a Folder, Save Report and Export', async () => {
+    const { page, problems } = app!;
+    const current = (await bridge.engine.call('listModels', {})).find((m) => m.current)!;
+    const row = page.locator(`[data-testid="model-row"][data-model-id="${current.id}"]`);
+    /** clicks, waits for the dialog's answer and one frame, then says whether the message is shown */
+    async function shown(kind: 'evaluation-data' | 'export-folder', testId: string, message: string): Promise<number> {
+      bridge.chooseFails(kind, message);
+      const answered = page.waitForResponse((r) => r.url().endsWith('/choose'));
+      await row.getByTestId(testId).click();
+      await answered;
+      await page.evaluate('new Promise((r) => requestAnimationFrame(r))');
+      return row.page().getByText(message).count();
+    }
+    assert.equal(await shown('evaluation-data', 'eval-folder', 'no folder dialog today'), 1);
+    assert.equal(await shown('export-folder', 'eval-save-report', 'no report dialog today'), 1);
+    assert.equal(await shown('export-folder', 'model-export', 'no export dialog today'), 1);
+    // the bridge answered the failed dialogs with an HTTP error, which Chromium logs; nothing else went wrong
+    assert.deepEqual(problems.filter((p) => !/Failed to load resource: the server responded with a status of 500/.test(p)), []);
+    problems.length = 0;
+  });
+
   test('an evaluation shows its progress and can be cancelled; Show Folder and Export act on the version', async () => {
     const { page, problems } = app!;
     const home = (await bridge.engine.call('info', {})).home;
@@ -200,12 +253,21 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     assert.equal(refused.ok, false);
     assert.match(refused.error!.message, /is the current model; make another one current before deleting it/);
 
+    // an evaluation of it still running when it is deleted is cancelled with it
+    const held = bridge.hold('evaluate');
+    await otherRow.getByTestId('eval-validation').click();
+    await otherRow.getByTestId('eval-running').waitFor();
+    assert.equal(held.pending(), 1);
+
     await otherRow.getByTestId('model-delete').click();
     await otherRow.getByTestId('delete-confirm').waitFor();
     assert.equal(bridge.log.calls.some((c) => c.method === 'deleteModel' && (c.params as { id: string }).id === other.id), false, 'nothing deleted before the confirmation');
     await otherRow.getByTestId('delete-yes').click();
     await otherRow.waitFor({ state: 'detached' });
     assert.deepEqual((await bridge.engine.call('listModels', {})).map((m) => m.id), [current.id]);
+    // (the cancel was sent before the deletion, whose answer and the list refresh came back before the row went)
+    assert.equal(held.pending(), 0, 'its running evaluation was cancelled');
+    held.release();
     assert.deepEqual(problems, []);
   });
 });
