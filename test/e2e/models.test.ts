@@ -155,10 +155,12 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
   test('Save Report writes the HTML report of the same evaluation into the chosen folder', async () => {
     const { page } = app!;
     const out = await tempDir();
+    const current = (await bridge.engine.call('listModels', {})).find((m) => m.current)!;
     bridge.chooseNext('export-folder', [out]);
     await page.getByTestId('eval-save-report').click();
     await page.getByTestId('eval-report-saved').waitFor();
-    assert.ok((await stat(join(out, 'report.html'))).size > 0);
+    assert.ok((await stat(join(out, `report-${current.id}.html`))).size > 0);
+    assert.match(await page.getByTestId('eval-report-saved').innerText(), new RegExp(`report-${current.id}\\.html`));
     const last = bridge.log.calls.filter((c) => c.method === 'evaluate').at(-1)?.params as { data?: string; report?: string };
     assert.deepEqual({ data: last.data, report: last.report }, { data: EVAL_FOLDER, report: out });
   });
