@@ -11,6 +11,12 @@ import { probabilityToLabel, type Label } from '../../common/labels.js';
 import type { EngineClient, RunningCall } from './engine.js';
 import { errorMessage } from './errors.js';
 
+/**
+ * At most this many photos of a clicked cell are shown (the most wrong): each is a full-size image, and a
+ * large folder's cell would otherwise make thousands of them at once.
+ */
+export const CELL_SHOWN = 40;
+
 export type EvalSourceChoice = { kind: 'validation' } | { kind: 'folder'; dir: string };
 export interface Cell {
   actual: Label;

@@ -9,17 +9,19 @@ import { after, before, describe, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import type { ModelInfo } from '../../common/engine-types.js';
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
+import { mkdir, stat } from 'node:fs/promises';
+import type { Locator, Page } from 'playwright-core';
 import type { EvalResult } from '../../common/engine-types.js';
 import { runCli } from '../helpers/cli.js';
 import { FACES, SHARED_DATASETS, tempDir } from '../helpers/tmp.js';
-import { bridgeFor, buildRenderer, dropFiles, launch, needsChromium, openApp, screenshots, settle, waitForJudged, type AppPage, type Bridge, type PageGlobals } from './helpers.js';
+import { bridgeFor, buildRenderer, dropFiles, launch, needsChromium, openApp, screenshots, SCREENSHOTS, settle, SIZES, waitForJudged, type AppPage, type Bridge, type PageGlobals } from './helpers.js';
 
 const PHOTOS = join(SHARED_DATASETS, 'photos-happy-sad');
 /** a folder to evaluate on, chosen in the dialog: the real photos when they are here */
 const EVAL_FOLDER = existsSync(PHOTOS) ? PHOTOS : FACES;
 const LABELS = ['happy', 'sad'] as const;
+/** as renderer/lib/evaluation.svelte.ts's CELL_SHOWN (a runes module, not importable here): the photos shown of one cell */
+const CELL_SHOWN = 40;
 
 /** The files of one confusion-matrix cell of an eval result, the most wrong first (as the view orders them). */
 function cellFiles(r: EvalResult, actual: 'happy' | 'sad', predicted: 'happy' | 'sad'): string[] {
@@ -28,6 +30,26 @@ function cellFiles(r: EvalResult, actual: 'happy' | 'sad', predicted: 'happy' | 
     .filter((i) => i.label === actual && (i.pHappy >= 0.5 ? 'happy' : 'sad') === predicted)
     .sort((a, b) => wrong(b) - wrong(a) || (a.file < b.file ? -1 : 1))
     .map((i) => i.file);
+}
+
+/**
+ * As screenshots(), with `target` scrolled into the middle of the view at each size: resizing the window moves
+ * what is scrolled to, so one scroll before the screenshots shows it at one size only.
+ */
+async function screenshotsShowing(page: Page, name: string, target: Locator): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.mouse.move(8, 300);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await target.evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'center' }));
+      await settle(page);
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}-${colorScheme}-${size.width}x${size.height}.png`) });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize(SIZES[1]!);
 }
 
 /** Clicks each cell of the shown confusion matrix and checks it opens exactly the photos of that cell in `r`. */
@@ -39,7 +61,11 @@ async function checkEveryCell(page: Page, r: EvalResult): Promise<void> {
       await cell.click();
       await page.locator(`[data-testid="cell-images"][data-actual="${actual}"][data-predicted="${predicted}"]`).waitFor();
       const shown = await page.evaluate((sel) => (globalThis as PageGlobals).__bridge.attributes(sel, 'data-file'), '[data-testid="cell-image"]');
-      assert.deepEqual(shown, cellFiles(r, actual, predicted), `${actual} -> ${predicted}: exactly its photos, most wrong first`);
+      const all = cellFiles(r, actual, predicted);
+      assert.deepEqual(shown, all.slice(0, CELL_SHOWN), `${actual} -> ${predicted}: exactly its photos, most wrong first, at most ${CELL_SHOWN}`);
+      const more = page.getByTestId('cell-more');
+      if (all.length > CELL_SHOWN) assert.match(await more.innerText(), new RegExp(`The first ${CELL_SHOWN} are shown; ${all.length - CELL_SHOWN} more are not`));
+      else assert.equal(await more.count(), 0);
     }
   }
 }
@@ -138,6 +164,7 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     const folder = await runCli(['eval', '--data', EVAL_FOLDER, '--model', current.id, '--home', home, '--json']);
     assert.equal(folder.code, 0, folder.stderr);
     const folderJson = folder.json as EvalResult;
+    if (EVAL_FOLDER === PHOTOS) assert.ok(LABELS.some((a) => folderJson.confusion[a][a] > CELL_SHOWN), 'a cell of the real photos has more than are shown');
     await checkEveryCell(page, folderJson);
 
     // drilled into the cell with the most wrong photos, thumbnails loaded, for the screenshots
@@ -147,8 +174,7 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     if (worst.n > 0) assert.equal(await page.evaluate(() => (globalThis as PageGlobals).__bridge.imageLoaded('[data-testid="cell-image"] img')), true, 'the photos are served');
     await settle(page);
     await screenshots(page, 'models-eval-cell');
-    await row.getByTestId('history-chart').first().scrollIntoViewIfNeeded();
-    await screenshots(page, 'models-eval-history');
+    await screenshotsShowing(page, 'models-eval-history', row.getByTestId('eval-history'));
     assert.deepEqual(problems, []);
   });
 
