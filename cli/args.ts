@@ -50,7 +50,7 @@ const OPTIONS = {
   'base-dir': { kind: 'path', arg: 'DIR', help: 'with --base mobilenet-v2: import it from a folder instead of downloading' },
   use: { kind: 'flag', help: 'make the new model current even if it scores lower than the current one' },
   model: { kind: 'string', arg: 'ID', help: 'a model id, "current" or "zero-shot"', default: 'current' },
-  report: { kind: 'path', arg: 'DIR', help: 'also write a self-contained HTML report (report.html) into DIR' },
+  report: { kind: 'path', arg: 'DIR', help: 'also write a self-contained HTML report into DIR (report-<model>.html; numbered, never replacing one there)' },
   recursive: { kind: 'flag', help: 'also take images in subfolders of a folder' },
   save: { kind: 'flag', help: 'keep every judged image in the library (<home>/library), to review and retrain with' },
   library: { kind: 'flag', help: "retrain with collected data: the current model's training data plus the library's reviewed images" },

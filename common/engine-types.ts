@@ -260,7 +260,7 @@ export interface EvalParams {
   data?: string;
   /** a model id, 'current' (default), or 'zero-shot' */
   model?: string;
-  /** also write the HTML report (report.html) into this folder */
+  /** also write the HTML report (report-<model>.html, numbered when taken: never replacing one) into this folder */
   report?: string;
 }
 

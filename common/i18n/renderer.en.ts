@@ -324,6 +324,7 @@ export const rendererEn = {
   'eval.cellWrong': '{actual} photos wrongly judged {predicted}: {count}',
   'eval.sortedByWrong': 'most wrong first',
   'eval.cellEmpty': 'No photos here.',
+  'eval.cellMore': 'The first {shown} are shown; {count} more are not.',
   'eval.skippedOne': '{count} file was left out: it is not an image or could not be read',
   'eval.skippedMany': '{count} files were left out: not images, or they could not be read',
   'eval.historyTitle': 'Training history',

@@ -325,6 +325,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'eval.cellWrong': 'Foto {actual} keliru dinilai {predicted}: {count}',
   'eval.sortedByWrong': 'yang paling keliru lebih dulu',
   'eval.cellEmpty': 'Tidak ada foto di sini.',
+  'eval.cellMore': '{shown} foto pertama ditampilkan; {count} lainnya tidak.',
   'eval.skippedOne': '{count} berkas dilewati: bukan gambar atau tidak dapat dibaca',
   'eval.skippedMany': '{count} berkas dilewati: bukan gambar atau tidak dapat dibaca',
   'eval.historyTitle': 'Riwayat pelatihan',

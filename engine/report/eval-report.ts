@@ -29,9 +29,10 @@ export function mostConfidentlyWrong(images: readonly JudgedImage[], limit = REP
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a');
-/** a confidence: never "100.0 %" short of certainty */
-const sure = (x: number) => (x >= 0.9995 && x < 1 ? '>99.9 %' : pct(x));
+/** as the app writes a share ("86.7%", formatPercent in English) */
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
+/** a confidence: never "100.0%" short of certainty */
+const sure = (x: number) => (x >= 0.9995 && x < 1 ? '>99.9%' : pct(x));
 const fixed = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 /** the exact value as JSON has it (NaN is null there) */
 const raw = (x: number | null) => (x === null || !Number.isFinite(x) ? 'null' : String(x));
@@ -50,11 +51,11 @@ section{background:var(--card);border:1px solid var(--line);border-radius:10px;p
 table{border-collapse:collapse;width:100%}th,td{padding:8px 10px;text-align:right;border-bottom:1px solid var(--line)}th:first-child,td:first-child{text-align:left}
 th{font-weight:600;color:var(--muted);font-size:12px}.cm td.hit{color:var(--good);font-weight:700}.cm td.miss{color:var(--bad);font-weight:700}
 svg{width:100%;height:auto;display:block}svg text{fill:var(--muted);font-size:11px}.axis{stroke:var(--line)}.diag{stroke:var(--muted);stroke-dasharray:4 4}
-.curve{fill:none;stroke:var(--sad);stroke-width:2.5}.dot{fill:var(--happy)}.bar{fill:var(--sad);opacity:.35}
+.curve{fill:none;stroke:var(--sad);stroke-width:2.5}.dot{fill:var(--happy);fill-opacity:.75;stroke:var(--happy);stroke-width:1}.bar{fill:var(--sad);opacity:.35}
 .wrong{display:grid;grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:12px}.wrong figure{margin:0;background:var(--bg);border:1px solid var(--line);border-radius:8px;overflow:hidden}
 .wrong img{width:100%;aspect-ratio:1;object-fit:cover;display:block;background:var(--line)}.wrong .noimg{aspect-ratio:1;display:grid;place-items:center;color:var(--muted);font-size:12px}
 .wrong figcaption{padding:6px 8px;font-size:12px}.wrong .name{color:var(--muted);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-.warn{border-color:var(--bad);margin-bottom:16px}.bins{margin-bottom:16px}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}footer{color:var(--muted);font-size:12px;margin-top:24px}
+.warn{border-color:var(--bad);margin-bottom:16px}.bins{margin-bottom:16px}.legend{color:var(--muted);font-size:12px;margin:6px 0 0}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}footer{color:var(--muted);font-size:12px;margin-top:24px}
 `;
 
 function header(r: EvalResult): string {
@@ -112,20 +113,27 @@ function rocChart(r: EvalResult): string {
   return `<section><h2>ROC curve (happy as positive), AUC ${figure('roc.auc', r.roc.auc, fixed(r.roc.auc, 3))}</h2>${frame('sad images called happy (false positive rate)', 'happy images called happy (recall)', body, 'ROC curve')}</section>`;
 }
 
+/** A bin's dot: area in proportion to its count, from 2.5 px (one image) to 11 px (the fullest bin). */
+export function dotRadius(n: number, most: number): string {
+  return (2.5 + 8.5 * Math.sqrt(n / Math.max(1, most))).toFixed(1);
+}
+
 function reliability(r: EvalResult): { chart: string; table: string } {
   const bins = r.calibration.bins;
   const most = Math.max(1, ...bins.map((b) => b.n));
   const bars = bins.map((b) => `<rect class="bar" x="${px(b.from)}" y="${py((b.n / most) * 0.25)}" width="${((b.to - b.from) * M.size - 2).toFixed(1)}" height="${((b.n / most) * 0.25 * M.size).toFixed(1)}"><title>${b.n} images</title></rect>`);
   const filled = bins.filter((b) => b.n > 0 && b.meanPHappy !== null && b.happyShare !== null);
-  const line = filled.length > 1 ? `<polyline class="curve" points="${filled.map((b) => `${px(b.meanPHappy!)},${py(b.happyShare!)}`).join(' ')}"/>` : '';
-  const dots = filled.map((b) => `<circle class="dot" cx="${px(b.meanPHappy!)}" cy="${py(b.happyShare!)}" r="4"><title>${b.n} images: mean P(happy) ${pct(b.meanPHappy!)}, happy ${pct(b.happyShare!)}</title></circle>`);
+  // one dot per bin, its area in proportion to the images in it, and no line between them: a line through
+  // bins of one or two images drew 0 -> 1 -> 0 spikes that looked like a finding
+  const dots = filled.map((b) => `<circle class="dot" cx="${px(b.meanPHappy!)}" cy="${py(b.happyShare!)}" r="${dotRadius(b.n, most)}" data-n="${b.n}"><title>${b.n} images: mean P(happy) ${pct(b.meanPHappy!)}, happy ${pct(b.happyShare!)}</title></circle>`);
   const rows = bins
     .filter((b) => b.n > 0)
     .map((b, i) => `<tr data-bin="${i}"><td>${b.from.toFixed(1)}–${b.to.toFixed(1)}</td><td>${b.n}</td><td>${pct(b.meanPHappy!)}</td><td>${pct(b.happyShare!)}</td></tr>`)
     .join('');
   return {
     chart: `<section><h2>Reliability (calibration), ECE ${figure('calibration.ece', r.calibration.ece, pct(r.calibration.ece))}</h2>
-${frame('mean P(happy) in the bin', 'share that is happy', bars.join('') + line + dots.join(''), 'Reliability chart')}</section>`,
+${frame('mean P(happy) in the bin', 'share that is happy', bars.join('') + dots.join(''), 'Reliability chart')}
+<p class="legend">A dot per bin, its area in proportion to its images; on the diagonal: as sure as right.</p></section>`,
     // beside the charts it would leave a hole under the ROC curve: a section of its own
     table: `<section class="bins"><h2>Reliability table (bins of P(happy); bars above: how many images)</h2>
 <table><thead><tr><th>P(happy)</th><th>images</th><th>mean P(happy)</th><th>happy</th></tr></thead><tbody>${rows}</tbody></table></section>`,

@@ -1,20 +1,28 @@
 /**
- * Writes the evaluation report (eval-report.ts) into a folder: report.html, written to a temporary file and
- * renamed, with small JPEG thumbnails of the wrong images inlined as data: URIs (made with sharp, EXIF
+ * Writes the evaluation report (eval-report.ts) into a folder: report-<model>.html, or report-<model>-2.html
+ * and so on when that name is taken (a report already there is never replaced), written to a temporary file
+ * and moved into place, with small JPEG thumbnails of the wrong images inlined as data: URIs (made with sharp, EXIF
  * rotation applied). An image whose thumbnail cannot be made is shown by name only.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { EvalResult } from '../../common/engine-types.js';
-import { writeFileAtomic } from '../atomic-fs.js';
+import { writeNewFileAtomic } from '../atomic-fs.js';
 import { decodeBmp, isBmp } from '../bmp.js';
 import { badInput } from '../errors.js';
 import { APP_VERSION } from '../version.js';
 import { evalReportHtml, mostConfidentlyWrong } from './eval-report.js';
 
-export const REPORT_FILE = 'report.html';
 const THUMB = 160;
+/** report-<model>-<n>.html up to this n; past it the folder is refused rather than searched further */
+const MAX_NUMBERED = 999;
+
+/** The name of the n-th report of a model in one folder (1: no number); the model id keeps only file-safe characters. */
+export function reportFileName(modelId: string, n: number): string {
+  const id = modelId.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '') || 'model';
+  return n === 1 ? `report-${id}.html` : `report-${id}-${n}.html`;
+}
 
 async function thumbnailUri(file: string): Promise<string | null> {
   try {
@@ -32,18 +40,23 @@ async function thumbnailUri(file: string): Promise<string | null> {
   }
 }
 
-/** Writes DIR/report.html and resolves with its path. */
+/** Writes DIR/report-<model>.html (numbered when taken; nothing is overwritten) and resolves with its path. */
 export async function writeEvalReport(dir: string, result: EvalResult, now: Date = new Date()): Promise<string> {
   const thumbnails: Record<string, string> = {};
   for (const image of mostConfidentlyWrong(result.images)) {
     const uri = await thumbnailUri(image.file);
     if (uri) thumbnails[image.file] = uri;
   }
-  const file = join(dir, REPORT_FILE);
-  try {
-    await writeFileAtomic(file, evalReportHtml(result, { generatedAt: now.toISOString(), appVersion: APP_VERSION, thumbnails }));
-  } catch (err) {
-    throw badInput(`cannot write the report ${file}: ${(err as Error).message}`);
+  const html = evalReportHtml(result, { generatedAt: now.toISOString(), appVersion: APP_VERSION, thumbnails });
+  for (let n = 1; n <= MAX_NUMBERED; n++) {
+    const file = join(dir, reportFileName(result.modelId, n));
+    let written: boolean;
+    try {
+      written = await writeNewFileAtomic(file, html);
+    } catch (err) {
+      throw badInput(`cannot write the report ${file}: ${(err as Error).message}`);
+    }
+    if (written) return file;
   }
-  return file;
+  throw badInput(`cannot write the report into ${dir}: ${reportFileName(result.modelId, 1)} up to ${reportFileName(result.modelId, MAX_NUMBERED)} all exist; choose another folder`);
 }

@@ -7,6 +7,7 @@ import { copyFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../atomic-fs.js';
 import { badInput } from '../errors.js';
+import { CROP_VERSION, DETECTOR_INPUT, MIN_SCORE } from '../faces/face-crops.js';
 import type { ModelMeta } from '../models/model-meta.js';
 import type { EngineServices } from './services.js';
 
@@ -14,6 +15,27 @@ const BASE_NOTES: Record<string, string> = {
   'face-expression': 'the face-expression network of @vladmandic/face-api (its FaceExpressionNet feature layers; 112 x 112 RGB, minus the mean RGB 122.782, 117.001, 104.298, divided by 255)',
   'mobilenet-v2': 'MobileNetV2 (ImageNet, alpha 1.0, 224 x 224, global-average-pooled features; RGB scaled to -1..1)',
 };
+const BASE_SIDE: Record<string, number> = { 'face-expression': 112, 'mobilenet-v2': 224 };
+
+/**
+ * The face crop the README describes (engine/faces/face-crops.ts: its constants are private there). When the
+ * crop changes, CROP_VERSION changes and the export test fails until this text is brought along.
+ */
+export const README_CROP_VERSION = 'c3-288-0.1-0.95--0.11-0.6-64';
+const cropSteps = (side: string) => `1. Decode the image in its displayed orientation (EXIF rotation applied), alpha flattened onto black,
+   greyscale turned into RGB.
+2. Find the face. HappySad runs face-api's TinyFaceDetector (input ${DETECTOR_INPUT} px, minimum score ${MIN_SCORE}) and keeps
+   the **largest** face. Its box becomes a square: side 0.95 x the box's larger side, centred 0.11 x that
+   side above the box's centre; what reaches past the image's edges is black.
+   The whole image is used instead when it is a face crop already (at most 64 x 64 px, or the largest face
+   covers 60 % or more of its longer side) or when no face is found: fitted into a square, centred, the rest
+   padded black.
+3. Resize that square to ${side} and normalise it as the base above says.
+4. Run the base on the square and on its mirror image (flipped left to right) and average the two feature
+   vectors: that mean is the head's input.
+${CROP_VERSION === README_CROP_VERSION ? '' : `
+(The crop in this version of HappySad is ${CROP_VERSION}.)
+`}`;
 
 export function exportReadme(meta: ModelMeta): string {
   const v = meta.validation;
@@ -32,8 +54,13 @@ Validation accuracy ${pct(v?.accuracy)}, sad recall ${pct(v?.perClass.sad.recall
 
 The head judges features, not pixels. They come from the frozen base **${meta.base.id}**
 (weights fingerprint \`${meta.base.fingerprint}\`): ${BASE_NOTES[meta.base.id] ?? meta.base.id}.
-HappySad judges each image as the mean of the features of the image and of its mirror image.
 
+## Preparing an image as HappySad does
+
+The head was trained on faces cut out of the photos, not on whole photos: judge an image the same way, or
+its answers will not match HappySad's.
+
+${cropSteps(BASE_SIDE[meta.base.id] ? `${BASE_SIDE[meta.base.id]} x ${BASE_SIDE[meta.base.id]} px` : "the base's input size")}
 ## Loading it in TensorFlow.js
 
 \`\`\`js
@@ -43,7 +70,7 @@ import * as tf from '@tensorflow/tfjs';
 const head = await tf.loadLayersModel('https://example.org/happysad-model-${meta.id}/model.json');
 // in Node with @tensorflow/tfjs-node: tf.loadLayersModel('file:///path/to/happysad-model-${meta.id}/model.json')
 
-// features: a [n, ${meta.base.dim}] tensor from the base above (mean of the image and its mirror)
+// features: a [n, ${meta.base.dim}] tensor, one row per face prepared as above (mean of the crop and its mirror)
 const pHappy = head.predict(features); // [n, 1]
 \`\`\`
 

@@ -1,7 +1,8 @@
 /**
  * One model's evaluation in the Models view: on its own validation images or on a folder the user chose,
- * with progress and cancel, the result kept (with its drilled-in confusion-matrix cell) until another is
- * started, and "Save report..." writing the same evaluation as the CLI's HTML report.
+ * with progress and cancel, the result kept (with its drilled-in confusion-matrix cell) until another one
+ * arrives: a cancelled or failed run leaves the shown result, its cell and its report as they were, and
+ * "Save report..." writes the report of the result shown (its own source), never of the run that did not finish.
  */
 import type { HappySadApi } from '../../common/api.js';
 import type { EvalResult, JudgedImage } from '../../common/engine-types.js';
@@ -9,6 +10,12 @@ import { isCancelled } from '../../common/errors.js';
 import { probabilityToLabel, type Label } from '../../common/labels.js';
 import type { EngineClient, RunningCall } from './engine.js';
 import { errorMessage } from './errors.js';
+
+/**
+ * At most this many photos of a clicked cell are shown (the most wrong): each is a full-size image, and a
+ * large folder's cell would otherwise make thousands of them at once.
+ */
+export const CELL_SHOWN = 40;
 
 export type EvalSourceChoice = { kind: 'validation' } | { kind: 'folder'; dir: string };
 export interface Cell {
@@ -30,7 +37,6 @@ export function cellImages(images: readonly JudgedImage[], cell: Cell): JudgedIm
 
 export class Evaluation {
   state = $state<'idle' | 'running' | 'done' | 'failed' | 'cancelled'>('idle');
-  source = $state<EvalSourceChoice>({ kind: 'validation' });
   progress = $state<{ done: number; total: number } | null>(null);
   result = $state<EvalResult | null>(null);
   error = $state<string | null>(null);
@@ -56,12 +62,10 @@ export class Evaluation {
 
   async run(source: EvalSourceChoice): Promise<void> {
     this.call?.cancel();
-    this.source = source;
+    // the shown result, its cell and its saved report stay until a new result replaces them
     this.state = 'running';
     this.progress = null;
     this.error = null;
-    this.cell = null;
-    this.savedReport = null;
     this.saveError = null;
     const call = this.engine.start('evaluate', this.params(source), {
       onProgress: (e) => {
@@ -73,10 +77,13 @@ export class Evaluation {
       const result = await call.result;
       if (this.call !== call) return;
       this.result = result;
+      this.cell = null;
+      this.savedReport = null;
       this.state = 'done';
     } catch (err) {
       if (this.call !== call) return;
-      if (isCancelled(err)) this.state = this.result ? 'done' : 'cancelled';
+      // said even with an older result on screen: the user sees that what is shown is not the new run
+      if (isCancelled(err)) this.state = 'cancelled';
       else {
         this.error = errorMessage(err);
         this.state = 'failed';
@@ -88,7 +95,14 @@ export class Evaluation {
 
   /** Asks for a folder, then evaluates on it. */
   async chooseFolder(): Promise<void> {
-    const [dir] = await this.files.choose('evaluation-data');
+    let dir: string | undefined;
+    try {
+      [dir] = await this.files.choose('evaluation-data');
+    } catch (err) {
+      this.error = errorMessage(err);
+      this.state = 'failed';
+      return;
+    }
     if (dir) await this.run({ kind: 'folder', dir });
   }
 
@@ -100,14 +114,23 @@ export class Evaluation {
     this.cell = cell && this.cell && this.cell.actual === cell.actual && this.cell.predicted === cell.predicted ? null : cell;
   }
 
-  /** The same evaluation, written as the HTML report into a folder the user chooses (features come from the cache). */
+  /** The evaluation shown, written as the HTML report into a folder the user chooses (features come from the cache). */
   async saveReport(): Promise<void> {
-    const [dir] = await this.files.choose('export-folder');
+    const shown = this.result;
+    if (!shown) return;
+    this.saveError = null;
+    let dir: string | undefined;
+    try {
+      [dir] = await this.files.choose('export-folder');
+    } catch (err) {
+      this.saveError = errorMessage(err);
+      return;
+    }
     if (!dir) return;
     this.saving = true;
-    this.saveError = null;
     try {
-      const r = await this.engine.call('evaluate', this.params(this.source, dir));
+      const source: EvalSourceChoice = shown.source.kind === 'folder' ? { kind: 'folder', dir: shown.source.dir } : { kind: 'validation' };
+      const r = await this.engine.call('evaluate', this.params(source, dir));
       this.savedReport = r.report ?? null;
     } catch (err) {
       this.saveError = errorMessage(err);

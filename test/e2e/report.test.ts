@@ -23,7 +23,13 @@ test('eval --report: figures equal --json; opens in Chromium without network; th
   const out = join(await tempDir(), 'report');
   const r = await runCli(['eval', '--data', DATA, '--report', out, '--home', home, '--json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.json.report, join(out, 'report.html'));
+  const html0 = await readFile(r.json.report, 'utf8');
+  assert.equal(r.json.report, join(out, `report-${r.json.modelId}.html`));
+  // a second report into the same folder leaves the first one as it was
+  const again = await runCli(['eval', '--data', DATA, '--report', out, '--home', home, '--json']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.json.report, join(out, `report-${r.json.modelId}-2.html`));
+  assert.equal(await readFile(r.json.report, 'utf8'), html0);
   const html = await readFile(r.json.report, 'utf8');
 
   const figures = reportFigures(html);

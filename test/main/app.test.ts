@@ -492,5 +492,5 @@ test('the engine writes a report or an export only into a folder the user chose 
   assert.match(below.error!.message, /is not a folder the user chose/);
   const after = (await a.f.invoke(IPC.engineCall, a.ev(), 'r2', 'evaluate', report)) as { ok: boolean; value: { report: string } };
   assert.equal(after.ok, true);
-  assert.equal(after.value.report, join(out, 'report.html'));
+  assert.equal(after.value.report, join(out, 'report-zero-shot.html'));
 });

@@ -205,5 +205,5 @@ test("an evaluation's judged images become given (the window shows them); a repo
   outputs.add(chosen);
   const withReport = await bridge.call(from(wc), 'e2', 'evaluate', { data: FACES, model: 'zero-shot', report: chosen });
   assert.equal(withReport.ok, true);
-  assert.equal((withReport as { value: { report: string } }).value.report, join(chosen, 'report.html'));
+  assert.equal((withReport as { value: { report: string } }).value.report, join(chosen, 'report-zero-shot.html'));
 });

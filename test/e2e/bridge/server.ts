@@ -80,6 +80,8 @@ export interface Bridge {
   changeSettings(patch: Partial<Settings>): void;
   /** the next files.choose(kind) answers with these paths (as if the user picked them in the dialog) */
   chooseNext(kind: ChooseKind, paths: string[]): void;
+  /** the next files.choose(kind) fails with this message (as a dialog main could not open) */
+  chooseFails(kind: ChooseKind, message: string): void;
   /**
    * Holds every engine call of this method before it reaches the engine, until released: lets a test look
    * at the UI while calls are pending, without any timing. step() lets one held call through.
@@ -134,7 +136,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const given = new Set<string>();
   // as main does: the library, its cached thumbnails and pasted images are the app's own
   const givenFolders = new Set<string>([join(resolve(options.home), 'library'), join(resolve(options.home), 'cache', 'thumbnails')]);
-  const choices = new Map<ChooseKind, string[][]>();
+  const choices = new Map<ChooseKind, Array<string[] | { fail: string }>>();
   const clients = new Set<ServerResponse>();
   let queued: Array<[string, unknown]> = [];
   let ready = false;
@@ -317,7 +319,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
             const { kind } = await json(req);
             if (!(CHOOSE_KINDS as readonly unknown[]).includes(kind)) throw new HttpError(400, 'bad kind');
             log.choose.push(kind as ChooseKind);
-            const paths = choices.get(kind as ChooseKind)?.shift() ?? [];
+            const next = choices.get(kind as ChooseKind)?.shift() ?? [];
+            if (!Array.isArray(next)) throw new HttpError(500, next.fail);
+            const paths = next;
             for (const p of paths) kind === 'image-folder' ? givenFolders.add(resolve(p)) : give(p);
             if (kind === 'export-folder') for (const p of paths) outputFolders.add(resolve(p));
             return reply(paths);
@@ -405,6 +409,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     changeSettings(patch) {
       Object.assign(settings, patch);
       send('settings', settings);
+    },
+    chooseFails(kind, message) {
+      const list = choices.get(kind) ?? [];
+      list.push({ fail: message });
+      choices.set(kind, list);
     },
     chooseNext(kind, paths) {
       const list = choices.get(kind) ?? [];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EvalResult, JudgedImage } from '../../../common/engine-types.js';
 import { calibrationTable, computeMetrics, rocCurve } from '../../../engine/metrics.js';
-import { evalReportHtml, mostConfidentlyWrong } from '../../../engine/report/eval-report.js';
+import { dotRadius, evalReportHtml, mostConfidentlyWrong } from '../../../engine/report/eval-report.js';
 import { reportFigures } from '../../helpers/report.js';
 
 function result(images: JudgedImage[]): EvalResult {
@@ -61,4 +61,21 @@ test('report of one class only: AUC and undefined ratios are n/a (null in the da
   assert.deepEqual(figures.get('perClass.sad.recall'), ['null']);
   assert.doesNotMatch(html, /NaN/);
   assert.match(html, /ROC AUC<\/dt><dd><span data-figure="roc.auc" data-value="null">n\/a/);
+});
+
+test('report: shares written as the app writes them ("40.0%"); the reliability chart a dot per bin sized by its count, no line', () => {
+  const many: JudgedImage[] = [...IMAGES, ...Array.from({ length: 6 }, (_, i) => ({ file: `/d/happy/m${i}.jpg`, label: 'happy' as const, pHappy: 0.95 }))];
+  const html = evalReportHtml(result(many), { generatedAt: 'x', appVersion: 'y', thumbnails: {} });
+  assert.match(html, /data-figure="accuracy" data-value="[^"]+">\d+\.\d%</);
+  assert.doesNotMatch(html, /\d %/, 'no space before a percent sign');
+  const chart = html.slice(html.indexOf('aria-label="Reliability chart"'));
+  const svg = chart.slice(0, chart.indexOf('</svg>'));
+  assert.doesNotMatch(svg, /<polyline/, 'no line joining the bins');
+  const dots = [...svg.matchAll(/<circle class="dot" [^>]*r="([\d.]+)" data-n="(\d+)"/g)].map((m) => ({ r: Number(m[1]), n: Number(m[2]) }));
+  assert.equal(dots.reduce((s, d) => s + d.n, 0), many.length, 'every image in a dot');
+  const most = Math.max(...dots.map((d) => d.n));
+  for (const d of dots) assert.equal(d.r, Number(dotRadius(d.n, most)));
+  const small = dots.find((d) => d.n === 1)!;
+  const big = dots.find((d) => d.n === most)!;
+  assert.ok(big.r > small.r + 4, `the fullest bin's dot (${big.r}) is much larger than a one-image bin's (${small.r})`);
 });

@@ -26,8 +26,8 @@ test('report file: small JPEG thumbnails of the wrong images inlined; an unreada
   ];
   const dir = join(await tempDir(), 'new', 'folder');
   const file = await writeEvalReport(dir, result(images), new Date('2026-12-04T10:00:00Z'));
-  assert.equal(file, join(dir, 'report.html'));
-  assert.deepEqual(await readdir(dir), ['report.html'], 'no temporary file left');
+  assert.equal(file, join(dir, 'report-zero-shot.html'));
+  assert.deepEqual(await readdir(dir), ['report-zero-shot.html'], 'no temporary file left');
   const html = await readFile(file, 'utf8');
   const thumbs = [...html.matchAll(/<img src="data:image\/jpeg;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64'));
   assert.equal(thumbs.length, 1, 'one readable wrong image');
@@ -37,5 +37,17 @@ test('report file: small JPEG thumbnails of the wrong images inlined; an unreada
   assert.doesNotMatch(html, /x-right\.jpg/, 'right images are not among the wrong ones');
   assert.match(html, /on 2026-12-04T10:00:00\.000Z/);
 
-  await assert.rejects(writeEvalReport(join(file, 'inside-a-file'), result(images)), /cannot write the report .*inside-a-file\/report\.html/);
+  await assert.rejects(writeEvalReport(join(file, 'inside-a-file'), result(images)), /cannot write the report .*inside-a-file\/report-zero-shot\.html/);
+});
+
+test('report file: one already in the folder is never replaced; the next one is numbered', async () => {
+  const dir = await tempDir();
+  const images: JudgedImage[] = [{ file: '/nonexistent/gone.jpg', label: 'happy', pHappy: 0.2 }];
+  const first = await writeEvalReport(dir, result(images), new Date('2026-12-04T10:00:00Z'));
+  const second = await writeEvalReport(dir, result(images), new Date('2026-12-04T11:00:00Z'));
+  const third = await writeEvalReport(dir, { ...result(images), modelId: '../odd/id' }, new Date('2026-12-04T12:00:00Z'));
+  assert.deepEqual([first, second, third], [join(dir, 'report-zero-shot.html'), join(dir, 'report-zero-shot-2.html'), join(dir, 'report-_odd_id.html')]);
+  assert.match(await readFile(first, 'utf8'), /on 2026-12-04T10:00:00\.000Z/, 'the first report is as it was');
+  assert.match(await readFile(second, 'utf8'), /on 2026-12-04T11:00:00\.000Z/);
+  assert.deepEqual((await readdir(dir)).sort(), ['report-_odd_id.html', 'report-zero-shot-2.html', 'report-zero-shot.html'], 'no temporary file left');
 });

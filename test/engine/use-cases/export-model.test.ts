@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '../../../engine/tf.js';
 import { fileSystemHandler } from '../../../engine/fs-io-handler.js';
-import { exportModel } from '../../../engine/use-cases/export-model.js';
+import { CROP_VERSION } from '../../../engine/faces/face-crops.js';
+import { exportModel, README_CROP_VERSION } from '../../../engine/use-cases/export-model.js';
 import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
 import { trainFromFolder } from '../../../engine/use-cases/train.js';
 import { useBestBackend } from '../../helpers/backend.js';
@@ -39,6 +40,12 @@ test('export: a tfjs layers model that loads and judges as the saved one, meta.j
   assert.match(readme, new RegExp(`\\[n, ${meta.base.dim}\\] feature`));
   assert.match(readme, /tf\.loadLayersModel\(/);
   assert.match(readme, new RegExp(meta.base.fingerprint));
+  // how an image is prepared, as judge.ts and the feature store do it: the largest face's square crop, at the base's side, and its mirror
+  assert.match(readme, /keeps\s+the \*\*largest\*\* face/);
+  assert.match(readme, /side 0\.95 x the box's larger side, centred 0\.11 x that\s+side above/);
+  assert.match(readme, /Resize that square to 112 x 112 px/);
+  assert.match(readme, /on its mirror image .* and average the two feature\s+vectors/s);
+  assert.equal(CROP_VERSION, README_CROP_VERSION, 'the face crop changed: bring the README text in export-model.ts along');
 
   await assert.rejects(exportModel(services, { id: r.modelId, dir: out }), /already exists; choose another folder/);
   await assert.rejects(exportModel(services, { id: r.modelId, dir: join(out, 'nope') }), /nope: no such folder to export into/);
