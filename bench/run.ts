@@ -26,7 +26,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import type { TrainResult } from '../common/engine-types.js';
+import type { Prediction, TrainResult } from '../common/engine-types.js';
 import { loadFaceExpressionBase } from '../engine/bases/face-expression.js';
 import { EngineHost } from '../engine/host.js';
 import { assetsDir } from '../engine/paths.js';
@@ -196,36 +196,30 @@ async function bench(work: string): Promise<void> {
   // (5) one image at a time, then a folder at once, in the running engine; files no cache has seen
   const source = data.validation.length ? data.validation : data.train;
   const singles = await unseenCopies(source, join(work, 'single'), N.single, 1);
-  // in rounds that alternate with the reference's batch-1 runs, so that both see the same machine: what else
-  // runs on it changes from minute to minute, and the ratio is what is judged
-  const single: number[] = [];
-  const singleRef: number[] = [];
-  for (let start = 0; start < singles.length; start += SINGLE_ROUND) {
-    singleRef.push((await ref.measure({ b1Runs: SINGLE_ROUND, b32Batches: 0 })).b1);
-    for (const file of singles.slice(start, start + SINGLE_ROUND)) {
-      const t0 = performance.now();
-      const r = await host.call('predict', { inputs: [file] });
-      single.push(performance.now() - t0);
-      if ('error' in r.results[0]!) throw new Error(`predict ${file}: ${r.results[0].error}`);
+  // one predict call per file, timed, in rounds that alternate with the reference's batch-1 runs, so that both
+  // see the same machine: what else runs on it changes from minute to minute, and the ratio is what is judged
+  const timedRounds = async (files: readonly string[]) => {
+    const times: number[] = [];
+    const refRounds: number[] = [];
+    const results: Prediction[] = [];
+    for (let start = 0; start < files.length; start += SINGLE_ROUND) {
+      refRounds.push((await ref.measure({ b1Runs: SINGLE_ROUND, b32Batches: 0 })).b1);
+      for (const file of files.slice(start, start + SINGLE_ROUND)) {
+        const t0 = performance.now();
+        const p = (await host.call('predict', { inputs: [file] })).results[0]!;
+        times.push(performance.now() - t0);
+        if ('error' in p) throw new Error(`predict ${file}: ${p.error}`);
+        results.push(p);
+      }
     }
-  }
+    return { times, refRounds, results };
+  };
+  const { times: single, refRounds: singleRef } = await timedRounds(singles);
   say(`single image: median ${median(single).toFixed(1)} ms, p95 ${quantile(single, 0.95).toFixed(1)} ms over ${single.length}; reference batch 1 in the same rounds ${median(singleRef).toFixed(2)} ms`);
   const faceSource = existsSync(PHOTOS) ? (await listDataset(PHOTOS)).train : source;
   const photos = await unseenPhotos(faceSource, join(work, 'photo'), N.photo);
-  const photo: number[] = [];
-  const photoRef: number[] = [];
-  let facesFound = 0;
-  for (let start = 0; start < photos.length; start += SINGLE_ROUND) {
-    photoRef.push((await ref.measure({ b1Runs: SINGLE_ROUND, b32Batches: 0 })).b1);
-    for (const file of photos.slice(start, start + SINGLE_ROUND)) {
-      const t0 = performance.now();
-      const r = await host.call('predict', { inputs: [file] });
-      photo.push(performance.now() - t0);
-      const p = r.results[0]!;
-      if ('error' in p) throw new Error(`predict ${file}: ${p.error}`);
-      if (p.faces?.length) facesFound++;
-    }
-  }
+  const { times: photo, refRounds: photoRef, results: photoResults } = await timedRounds(photos);
+  const facesFound = photoResults.filter((p) => 'faces' in p && p.faces?.length).length;
   say(`photo with a face: median ${median(photo).toFixed(1)} ms, p95 ${quantile(photo, 0.95).toFixed(1)} ms over ${photo.length}; a face found in ${facesFound}; reference batch 1 in the same rounds ${median(photoRef).toFixed(2)} ms`);
   const folder = join(work, 'batch');
   await unseenCopies(source, folder, N.batch, 2);

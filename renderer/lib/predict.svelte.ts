@@ -2,6 +2,7 @@
  * The Predict view's batch: images and folders are queued, judged in chunks (one engine call per chunk, so
  * cards fill in as results arrive and a batch of hundreds never holds the page), and can be stopped.
  */
+import type { Prediction } from '../../common/engine-types.js';
 import type { Label } from '../../common/labels.js';
 import type { ReviewState } from '../../common/library-types.js';
 import { isCancelled } from '../../common/errors.js';
@@ -222,7 +223,7 @@ export class PredictBatch {
     }
   }
 
-  private settle(path: string, r: PredictionLike, modelId: string): void {
+  private settle(path: string, r: Prediction, modelId: string): void {
     const i = this.items.findIndex((x) => x.path === path && x.state === 'pending');
     const item = this.itemFor(path, r, modelId, i >= 0 ? this.items[i]!.key : this.nextKey++);
     if (i >= 0) this.items[i] = item;
@@ -230,7 +231,7 @@ export class PredictBatch {
     this.done++;
   }
 
-  private itemFor(path: string, r: PredictionLike, modelId: string, key: number): PredictItem {
+  private itemFor(path: string, r: Prediction, modelId: string, key: number): PredictItem {
     const name = baseName(path);
     if ('error' in r) return { key, path, name, state: 'error', reason: r.error };
     const item: PredictItem = { key, path, name, state: 'done', label: r.label, confidence: r.confidence, happy: r.probabilities.happy, sad: r.probabilities.sad, modelId };
@@ -245,16 +246,3 @@ export class PredictBatch {
     return r.saved ? { ...item, savedId: r.saved.id, review: 'unreviewed', finalLabel: r.label } : item;
   }
 }
-
-type PredictionLike =
-  | { file: string; error: string }
-  | {
-      file: string;
-      label: Label;
-      confidence: number;
-      probabilities: { happy: number; sad: number };
-      faces?: PreviewFace[];
-      face?: 'none found';
-      size?: { width: number; height: number };
-      saved?: { id: string; seenBefore: boolean };
-    };
