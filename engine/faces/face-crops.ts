@@ -45,13 +45,13 @@ const FRAME_MAX_SIDE = 640;
  * An image no larger than this on both sides is a face crop already (FER2013's are 48x48): it is judged
  * whole without running the detector, which costs little there, but costs per image of a training set.
  */
-const CROP_MAX_SIDE = 64;
+export const CROP_MAX_SIDE = 64;
 /**
  * A face whose box covers this much of the image's longer side: the image is a crop already, judged whole
  * (photos-happy-sad's crops: the box is about the image). Of the shorter side, it took whole scenes whose
  * largest face was pasted at 40 % of a 960x640 scene's width.
  */
-const FILLS_FRAME = 0.6;
+export const FILLS_FRAME = 0.6;
 /**
  * The square cut around a detector's box, in multiples of the box's larger side: its side, and how far its
  * centre lies below the box's (negative: above). Measured on the pasted set (111 faces matched): the crops
@@ -60,11 +60,11 @@ const FILLS_FRAME = 0.6;
  * Accuracy of a FER2013-trained model on the faces found there: 0.895 with these, 0.876 at side 0.85, 0.872
  * at side 1.1, 0.876 centred on the box (same set as the calibration: a tuned figure, not a held-out one).
  */
-const CROP_SCALE = 0.95;
-const CROP_SHIFT_Y = -0.11;
+export const CROP_SCALE = 0.95;
+export const CROP_SHIFT_Y = -0.11;
 
 /** Part of every cache key of a face's features: changes whenever what is cut out changes. */
-export const CROP_VERSION = `c3-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}`;
+export const CROP_VERSION = `c4-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}-${FRAME_MAX_SIDE}`;
 
 /**
  * Decodes `bytes` in its displayed orientation, at most FRAME_MAX_SIDE on its longer side; `width` and

@@ -15,7 +15,7 @@ import { cancelled, InputFileError, yieldToEventLoop } from '../errors.js';
 import { decodeImage, readImageBytesQuick, type RgbImage } from '../image-decode.js';
 import { contentHash, isContentHash, sampleName, type SampleRef } from '../samples.js';
 import { DetectionCache } from '../faces/detection-cache.js';
-import { CROP_VERSION, cropFace, decodeFrame, findFaces, judgedWhole, wholeIfSmall, type Detection } from '../faces/face-crops.js';
+import { CROP_VERSION, cropFace, decodeFrame, findFaces, judgedWhole, wholeIfSmall, type Box, type Detection } from '../faces/face-crops.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import { defaultPoolSize, EmbedPool, localExecutor, type Executor } from './embed-pool.js';
 import { EmbeddingCache } from './embedding-cache.js';
@@ -211,9 +211,13 @@ export class FeatureStore {
     }
   }
 
-  /** A view of a face's crop: the whole image keeps the key it had before faces were detected. */
-  private key(hash: string, view: AugmentParams, face: number | null = null): string {
-    const crop = face === null ? '' : `|${this.faces!.detector.version}|${CROP_VERSION}|face${face}`;
+  /**
+   * A view of a face's crop: the whole image keeps the key it had before faces were detected. A face is keyed
+   * by its box (rounded), not its place in the list: a detection made again (a damaged line, another process)
+   * may list the same faces in another order, and a vector must never answer for another face.
+   */
+  private key(hash: string, view: AugmentParams, face: Box | null = null): string {
+    const crop = face === null ? '' : `|${this.faces!.detector.version}|${CROP_VERSION}|box${Math.round(face.x)},${Math.round(face.y)},${Math.round(face.width)},${Math.round(face.height)}`;
     return EmbeddingCache.key(hash, `${PREPROCESS_VERSION}${crop}|${this.base.inputSize}|${paramsKey(view)}`);
   }
 
@@ -238,7 +242,7 @@ export class FeatureStore {
       const views = request.views(hash);
       let detection = this.faces?.detections.get(hash) ?? null;
       const known = !this.faces || detection !== null;
-      const keysOf = (d: Detection | null) => this.facesOf(d, request).map((face) => views.map((v) => this.key(hash, v, face)));
+      const keysOf = (d: Detection | null) => this.facesOf(d, request).map((face) => views.map((v) => this.key(hash, v, face === null ? null : d!.faces[face]!)));
       if (known) {
         const keys = keysOf(detection);
         if (keys.every((k) => k.every((key) => this.cache.has(key)))) return { index, hash, crops: keys.map((k) => ({ keys: k, image: null })), views, detection, error: null };
@@ -254,10 +258,13 @@ export class FeatureStore {
         if (!this.faces) {
           crops = [{ keys: keysOf(null)[0]!, image: await decodeImage(bytes, name, { size: this.base.inputSize }) }];
         } else {
-          if (!detection && (detection = await wholeIfSmall(bytes))) this.faces.detections.set(hash, detection);
+          const small = detection ? null : await wholeIfSmall(bytes);
+          if (small) detection = small;
           if (detection && judgedWhole(detection)) {
             // a face crop already, or no face: decoded as before faces were detected
             crops = [{ keys: keysOf(detection)[0]!, image: await decodeImage(bytes, name, { size: this.base.inputSize }) }];
+            // kept only once the image decoded: a corrupt file must not leave a detection behind
+            if (small) this.faces.detections.set(hash, small);
           } else {
             const { frame, width, height } = await decodeFrame(bytes, name);
             if (!detection) {
@@ -266,7 +273,8 @@ export class FeatureStore {
             }
             const d = detection;
             const faces = this.facesOf(d, request);
-            crops = await Promise.all(faces.map(async (face, i) => ({ keys: keysOf(d)[i]!, image: await cropFace(bytes!, name, frame, d, face ?? 0, this.base.inputSize) })));
+            const keys = keysOf(d);
+            crops = await Promise.all(faces.map(async (face, i) => ({ keys: keys[i]!, image: await cropFace(bytes!, name, frame, d, face ?? 0, this.base.inputSize) })));
           }
         }
       } finally {

@@ -70,7 +70,9 @@ const isLabel = (v: unknown): v is Label => v === 'happy' || v === 'sad';
 /** A record as read back, or null when it is not one (then its file is picked up from the folder instead). */
 function parseRecord(raw: unknown): StoredRecord | null {
   if (typeof raw !== 'object' || raw === null) return null;
-  const r = raw as Record<string, unknown>;
+  const r = { ...(raw as Record<string, unknown>) };
+  // damaged faces cost only the faces: the record keeps its verdict and its review
+  if (r.faces !== undefined && !(Array.isArray(r.faces) && r.faces.every(isFace))) delete r.faces;
   const ok =
     typeof r.id === 'string' &&
     isContentHash(r.id) &&
@@ -90,7 +92,6 @@ function parseRecord(raw: unknown): StoredRecord | null {
     (r.reviewedAt === null || typeof r.reviewedAt === 'string') &&
     typeof r.seen === 'number' &&
     typeof r.lastSeenAt === 'string' &&
-    (r.faces === undefined || (Array.isArray(r.faces) && r.faces.every(isFace))) &&
     (r.face === undefined || r.face === 'none found');
   return ok ? (r as unknown as StoredRecord) : null;
 }

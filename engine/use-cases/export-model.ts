@@ -7,7 +7,7 @@ import { copyFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../atomic-fs.js';
 import { badInput } from '../errors.js';
-import { CROP_VERSION, DETECTOR_INPUT, MIN_SCORE } from '../faces/face-crops.js';
+import { CROP_MAX_SIDE, CROP_SCALE, CROP_SHIFT_Y, DETECTOR_INPUT, FILLS_FRAME, MIN_SCORE } from '../faces/face-crops.js';
 import type { ModelMeta } from '../models/model-meta.js';
 import type { EngineServices } from './services.js';
 
@@ -17,25 +17,19 @@ const BASE_NOTES: Record<string, string> = {
 };
 const BASE_SIDE: Record<string, number> = { 'face-expression': 112, 'mobilenet-v2': 224 };
 
-/**
- * The face crop the README describes (engine/faces/face-crops.ts: its constants are private there). When the
- * crop changes, CROP_VERSION changes and the export test fails until this text is brought along.
- */
-export const README_CROP_VERSION = 'c3-288-0.1-0.95--0.11-0.6-64';
+/** The face crop, written from the constants the engine crops with (engine/faces/face-crops.ts). */
 const cropSteps = (side: string) => `1. Decode the image in its displayed orientation (EXIF rotation applied), alpha flattened onto black,
    greyscale turned into RGB.
 2. Find the face. HappySad runs face-api's TinyFaceDetector (input ${DETECTOR_INPUT} px, minimum score ${MIN_SCORE}) and keeps
-   the **largest** face. Its box becomes a square: side 0.95 x the box's larger side, centred 0.11 x that
+   the **largest** face. Its box becomes a square: side ${CROP_SCALE} x the box's larger side, centred ${-CROP_SHIFT_Y} x that
    side above the box's centre; what reaches past the image's edges is black.
-   The whole image is used instead when it is a face crop already (at most 64 x 64 px, or the largest face
-   covers 60 % or more of its longer side) or when no face is found: fitted into a square, centred, the rest
+   The whole image is used instead when it is a face crop already (at most ${CROP_MAX_SIDE} x ${CROP_MAX_SIDE} px, or the largest face
+   covers ${FILLS_FRAME * 100} % or more of its longer side) or when no face is found: fitted into a square, centred, the rest
    padded black.
 3. Resize that square to ${side} and normalise it as the base above says.
 4. Run the base on the square and on its mirror image (flipped left to right) and average the two feature
    vectors: that mean is the head's input.
-${CROP_VERSION === README_CROP_VERSION ? '' : `
-(The crop in this version of HappySad is ${CROP_VERSION}.)
-`}`;
+`;
 
 export function exportReadme(meta: ModelMeta): string {
   const v = meta.validation;

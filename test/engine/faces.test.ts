@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { before, test } from 'node:test';
 import sharp from 'sharp';
@@ -159,6 +160,18 @@ test('the library keeps each face’s result with the image', async () => {
   await writeFile(none, await composeScene(640, 480, [], 19));
   const q = judged(await predictAndSave(services, { inputs: [none], save: true }));
   assert.equal((await services.library.get(q.saved!.id)).face, 'none found');
+});
+
+test('a corrupt image is reported, and leaves no detection behind (it would answer for the file once mended)', async () => {
+  const bytes = await readFile(FER_CROP);
+  const file = join(dir, 'cut.jpg');
+  await writeFile(file, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+  const r = (await predict(services, { inputs: [file] })).results[0]!;
+  assert.ok('error' in r && /corrupt or truncated JPEG/.test(r.error), JSON.stringify(r));
+  const hash = createHash('sha256').update(await readFile(file)).digest('hex');
+  const cacheDir = join(dir, 'home', 'cache', 'faces');
+  const lines = existsSync(cacheDir) ? (await Promise.all((await readdir(cacheDir)).map((f) => readFile(join(cacheDir, f), 'utf8')))).join('\n') : '';
+  assert.equal(lines.includes(hash), false, 'no detection line for the corrupt file');
 });
 
 const PHOTOS = join(SHARED_DATASETS, 'photos-happy-sad');

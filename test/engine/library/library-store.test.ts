@@ -301,3 +301,17 @@ test('an index written by a newer app is refused, not overwritten', async () => 
   await assert.rejects(new LibraryStore(home).list(), /newer HappySad Studio/);
   assert.equal(await readFile(join(home, 'library', 'index.json'), 'utf8'), text);
 });
+
+test('a record whose faces are damaged keeps its verdict and its review; only the faces are dropped', async () => {
+  const home = await tempDir();
+  const files = await images(1);
+  const lib = new LibraryStore(home);
+  const [saved] = (await lib.save([{ ...entry(files[0]!, 'sad', 0.9), faces: [{ box: { x: 1, y: 2, width: 30, height: 30 }, label: 'sad', confidence: 0.9, probabilities: { happy: 0.1, sad: 0.9 } }] }])).saved;
+  await lib.review({ ids: [saved!.id], action: 'confirm' });
+  const file = join(home, 'library', 'index.json');
+  const index = JSON.parse(await readFile(file, 'utf8')) as { records: Array<{ faces?: unknown }> };
+  index.records[0]!.faces = [{ box: { x: 'left' } }];
+  await writeFile(file, JSON.stringify(index));
+  const [item] = await new LibraryStore(home).items();
+  assert.deepEqual([item!.review, item!.predicted, item!.confidence, item!.source, item!.faces], ['confirmed', 'sad', 0.9, 'prediction', undefined]);
+});
