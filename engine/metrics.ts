@@ -49,6 +49,7 @@ export function computeMetrics(pHappy: ArrayLike<number>, targets: ArrayLike<num
  * one class present there is no curve to speak of: AUC is NaN.
  */
 export function rocCurve(pHappy: ArrayLike<number>, targets: ArrayLike<number>): Roc {
+  requireFinite(pHappy);
   const order = Array.from({ length: pHappy.length }, (_, i) => i).sort((a, b) => pHappy[b]! - pHappy[a]!);
   let positives = 0;
   for (let i = 0; i < targets.length; i++) if (targets[i]) positives++;
@@ -78,6 +79,7 @@ export function rocCurve(pHappy: ArrayLike<number>, targets: ArrayLike<number>):
  * bins are listed with n = 0 and null figures.
  */
 export function calibrationTable(pHappy: ArrayLike<number>, targets: ArrayLike<number>, bins = 10): Calibration {
+  requireFinite(pHappy);
   const sums = Array.from({ length: bins }, () => ({ n: 0, p: 0, happy: 0 }));
   for (let i = 0; i < pHappy.length; i++) {
     const p = pHappy[i]!;
@@ -93,6 +95,11 @@ export function calibrationTable(pHappy: ArrayLike<number>, targets: ArrayLike<n
     return bin;
   });
   return { bins: table, ece: pHappy.length ? ece : NaN };
+}
+
+/** A NaN score equals no other (not even itself): the ROC's grouping of equal scores would never move past it. */
+function requireFinite(pHappy: ArrayLike<number>): void {
+  for (let i = 0; i < pHappy.length; i++) if (!Number.isFinite(pHappy[i])) throw new RangeError(`P(happy) of image ${i} is ${pHappy[i]}, not a number between 0 and 1`);
 }
 
 /** How wrong a judgement is: the probability it gave to the wrong class (0: sure and right, 1: sure and wrong). */

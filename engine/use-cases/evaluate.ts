@@ -2,7 +2,8 @@ import type { EvalParams, EvalResult, EvalSource, SkippedFile } from '../../comm
 import { labelToTarget, probabilityToLabel } from '../../common/labels.js';
 import type { CallContext } from '../call-context.js';
 import { scanEvalSet, type Sample } from '../dataset.js';
-import { throwIfAborted } from '../errors.js';
+import { badInput, throwIfAborted } from '../errors.js';
+import { stat } from 'node:fs/promises';
 import { calibrationTable, computeMetrics, rocCurve } from '../metrics.js';
 import { resolveModel } from '../models/resolve.js';
 import { count } from '../words.js';
@@ -33,6 +34,11 @@ export async function evaluate(services: EngineServices, params: EvalParams, ctx
     source = { kind: 'validation', modelId: id, root: v.root, missing: v.missing };
     if (v.missing) ctx.progress?.({ type: 'warning', message: `${count(v.missing, 'validation image')} of model ${id} could not be found any more in ${v.root}; the figures are on the ${count(samples.length, 'image')} found` });
   }
+  // a report that cannot go where it was asked is said before the judging, not after it
+  if (params.report !== undefined) {
+    const st = await stat(params.report).catch(() => null);
+    if (st && !st.isDirectory()) throw badInput(`${params.report} is a file, not a folder to write the report into`);
+  }
   throwIfAborted(ctx.signal);
   const model = await resolveModel(services.registry, services.bases, ref, ctx);
   try {
@@ -44,6 +50,12 @@ export async function evaluate(services: EngineServices, params: EvalParams, ctx
       const j = judgements[i]!;
       return 'pHappy' in j ? [{ ...s, pHappy: j.pHappy, hash: j.hash }] : [];
     });
+    if (judged.length === 0 && failures.length > 0) {
+      const shown = failures.slice(0, 3).map((f) => `${f.file}: ${f.reason}`).join('; ');
+      throw badInput(`no image could be judged (${count(failures.length, 'file')} failed${failures.length > 3 ? ', among them' : ''}: ${shown})`);
+    }
+    const bad = judged.find((s) => !Number.isFinite(s.pHappy));
+    if (bad) throw badInput(`model ${model.id} gave no probability for ${bad.file} (not a number): its saved weights are damaged`);
     const misclassified = judged
       .map((s) => ({ file: s.file, label: s.label, predicted: probabilityToLabel(s.pHappy), confidence: Math.max(s.pHappy, 1 - s.pHappy) }))
       .filter((m) => m.label !== m.predicted);

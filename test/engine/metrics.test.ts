@@ -61,3 +61,8 @@ test('wrongness: the probability given to the wrong class', () => {
   assert.equal(wrongness(0.8, 'happy'), 1 - 0.8);
   assert.equal(wrongness(0.8, 'sad'), 0.8);
 });
+
+test('a score that is not a number is refused by name, not looped over (NaN equals no score, not even itself)', () => {
+  assert.throws(() => rocCurve([NaN, 0.3, 0.7], [1, 0, 1]), /P\(happy\) of image 0 is NaN/);
+  assert.throws(() => calibrationTable([0.3, Infinity], [1, 0]), /P\(happy\) of image 1 is Infinity/);
+});

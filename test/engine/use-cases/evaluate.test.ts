@@ -137,3 +137,15 @@ test("evaluation on the model's own validation images gives the figures recorded
   ac.abort();
   await assert.rejects(evaluate(own, { model: r.modelId }, { signal: ac.signal }), (err: Error & { code?: string }) => err.code === 'cancelled');
 });
+
+test('nothing that could be judged is an error naming the files, not an evaluation of 0 images; a report into a file is refused before judging', async () => {
+  const dir = await tempDir();
+  for (const label of ['happy', 'sad']) {
+    await mkdir(join(dir, label));
+    await writeFile(join(dir, label, `${label}.jpg`), 'not an image');
+  }
+  await assert.rejects(evaluate(services, { data: dir, model: 'zero-shot' }), /no image could be judged \(2 files failed: .*happy\.jpg: not a supported image format/);
+  const file = join(dir, 'report.txt');
+  await writeFile(file, 'x');
+  await assert.rejects(evaluate(services, { data: FACES, model: 'zero-shot', report: file }), new RegExp(`${file} is a file, not a folder`));
+});
