@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 /** Writes a file so that readers see either the old content or the new one, never a half-written file. */
@@ -16,24 +17,34 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 }
 
 /**
- * As writeFileAtomic, but never replaces a file: resolves false, writing nothing, when `file` exists.
- * The temporary file is hard-linked into place (which fails if the name is taken, even in a race); where the
- * file system has no hard links (FAT, some network shares) it is renamed after checking the name is free.
+ * As writeFileAtomic, but never replaces a file: writes `data` under the first of `names` (all in one folder)
+ * that is free, and resolves with it, or with null when every one is taken. The data is written once, to a
+ * temporary file, which is hard-linked to each name in turn (a link fails if the name is taken, even in a
+ * race); where the file system has no hard links (FAT, some network shares) it is copied with the same
+ * refusal (COPYFILE_EXCL).
  */
-export async function writeNewFileAtomic(file: string, data: string | Uint8Array): Promise<boolean> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+export async function writeNewFileAtomic(names: readonly string[], data: string | Uint8Array): Promise<string | null> {
+  if (names.length === 0) return null;
+  const dir = dirname(names[0]!);
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(names[0]!)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, data, { flush: true });
-    try {
-      await link(tmp, file);
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      if (await stat(file).catch(() => null)) return false;
-      await rename(tmp, file);
-      return true;
+    for (const file of names) {
+      try {
+        await link(tmp, file);
+        return file;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      }
+      try {
+        await copyFile(tmp, file, constants.COPYFILE_EXCL);
+        return file;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
     }
+    return null;
   } finally {
     await rm(tmp, { force: true });
   }

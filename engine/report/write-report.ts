@@ -48,15 +48,13 @@ export async function writeEvalReport(dir: string, result: EvalResult, now: Date
     if (uri) thumbnails[image.file] = uri;
   }
   const html = evalReportHtml(result, { generatedAt: now.toISOString(), appVersion: APP_VERSION, thumbnails });
-  for (let n = 1; n <= MAX_NUMBERED; n++) {
-    const file = join(dir, reportFileName(result.modelId, n));
-    let written: boolean;
-    try {
-      written = await writeNewFileAtomic(file, html);
-    } catch (err) {
-      throw badInput(`cannot write the report ${file}: ${(err as Error).message}`);
-    }
-    if (written) return file;
+  const names = Array.from({ length: MAX_NUMBERED }, (_, i) => join(dir, reportFileName(result.modelId, i + 1)));
+  let written: string | null;
+  try {
+    written = await writeNewFileAtomic(names, html);
+  } catch (err) {
+    throw badInput(`cannot write the report ${names[0]}: ${(err as Error).message}`);
   }
+  if (written) return written;
   throw badInput(`cannot write the report into ${dir}: ${reportFileName(result.modelId, 1)} up to ${reportFileName(result.modelId, MAX_NUMBERED)} all exist; choose another folder`);
 }
