@@ -22,7 +22,7 @@ test('detections survive a restart, and two writers merge rather than overwrite 
   assert.deepEqual(c.get(H1), two);
   assert.deepEqual(c.get(H2), none);
   assert.equal((await DetectionCache.open(dir, 'v2')).get(H1), undefined, 'another detector version starts empty');
-  assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+  assert.deepEqual(await readdir(dir), ['v1.jsonl'], 'one file per version, written only when something was added');
 });
 
 test('damaged lines are ignored (those images are detected again); a line cut short by a crash does not swallow the next one appended', async () => {
@@ -54,9 +54,25 @@ test('a flush appends the new images only: what is on disk is never rewritten', 
   assert.equal(second.split('\n').filter(Boolean).length, 2, 'one line per image');
 });
 
-test('in memory only (a read-only data folder): kept for the engine’s life, nothing written', async () => {
+test('in memory only (no data folder to write, as for a read-only one): kept for the engine’s life', async () => {
   const c = await DetectionCache.open(null, 'v1');
   c.set(H1, two);
   await c.flush();
   assert.deepEqual(c.get(H1), two);
+});
+
+test('a flush that fails keeps its entries for the next one (a file that cannot be written only costs detecting again)', async () => {
+  const dir = await tempDir();
+  let fail = true;
+  const lock = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (fail) throw new Error('locked elsewhere');
+    return fn();
+  };
+  const a = await DetectionCache.open(dir, 'v1', lock);
+  a.set(H1, two);
+  await a.flush();
+  assert.deepEqual(await readdir(dir), [], 'nothing written while the lock fails');
+  fail = false;
+  await a.flush();
+  assert.deepEqual((await DetectionCache.open(dir, 'v1')).get(H1), two, 'written by the next flush');
 });
