@@ -1,8 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { imageSize } from 'image-size';
 import sharp from 'sharp';
 import { decodeBmp, isBmp } from './bmp.js';
 import { InputFileError } from './errors.js';
+import { containBilinear } from './image-resize.js';
 
 /** Square RGB image, 8 bits per channel, row-major: what every base model takes before its own scaling. */
 export interface RgbImage {
@@ -54,6 +56,21 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
     // a raster format by its magic bytes: straight to the pixels (sharp still refuses more than maxPixels when
     // it reads the header); saves a round trip through the thread pool per image
     input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 });
+    if (fitsIn(bytes, opts.size)) {
+      // an image to enlarge (a face crop): decoded as it is and enlarged in JavaScript (image-resize.ts)
+      try {
+        const { data, info } = await input
+          .rotate()
+          .flatten({ background: { r: 0, g: 0, b: 0 } })
+          .toColourspace('srgb')
+          .removeAlpha()
+          .raw({ depth: 'uchar' })
+          .toBuffer({ resolveWithObject: true });
+        return containBilinear({ width: info.width, height: info.height, channels: info.channels, data }, opts.size);
+      } catch (err) {
+        throw new InputFileError(file, pixelFailure(bytes, err));
+      }
+    }
   } else {
     input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 });
     let meta: import('sharp').Metadata;
@@ -82,6 +99,19 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
     return { size: opts.size, data: toRgb(data, info.channels, opts.size) };
   } catch (err) {
     throw new InputFileError(file, pixelFailure(bytes, err));
+  }
+}
+
+/**
+ * True when the header says the image is no larger than `size` on either side. Read in JavaScript, in
+ * microseconds; a header it cannot read says no, and sharp reads it (and says why it cannot).
+ */
+function fitsIn(bytes: Buffer, size: number): boolean {
+  try {
+    const { width, height } = imageSize(bytes);
+    return width > 0 && height > 0 && width <= size && height <= size;
+  } catch {
+    return false;
   }
 }
 

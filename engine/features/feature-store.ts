@@ -21,7 +21,7 @@ import { defaultPoolSize, EmbedPool, localExecutor, type Executor } from './embe
 import { EmbeddingCache } from './embedding-cache.js';
 
 /** Bumped whenever decoding or resizing changes, so that cached vectors from the old pipeline are not reused. */
-const PREPROCESS_VERSION = 'p1';
+const PREPROCESS_VERSION = 'p2';
 
 /** The views wanted of one image, given its content hash (augmented views are seeded by it). */
 export type ViewsOf = (contentHash: string) => readonly AugmentParams[];
@@ -258,7 +258,7 @@ export class FeatureStore {
         if (!this.faces) {
           crops = [{ keys: keysOf(null)[0]!, image: await decodeImage(bytes, name, { size: this.base.inputSize }) }];
         } else {
-          const small = detection ? null : await wholeIfSmall(bytes);
+          const small = detection ? null : wholeIfSmall(bytes);
           if (small) detection = small;
           if (detection && judgedWhole(detection)) {
             // a face crop already, or no face: decoded as before faces were detected

@@ -52,6 +52,19 @@ test('EXIF orientation is applied before resizing', async () => {
   assert.deepEqual(px(img, 1, 10), [0, 0, 0]);
 });
 
+test('a small image is enlarged bilinearly, in its displayed orientation', async () => {
+  // 2x1, black then white: enlarged to 8 it is a smooth ramp (sharp's lanczos would ring past 0 and 255)
+  const pair = await sharp(Buffer.from([0, 0, 0, 255, 255, 255]), { raw: { width: 2, height: 1, channels: 3 } }).png().toBuffer();
+  const img = await decodeImage(pair, 'pair.png', { size: 8 });
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((x) => px(img, x, 4)[0]), [0, 0, 32, 96, 159, 223, 255, 255]);
+  assert.deepEqual(px(img, 4, 0), [0, 0, 0], 'black band above');
+  // stored 20x10, left red, EXIF orientation 6: displayed 10x20 with red on top, enlarged to 40
+  const bytes = await rawToSharp(halves(20, 10, RED, BLUE), 20, 10).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+  const big = await decodeImage(bytes, 'rotated.jpg', { size: 40 });
+  assert.ok(near(px(big, 20, 5), RED) && near(px(big, 20, 34), BLUE), `red on top: ${px(big, 20, 5)} / ${px(big, 20, 34)}`);
+  assert.deepEqual(px(big, 3, 20), [0, 0, 0], 'padded left and right');
+});
+
 test('greyscale, alpha, CMYK and 16-bit inputs become 8-bit sRGB', async () => {
   const grey = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#404040' } }).greyscale().png().toBuffer();
   assert.deepEqual(px(await decodeImage(grey, 'grey.png', { size: 4 }), 1, 1), [64, 64, 64]);
