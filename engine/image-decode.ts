@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { decodeBmp, isBmp } from './bmp.js';
 import { InputFileError } from './errors.js';
 import { containBilinear } from './image-resize.js';
+import { decodeSmallJpeg } from './small-jpeg.js';
 
 /** Square RGB image, 8 bits per channel, row-major: what every base model takes before its own scaling. */
 export interface RgbImage {
@@ -56,8 +57,12 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
     // a raster format by its magic bytes: straight to the pixels (sharp still refuses more than maxPixels when
     // it reads the header); saves a round trip through the thread pool per image
     input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 });
-    if (fitsIn(bytes, opts.size)) {
-      // an image to enlarge (a face crop): decoded as it is and enlarged in JavaScript (image-resize.ts)
+    const small = smallHeader(bytes, opts.size);
+    if (small) {
+      // an image to enlarge (a face crop): decoded as it is (a plain JPEG without sharp) and enlarged in
+      // JavaScript (image-resize.ts)
+      const pixels = small.type === 'jpg' ? decodeSmallJpeg(bytes, opts.size, small.orientation) : null;
+      if (pixels) return containBilinear(pixels, opts.size);
       try {
         const { data, info } = await input
           .rotate()
@@ -103,15 +108,15 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
 }
 
 /**
- * True when the header says the image is no larger than `size` on either side. Read in JavaScript, in
- * microseconds; a header it cannot read says no, and sharp reads it (and says why it cannot).
+ * The header of an image no larger than `size` on either side (its format, its EXIF orientation), or null.
+ * Read in JavaScript, in microseconds; a header it cannot read says null, and sharp reads it (and says why).
  */
-function fitsIn(bytes: Buffer, size: number): boolean {
+function smallHeader(bytes: Buffer, size: number): { type: string | undefined; orientation: number } | null {
   try {
-    const { width, height } = imageSize(bytes);
-    return width > 0 && height > 0 && width <= size && height <= size;
+    const { width, height, type, orientation } = imageSize(bytes);
+    return width > 0 && height > 0 && width <= size && height <= size ? { type, orientation: orientation ?? 1 } : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
