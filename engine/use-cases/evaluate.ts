@@ -21,7 +21,7 @@ import type { EngineServices } from './services.js';
  */
 export async function evaluate(services: EngineServices, params: EvalParams, ctx: CallContext = {}): Promise<EvalResult> {
   const ref = params.model ?? 'current';
-  let samples: Sample[];
+  let samples: Array<Sample & { hash?: string }>;
   let skipped: SkippedFile[] = [];
   let source: EvalSource;
   if (params.data !== undefined) {
