@@ -4,8 +4,10 @@ import { readVerified } from '../bases/face-expression.js';
 /**
  * face-api's TinyFaceDetector (MIT; a tiny YOLOv2 with depthwise separable convolutions, 190 KB), run with
  * our own forward pass as the base is: the image padded to a square at its bottom and right (face-api's own
- * input), resized to the detector's input, a 13x13 grid (at 416) of 5 anchor boxes each, then non-maximum
- * suppression here in JavaScript (a handful of boxes).
+ * input), resized to the detector's input, a grid of 32 px cells (13x13 at 416) of 5 anchor boxes each, then
+ * non-maximum suppression here in JavaScript (a handful of boxes). A frame already at the input size (its
+ * longer side) is padded only to whole cells: on the pasted set that found 115 of 120 faces against 114 for
+ * the square, for three quarters of the work on a 4:3 photo.
  */
 const TINY_FACE_DETECTOR_FILES = {
   manifest: { name: 'tiny_face_detector_model-weights_manifest.json', sha256: '5d1af4849ac48d5b985f4a9b16010c512353ddd6fcc63d50fd0bc9e9e64296e5' },
@@ -64,9 +66,11 @@ export async function loadTinyFaceDetector(dir: string): Promise<FaceDetector> {
     weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength) as ArrayBuffer,
     manifest.flatMap((g) => g.weights),
   );
+  foldNormalization(params);
   for (const t of Object.values(params)) tf.keep(t);
   return {
-    version: `tfd-${TINY_FACE_DETECTOR_FILES.weights.sha256.slice(0, 8)}`,
+    // tfd2: a frame at the input size is padded to whole cells, not to the square (other boxes for non-square frames)
+    version: `tfd2-${TINY_FACE_DETECTOR_FILES.weights.sha256.slice(0, 8)}`,
     detect: (frame, opts) => detect(params, frame, opts),
     dispose: () => Object.values(params).forEach((t) => t.dispose()),
   };
@@ -74,14 +78,28 @@ export async function loadTinyFaceDetector(dir: string): Promise<FaceDetector> {
 
 function detect(p: Params, frame: RgbFrame, { minScore, inputSize }: DetectOptions): FaceBox[] {
   const side = Math.max(frame.width, frame.height);
+  // a frame at the detector's input size is padded only to whole grid cells, not to the square: the network is
+  // convolutional, and a 4:3 photo then costs three quarters of the square's work
+  const fits = side === inputSize;
+  const padW = fits ? Math.ceil(frame.width / CELL) * CELL : inputSize;
+  const padH = fits ? Math.ceil(frame.height / CELL) * CELL : inputSize;
   const out = tf.tidy(() => {
-    let f = tf.tensor4d(Float32Array.from(frame.data), [1, frame.height, frame.width, 3]);
-    if (frame.width !== inputSize || frame.height !== inputSize) {
+    let f: tf.Tensor4D;
+    if (side === inputSize) {
+      // padded here: a frame decoded to the detector's input needs no resize, and tf.pad is a pass over it all
+      const pixels = new Float32Array(padW * padH * 3);
+      const row = frame.width * 3;
+      // TypedArray.set converts bytes to floats at memory speed (Float32Array.from took 2.4 ms at 288x288)
+      for (let y = 0; y < frame.height; y++) pixels.set(frame.data.subarray(y * row, (y + 1) * row), y * padW * 3);
+      f = tf.tensor4d(pixels, [1, padH, padW, 3]);
+    } else {
+      const pixels = new Float32Array(frame.data.length);
+      pixels.set(frame.data);
+      f = tf.tensor4d(pixels, [1, frame.height, frame.width, 3]);
       // padded at the bottom and right, as face-api does: boxes then scale back by one factor
       f = tf.pad(f, [[0, 0], [0, side - frame.height], [0, side - frame.width], [0, 0]]);
       f = tf.image.resizeBilinear(f, [inputSize, inputSize]);
     }
-    f = tf.div(tf.sub(f, tf.tensor1d(MEAN_RGB)), 255);
     return forward(p, f);
   });
   let grid: Float32Array;
@@ -90,25 +108,50 @@ function detect(p: Params, frame: RgbFrame, { minScore, inputSize }: DetectOptio
   } finally {
     out.dispose();
   }
-  const cells = out.shape[1]!;
-  const scale = side; // from [0, 1] of the padded square to the frame's pixels
+  const rows = out.shape[1]!;
+  const cols = out.shape[2]!;
+  // a grid cell in the frame's pixels: 32 of the detector's input, which is the frame itself or its square resized
+  const cell = CELL * (side / inputSize);
   const boxes: FaceBox[] = [];
-  for (let row = 0; row < cells; row++) {
-    for (let col = 0; col < cells; col++) {
+  for (let row = 0; row < rows; row++) {
+    for (let col = 0; col < cols; col++) {
       for (let a = 0; a < ANCHORS.length; a++) {
-        const o = ((row * cells + col) * ANCHORS.length + a) * 5;
+        const o = ((row * cols + col) * ANCHORS.length + a) * 5;
         const score = sigmoid(grid[o + 4]!);
         if (score < minScore) continue;
-        const cx = (col + sigmoid(grid[o]!)) / cells;
-        const cy = (row + sigmoid(grid[o + 1]!)) / cells;
-        const w = (Math.exp(grid[o + 2]!) * ANCHORS[a]![0]) / cells;
-        const h = (Math.exp(grid[o + 3]!) * ANCHORS[a]![1]) / cells;
-        const box = clip({ x: (cx - w / 2) * scale, y: (cy - h / 2) * scale, width: w * scale, height: h * scale, score }, frame);
+        const cx = (col + sigmoid(grid[o]!)) * cell;
+        const cy = (row + sigmoid(grid[o + 1]!)) * cell;
+        const w = Math.exp(grid[o + 2]!) * ANCHORS[a]![0] * cell;
+        const h = Math.exp(grid[o + 3]!) * ANCHORS[a]![1] * cell;
+        const box = clip({ x: cx - w / 2, y: cy - h / 2, width: w, height: h, score }, frame);
         if (box.width >= 2 && box.height >= 2) boxes.push(box);
       }
     }
   }
   return nonMaxSuppression(boxes).sort((a, b) => b.width * b.height - a.width * a.height);
+}
+
+/** the network's stride: input pixels per cell of its output grid */
+const CELL = 32;
+
+/**
+ * face-api's input normalisation, (pixel - mean) / 255, folded into the first convolution's weights and bias:
+ * that convolution is unpadded ('valid'), so every output sees only image pixels and the result is the same,
+ * without two passes over the whole input (1.8 ms of 12 at input 288).
+ */
+function foldNormalization(p: Params): void {
+  const filters = p['conv0/filters']!;
+  const bias = p['conv0/bias']!;
+  const [folded, foldedBias] = tf.tidy(() => {
+    const f = tf.div(filters, 255);
+    // each output channel's response to a frame of the mean colour
+    const meanResponse = tf.sum(tf.mul(f, tf.reshape(tf.tensor1d(MEAN_RGB), [1, 1, 3, 1])), [0, 1, 2]);
+    return [f, tf.sub(bias, meanResponse)];
+  });
+  filters.dispose();
+  bias.dispose();
+  p['conv0/filters'] = folded;
+  p['conv0/bias'] = foldedBias;
 }
 
 /**

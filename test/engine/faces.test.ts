@@ -182,9 +182,11 @@ const acceptance = !existsSync(PHOTOS) || !existsSync(FER) ? { skip: `${PHOTOS} 
  * The issue's acceptance on real photos: trained on FER2013, the crops of photos-happy-sad in greyscale
  * judged as they are, then the same crops pasted at 20-40 % width into larger scenes (textures, other photos
  * blurred, one to three faces each). Issue 10 asks for every face found within IoU 0.5 and accuracy within 3
- * points counting a missed face as wrong; measured here: 6 of 120 missed (recall 0.95: crops cut inside the
- * face, profiles, blurred small crops), 0.85 against 0.90 on the crops, 0.895 on the faces found. Until the
- * detector finds them all, this holds what was reached, so that it cannot slip back unnoticed.
+ * points counting a missed face as wrong; measured here: 5 of 120 missed (recall 0.958: crops cut inside the
+ * face, profiles, blurred small crops; BlazeFace's full-range model finds 119 but costs twice the tiny
+ * detector's time at 256, and misses more at 160), 0.85 against 0.90 on the crops, 0.887 on the faces found,
+ * boxes' median IoU 0.790. Until the detector finds them all, this holds what was reached, so that it cannot
+ * slip back unnoticed.
  */
 test('[slow] photos pasted into larger scenes: faces found where they were pasted, judged within 3 points of the crops', acceptance, async (t) => {
   const work = await tempDir();
@@ -221,8 +223,8 @@ test('[slow] photos pasted into larger scenes: faces found where they were paste
   const figures = { valAccuracy: trained.best.valAccuracy, croppedAccuracy, pastedAccuracy, accuracyOnFound: right / found, recall: found / total, faces: total, scenes: scenes.length, medianIoU: ious[total >> 1], missed };
   t.diagnostic(JSON.stringify(figures));
   process.stderr.write(`faces acceptance: ${JSON.stringify(figures)}\n`);
-  assert.ok(figures.recall >= 0.95, `at least 95 % of the faces found within IoU 0.5 (issue 10: all); missed ${missed.join(', ')}`);
-  assert.ok(figures.medianIoU! >= 0.7, `boxes where the faces were pasted: median IoU ${figures.medianIoU}`);
+  assert.ok(found >= 115, `at least 115 of 120 faces found within IoU 0.5 (issue 10: all); missed ${missed.join(', ')}`);
+  assert.ok(figures.medianIoU! >= 0.78, `boxes where the faces were pasted: median IoU ${figures.medianIoU}`);
   assert.ok(figures.accuracyOnFound >= croppedAccuracy - 0.03, `the faces found judged within 3 points of the crops: ${figures.accuracyOnFound.toFixed(4)} vs ${croppedAccuracy.toFixed(4)}`);
   assert.ok(pastedAccuracy >= croppedAccuracy - 0.06, `a missed face counted wrong: ${pastedAccuracy.toFixed(4)} vs ${croppedAccuracy.toFixed(4)} (issue 10: within 3 points)`);
 });

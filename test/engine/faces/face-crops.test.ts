@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cropFace, type Detection } from '../../../engine/faces/face-crops.js';
+import type { RgbFrame } from '../../../engine/faces/face-detector.js';
+
+/** A frame whose every pixel says where it is: red = x, green = y, blue = x + y (mod 256). */
+function coordinates(width: number, height: number): RgbFrame {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) data.set([x % 256, y % 256, (x + y) % 256], (y * width + x) * 3);
+  }
+  return { width, height, data };
+}
+
+const pixel = (data: Uint8Array, size: number, u: number, v: number) => Array.from(data.subarray((v * size + u) * 3, (v * size + u) * 3 + 3));
+// never read: the image is judged whole only when the detection says so
+const NO_BYTES = Buffer.alloc(0);
+
+test('a face inside the frame, at its own size: the crop is its pixels exactly', async () => {
+  const frame = coordinates(200, 150);
+  // a second face, so that the detection is not "the whole image"
+  const d: Detection = { width: 200, height: 150, faces: [{ x: 40, y: 30, width: 16, height: 16 }, { x: 0, y: 0, width: 4, height: 4 }] };
+  const crop = await cropFace(NO_BYTES, 'scene.jpg', frame, d, 0, 16);
+  assert.equal(crop.size, 16);
+  for (const [u, v] of [[0, 0], [15, 0], [7, 9], [15, 15]] as const) assert.deepEqual(pixel(crop.data, 16, u, v), [40 + u, 30 + v, 70 + u + v], `crop pixel ${u},${v}`);
+});
+
+test('boxes in the displayed image are scaled to the frame it was decoded at', async () => {
+  const frame = coordinates(100, 75);
+  // displayed at 400x300, decoded at a quarter: the face at (160, 120) is at (40, 30) in the frame
+  const d: Detection = { width: 400, height: 300, faces: [{ x: 160, y: 120, width: 64, height: 64 }, { x: 0, y: 0, width: 8, height: 8 }] };
+  const crop = await cropFace(NO_BYTES, 'scene.jpg', frame, d, 0, 16);
+  assert.deepEqual(pixel(crop.data, 16, 0, 0), [40, 30, 70]);
+  assert.deepEqual(pixel(crop.data, 16, 15, 15), [55, 45, 100]);
+});
+
+test('a square reaching past the frame’s edges is black there, and the frame where it overlaps', async () => {
+  const frame = coordinates(50, 40);
+  const d: Detection = { width: 50, height: 40, faces: [{ x: -8, y: -4, width: 16, height: 16 }, { x: 30, y: 30, width: 4, height: 4 }] };
+  const crop = await cropFace(NO_BYTES, 'scene.jpg', frame, d, 0, 16);
+  assert.deepEqual(pixel(crop.data, 16, 0, 0), [0, 0, 0], 'left of and above the frame');
+  assert.deepEqual(pixel(crop.data, 16, 7, 10), [0, 0, 0], 'left of the frame');
+  assert.deepEqual(pixel(crop.data, 16, 10, 2), [0, 0, 0], 'above the frame');
+  assert.deepEqual(pixel(crop.data, 16, 9, 5), [1, 1, 2], 'inside the frame');
+  assert.deepEqual(pixel(crop.data, 16, 15, 15), [7, 11, 18]);
+});
+
+test('a face enlarged to the base’s input: values between its pixels, none outside their range', async () => {
+  const frame = coordinates(64, 64);
+  const d: Detection = { width: 64, height: 64, faces: [{ x: 10, y: 20, width: 8, height: 8 }, { x: 50, y: 50, width: 4, height: 4 }] };
+  const crop = await cropFace(NO_BYTES, 'scene.jpg', frame, d, 0, 32);
+  for (let v = 0; v < 32; v++) {
+    for (let u = 0; u < 32; u++) {
+      const [r, g] = pixel(crop.data, 32, u, v);
+      assert.ok(r! >= 10 && r! <= 17 && g! >= 20 && g! <= 27, `pixel ${u},${v} = ${r},${g} within the face's`);
+    }
+  }
+  // monotonic along each axis, as the frame is
+  assert.ok(pixel(crop.data, 32, 31, 0)[0]! > pixel(crop.data, 32, 0, 0)[0]!);
+  assert.ok(pixel(crop.data, 32, 0, 31)[1]! > pixel(crop.data, 32, 0, 0)[1]!);
+});
