@@ -78,16 +78,16 @@ export const CROP_VERSION = `c5-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${C
  */
 export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame: RgbFrame; width: number; height: number }> {
   let input: import('sharp').Sharp;
-  let meta: import('sharp').Metadata;
+  let size: { width: number; height: number } | null;
   try {
     if (isBmp(bytes)) {
       const bmp = decodeBmp(bytes, MAX_PIXELS);
       input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
-    } else input = sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error', pages: 1, page: 0 });
-    meta = await input.metadata();
-    const swap = (meta.orientation ?? 1) >= 5;
-    const width = (swap ? meta.height : meta.width) ?? 0;
-    const height = (swap ? meta.width : meta.height) ?? 0;
+      size = { width: bmp.width, height: bmp.height };
+    } else {
+      input = sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error', pages: 1, page: 0 });
+      size = displayedJpegSize(bytes);
+    }
     const { data, info } = await input
       .rotate() // EXIF orientation: boxes are in the image as it is displayed
       .flatten({ background: { r: 0, g: 0, b: 0 } })
@@ -97,7 +97,9 @@ export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame:
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     const frame = { width: info.width, height: info.height, data: toRgb(data, info.channels, info.width * info.height) };
-    return { frame, width: width || info.width, height: height || info.height };
+    // a header read in JavaScript that does not fit the frame decoded (another format, an odd file): libvips says
+    if (!size || !fitsFrame(size, frame)) size = displayedSize(await sharp(bytes, { pages: 1, page: 0 }).metadata());
+    return { frame, width: size.width || info.width, height: size.height || info.height };
   } catch {
     // decodeImage says why, in deterministic words (the format, the step that failed)
     await decodeImage(bytes, file, { size: 1 });
@@ -106,6 +108,27 @@ export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame:
 }
 
 const MAX_PIXELS = 50_000_000;
+
+/** A JPEG's size as displayed (its EXIF orientation applied), read in JavaScript; null for any other format. */
+function displayedJpegSize(bytes: Buffer): { width: number; height: number } | null {
+  try {
+    const header = imageSize(bytes);
+    return header.type === 'jpg' ? displayedSize(header) : null;
+  } catch {
+    return null;
+  }
+}
+
+function displayedSize(meta: { width?: number; height?: number; orientation?: number }): { width: number; height: number } {
+  const swap = (meta.orientation ?? 1) >= 5;
+  return { width: (swap ? meta.height : meta.width) ?? 0, height: (swap ? meta.width : meta.height) ?? 0 };
+}
+
+/** True when a frame decoded from an image of `size` (fitted inside FRAME_MAX_SIDE, never enlarged) has the frame's size. */
+function fitsFrame(size: { width: number; height: number }, frame: { width: number; height: number }): boolean {
+  const fit = Math.min(1, FRAME_MAX_SIDE / Math.max(size.width, size.height));
+  return Math.abs(size.width * fit - frame.width) <= 1 && Math.abs(size.height * fit - frame.height) <= 1;
+}
 
 /**
  * The detection of an image small enough to be a face crop already, told from its header alone (no
@@ -120,9 +143,7 @@ export function wholeIfSmall(bytes: Buffer): Detection | null {
   } catch {
     return null;
   }
-  const swap = (meta.orientation ?? 1) >= 5;
-  const width = (swap ? meta.height : meta.width) ?? 0;
-  const height = (swap ? meta.width : meta.height) ?? 0;
+  const { width, height } = displayedSize(meta);
   if (width === 0 || height === 0 || width > CROP_MAX_SIDE || height > CROP_MAX_SIDE) return null;
   return { width, height, faces: [{ x: 0, y: 0, width, height }] };
 }
