@@ -152,7 +152,7 @@ async function trainFrom(
       ...(ctx.afterEpoch && { afterEpoch: ctx.afterEpoch }),
       onEpoch: (log) => ctx.progress?.({ type: 'epoch', epochs: hp.epochs, ...log }),
       onBatch: throttle(250, (epoch, batch, batches, loss) => ctx.progress?.({ type: 'batch', epoch, batch, batches, loss })),
-    });
+    }, { standardize: base.standardize === true });
     const headSeconds = (performance.now() - tHead) / 1000;
     const tSave = performance.now();
     const bestLog = result.history[result.bestEpoch - 1];
