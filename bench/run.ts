@@ -17,7 +17,8 @@
  *   scale        20,000 generated image files: time, peak RSS, tensors back to their start
  *
  * Options: --mini (a few images: the test suite runs this so that the bench cannot rot), --data DIR,
- * --scale N (0 skips it), --keep (leave the temporary folders).
+ * --scale N (0 skips it), --keep (leave the temporary folders), --base NAME (the base the engine trains on, and
+ * so the one its predictions use; default: the engine's own).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,7 +27,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import type { Prediction, TrainResult } from '../common/engine-types.js';
+import { BASE_IDS, type BaseId, type Prediction, type TrainResult } from '../common/engine-types.js';
 import { loadFaceExpressionBase } from '../engine/bases/face-expression.js';
 import { EngineHost } from '../engine/host.js';
 import { assetsDir } from '../engine/paths.js';
@@ -42,8 +43,11 @@ const { values: args } = parseArgs({
     data: { type: 'string' },
     scale: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    base: { type: 'string' },
   },
 });
+if (args.base !== undefined && !(BASE_IDS as readonly string[]).includes(args.base)) throw new Error(`--base ${args.base}: choose ${BASE_IDS.join(', ')}`);
+const BASE = args.base as BaseId | undefined;
 const mini = args.mini;
 const DATA = resolve(args.data ?? (mini ? join(ROOT, 'test', 'fixtures', 'faces') : join(ROOT, '..', 'shared', 'datasets', 'fer2013-happy-sad')));
 const SCALE = Number(args.scale ?? (mini ? 40 : 20_000));
@@ -148,7 +152,7 @@ async function bench(work: string): Promise<void> {
   };
   const data = await listDataset(DATA);
   const refFiles = shuffled(data.train, createRng(1)).slice(0, 64).map((s) => s.file);
-  say(`bench: ${DATA} (${data.train.length} train, ${data.validation.length} validation images); ${machine.cores} cores, ${machine.cpu}, load ${machine.loadavgStart.join(' ')}`);
+  say(`bench: ${DATA} (${data.train.length} train, ${data.validation.length} validation images), base ${BASE ?? 'the default'}; ${machine.cores} cores, ${machine.cpu}, load ${machine.loadavgStart.join(' ')}`);
 
   // (1) the reference, in this thread
   const ref = await startReference(refFiles);
@@ -170,7 +174,7 @@ async function bench(work: string): Promise<void> {
   const engineStart = (performance.now() - tStart) / 1000;
   const train = async (label: string) => {
     const t0 = performance.now();
-    const r = await host.call('train', { data: DATA });
+    const r = await host.call('train', { data: DATA, ...(BASE && { base: BASE }) });
     const wall = (performance.now() - t0) / 1000;
     say(`${label} training: ${wall.toFixed(2)} s, ${r.epochs} epochs, best val acc ${r.best.valAccuracy}`);
     return { wall, r };
