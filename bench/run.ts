@@ -17,8 +17,8 @@
  *   scale        20,000 generated image files: time, peak RSS, tensors back to their start
  *
  * Options: --mini (a few images: the test suite runs this so that the bench cannot rot), --data DIR,
- * --scale N (0 skips it), --keep (leave the temporary folders), --base NAME (the base the engine trains on, and
- * so the one its predictions use; default: the engine's own).
+ * --base ID (train on that frozen base; every figure after training then uses its model), --scale N (0 skips
+ * it), --keep (leave the temporary folders).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,7 +27,8 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { BASE_IDS, type BaseId, type Prediction, type TrainResult } from '../common/engine-types.js';
+import { DEFAULT_BASE } from '../common/defaults.js';
+import type { BaseId, Prediction, TrainResult } from '../common/engine-types.js';
 import { loadFaceExpressionBase } from '../engine/bases/face-expression.js';
 import { EngineHost } from '../engine/host.js';
 import { assetsDir } from '../engine/paths.js';
@@ -41,15 +42,14 @@ const { values: args } = parseArgs({
   options: {
     mini: { type: 'boolean', default: false },
     data: { type: 'string' },
+    base: { type: 'string' },
     scale: { type: 'string' },
     keep: { type: 'boolean', default: false },
-    base: { type: 'string' },
   },
 });
-if (args.base !== undefined && !(BASE_IDS as readonly string[]).includes(args.base)) throw new Error(`--base ${args.base}: choose ${BASE_IDS.join(', ')}`);
-const BASE = args.base as BaseId | undefined;
 const mini = args.mini;
 const DATA = resolve(args.data ?? (mini ? join(ROOT, 'test', 'fixtures', 'faces') : join(ROOT, '..', 'shared', 'datasets', 'fer2013-happy-sad')));
+const BASE = args.base ?? DEFAULT_BASE;
 const SCALE = Number(args.scale ?? (mini ? 40 : 20_000));
 const N = mini
   ? { b1: 3, b32: 1, single: 5, photo: 5, batch: 10, cli: 1, naiveTrain: 8, naiveVal: 4, naiveEpochs: 1 }
@@ -152,7 +152,7 @@ async function bench(work: string): Promise<void> {
   };
   const data = await listDataset(DATA);
   const refFiles = shuffled(data.train, createRng(1)).slice(0, 64).map((s) => s.file);
-  say(`bench: ${DATA} (${data.train.length} train, ${data.validation.length} validation images), base ${BASE ?? 'the default'}; ${machine.cores} cores, ${machine.cpu}, load ${machine.loadavgStart.join(' ')}`);
+  say(`bench: ${DATA} (${data.train.length} train, ${data.validation.length} validation images), base ${BASE}; ${machine.cores} cores, ${machine.cpu}, load ${machine.loadavgStart.join(' ')}`);
 
   // (1) the reference, in this thread
   const ref = await startReference(refFiles);
@@ -174,7 +174,7 @@ async function bench(work: string): Promise<void> {
   const engineStart = (performance.now() - tStart) / 1000;
   const train = async (label: string) => {
     const t0 = performance.now();
-    const r = await host.call('train', { data: DATA, ...(BASE && { base: BASE }) });
+    const r = await host.call('train', { data: DATA, base: BASE as BaseId });
     const wall = (performance.now() - t0) / 1000;
     say(`${label} training: ${wall.toFixed(2)} s, ${r.epochs} epochs, best val acc ${r.best.valAccuracy}`);
     return { wall, r };
@@ -257,11 +257,13 @@ async function bench(work: string): Promise<void> {
   }
   machine.loadavgEnd = loadavg().map((l) => Math.round(l * 100) / 100);
 
-  report({ machine, backend: backend.label, faceApi: ref.version, engineStart, refs, cold, warm, naive, naiveSeconds, single, singleRef, photo, photoRef, facesFound, batchRate, batchCount: batchResult.results.length, cli, scale, trainImages });
+  report({ machine, base: BASE, backend: backend.label, faceApi: ref.version, engineStart, refs, cold, warm, naive, naiveSeconds, single, singleRef, photo, photoRef, facesFound, batchRate, batchCount: batchResult.results.length, cli, scale, trainImages });
 }
 
 interface Figures {
   machine: Record<string, unknown>;
+  /** the frozen base trained on */
+  base: string;
   backend: string;
   faceApi: string;
   engineStart: number;
@@ -345,12 +347,13 @@ function report(f: Figures): void {
       ['  val accuracy', s(f.scale.valAccuracy ?? undefined, 4), '', '', ''],
     );
   }
-  rows.push(['machine', `${f.machine.cores} cores, ${f.machine.cpu}`, `${f.backend}; face-api ${f.faceApi}; node ${String(f.machine.node)}`, '', `load ${(f.machine.loadavgStart as number[]).join(' ')} -> ${f.machine.loadavgEnd ? (f.machine.loadavgEnd as number[]).join(' ') : ''}`]);
+  rows.push(['machine', `${f.machine.cores} cores, ${f.machine.cpu}`, `${f.backend}; base ${f.base}; face-api ${f.faceApi}; node ${String(f.machine.node)}`, '', `load ${(f.machine.loadavgStart as number[]).join(' ')} -> ${f.machine.loadavgEnd ? (f.machine.loadavgEnd as number[]).join(' ') : ''}`]);
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(' | ')} |`;
   process.stdout.write([line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n') + '\n');
   const json = {
     machine: f.machine,
+    base: f.base,
     backend: f.backend,
     faceApi: f.faceApi,
     reference: { b1MsPerImage: b1, b32MsPerImage: b32, runs: f.refs, trainSeconds: refTrain },

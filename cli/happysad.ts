@@ -116,6 +116,10 @@ export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {})
         const r = await host.call('evaluate', { ...(cmd.data && { data: cmd.data }), ...(cmd.model && { model: cmd.model }), ...(cmd.report && { report: cmd.report }) }, callOpts);
         io.out(cmd.common.json ? JSON.stringify(r) : evalSummary(r));
         if (r.report && cmd.common.json) io.err(`Report: ${r.report}`);
+        if (r.reportError) {
+          io.err(`happysad: ${r.reportError}`);
+          return 1;
+        }
         return 0;
       }
       case 'predict': {

@@ -335,6 +335,8 @@ export interface EvalResult extends Metrics {
   warnings: string[];
   /** the report written, when one was asked for */
   report?: string;
+  /** why the report asked for could not be written (the figures above stand) */
+  reportError?: string;
 }
 
 export interface PredictParams {

@@ -21,9 +21,9 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
  * that is free, and resolves with it, or with null when every one is taken. The data is written once, to a
  * temporary file, which is hard-linked to each name in turn (a link fails if the name is taken, even in a
  * race); where the file system has no hard links (FAT, some network shares) it is copied with the same
- * refusal (COPYFILE_EXCL).
+ * refusal (COPYFILE_EXCL). `fsLink` is for tests, to be such a file system.
  */
-export async function writeNewFileAtomic(names: readonly string[], data: string | Uint8Array): Promise<string | null> {
+export async function writeNewFileAtomic(names: readonly string[], data: string | Uint8Array, fsLink: typeof link = link): Promise<string | null> {
   if (names.length === 0) return null;
   const dir = dirname(names[0]!);
   await mkdir(dir, { recursive: true });
@@ -32,7 +32,7 @@ export async function writeNewFileAtomic(names: readonly string[], data: string 
     await writeFile(tmp, data, { flush: true });
     for (const file of names) {
       try {
-        await link(tmp, file);
+        await fsLink(tmp, file);
         return file;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;

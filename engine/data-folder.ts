@@ -6,6 +6,7 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { EngineError } from '../common/errors.js';
+import { fsReason } from './errors.js';
 
 export interface DataFolderState {
   /** false: models cannot be saved and features are not cached, but judging still works */
@@ -14,27 +15,8 @@ export interface DataFolderState {
   reason?: string;
 }
 
-function plain(err: unknown): string {
-  switch ((err as NodeJS.ErrnoException).code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EROFS':
-      return 'the disk is read-only';
-    case 'ENOSPC':
-      return 'the disk is full';
-    case 'EDQUOT':
-      return 'the disk quota is used up';
-    case 'ENOTDIR':
-      return 'part of the path is a file, not a folder';
-    case 'ENOENT':
-      return 'a folder cannot be created there';
-    case 'ENAMETOOLONG':
-      return 'the path is too long';
-    default:
-      return (err as Error).message;
-  }
-}
+/** ENOENT here: a folder on the way is missing, so the data folder cannot be made */
+const plain = (err: unknown) => fsReason(err, 'a folder cannot be created there');
 
 function unusable(home: string, why: string): EngineError {
   return new EngineError('bad-input', `the data folder ${home} cannot be used: ${why}`, home);

@@ -1,6 +1,6 @@
 import { DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../common/defaults.js';
-import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
 import { badInput, notFound } from './errors.js';
 import { IMAGE_EXTENSIONS } from './image-decode.js';
 import type { ClassCounts, DatasetSummary, SkippedFile } from '../common/engine-types.js';
@@ -47,30 +47,68 @@ function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function listDir(dir: string): Promise<import('node:fs').Dirent[]> {
+/** A folder entry, symbolic links followed: a linked folder is a folder, a linked image an image. */
+interface Entry {
+  name: string;
+  kind: 'dir' | 'file' | 'other' | 'broken-link';
+}
+
+async function listDir(dir: string): Promise<Entry[]> {
+  let entries: import('node:fs').Dirent[];
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries.sort((a, b) => compareNames(a.name, b.name));
+    entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw notFound(`${dir}: no such folder`, dir);
     if (code === 'ENOTDIR') throw badInput(`${dir}: not a folder`);
     throw badInput(`${dir}: cannot read the folder (${code ?? (err as Error).message})`);
   }
+  const out = await Promise.all(
+    entries.map(async (e): Promise<Entry> => ({ name: e.name, kind: e.isSymbolicLink() ? await linkKind(join(dir, e.name)) : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' })),
+  );
+  return out.sort((a, b) => compareNames(a.name, b.name));
 }
 
-/** Image files under `dir` (recursively), sorted; anything else is reported as skipped. */
-async function collectImages(dir: string, skipped: SkippedFile[]): Promise<string[]> {
+async function linkKind(path: string): Promise<Entry['kind']> {
+  try {
+    const st = await stat(path);
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+  } catch {
+    return 'broken-link';
+  }
+}
+
+/**
+ * Image files under `dir` (recursively, links followed), sorted; anything else is reported as skipped. A link
+ * back to a folder above (a loop) is skipped: followed, it would also read the other class's folder.
+ */
+async function collectImages(dir: string, skipped: SkippedFile[], above: readonly string[] = []): Promise<string[]> {
+  const real = await realpath(dir).catch(() => dir);
+  if (above.includes(real)) {
+    skipped.push({ file: dir, reason: 'a link back to a folder above it' });
+    return [];
+  }
+  const chain = [...above, real];
   const files: string[] = [];
   for (const e of await listDir(dir)) {
     const path = join(dir, e.name);
     if (e.name.startsWith('.') || SILENT_FILES.has(e.name.toLowerCase())) continue;
-    if (e.isDirectory()) files.push(...(await collectImages(path, skipped)));
-    else if (!e.isFile()) skipped.push({ file: path, reason: 'not a regular file' });
+    if (e.kind === 'dir') files.push(...(await collectImages(path, skipped, chain)));
+    else if (e.kind === 'broken-link') skipped.push({ file: path, reason: 'a link to nothing (broken symbolic link)' });
+    else if (e.kind !== 'file') skipped.push({ file: path, reason: 'not a regular file' });
     else if (IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) files.push(path);
     else skipped.push({ file: path, reason: `not an image file (${extname(e.name) || 'no extension'})` });
   }
   return files;
+}
+
+/** `dir` and every folder above it, resolved: where a link inside a class folder must not lead. */
+async function ancestors(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let d = await realpath(dir).catch(() => dir); ; d = dirname(d)) {
+    out.push(d);
+    if (dirname(d) === d) return out;
+  }
 }
 
 /**
@@ -80,20 +118,20 @@ async function collectImages(dir: string, skipped: SkippedFile[]): Promise<strin
 async function scanClassFolders(dir: string, skipped: SkippedFile[], ignored: string[], ignoredImages?: Map<string, number>): Promise<Sample[]> {
   const samples: Sample[] = [];
   for (const e of await listDir(dir)) {
-    if (!e.isDirectory() || e.name.startsWith('.')) continue;
+    if (e.kind !== 'dir' || e.name.startsWith('.')) continue;
     const label = CLASS_ALIASES[e.name.toLowerCase()];
     if (!label) {
       if (!ignored.includes(e.name)) ignored.push(e.name);
       if (ignoredImages) ignoredImages.set(e.name, (ignoredImages.get(e.name) ?? 0) + (await collectImages(join(dir, e.name), [])).length);
       continue;
     }
-    for (const file of await collectImages(join(dir, e.name), skipped)) samples.push({ file, label });
+    for (const file of await collectImages(join(dir, e.name), skipped, await ancestors(dir))) samples.push({ file, label });
   }
   return samples;
 }
 
-function findDir(entries: import('node:fs').Dirent[], names: Set<string>): string | undefined {
-  return entries.find((e) => e.isDirectory() && names.has(e.name.toLowerCase()))?.name;
+function findDir(entries: Entry[], names: Set<string>): string | undefined {
+  return entries.find((e) => e.kind === 'dir' && names.has(e.name.toLowerCase()))?.name;
 }
 
 function countClasses(samples: readonly Sample[]): ClassCounts {

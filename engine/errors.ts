@@ -29,3 +29,26 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** A file-system failure in plain words (the codes a user can act on), else its own message. */
+export function fsReason(err: unknown, enoent = 'no such file or folder'): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the disk is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'EDQUOT':
+      return 'the disk quota is used up';
+    case 'ENOTDIR':
+      return 'part of the path is a file, not a folder';
+    case 'ENOENT':
+      return enoent;
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    default:
+      return (err as Error).message;
+  }
+}

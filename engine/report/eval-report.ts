@@ -114,7 +114,7 @@ function rocChart(r: EvalResult): string {
 }
 
 /** A bin's dot: area in proportion to its count, from 2.5 px (one image) to 11 px (the fullest bin). */
-export function dotRadius(n: number, most: number): string {
+function dotRadius(n: number, most: number): string {
   return (2.5 + 8.5 * Math.sqrt(n / Math.max(1, most))).toFixed(1);
 }
 

@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import type { EvalResult } from '../../common/engine-types.js';
 import { writeNewFileAtomic } from '../atomic-fs.js';
 import { decodeBmp, isBmp } from '../bmp.js';
-import { badInput } from '../errors.js';
+import { badInput, fsReason } from '../errors.js';
 import { APP_VERSION } from '../version.js';
 import { evalReportHtml, mostConfidentlyWrong } from './eval-report.js';
 
@@ -53,7 +53,7 @@ export async function writeEvalReport(dir: string, result: EvalResult, now: Date
   try {
     written = await writeNewFileAtomic(names, html);
   } catch (err) {
-    throw badInput(`cannot write the report ${names[0]}: ${(err as Error).message}`);
+    throw badInput(`cannot write the report ${names[0]}: ${fsReason(err)}`);
   }
   if (written) return written;
   throw badInput(`cannot write the report into ${dir}: ${reportFileName(result.modelId, 1)} up to ${reportFileName(result.modelId, MAX_NUMBERED)} all exist; choose another folder`);

@@ -2,7 +2,7 @@ import type { EvalParams, EvalResult, EvalSource, SkippedFile } from '../../comm
 import { labelToTarget, probabilityToLabel } from '../../common/labels.js';
 import type { CallContext } from '../call-context.js';
 import { scanEvalSet, type Sample } from '../dataset.js';
-import { badInput, throwIfAborted } from '../errors.js';
+import { badInput, EngineError, throwIfAborted } from '../errors.js';
 import { stat } from 'node:fs/promises';
 import { calibrationTable, computeMetrics, rocCurve } from '../metrics.js';
 import { resolveModel } from '../models/resolve.js';
@@ -21,7 +21,7 @@ import type { EngineServices } from './services.js';
  */
 export async function evaluate(services: EngineServices, params: EvalParams, ctx: CallContext = {}): Promise<EvalResult> {
   const ref = params.model ?? 'current';
-  let samples: Sample[];
+  let samples: Array<Sample & { hash?: string }>;
   let skipped: SkippedFile[] = [];
   let source: EvalSource;
   if (params.data !== undefined) {
@@ -87,7 +87,13 @@ export async function evaluate(services: EngineServices, params: EvalParams, ctx
     if (params.report !== undefined) {
       throwIfAborted(ctx.signal);
       ctx.progress?.({ type: 'stage', stage: 'saving', message: `Writing the report in ${params.report}` });
-      result.report = await writeEvalReport(params.report, result);
+      try {
+        result.report = await writeEvalReport(params.report, result);
+      } catch (err) {
+        // the figures took the judging of every image: they are returned, and the report's failure with them
+        if (!(err instanceof EngineError)) throw err;
+        result.reportError = err.message;
+      }
     }
     return result;
   } finally {

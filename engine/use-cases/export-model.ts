@@ -6,7 +6,7 @@
 import { copyFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../atomic-fs.js';
-import { badInput } from '../errors.js';
+import { badInput, fsReason } from '../errors.js';
 import { CROP_MAX_SIDE, CROP_SCALE, CROP_SHIFT_Y, DETECTOR_INPUT, FILLS_FRAME, MIN_SCORE } from '../faces/face-crops.js';
 import type { ModelMeta } from '../models/model-meta.js';
 import type { EngineServices } from './services.js';
@@ -78,7 +78,7 @@ The easiest way to use it unchanged is HappySad Studio or its command line: \`ha
 export async function exportModel(services: EngineServices, { id, dir }: { id: string; dir: string }): Promise<{ dir: string }> {
   const meta = await services.registry.readMeta(id);
   const st = await stat(dir).catch(() => null);
-  if (!st?.isDirectory()) throw badInput(`${dir}: no such folder to export into`);
+  if (!st?.isDirectory()) throw badInput(`${dir}: ${st ? 'not a folder' : 'no such folder'} to export into`);
   const target = join(dir, `happysad-model-${id}`);
   if (await stat(target).catch(() => null)) throw badInput(`${target} already exists; choose another folder or remove it first`);
   const from = join(services.registry.dir, id);
@@ -88,7 +88,7 @@ export async function exportModel(services: EngineServices, { id, dir }: { id: s
       await writeFile(join(tmp, 'README.md'), exportReadme(meta));
     });
   } catch (err) {
-    throw badInput(`cannot export model ${id} into ${dir}: ${(err as Error).message}`);
+    throw badInput(`cannot export model ${id} into ${dir}: ${fsReason(err)}`);
   }
   return { dir: target };
 }

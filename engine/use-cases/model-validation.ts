@@ -15,7 +15,8 @@ import type { EngineServices } from './services.js';
 
 export interface ValidationImages {
   root: string;
-  samples: Sample[];
+  /** with their content hash when it was read to find them: judging them then reads no file whose features are cached */
+  samples: Array<Sample & { hash?: string }>;
   /** validation images the model lists that were not found (moved, deleted or changed files) */
   missing: number;
 }
@@ -82,12 +83,12 @@ export async function modelValidationImages(services: EngineServices, modelId: s
   }
   const wanted = new Set(listed.validation);
   const seen = new Set<string>();
-  const samples: Sample[] = [];
+  const samples: Array<Sample & { hash: string }> = [];
   candidates.forEach((s, i) => {
     const h = hashes[i];
     if (h && wanted.has(h) && !seen.has(h)) {
       seen.add(h);
-      samples.push(s);
+      samples.push({ ...s, hash: h });
     }
   });
   if (samples.length === 0) throw badInput(`none of the ${wanted.size} validation images of model ${modelId} were found in ${root}`);

@@ -132,6 +132,7 @@ export class Evaluation {
       const source: EvalSourceChoice = shown.source.kind === 'folder' ? { kind: 'folder', dir: shown.source.dir } : { kind: 'validation' };
       const r = await this.engine.call('evaluate', this.params(source, dir));
       this.savedReport = r.report ?? null;
+      if (r.reportError) this.saveError = r.reportError;
     } catch (err) {
       this.saveError = errorMessage(err);
     } finally {

@@ -27,6 +27,7 @@ test('npm run bench --mini: a table, then one JSON line with every section', asy
   const json = JSON.parse(lines.at(-1)!);
   for (const k of ['machine', 'backend', 'reference', 'cold', 'warm', 'notebook', 'single', 'photo', 'batch', 'cli', 'scale', 'ratios', 'acceptance']) assert.ok(k in json, k);
   assert.ok(json.reference.b1MsPerImage > 0 && json.reference.b32MsPerImage > 0);
+  assert.equal(json.base, 'face-expression', 'the default base unless --base names another');
   for (const k of ['scan', 'embed', 'head', 'save', 'read', 'hash', 'decode', 'augment', 'network']) assert.equal(typeof json.cold.timings[k], 'number', k);
   assert.equal(json.cold.embedding.cached, 0, 'cold: nothing from the cache');
   assert.equal(json.warm.timings.network, 0, 'warm: every feature from the cache');

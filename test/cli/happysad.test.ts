@@ -56,6 +56,14 @@ test('train, eval and predict: JSON contract on the last stdout line, exit codes
   const unknown = await runCli(['eval', '--data', FACES, '--home', home, '--model', '20200101-000000-0000']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no model "20200101-000000-0000"/);
+
+  // a report that cannot be written once the images are judged: the figures are still printed, then why, exit 1
+  const file = join(home, 'a-file');
+  await writeFile(file, 'x');
+  const noReport = await runCli(['eval', '--data', FACES, '--home', home, '--report', join(file, 'reports')]);
+  assert.equal(noReport.code, 1);
+  assert.match(noReport.stdout, /^accuracy \d/m);
+  assert.match(noReport.stderr, /happysad: cannot write the report .*a-file\/reports\/report-.*\.html: part of the path is a file, not a folder/);
 });
 
 test('predict: one result per image, bad files in between are reported and do not stop the rest', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { capPerClass, folderTrainingSet, scanDataset, scanEvalSet, stratifiedSplit, type Sample } from '../../engine/dataset.js';
@@ -34,6 +34,26 @@ test('notebook layout, matched case-insensitively, with other expressions and no
   assert.deepEqual(ds.summary.ignoredClasses, ['angry', 'fear']);
   assert.deepEqual(ds.summary.skipped.map((s) => [s.file.slice(root.length + 1), s.reason]), [['Train/HAPPY/readme.txt', 'not an image file (.txt)']]);
   assert.equal(ds.train[0]!.file, join(root, 'Train', 'HAPPY', 'img000.jpg'));
+});
+
+test('symbolic links are followed: a linked class folder, a linked image; a broken link is reported, a loop read once', async () => {
+  const root = await tempDir();
+  const elsewhere = await tempDir();
+  await tree(elsewhere, names(3).map((n) => `sad-faces/${n}`));
+  await tree(root, [...names(2).map((n) => `train/happy/${n}`), ...names(1).map((n) => `validation/happy/${n}`), ...names(1).map((n) => `validation/sad/${n}`)]);
+  await symlink(join(elsewhere, 'sad-faces'), join(root, 'train', 'sad'));
+  await symlink(join(elsewhere, 'sad-faces', 'img000.jpg'), join(root, 'train', 'happy', 'linked.jpg'));
+  await symlink(join(elsewhere, 'gone.jpg'), join(root, 'train', 'happy', 'broken.jpg'));
+  await symlink(join(root, 'train'), join(root, 'train', 'happy', 'loop'));
+  await symlink(root, join(elsewhere, 'sad-faces', 'up'));
+  const ds = await scanDataset(root);
+  assert.deepEqual(ds.summary.train, { happy: 3, sad: 3 });
+  assert.ok(ds.train.some((s) => s.file === join(root, 'train', 'happy', 'linked.jpg') && s.label === 'happy'));
+  assert.deepEqual(ds.summary.skipped.map((s) => [s.file.slice(root.length + 1), s.reason]), [
+    ['train/happy/broken.jpg', 'a link to nothing (broken symbolic link)'],
+    ['train/happy/loop', 'a link back to a folder above it'],
+    ['train/sad/up', 'a link back to a folder above it'],
+  ]);
 });
 
 test('without validation/, a seeded stratified split of 20 % per class', async () => {

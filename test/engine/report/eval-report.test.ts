@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EvalResult, JudgedImage } from '../../../common/engine-types.js';
 import { calibrationTable, computeMetrics, rocCurve } from '../../../engine/metrics.js';
-import { dotRadius, evalReportHtml, mostConfidentlyWrong } from '../../../engine/report/eval-report.js';
+import { evalReportHtml, mostConfidentlyWrong } from '../../../engine/report/eval-report.js';
 import { reportFigures } from '../../helpers/report.js';
 
 function result(images: JudgedImage[]): EvalResult {
@@ -74,7 +74,11 @@ test('report: shares written as the app writes them ("40.0%"); the reliability c
   const dots = [...svg.matchAll(/<circle class="dot" [^>]*r="([\d.]+)" data-n="(\d+)"/g)].map((m) => ({ r: Number(m[1]), n: Number(m[2]) }));
   assert.equal(dots.reduce((s, d) => s + d.n, 0), many.length, 'every image in a dot');
   const most = Math.max(...dots.map((d) => d.n));
-  for (const d of dots) assert.equal(d.r, Number(dotRadius(d.n, most)));
+  // sized by count: more images, a larger dot; the fullest bin's is the largest drawn, none vanishes
+  const byCount = [...dots].sort((a, b) => a.n - b.n);
+  byCount.slice(1).forEach((d, i) => assert.ok(d.r >= byCount[i]!.r, `${d.n} images: r ${d.r} not below ${byCount[i]!.n} images' ${byCount[i]!.r}`));
+  for (const d of dots) assert.ok(d.r >= 2.5 && d.r <= 11, `r ${d.r}`);
+  assert.equal(dots.find((d) => d.n === most)!.r, 11);
   const small = dots.find((d) => d.n === 1)!;
   const big = dots.find((d) => d.n === most)!;
   assert.ok(big.r > small.r + 4, `the fullest bin's dot (${big.r}) is much larger than a one-image bin's (${small.r})`);

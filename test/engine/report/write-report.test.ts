@@ -37,7 +37,7 @@ test('report file: small JPEG thumbnails of the wrong images inlined; an unreada
   assert.doesNotMatch(html, /x-right\.jpg/, 'right images are not among the wrong ones');
   assert.match(html, /on 2026-12-04T10:00:00\.000Z/);
 
-  await assert.rejects(writeEvalReport(join(file, 'inside-a-file'), result(images)), /cannot write the report .*inside-a-file\/report-zero-shot\.html/);
+  await assert.rejects(writeEvalReport(join(file, 'inside-a-file'), result(images)), /cannot write the report .*inside-a-file\/report-zero-shot\.html: part of the path is a file, not a folder$/);
 });
 
 test('report file: one already in the folder is never replaced; the next one is numbered', async () => {

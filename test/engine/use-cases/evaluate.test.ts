@@ -114,7 +114,11 @@ test("evaluation on the model's own validation images gives the figures recorded
   await cp(FACES, data, { recursive: true });
   const r = await trainFromFolder(own, { data, epochs: 2, validationSplit: 0.3 });
   const events: string[] = [];
+  const store = await own.features.forBase(await own.bases.load('face-expression', undefined));
+  const readsBefore = store.stats.reads;
   const e = await evaluate(own, { model: r.modelId }, { progress: (ev) => events.push(ev.type) });
+  // each file is read once, to find it by its hash; its features come from the training's cache
+  assert.equal(store.stats.reads - readsBefore, 0, 'the feature store read no file again');
   assert.deepEqual(e.source, { kind: 'validation', modelId: r.modelId, root: data, missing: 0 });
   assert.equal(e.n, r.dataset.validation.happy + r.dataset.validation.sad);
   assert.deepEqual(e.confusion, r.validation!.confusion);

@@ -51,5 +51,6 @@ test('export: a tfjs layers model that loads and judges as the saved one, meta.j
 
   await assert.rejects(exportModel(services, { id: r.modelId, dir: out }), /already exists; choose another folder/);
   await assert.rejects(exportModel(services, { id: r.modelId, dir: join(out, 'nope') }), /nope: no such folder to export into/);
+  await assert.rejects(exportModel(services, { id: r.modelId, dir: join(out, `happysad-model-${r.modelId}`, 'README.md') }), /README\.md: not a folder to export into/);
   await assert.rejects(exportModel(services, { id: '20200101-000000-0000', dir: out }), /no model "20200101-000000-0000"/);
 });
