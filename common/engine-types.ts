@@ -4,7 +4,7 @@
  */
 import type { Label } from './labels.js';
 
-export const BASE_IDS = ['face-expression', 'mobilenet-v2'] as const;
+export const BASE_IDS = ['face-expression', 'face-expression-emotion', 'mobilenet-v2'] as const;
 export type BaseId = (typeof BASE_IDS)[number];
 
 export type BackendKind = 'gpu' | 'native-cpu' | 'wasm' | 'cpu';

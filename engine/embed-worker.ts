@@ -15,6 +15,7 @@ const send = (m: FromEmbedWorker, transfer: ArrayBuffer[] = []) => port.postMess
 
 async function loadBase(recipe: BaseRecipe): Promise<FrozenBase> {
   if (recipe.kind === 'face-expression') return (await import('./bases/face-expression.js')).loadFaceExpressionBase(recipe.dir);
+  if (recipe.kind === 'face-expression-emotion') return (await import('./bases/face-expression-emotion.js')).loadFaceExpressionEmotionBase(recipe.dir);
   return (await import('./bases/mobilenet-v2.js')).loadMobileNetBase(recipe.dir);
 }
 

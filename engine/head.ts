@@ -110,10 +110,16 @@ export async function trainHead(
   hp: HeadHyperparameters,
   seed: number,
   hooks: HeadTrainingHooks = {},
+  options: { standardize?: boolean } = {},
 ): Promise<HeadTrainingResult> {
   const rng = createRng(seed);
   const { n, dim } = train.x;
-  const x = train.x.data;
+  // Standardised training: the features of two networks side by side differ in scale by an order of magnitude,
+  // and dropout and the L2 pull act per feature. The head trains on (x - mean) / sd of the training rows and is
+  // saved folded back onto the raw features, so a saved model is the same one dense unit as ever.
+  const scale = options.standardize ? featureScale(train.x) : null;
+  const x = scale ? standardized(train.x, scale).data : train.x.data;
+  if (scale && validation) validation = { ...validation, x: standardized(validation.x, scale) };
   const y = train.y;
   const nHappy = y.reduce((a, b) => a + b, 0);
   const w = Float64Array.from(y, (t) => (t ? n / (2 * Math.max(1, nHappy)) : n / (2 * Math.max(1, n - nHappy))));
@@ -123,8 +129,15 @@ export async function trainHead(
     throw new Error(`trainHead trains the one-unit head of createHead(${dim}), not this model`);
   }
   const kernel = Float64Array.from(weights[0]!.dataSync());
-  const start = Float64Array.from(kernel);
   let bias = weights[1]!.dataSync()[0]!;
+  if (scale) {
+    // the same logits on standardised features: k' = k * sd, b' = b + k . mean
+    for (let j = 0; j < dim; j++) {
+      bias += kernel[j]! * scale.mean[j]!;
+      kernel[j] = kernel[j]! * scale.sd[j]!;
+    }
+  }
+  const start = Float64Array.from(kernel);
   const m = new Float64Array(dim + 1); // adam moments: kernel, then bias last
   const v = new Float64Array(dim + 1);
   let beta1t = 1;
@@ -246,10 +259,42 @@ export async function trainHead(
     await yieldToEventLoop();
     lastYield = performance.now();
   }
+  if (scale) {
+    // back onto the raw features: k = k' / sd, b = b' - k . mean
+    for (let j = 0; j < dim; j++) {
+      best.kernel[j] = best.kernel[j]! / scale.sd[j]!;
+      best.bias -= best.kernel[j]! * scale.mean[j]!;
+    }
+  }
   const final = [tf.tensor2d(Float32Array.from(best.kernel), [dim, 1]), tf.tensor1d([best.bias])];
   head.setWeights(final);
   tf.dispose(final);
   return { history, bestEpoch: es.bestEpoch, stoppedEarly };
+}
+
+interface FeatureScale {
+  mean: Float64Array;
+  /** standard deviation, never below MIN_SD: a feature constant over the training rows is only centred */
+  sd: Float64Array;
+}
+
+const MIN_SD = 1e-6;
+
+/** Per-feature mean and standard deviation over the rows. */
+export function featureScale(x: Matrix): FeatureScale {
+  const mean = new Float64Array(x.dim);
+  const sd = new Float64Array(x.dim);
+  for (let r = 0; r < x.n; r++) for (let j = 0; j < x.dim; j++) mean[j] = mean[j]! + x.data[r * x.dim + j]!;
+  for (let j = 0; j < x.dim; j++) mean[j] = mean[j]! / Math.max(1, x.n);
+  for (let r = 0; r < x.n; r++) for (let j = 0; j < x.dim; j++) sd[j] = sd[j]! + (x.data[r * x.dim + j]! - mean[j]!) ** 2;
+  for (let j = 0; j < x.dim; j++) sd[j] = Math.max(MIN_SD, Math.sqrt(sd[j]! / Math.max(1, x.n)));
+  return { mean, sd };
+}
+
+function standardized(x: Matrix, { mean, sd }: FeatureScale): Matrix {
+  const data = new Float32Array(x.data.length);
+  for (let r = 0; r < x.n; r++) for (let j = 0; j < x.dim; j++) data[r * x.dim + j] = (x.data[r * x.dim + j]! - mean[j]!) / sd[j]!;
+  return { ...x, data };
 }
 
 /** sigmoid(x . kernel + bias) for each row, as the head computes it. */

@@ -188,6 +188,7 @@ export const rendererEn = {
   'models.base': 'Base',
   'models.baseFaceExpression': 'Face expression',
   'models.baseMobileNet': 'MobileNetV2',
+  'models.baseFaceExpressionEmotion': 'Face expression + emotion (more accurate, about twice the time per image)',
   'models.trainedWith': 'Trained with',
   'models.parent': 'Retrained from',
 

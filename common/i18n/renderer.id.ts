@@ -189,6 +189,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'models.base': 'Model dasar',
   'models.baseFaceExpression': 'Ekspresi wajah',
   'models.baseMobileNet': 'MobileNetV2',
+  'models.baseFaceExpressionEmotion': 'Ekspresi wajah + emosi (lebih akurat, sekitar dua kali waktu per gambar)',
   'models.trainedWith': 'Dilatih di',
   'models.parent': 'Dilatih ulang dari',
 

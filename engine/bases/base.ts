@@ -26,6 +26,11 @@ export interface FrozenBase {
   embed(images: tf.Tensor4D): tf.Tensor2D;
   /** weights of a ready-made happy-vs-sad head (logit = features . kernel + bias), when the base has one */
   zeroShotHead?: { kernel: Float32Array; bias: number };
+  /**
+   * the head trains on standardised features (head.ts, trainHead's `standardize`): set when the vector joins
+   * features of unlike scales, as two networks side by side
+   */
+  standardize?: boolean;
   /** set when other threads can load the same base; without it, the base is embedded on its own thread only */
   recipe?: BaseRecipe;
   dispose(): void;

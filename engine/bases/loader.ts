@@ -4,6 +4,7 @@ import { badInput } from '../errors.js';
 import type { CallContext } from '../call-context.js';
 import type { FrozenBase } from './base.js';
 import { loadFaceExpressionBase } from './face-expression.js';
+import { loadFaceExpressionEmotionBase } from './face-expression-emotion.js';
 import { ensureMobileNet, loadMobileNetBase } from './mobilenet-v2.js';
 
 /** Loads each frozen base once per engine and keeps it; a failed load (offline, cancelled) may be retried. */
@@ -26,7 +27,9 @@ export class BaseLoader {
       p =
         id === 'face-expression'
           ? loadFaceExpressionBase(join(this.assetsDir, 'models', 'face-expression'))
-          : id === 'mobilenet-v2'
+          : id === 'face-expression-emotion'
+            ? loadFaceExpressionEmotionBase(join(this.assetsDir, 'models'))
+            : id === 'mobilenet-v2'
             ? (async () => {
                 ctx.progress?.({ type: 'stage', stage: 'downloading-base', message: 'Fetching MobileNetV2 (first use only)' });
                 const dir = await ensureMobileNet(this.home, src, {

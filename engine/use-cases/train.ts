@@ -4,7 +4,7 @@
  * embedded as itself plus `augment.variants` augmented views, seeded by (seed, content hash, view), so that a
  * moved or copied image finds all its views in the feature store.
  */
-import { DEFAULT_SEED } from '../../common/defaults.js';
+import { BASE_AUGMENT, DEFAULT_SEED } from '../../common/defaults.js';
 import type * as tf from '../tf.js';
 import type { AugmentConfig, BaseId, ClassCounts, DatasetSummary, MobileNetSource, Promotion, TrainParams, TrainResult } from '../../common/engine-types.js';
 import { labelToTarget, type Label } from '../../common/labels.js';
@@ -54,7 +54,7 @@ export function trainOptions(params: Omit<TrainParams, 'data'>): TrainOptions {
       ...(params.batchSize !== undefined && { batchSize: params.batchSize }),
       ...(params.learningRate !== undefined && { learningRate: params.learningRate }),
     },
-    augment: { ...DEFAULT_AUGMENT, ...params.augment },
+    augment: { ...DEFAULT_AUGMENT, ...(params.base && BASE_AUGMENT[params.base]), ...params.augment },
     ...(params.base && { base: params.base }),
     ...(params.mobilenet && { mobilenet: params.mobilenet }),
     ...(params.fromModel && { fromModel: params.fromModel }),
@@ -152,7 +152,7 @@ async function trainFrom(
       ...(ctx.afterEpoch && { afterEpoch: ctx.afterEpoch }),
       onEpoch: (log) => ctx.progress?.({ type: 'epoch', epochs: hp.epochs, ...log }),
       onBatch: throttle(250, (epoch, batch, batches, loss) => ctx.progress?.({ type: 'batch', epoch, batch, batches, loss })),
-    });
+    }, { standardize: base.standardize === true });
     const headSeconds = (performance.now() - tHead) / 1000;
     const tSave = performance.now();
     const bestLog = result.history[result.bestEpoch - 1];

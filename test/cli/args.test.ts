@@ -56,7 +56,7 @@ test('bad usage is a UsageError in plain words', () => {
     [['train', '--data', 'd', '--epochs', 'many'], /--epochs takes a whole number of at least 1, not "many"/],
     [['train', '--data', 'd', '--epochs', '0'], /--epochs takes a whole number of at least 1/],
     [['train', '--data', 'd', '--max-per-class', '-5'], /^--max-per-class takes a whole number of at least 1, not "-5"$/],
-    [['train', '--data', 'd', '--base', 'resnet'], /--base must be one of face-expression, mobilenet-v2, not "resnet"/],
+    [['train', '--data', 'd', '--base', 'resnet'], /--base must be one of face-expression, face-expression-emotion, mobilenet-v2, not "resnet"/],
     [['train', '--data', 'd', '--validation-split', '1.5'], /--validation-split takes a fraction between 0 and 1/],
     [['train', '--data', 'd', '--learning-rate', '-1'], /--learning-rate takes a positive number/],
     [['eval', '--data', 'd', '--epochs', '3'], /--epochs does not apply to "eval"/],

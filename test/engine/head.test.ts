@@ -73,3 +73,35 @@ test('predictHead computes the one-unit head directly: the same probabilities as
   direct.forEach((p, i) => assert.ok(Math.abs(p - layers[i]!) < 1e-6, `row ${i}: ${p} vs ${layers[i]}`));
   head.dispose();
 });
+
+/** Rows of blobs() with feature j scaled by scales[j] and shifted by shifts[j]: the same problem on unlike scales. */
+function rescaled(d: ReturnType<typeof blobs>, scales: number[], shifts: number[]): ReturnType<typeof blobs> {
+  const data = Float32Array.from(d.x.data, (v, i) => v * scales[i % d.x.dim]! + shifts[i % d.x.dim]!);
+  return { ...d, x: { ...d.x, data } };
+}
+
+test('standardised training: the saved head is one dense unit on the raw features that gives the logits it was trained to give', async () => {
+  const scales = [1000, 0.001, 1, 50, 1, 0.02, 300, 1];
+  const shifts = [5000, -3, 0, 20, 1, 0, -900, 2];
+  const train = rescaled(blobs(400, 8, 1), scales, shifts);
+  const val = rescaled(blobs(200, 8, 2), scales, shifts);
+  // the start weights carry over to standardised features as the same logits: a glorot draw on raw features
+  // scaled by 1000 would start saturated, so this head starts from zero, as a base's zero-shot half does
+  const head = createHead(8, { kernel: new Float32Array(8), bias: 0 });
+  const r = await trainHead(head, train, val, hp, 3, {}, { standardize: true });
+  assert.equal(head.layers.length, 1);
+  const m = computeMetrics(predictHead(head, val.x), val.y);
+  assert.ok(m.accuracy > 0.75, `val accuracy ${m.accuracy}`);
+  // the epoch logs were measured on standardised features; the kept weights, folded back, give the same loss on raw ones
+  assert.ok(Math.abs(m.loss - r.history[r.bestEpoch - 1]!.valLoss!) < 1e-3, `${m.loss} vs ${r.history[r.bestEpoch - 1]!.valLoss}`);
+});
+
+test('standardised training starts from the given head: its first-epoch validation loss is near the start weights\' own', async () => {
+  const train = rescaled(blobs(400, 8, 1), [100, 1, 1, 1, 1, 1, 1, 1], [50, 0, 0, 0, 0, 0, 0, 0]);
+  const val = rescaled(blobs(200, 8, 2), [100, 1, 1, 1, 1, 1, 1, 1], [50, 0, 0, 0, 0, 0, 0, 0]);
+  const kernel = Float32Array.from([0.001, 0.5, -0.2, 0.1, 0, 0.3, 0.2, -0.1]);
+  const init = { kernel, bias: -0.05 };
+  const before = computeMetrics(predictHead(createHead(8, init), val.x), val.y).loss;
+  const r = await trainHead(createHead(8, init), train, val, { ...hp, epochs: 1, learningRate: 1e-6 }, 3, {}, { standardize: true });
+  assert.ok(Math.abs(r.history[0]!.valLoss! - before) < 1e-3, `${r.history[0]!.valLoss} vs ${before}`);
+});

@@ -113,6 +113,7 @@ test('[slow] unpacked next to app.asar: sharp and its native libvips, the wasm b
   const unpacked = join(resources, 'app.asar.unpacked');
   assert.deepEqual((await readdir(join(unpacked, 'assets', 'models', 'face-expression'))).sort(), ['LICENSE', 'SOURCE.md', 'face_expression_model-weights_manifest.json', 'face_expression_model.bin']);
   assert.deepEqual((await readdir(join(unpacked, 'assets', 'models', 'tiny-face-detector'))).sort(), ['LICENSE', 'SOURCE.md', 'tiny_face_detector_model-weights_manifest.json', 'tiny_face_detector_model.bin']);
+  assert.deepEqual((await readdir(join(unpacked, 'assets', 'models', 'emotion'))).sort(), ['LICENSE', 'SOURCE.md', 'emotion.bin', 'emotion.json']);
   await stat(join(unpacked, 'assets', 'app-icon.png'));
   assert.ok((await readdir(join(unpacked, 'node_modules'))).includes('sharp'));
   const img = await readdir(join(unpacked, 'node_modules', '@img'));

@@ -144,3 +144,23 @@ test('plural-correct engine messages: "1 image"', async () => {
   assert.ok(stages.includes('Predicting 1 image with zero-shot'), stages.join(' | '));
   assert.ok(stages.includes('Evaluating zero-shot on 1 image'), stages.join(' | '));
 });
+
+test('face-expression-emotion: trained with one augmented view per image by default, saved with its 512-feature base; a face-expression model of 256 features next to it still judges', async () => {
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  const plain = await trainFromFolder(own, { data: FACES, epochs: 2 });
+  const both = await trainFromFolder(own, { data: FACES, epochs: 2, base: 'face-expression-emotion' });
+  assert.equal(both.embedding.views, 16 * 2 + 4 * 2, '16 training images x 2 views (BASE_AUGMENT), 4 validation images x 2');
+  const meta = JSON.parse(await readFile(join(own.home, 'models', both.modelId, 'meta.json'), 'utf8')) as ModelMeta;
+  assert.equal(meta.base.id, 'face-expression-emotion');
+  assert.equal(meta.base.dim, 512);
+  assert.equal(meta.augment.variants, 1);
+  const file = join(FACES, 'happy', 'Ariel_Sharon_0060.jpg');
+  for (const model of [plain.modelId, both.modelId]) {
+    const r = await predict(own, { inputs: [file], model });
+    const p = r.results[0]!;
+    assert.ok('label' in p && Number.isFinite(p.confidence), `${model}: ${JSON.stringify(p)}`);
+  }
+  // asked for, the augmentation the caller names wins over the base's own default
+  const three = await trainFromFolder(own, { data: FACES, epochs: 1, base: 'face-expression-emotion', augment: { variants: 2 } });
+  assert.equal(three.embedding.views, 16 * 3 + 4 * 2);
+});
