@@ -111,7 +111,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'train.skippedMany': '{count} berkas dilewati',
   'train.settings': 'Pengaturan',
   'train.base': 'Jaringan dasar',
-  'train.baseHint': 'Jaringan beku yang mengubah wajah menjadi fitur; face-expression kecil dan dibuat untuk wajah.',
+  'train.baseHint': 'Jaringan beku yang mengubah wajah menjadi fitur. Ekspresi wajah kecil dan dibuat untuk wajah; dengan emosi, jaringan kedua ikut memilih: lebih akurat (93 % dibanding 90 % pada FER2013), sekitar dua kali waktu per gambar.',
   'train.epochs': 'Epoch',
   'train.epochsHint': 'Paling banyak sekian putaran atas gambar; berhenti lebih awal bila validasi tak membaik lagi.',
   'train.validationShare': 'Porsi validasi',
@@ -189,7 +189,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'models.base': 'Model dasar',
   'models.baseFaceExpression': 'Ekspresi wajah',
   'models.baseMobileNet': 'MobileNetV2',
-  'models.baseFaceExpressionEmotion': 'Ekspresi wajah + emosi (lebih akurat, sekitar dua kali waktu per gambar)',
+  'models.baseFaceExpressionEmotion': 'Ekspresi wajah + emosi',
   'models.trainedWith': 'Dilatih di',
   'models.parent': 'Dilatih ulang dari',
 
