@@ -80,20 +80,27 @@ async function linkKind(path: string): Promise<Entry['kind']> {
 
 /**
  * Image files under `dir` (recursively, links followed), sorted; anything else is reported as skipped. A link
- * back to a folder above (a loop) is skipped: followed, it would also read the other class's folder.
+ * back to a folder above (a loop) is skipped: followed, it would also read the other class's folder. A folder
+ * reached again through another link is read once: links to links, two by two, would otherwise read one
+ * image 2^depth times (12 levels: 4096 times, 3.7 s; each level doubles it).
  */
-async function collectImages(dir: string, skipped: SkippedFile[], above: readonly string[] = []): Promise<string[]> {
+async function collectImages(dir: string, skipped: SkippedFile[], above: readonly string[] = [], read = new Set<string>()): Promise<string[]> {
   const real = await realpath(dir).catch(() => dir);
   if (above.includes(real)) {
     skipped.push({ file: dir, reason: 'a link back to a folder above it' });
     return [];
   }
+  if (read.has(real)) {
+    skipped.push({ file: dir, reason: 'a folder already read (through another link)' });
+    return [];
+  }
+  read.add(real);
   const chain = [...above, real];
   const files: string[] = [];
   for (const e of await listDir(dir)) {
     const path = join(dir, e.name);
     if (e.name.startsWith('.') || SILENT_FILES.has(e.name.toLowerCase())) continue;
-    if (e.kind === 'dir') files.push(...(await collectImages(path, skipped, chain)));
+    if (e.kind === 'dir') files.push(...(await collectImages(path, skipped, chain, read)));
     else if (e.kind === 'broken-link') skipped.push({ file: path, reason: 'a link to nothing (broken symbolic link)' });
     else if (e.kind !== 'file') skipped.push({ file: path, reason: 'not a regular file' });
     else if (IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) files.push(path);

@@ -135,16 +135,25 @@ function fitsFrame(size: { width: number; height: number }, frame: { width: numb
  * decoding): a training set of 48x48 crops costs no detector run and no second decode. Null when the image is
  * larger, or its header cannot be read (then it is decoded, which says why, and searched).
  */
-export function wholeIfSmall(bytes: Buffer): Detection | null {
+export async function wholeIfSmall(bytes: Buffer): Promise<Detection | null> {
   if (isBmp(bytes)) return null;
-  let meta: { width: number; height: number; orientation?: number };
+  let meta: { width: number; height: number; orientation?: number; type?: string };
   try {
     meta = imageSize(bytes); // JavaScript, microseconds: sharp's metadata() is a round trip through the thread pool
   } catch {
     return null;
   }
+  if (meta.width === 0 || meta.height === 0 || meta.width > CROP_MAX_SIDE || meta.height > CROP_MAX_SIDE) return null;
+  if (meta.type !== 'jpg' && meta.width !== meta.height) {
+    // image-size reads a JPEG's EXIF orientation only; a PNG's, WebP's or TIFF's may turn it a quarter, so that
+    // libvips (which applies it when decoding) shows it with its sides swapped: asked of libvips
+    try {
+      meta = { ...meta, orientation: (await sharp(bytes, { pages: 1, page: 0 }).metadata()).orientation ?? 1 };
+    } catch {
+      return null;
+    }
+  }
   const { width, height } = displayedSize(meta);
-  if (width === 0 || height === 0 || width > CROP_MAX_SIDE || height > CROP_MAX_SIDE) return null;
   return { width, height, faces: [{ x: 0, y: 0, width, height }] };
 }
 

@@ -258,7 +258,7 @@ export class FeatureStore {
         if (!this.faces) {
           crops = [{ keys: keysOf(null)[0]!, image: await decodeImage(bytes, name, { size: this.base.inputSize }) }];
         } else {
-          const small = detection ? null : wholeIfSmall(bytes);
+          const small = detection ? null : await wholeIfSmall(bytes);
           if (small) detection = small;
           if (detection && judgedWhole(detection)) {
             // a face crop already, or no face: decoded as before faces were detected

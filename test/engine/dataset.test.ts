@@ -56,6 +56,20 @@ test('symbolic links are followed: a linked class folder, a linked image; a brok
   ]);
 });
 
+test('a folder reached through several links is read once (links to links, two by two, would read it 2^depth times)', async () => {
+  const root = await tempDir();
+  const elsewhere = await tempDir();
+  await tree(elsewhere, ['d3/img000.jpg']);
+  for (const d of [0, 1, 2]) await mkdir(join(elsewhere, `d${d}`), { recursive: true });
+  for (const d of [0, 1, 2]) for (const link of ['a', 'b']) await symlink(join(elsewhere, `d${d + 1}`), join(elsewhere, `d${d}`, link));
+  await tree(root, names(2).map((n) => `sad/${n}`));
+  await mkdir(join(root, 'happy'));
+  await symlink(join(elsewhere, 'd0'), join(root, 'happy', 'in'));
+  const ds = await scanDataset(root, { validationSplit: 0 });
+  assert.equal(ds.train.filter((s) => s.label === 'happy').length, 1, 'the one image, once');
+  assert.equal(ds.summary.skipped.filter((s) => s.reason === 'a folder already read (through another link)').length, 3);
+});
+
 test('without validation/, a seeded stratified split of 20 % per class', async () => {
   const root = await tempDir();
   await tree(root, [...names(50).map((n) => `happy/${n}`), ...names(30).map((n) => `sad/${n}`)]);

@@ -80,3 +80,13 @@ function jpegFrameOffset(b: Buffer): number {
   for (let i = 2; i < b.length - 1; i++) if (b[i] === 0xff && (b[i + 1] === 0xc0 || b[i + 1] === 0xc2)) return i;
   throw new Error('no frame');
 }
+
+test('a JPEG whose colour is stored as RGB (Adobe marker, transform 0) is decoded as libjpeg decodes it', async () => {
+  const ycc = await raw().jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer();
+  // APP14 "Adobe", version 100, flags 0, 0, transform 0: the three components are R, G, B, not Y, Cb, Cr
+  const app14 = Buffer.from([0xff, 0xee, 0x00, 0x0e, 0x41, 0x64, 0x6f, 0x62, 0x65, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00, 0x00]);
+  const bytes = Buffer.concat([ycc.subarray(0, 2), app14, ycc.subarray(2)]);
+  const expected = await sharp(bytes).resize(32, 32, { fit: 'contain', background: '#000' }).removeAlpha().raw().toBuffer();
+  const square = await decodeImage(bytes, 'rgb.jpg', { size: 32 });
+  assert.ok(meanDiff(square.data, new Uint8Array(expected)) < 12, `mean difference ${meanDiff(square.data, new Uint8Array(expected))}`);
+});

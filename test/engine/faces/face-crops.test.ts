@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cropFace, type Detection } from '../../../engine/faces/face-crops.js';
+import sharp from 'sharp';
+import { cropFace, wholeIfSmall, type Detection } from '../../../engine/faces/face-crops.js';
 import type { RgbFrame } from '../../../engine/faces/face-detector.js';
 
 /** A frame whose every pixel says where it is: red = x, green = y, blue = x + y (mod 256). */
@@ -58,4 +59,16 @@ test('a face enlarged to the base’s input: values between its pixels, none out
   // monotonic along each axis, as the frame is
   assert.ok(pixel(crop.data, 32, 31, 0)[0]! > pixel(crop.data, 32, 0, 0)[0]!);
   assert.ok(pixel(crop.data, 32, 0, 31)[1]! > pixel(crop.data, 32, 0, 0)[1]!);
+});
+
+test('a small image judged whole has its box in displayed pixels, whatever its format says of its orientation', async () => {
+  const stored = sharp({ create: { width: 48, height: 40, channels: 3, background: '#808080' } });
+  for (const format of ['jpeg', 'png', 'webp'] as const) {
+    for (const orientation of [1, 3, 6, 8]) {
+      const bytes = await stored.clone().toFormat(format).withMetadata({ orientation }).toBuffer();
+      const shown = orientation >= 5 ? [40, 48] : [48, 40];
+      const d = await wholeIfSmall(bytes);
+      assert.deepEqual([d?.width, d?.height, d?.faces[0]?.width, d?.faces[0]?.height], [...shown, ...shown], `${format}, orientation ${orientation}`);
+    }
+  }
 });
