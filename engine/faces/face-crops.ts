@@ -70,7 +70,7 @@ export const CROP_SCALE = 0.95;
 export const CROP_SHIFT_Y = -0.11;
 
 /** Part of every cache key of a face's features: changes whenever what is cut out changes. */
-export const CROP_VERSION = `c5-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}-${FRAME_MAX_SIDE}`;
+export const CROP_VERSION = `c6-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}-${FRAME_MAX_SIDE}`;
 
 /**
  * Decodes `bytes` in its displayed orientation, at most FRAME_MAX_SIDE on its longer side; `width` and

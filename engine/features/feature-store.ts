@@ -21,7 +21,7 @@ import { defaultPoolSize, EmbedPool, localExecutor, type Executor } from './embe
 import { EmbeddingCache } from './embedding-cache.js';
 
 /** Bumped whenever decoding or resizing changes, so that cached vectors from the old pipeline are not reused. */
-const PREPROCESS_VERSION = 'p2';
+const PREPROCESS_VERSION = 'p3';
 
 /** The views wanted of one image, given its content hash (augmented views are seeded by it). */
 export type ViewsOf = (contentHash: string) => readonly AugmentParams[];

@@ -29,7 +29,8 @@ import { embeddingOptions, type EngineServices } from './services.js';
 export interface TrainOptions {
   seed: number;
   hp: HeadHyperparameters;
-  augment: AugmentConfig;
+  /** the caller's augmentation over the defaults of the base trained on (DEFAULT_AUGMENT, then BASE_AUGMENT), known once the base is */
+  augment: Partial<AugmentConfig>;
   /** the frozen base of a new model (a retrain keeps its parent's) */
   base?: BaseId;
   mobilenet?: MobileNetSource;
@@ -54,7 +55,7 @@ export function trainOptions(params: Omit<TrainParams, 'data'>): TrainOptions {
       ...(params.batchSize !== undefined && { batchSize: params.batchSize }),
       ...(params.learningRate !== undefined && { learningRate: params.learningRate }),
     },
-    augment: { ...DEFAULT_AUGMENT, ...(params.base && BASE_AUGMENT[params.base]), ...params.augment },
+    augment: { ...params.augment },
     ...(params.base && { base: params.base }),
     ...(params.mobilenet && { mobilenet: params.mobilenet }),
     ...(params.fromModel && { fromModel: params.fromModel }),
@@ -99,13 +100,15 @@ export async function trainOnSamples(
 async function trainFrom(
   services: EngineServices,
   set: TrainingSet,
-  { seed, hp, augment, ...options }: TrainOptions,
+  { seed, hp, augment: augmentOverride, ...options }: TrainOptions,
   parent: ResolvedModel | null,
   ctx: CallContext,
   startedAt: number,
   scanSeconds: number,
 ): Promise<TrainResult> {
   const base = parent?.base ?? (await services.bases.load(options.base ?? DEFAULT_BASE, options.mobilenet, ctx));
+  // a retrain names no base: its parent's defaults apply as they did to the parent
+  const augment: AugmentConfig = { ...DEFAULT_AUGMENT, ...BASE_AUGMENT[base.id], ...augmentOverride };
   if (parent && options.base && options.base !== base.id) {
     throw badInput(`model ${parent.id} uses the ${base.id} base; it cannot be retrained on ${options.base}`);
   }

@@ -163,4 +163,8 @@ test('face-expression-emotion: trained with one augmented view per image by defa
   // asked for, the augmentation the caller names wins over the base's own default
   const three = await trainFromFolder(own, { data: FACES, epochs: 1, base: 'face-expression-emotion', augment: { variants: 2 } });
   assert.equal(three.embedding.views, 16 * 3 + 4 * 2);
+  // a retrain names no base: it keeps its parent's, and that base's default views (every one from the cache)
+  const again = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: both.modelId });
+  assert.equal(again.embedding.views, 16 * 2 + 4 * 2);
+  assert.equal(again.embedding.cached, again.embedding.views);
 });
