@@ -1,6 +1,6 @@
 import { DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../common/defaults.js';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, join, sep } from 'node:path';
 import { badInput, notFound } from './errors.js';
 import { IMAGE_EXTENSIONS } from './image-decode.js';
 import type { ClassCounts, DatasetSummary, SkippedFile } from '../common/engine-types.js';
@@ -51,6 +51,7 @@ function compareNames(a: string, b: string): number {
 interface Entry {
   name: string;
   kind: 'dir' | 'file' | 'other' | 'broken-link';
+  link: boolean;
 }
 
 async function listDir(dir: string): Promise<Entry[]> {
@@ -64,7 +65,7 @@ async function listDir(dir: string): Promise<Entry[]> {
     throw badInput(`${dir}: cannot read the folder (${code ?? (err as Error).message})`);
   }
   const out = await Promise.all(
-    entries.map(async (e): Promise<Entry> => ({ name: e.name, kind: e.isSymbolicLink() ? await linkKind(join(dir, e.name)) : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' })),
+    entries.map(async (e): Promise<Entry> => ({ name: e.name, link: e.isSymbolicLink(), kind: e.isSymbolicLink() ? await linkKind(join(dir, e.name)) : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' })),
   );
   return out.sort((a, b) => compareNames(a.name, b.name));
 }
@@ -84,8 +85,13 @@ async function linkKind(path: string): Promise<Entry['kind']> {
  * reached again through another link is read once: links to links, two by two, would otherwise read one
  * image 2^depth times (12 levels: 4096 times, 3.7 s; each level doubles it).
  */
-async function collectImages(dir: string, skipped: SkippedFile[], above: readonly string[] = [], read = new Set<string>()): Promise<string[]> {
+async function collectImages(dir: string, skipped: SkippedFile[], above: readonly string[] = [], read = new Set<string>(), others: readonly OtherClass[] = []): Promise<string[]> {
   const real = await realpath(dir).catch(() => dir);
+  const other = otherClassOf(real, others);
+  if (other) {
+    skipped.push({ file: dir, reason: `a link into the ${other} folder (its images would be counted under both classes)` });
+    return [];
+  }
   if (above.includes(real)) {
     skipped.push({ file: dir, reason: 'a link back to a folder above it' });
     return [];
@@ -100,13 +106,27 @@ async function collectImages(dir: string, skipped: SkippedFile[], above: readonl
   for (const e of await listDir(dir)) {
     const path = join(dir, e.name);
     if (e.name.startsWith('.') || SILENT_FILES.has(e.name.toLowerCase())) continue;
-    if (e.kind === 'dir') files.push(...(await collectImages(path, skipped, chain, read)));
+    if (e.kind === 'dir') files.push(...(await collectImages(path, skipped, chain, read, others)));
     else if (e.kind === 'broken-link') skipped.push({ file: path, reason: 'a link to nothing (broken symbolic link)' });
     else if (e.kind !== 'file') skipped.push({ file: path, reason: 'not a regular file' });
-    else if (IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) files.push(path);
-    else skipped.push({ file: path, reason: `not an image file (${extname(e.name) || 'no extension'})` });
+    else if (!IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) skipped.push({ file: path, reason: `not an image file (${extname(e.name) || 'no extension'})` });
+    else {
+      const into = e.link ? otherClassOf(await realpath(path).catch(() => path), others) : null;
+      if (into) skipped.push({ file: path, reason: `a link to an image of the ${into} folder (it would be counted under both classes)` });
+      else files.push(path);
+    }
   }
   return files;
+}
+
+/** A class folder of the same dataset part, resolved, and its name as found. */
+interface OtherClass {
+  real: string;
+  name: string;
+}
+
+function otherClassOf(real: string, others: readonly OtherClass[]): string | null {
+  return others.find((o) => real === o.real || real.startsWith(o.real.endsWith(sep) ? o.real : o.real + sep))?.name ?? null;
 }
 
 /** `dir` and every folder above it, resolved: where a link inside a class folder must not lead. */
@@ -124,15 +144,23 @@ async function ancestors(dir: string): Promise<string[]> {
  */
 async function scanClassFolders(dir: string, skipped: SkippedFile[], ignored: string[], ignoredImages?: Map<string, number>): Promise<Sample[]> {
   const samples: Sample[] = [];
-  for (const e of await listDir(dir)) {
-    if (e.kind !== 'dir' || e.name.startsWith('.')) continue;
+  const entries = (await listDir(dir)).filter((e) => e.kind === 'dir' && !e.name.startsWith('.'));
+  // where each class's images are: a link from one class's folder into another's would label them twice
+  const classes = await Promise.all(
+    entries.flatMap((e) => {
+      const label = CLASS_ALIASES[e.name.toLowerCase()];
+      return label ? [realpath(join(dir, e.name)).then((real) => ({ label, real, name: e.name }), () => null)] : [];
+    }),
+  );
+  for (const e of entries) {
     const label = CLASS_ALIASES[e.name.toLowerCase()];
     if (!label) {
       if (!ignored.includes(e.name)) ignored.push(e.name);
       if (ignoredImages) ignoredImages.set(e.name, (ignoredImages.get(e.name) ?? 0) + (await collectImages(join(dir, e.name), [])).length);
       continue;
     }
-    for (const file of await collectImages(join(dir, e.name), skipped, await ancestors(dir))) samples.push({ file, label });
+    const others = classes.flatMap((c) => (c && c.label !== label ? [{ real: c.real, name: c.name }] : []));
+    for (const file of await collectImages(join(dir, e.name), skipped, await ancestors(dir), new Set(), others)) samples.push({ file, label });
   }
   return samples;
 }

@@ -11,6 +11,11 @@ async function tree(root: string, files: string[]): Promise<void> {
     await writeFile(join(root, f), 'x');
   }
 }
+const countsOf = (ds: { train: Sample[]; validation: Sample[] }) => {
+  const c = { happy: 0, sad: 0 };
+  for (const s of [...ds.train, ...ds.validation]) c[s.label]++;
+  return c;
+};
 const names = (n: number, ext = 'jpg') => Array.from({ length: n }, (_, i) => `img${String(i).padStart(3, '0')}.${ext}`);
 
 test('notebook layout, matched case-insensitively, with other expressions and non-images reported', async () => {
@@ -42,7 +47,8 @@ test('symbolic links are followed: a linked class folder, a linked image; a brok
   await tree(elsewhere, names(3).map((n) => `sad-faces/${n}`));
   await tree(root, [...names(2).map((n) => `train/happy/${n}`), ...names(1).map((n) => `validation/happy/${n}`), ...names(1).map((n) => `validation/sad/${n}`)]);
   await symlink(join(elsewhere, 'sad-faces'), join(root, 'train', 'sad'));
-  await symlink(join(elsewhere, 'sad-faces', 'img000.jpg'), join(root, 'train', 'happy', 'linked.jpg'));
+  await tree(elsewhere, ['more-happy/extra.jpg']);
+  await symlink(join(elsewhere, 'more-happy', 'extra.jpg'), join(root, 'train', 'happy', 'linked.jpg'));
   await symlink(join(elsewhere, 'gone.jpg'), join(root, 'train', 'happy', 'broken.jpg'));
   await symlink(join(root, 'train'), join(root, 'train', 'happy', 'loop'));
   await symlink(root, join(elsewhere, 'sad-faces', 'up'));
@@ -68,6 +74,22 @@ test('a folder reached through several links is read once (links to links, two b
   const ds = await scanDataset(root, { validationSplit: 0 });
   assert.equal(ds.train.filter((s) => s.label === 'happy').length, 1, 'the one image, once');
   assert.equal(ds.summary.skipped.filter((s) => s.reason === 'a folder already read (through another link)').length, 3);
+});
+
+test("a link from one class's folder into another's is skipped and said: its images would count under both labels", async () => {
+  const root = await tempDir();
+  await tree(root, [...names(3).map((n) => `happy/${n}`), ...names(2).map((n) => `sad/${n}`)]);
+  await symlink(join(root, 'sad'), join(root, 'happy', 'also-sad'));
+  await symlink(join(root, 'sad', 'img000.jpg'), join(root, 'happy', 'linked.jpg'));
+  await mkdir(join(root, 'sad', 'sub'));
+  await symlink(join(root, 'happy', 'img001.jpg'), join(root, 'sad', 'sub', 'from-happy.jpg'));
+  const ds = await scanDataset(root, { validationSplit: 0 });
+  assert.deepEqual(countsOf(ds), { happy: 3, sad: 2 });
+  assert.deepEqual(ds.summary.skipped.map((s) => [s.file.slice(root.length + 1), s.reason]), [
+    ['happy/also-sad', 'a link into the sad folder (its images would be counted under both classes)'],
+    ['happy/linked.jpg', 'a link to an image of the sad folder (it would be counted under both classes)'],
+    ['sad/sub/from-happy.jpg', 'a link to an image of the happy folder (it would be counted under both classes)'],
+  ]);
 });
 
 test('without validation/, a seeded stratified split of 20 % per class', async () => {
