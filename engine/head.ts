@@ -274,7 +274,11 @@ export async function trainHead(
 
 interface FeatureScale {
   mean: Float64Array;
-  /** standard deviation, never below MIN_SD: a feature constant over the training rows is only centred */
+  /**
+   * standard deviation, never below a hundredth of the median one (nor MIN_SD): a feature constant over the
+   * training rows is only centred, and one that barely varies there cannot get a weight that, folded back onto
+   * the raw features, swings the logit on new images where it varies more
+   */
   sd: Float64Array;
 }
 
@@ -287,7 +291,9 @@ export function featureScale(x: Matrix): FeatureScale {
   for (let r = 0; r < x.n; r++) for (let j = 0; j < x.dim; j++) mean[j] = mean[j]! + x.data[r * x.dim + j]!;
   for (let j = 0; j < x.dim; j++) mean[j] = mean[j]! / Math.max(1, x.n);
   for (let r = 0; r < x.n; r++) for (let j = 0; j < x.dim; j++) sd[j] = sd[j]! + (x.data[r * x.dim + j]! - mean[j]!) ** 2;
-  for (let j = 0; j < x.dim; j++) sd[j] = Math.max(MIN_SD, Math.sqrt(sd[j]! / Math.max(1, x.n)));
+  for (let j = 0; j < x.dim; j++) sd[j] = Math.sqrt(sd[j]! / Math.max(1, x.n));
+  const floor = Math.max(MIN_SD, 0.01 * ([...sd].sort((a, b) => a - b)[Math.floor(x.dim / 2)] ?? 0));
+  for (let j = 0; j < x.dim; j++) sd[j] = Math.max(floor, sd[j]!);
   return { mean, sd };
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { isCancelled } from '../../common/errors.js';
-import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead } from '../../engine/head.js';
+import { createHead, DEFAULT_HYPERPARAMETERS, featureScale, predictHead, trainHead } from '../../engine/head.js';
 import { computeMetrics } from '../../engine/metrics.js';
 import { useBestBackend } from '../helpers/backend.js';
 import { blobs } from '../helpers/blobs.js';
@@ -104,4 +104,20 @@ test('standardised training starts from the given head: its first-epoch validati
   const before = computeMetrics(predictHead(createHead(8, init), val.x), val.y).loss;
   const r = await trainHead(createHead(8, init), train, val, { ...hp, epochs: 1, learningRate: 1e-6 }, 3, {}, { standardize: true });
   assert.ok(Math.abs(r.history[0]!.valLoss! - before) < 1e-3, `${r.history[0]!.valLoss} vs ${before}`);
+});
+
+test('featureScale: mean and standard deviation per feature; one that barely varies is floored at a hundredth of the median', () => {
+  // features: spread 1, spread 2, spread 1e-5 (barely varies), constant
+  const rows = [
+    [1, 2, 5 + 1e-5, 7],
+    [-1, -2, 5 - 1e-5, 7],
+    [1, 2, 5 + 1e-5, 7],
+    [-1, -2, 5 - 1e-5, 7],
+  ];
+  const { mean, sd } = featureScale({ n: 4, dim: 4, data: Float32Array.from(rows.flat()) });
+  assert.deepEqual(Array.from(mean, (m) => Math.round(m * 1e4) / 1e4), [0, 0, 5, 7]);
+  assert.ok(Math.abs(sd[0]! - 1) < 1e-6 && Math.abs(sd[1]! - 2) < 1e-6, `${sd[0]} ${sd[1]}`);
+  // the median of [1, 2, ~1e-5, 0] sorted is 1: the floor is 0.01
+  assert.equal(sd[2], 0.01);
+  assert.equal(sd[3], 0.01);
 });
