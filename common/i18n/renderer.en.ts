@@ -110,7 +110,7 @@ export const rendererEn = {
   'train.skippedMany': '{count} files skipped',
   'train.settings': 'Settings',
   'train.base': 'Base network',
-  'train.baseHint': 'The frozen network that turns a face into features. Face expression is small and made for faces; with emotion, a second network votes: more accurate (93 % against 90 % on FER2013), about twice the time per image.',
+  'train.baseHint': 'The frozen network that turns a face into features. With emotion, a second network votes: more accurate (93 % against 90 % on FER2013), twice the time per image.',
   'train.epochs': 'Epochs',
   'train.epochsHint': 'At most this many passes over the images; it stops sooner once validation stops improving.',
   'train.validationShare': 'Validation share',

@@ -111,7 +111,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'train.skippedMany': '{count} berkas dilewati',
   'train.settings': 'Pengaturan',
   'train.base': 'Jaringan dasar',
-  'train.baseHint': 'Jaringan beku yang mengubah wajah menjadi fitur. Ekspresi wajah kecil dan dibuat untuk wajah; dengan emosi, jaringan kedua ikut memilih: lebih akurat (93 % dibanding 90 % pada FER2013), sekitar dua kali waktu per gambar.',
+  'train.baseHint': 'Jaringan beku yang mengubah wajah menjadi fitur. Dengan emosi, jaringan kedua ikut memilih: lebih akurat (93 % dibanding 90 % pada FER2013), dua kali waktu per gambar.',
   'train.epochs': 'Epoch',
   'train.epochsHint': 'Paling banyak sekian putaran atas gambar; berhenti lebih awal bila validasi tak membaik lagi.',
   'train.validationShare': 'Porsi validasi',
