@@ -90,10 +90,14 @@ async function unseenCopies(from: readonly Labelled[], dir: string, count: numbe
   const files: string[] = [];
   for (let i = 0; i < count; i++) {
     const file = join(dir, `u${salt}-${String(i).padStart(4, '0')}.jpg`);
-    // mirrored, re-encoded, and one pixel set apart, so that every copy has bytes of its own
-    const { data, info } = await sharp(from[i % from.length]!.file).flop().raw().toBuffer({ resolveWithObject: true });
+    // mirrored, re-encoded, and one pixel set apart, so that every copy has bytes of its own; a grey original
+    // stays a grey JPEG (FER2013's are: re-encoded as colour they would take another decoding path)
+    const source = from[i % from.length]!.file;
+    const grey = (await sharp(source).metadata()).channels === 1;
+    const { data, info } = await sharp(source).flop().raw().toBuffer({ resolveWithObject: true });
     data[0] = (i * 7 + salt) % 256;
-    await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).jpeg({ quality: 92 }).toFile(file);
+    const copy = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+    await (grey ? copy.toColourspace('b-w') : copy).jpeg({ quality: 92 }).toFile(file);
     files.push(file);
   }
   return files;
