@@ -32,9 +32,12 @@ interface Judged {
   features: { computed: number; cached: number };
 }
 
-export async function judgeSamples(services: EngineServices, model: ResolvedModel, samples: readonly SampleRef[], ctx: CallContext, opts: { faces?: 'all' } = {}): Promise<Judged> {
+export async function judgeSamples(services: EngineServices, model: ResolvedModel, samples: readonly SampleRef[], ctx: CallContext, opts: { faces?: 'all'; flushLater?: boolean } = {}): Promise<Judged> {
   const store = await services.features.forBase(model.base);
-  const out = await store.features(samples.map((sample) => ({ sample, views: () => JUDGE_VIEWS, ...(opts.faces && { faces: opts.faces }) })), embeddingOptions(ctx));
+  const out = await store.features(
+    samples.map((sample) => ({ sample, views: () => JUDGE_VIEWS, ...(opts.faces && { faces: opts.faces }) })),
+    { ...embeddingOptions(ctx), ...(opts.flushLater && { flushLater: true }) },
+  );
   const { x, rows } = judgeRows(model.base.dim, out.vectors);
   const p = predictHead(model.head, x);
   const reasons = new Map(out.failures.map((f) => [f.file, f.reason]));

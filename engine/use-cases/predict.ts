@@ -20,7 +20,8 @@ export async function predict(services: EngineServices, params: PredictParams, c
   const model = await resolveModel(services.registry, services.bases, params.model ?? 'current', ctx);
   try {
     ctx.progress?.({ type: 'stage', stage: 'predicting', message: `Predicting ${count(files.length, 'image')} with ${model.id}` });
-    const { judgements } = await judgeSamples(services, model, files.map((file) => ({ file })), ctx, { faces: 'all' });
+    // the answer first, the cache's appends just after it (a single image's latency is what the app shows)
+    const { judgements } = await judgeSamples(services, model, files.map((file) => ({ file })), ctx, { faces: 'all', flushLater: true });
     const judged = files.map((file, i): Prediction => {
       const j = judgements[i]!;
       if ('error' in j) return { file, error: j.error };

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { copyFile, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -138,4 +139,19 @@ test('features computed before a cancel are flushed to disk', async () => {
   const later = await FeatureStore.open(home, base);
   await later.features(files.slice(0, 16).map((file) => ({ sample: { file }, views })));
   assert.ok(later.stats.hits >= 16, `found ${later.stats.hits} of the first 48 views on disk`);
+});
+
+test('flushLater: the answer comes before the cache is written; the next call, or closing, waits for the write', async () => {
+  const home = await tempDir();
+  const [a, b] = await faces('happy');
+  const store = await FeatureStore.open(home, base);
+  await store.features([{ sample: { file: a! }, views: only(IDENTITY) }], { flushLater: true });
+  // read at once, with no turn of the event loop in between: nothing written yet
+  assert.deepEqual(readdirSync(home).filter((f) => f.endsWith('.bin')), [], 'not written before the call resolved');
+  await store.features([{ sample: { file: b! }, views: only(IDENTITY) }], { flushLater: true });
+  const reopened = await FeatureStore.open(home, base);
+  assert.equal((await reopened.features([{ sample: { file: a! }, views: only(IDENTITY) }])).cached, 1, "the next call waited for the first one's write");
+  await store.close();
+  const last = await FeatureStore.open(home, base);
+  assert.equal((await last.features([{ sample: { file: b! }, views: only(IDENTITY) }])).cached, 1, 'closing waited for the last write');
 });
