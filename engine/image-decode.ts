@@ -56,13 +56,13 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
   } else if (SNIFFED_RASTER.has(sniffFormat(bytes) ?? '')) {
     // a raster format by its magic bytes: straight to the pixels (sharp still refuses more than maxPixels when
     // it reads the header); saves a round trip through the thread pool per image
-    input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 });
     const small = smallHeader(bytes, opts.size);
+    // an image to enlarge (a face crop): decoded as it is (a plain JPEG without sharp) and enlarged in
+    // JavaScript (image-resize.ts)
+    const pixels = small?.type === 'jpg' ? decodeSmallJpeg(bytes, opts.size, small.orientation) : null;
+    if (pixels) return containBilinear(pixels, opts.size);
+    input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 });
     if (small) {
-      // an image to enlarge (a face crop): decoded as it is (a plain JPEG without sharp) and enlarged in
-      // JavaScript (image-resize.ts)
-      const pixels = small.type === 'jpg' ? decodeSmallJpeg(bytes, opts.size, small.orientation) : null;
-      if (pixels) return containBilinear(pixels, opts.size);
       try {
         const { data, info } = await input
           .rotate()

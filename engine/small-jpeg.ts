@@ -25,7 +25,7 @@ export function decodeSmallJpeg(bytes: Uint8Array, maxSide: number, orientation 
 }
 
 /** The first start-of-frame segment's fields; null when there is none before the scan or the file is not a JPEG. */
-export function jpegFrame(b: Uint8Array): { precision: number; width: number; height: number; components: number; progressive: boolean; subsampled: boolean; rgb: boolean } | null {
+export function jpegFrame(b: Uint8Array): { precision: number; width: number; height: number; components: number; subsampled: boolean; rgb: boolean } | null {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null;
   let i = 2;
   let adobeTransform: number | null = null;
@@ -53,7 +53,6 @@ export function jpegFrame(b: Uint8Array): { precision: number; width: number; he
         height: (b[i + 5]! << 8) | b[i + 6]!,
         width: (b[i + 7]! << 8) | b[i + 8]!,
         components,
-        progressive: marker === 0xc2,
         subsampled: sampling.some((f) => f !== sampling[0]),
         rgb,
       };

@@ -159,9 +159,10 @@ export async function wholeIfSmall(bytes: Buffer): Promise<Detection | null> {
 }
 
 /**
- * The faces in an image, largest first, in its displayed pixels. The detector's input is made by sharp (the
- * frame fitted into the detector's square, padded at the bottom and right as face-api does): on the wasm
- * backend padding and resizing a whole frame in TensorFlow.js cost more than the detector's network.
+ * The faces in an image, largest first, in its displayed pixels. A frame decoded at the detector's input goes
+ * in as it is (the detector pads it to whole cells); a smaller one (a small picture) is enlarged into the
+ * detector's square by sharp, padded at the bottom and right as face-api does: on the wasm backend padding and
+ * resizing a whole frame in TensorFlow.js cost more than the detector's network.
  */
 export async function findFaces(detector: FaceDetector, frame: RgbFrame, width: number, height: number, inputSize = DETECTOR_INPUT): Promise<Detection> {
   const whole = { width, height, faces: [{ x: 0, y: 0, width, height }] };
