@@ -7,8 +7,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../helpers/tmp.js';
+import { slow } from '../helpers/slow.js';
 
-test('npm run bench --mini: a table, then one JSON line with every section', async () => {
+test('npm run bench --mini: a table, then one JSON line with every section', slow, async () => {
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts'), '--mini'], { cwd: ROOT });
     let out = '';

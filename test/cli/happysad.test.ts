@@ -7,6 +7,7 @@ import { run } from '../../cli/happysad.js';
 import { EngineHost } from '../../engine/host.js';
 import { runCli } from '../helpers/cli.js';
 import { ASSETS, FACES, ROOT, tempDir } from '../helpers/tmp.js';
+import { slow } from '../helpers/slow.js';
 
 test('usage errors exit 2 with a plain message on stderr; --help exits 0', async () => {
   const bad = await runCli(['train', '--epochs', '3']);
@@ -66,7 +67,7 @@ test('train, eval and predict: JSON contract on the last stdout line, exit codes
   assert.match(noReport.stderr, /happysad: cannot write the report .*a-file\/reports\/report-.*\.html: part of the path is a file, not a folder/);
 });
 
-test('predict: one result per image, bad files in between are reported and do not stop the rest', async () => {
+test('predict: one result per image, bad files in between are reported and do not stop the rest', slow, async () => {
   const dir = await tempDir();
   const faces = (await readdir(join(FACES, 'happy'))).sort().slice(0, 3);
   await copyFile(join(FACES, 'happy', faces[0]!), join(dir, 'a.jpg'));
@@ -99,7 +100,7 @@ test('predict: one result per image, bad files in between are reported and do no
   assert.match(ok.stdout, /a\.jpg\t(happy|sad)\t(>99\.9|\d+\.\d) %/);
 });
 
-test('Ctrl-C cancels a running train: exit 130, no model saved', async () => {
+test('Ctrl-C cancels a running train: exit 130, no model saved', slow, async () => {
   const home = await tempDir();
   let sent = false;
   const r = await runCli(['train', '--data', FACES, '--epochs', '500', '--home', home], {}, (text, child) => {
@@ -139,7 +140,7 @@ test('an unusable data folder: one sentence naming it, exit 2, nothing computed;
   assert.match(j.json.error.message, /cannot be used/);
 });
 
-test('/proc: fails at once instead of spinning; a read-only data folder still predicts (without caching)', { skip: !existsSync('/proc/self') && 'no /proc here' }, async () => {
+test('/proc: fails at once instead of spinning; a read-only data folder still predicts (without caching)', { skip: slow.skip || (!existsSync('/proc/self') && 'no /proc here') }, async () => {
   const r = await runHere(['predict', join(FACES, 'happy'), '--home', '/proc/nohome']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /the data folder \/proc\/nohome cannot be used/);
@@ -152,7 +153,7 @@ test('/proc: fails at once instead of spinning; a read-only data folder still pr
   assert.match(train.stderr, /\/proc cannot be written .*a trained model could not be saved/);
 });
 
-test('relative paths are taken from the folder the user ran the command in (INIT_CWD under npm run)', async () => {
+test('relative paths are taken from the folder the user ran the command in (INIT_CWD under npm run)', slow, async () => {
   const here = await tempDir();
   const face = (await readdir(join(FACES, 'happy'))).sort()[0]!;
   await copyFile(join(FACES, 'happy', face), join(here, 'mine.jpg'));
@@ -161,7 +162,7 @@ test('relative paths are taken from the folder the user ran the command in (INIT
   assert.equal(r.json.results[0].file, join(here, 'mine.jpg'));
 });
 
-test('with --json every run ends in one JSON object on stdout: usage errors, engine errors, cancels', async () => {
+test('with --json every run ends in one JSON object on stdout: usage errors, engine errors, cancels', slow, async () => {
   const usageErr = await runHere(['train', '--json']);
   assert.equal(usageErr.code, 2);
   assert.equal(usageErr.json.error.code, 'bad-input');
@@ -175,7 +176,7 @@ test('with --json every run ends in one JSON object on stdout: usage errors, eng
   assert.equal(unknown.stderr.split('\n').filter((l) => l.includes('no model')).length, 1, 'said once on stderr');
 });
 
-test('an error is printed once in a terminal; a train that skipped files still exits 0 and lists them', async () => {
+test('an error is printed once in a terminal; a train that skipped files still exits 0 and lists them', slow, async () => {
   const dir = await tempDir();
   const face = (await readdir(join(FACES, 'happy'))).sort()[0]!;
   await copyFile(join(FACES, 'happy', face), join(dir, 'ok.jpg'));
@@ -203,7 +204,7 @@ test('an error is printed once in a terminal; a train that skipped files still e
   assert.match(text.stdout, /^Skipped .*zz-truncated\.jpg: not a supported image format$/m);
 });
 
-test('train: warnings before training; the output says whether the new model was made current; a worse retrain is not, unless --use', async () => {
+test('train: warnings before training; the output says whether the new model was made current; a worse retrain is not, unless --use', slow, async () => {
   const home = await tempDir();
   const first = await runHere(['train', '--data', FACES, '--epochs', '20', '--seed', '5', '--home', home]);
   assert.equal(first.code, 0, first.stderr);
@@ -230,7 +231,7 @@ test('train: warnings before training; the output says whether the new model was
   assert.equal((await runHere(['eval', '--data', FACES, '--home', home, '--json'])).json.modelId, forced.json.modelId);
 });
 
-test('predict FOLDER says when the images are in subfolders; --recursive takes them', async () => {
+test('predict FOLDER says when the images are in subfolders; --recursive takes them', slow, async () => {
   const dir = await tempDir();
   const face = (await readdir(join(FACES, 'happy'))).sort()[0]!;
   await mkdir(join(dir, '2024', 'june'), { recursive: true });
@@ -245,7 +246,7 @@ test('predict FOLDER says when the images are in subfolders; --recursive takes t
   assert.deepEqual(deep.json.results.map((r: { file: string }) => r.file), [join(dir, '2023', 'b.jpg'), join(dir, '2024', 'june', 'a.jpg')]);
 });
 
-test('start-up names the backend in one line; details only with --verbose; --version', async () => {
+test('start-up names the backend in one line; details only with --verbose; --version', slow, async () => {
   const home = await tempDir();
   const quiet = await runHere(['predict', join(FACES, 'happy'), '--home', home]);
   const backendLines = quiet.stderr.split('\n').filter((l) => /^Backend: |^ {2}skipped /.test(l));
@@ -260,14 +261,14 @@ test('start-up names the backend in one line; details only with --verbose; --ver
   assert.match(v.stdout, /^happysad \d+\.\d+\.\d+$/);
 });
 
-test('--backend cpu prints no TensorFlow.js banner', async () => {
+test('--backend cpu prints no TensorFlow.js banner', slow, async () => {
   const r = await runCli(['predict', join(FACES, 'happy'), '--home', await tempDir(), '--backend', 'cpu']);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stderr + r.stdout, /Hi, looks like you are running TensorFlow\.js/);
   assert.match(r.stderr, /^Backend: .*CPU/m);
 });
 
-test('--backend native-cpu: runs on it where it is installed, else says why and how to install it', async () => {
+test('--backend native-cpu: runs on it where it is installed, else says why and how to install it', slow, async () => {
   const r = await runHere(['predict', join(FACES, 'happy'), '--home', await tempDir(), '--backend', 'native-cpu']);
   if (r.code === 0) {
     assert.match(r.stderr, /^Backend: native CPU via tfjs-node/m);

@@ -6,6 +6,7 @@ import { run } from '../../cli/happysad.js';
 import { resolveImages } from '../../cli/library-commands.js';
 import type { LibraryItem } from '../../common/library-types.js';
 import { FACES, ROOT, tempDir } from '../helpers/tmp.js';
+import { slow } from '../helpers/slow.js';
 
 async function cli(argv: string[]) {
   const out: string[] = [];
@@ -14,7 +15,7 @@ async function cli(argv: string[]) {
   return { code, stdout: out.join('\n'), stderr: err.join('\n'), json: argv.includes('--json') ? JSON.parse(out.at(-1) ?? 'null') : undefined };
 }
 
-test('predict --save, library list/confirm/correct/undo/delete, retrain --library, models list/use/delete', async () => {
+test('predict --save, library list/confirm/correct/undo/delete, retrain --library, models list/use/delete', slow, async () => {
   const home = await tempDir();
   const data = join(await tempDir(), 'faces');
   const photos = await tempDir();

@@ -10,11 +10,15 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { ASSETS, ROOT, tempDir } from '../helpers/tmp.js';
 import type { PageGlobals } from './bridge/page-api.js';
 import { startBridge, type Bridge, type BridgeOptions } from './bridge/server.js';
+import { slow } from '../helpers/slow.js';
 
 /** Debian's chromium; HAPPYSAD_CHROMIUM names another. */
 export const CHROMIUM = process.env.HAPPYSAD_CHROMIUM ?? '/usr/bin/chromium';
-/** Set as a node:test `skip`: the E2E tests need a Chromium, and say how to get one when it is missing. */
-export const needsChromium = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set HAPPYSAD_CHROMIUM)`;
+/**
+ * Set as a node:test `skip`: the E2E tests need a Chromium, and say how to get one when it is missing. They
+ * are slow checks too (a minute and a half together), left to `npm test`.
+ */
+export const needsChromium = slow.skip || (existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set HAPPYSAD_CHROMIUM)`);
 if (needsChromium) console.log(`# E2E skipped: ${needsChromium}`);
 
 export const SCREENSHOTS = join(ROOT, 'test-results', 'e2e');

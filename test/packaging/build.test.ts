@@ -15,6 +15,7 @@ import { APP_URL } from '../../main/protocol.js';
 import { buildApp } from '../helpers/build.js';
 import { fakeElectron } from '../helpers/fake-electron.js';
 import { ROOT, tempDir } from '../helpers/tmp.js';
+import { slow } from '../helpers/slow.js';
 
 let out: string;
 before(async () => {
@@ -25,7 +26,7 @@ before(async () => {
 });
 after(() => rm(out, { recursive: true, force: true }));
 
-test('the build: main and the engine worker as ES modules, the preload as CommonJS, the renderer with its assets', async () => {
+test('the build: main and the engine worker as ES modules, the preload as CommonJS, the renderer with its assets', slow, async () => {
   const files = (dir: string) => readdir(join(out, dir), { recursive: true });
   assert.ok((await files('main')).includes('index.js'));
   assert.ok((await files('main')).includes('worker.js'), 'the engine worker is its own entry, next to index.js (where main/index.ts looks)');
@@ -40,7 +41,7 @@ test('the build: main and the engine worker as ES modules, the preload as Common
   assert.match(html, /<script type="module"[^>]* src="\.\/assets\//, 'relative asset URLs: they load from happysad://app/');
 });
 
-test('the built main process opens the built renderer with the built preload and starts the built engine worker', async () => {
+test('the built main process opens the built renderer with the built preload and starts the built engine worker', slow, async () => {
   const f = fakeElectron();
   const home = await tempDir();
   (globalThis as Record<string, unknown>).__happysadFakeElectron = f.electron;
