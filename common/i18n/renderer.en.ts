@@ -235,6 +235,8 @@ export const rendererEn = {
   'library.modelSaid': 'The model said {label}, {confidence} sure',
   'library.byHand': 'Added by hand',
   'library.tileAria': '{name}: {label}, {review}, {confidence}',
+  'library.faces': '{count} faces',
+  'library.noFace': 'No face',
   'library.retrain': 'Retrain with Collected Data…',
 
   'retrain.title': 'Retrain with collected data',

@@ -236,6 +236,8 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'library.modelSaid': 'Menurut model {label}, yakin {confidence}',
   'library.byHand': 'Ditambahkan manual',
   'library.tileAria': '{name}: {label}, {review}, {confidence}',
+  'library.faces': '{count} wajah',
+  'library.noFace': 'Tanpa wajah',
   'library.retrain': 'Latih Ulang dengan Data Terkumpul…',
 
   'retrain.title': 'Latih ulang dengan data terkumpul',

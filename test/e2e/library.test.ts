@@ -8,12 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { LibraryItem } from '../../common/library-types.js';
+import { composeScene } from '../helpers/pasted-faces.js';
 import { FACES, tempDir } from '../helpers/tmp.js';
 import { bridgeFor, buildRenderer, dropFiles, launch, needsChromium, openApp, screenshots, settle, waitForJudged, type AppPage, type Bridge, type PageGlobals } from './helpers.js';
 
@@ -234,6 +235,40 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     await page.getByTestId('library-count').filter({ hasText: '6 selected' }).waitFor();
     await settle(page);
     await screenshots(page, 'library-500-selected');
+    assert.deepEqual(app.problems, []);
+  });
+
+  test('a photo with two faces says so on its tile, each face’s result in its title; a photo with none says that; one face says nothing', async () => {
+    const dir = await tempDir('happysad-scenes-');
+    const [happy, sad] = [dropped.find((f) => f.includes(join('faces', 'happy')))!, dropped.find((f) => f.includes(join('faces', 'sad')))!];
+    const two = join(dir, 'two-friends.jpg');
+    await writeFile(two, await composeScene(820, 480, [{ file: happy, box: { x: 60, y: 80, width: 240, height: 240 } }, { file: sad, box: { x: 460, y: 110, width: 200, height: 200 } }], 5));
+    const one = join(dir, 'one-face.jpg');
+    await writeFile(one, await composeScene(640, 480, [{ file: happy, box: { x: 200, y: 120, width: 220, height: 220 } }], 6));
+    const none = join(dir, 'no-face.jpg');
+    await writeFile(none, await composeScene(640, 480, [], 7));
+
+    const { page } = app;
+    await page.keyboard.press('Control+1');
+    await dropFiles(page, [two, one, none]);
+    await waitForJudged(page, 3);
+    const saved = new Map((await list()).filter((i) => [two, one, none].includes(i.originalPath!)).map((i) => [i.originalPath!, i]));
+    assert.equal(saved.get(two)!.faces?.length, 2, 'both faces are kept with the image');
+    assert.equal(saved.get(none)!.face, 'none found');
+
+    await page.keyboard.press('Control+4');
+    await page.getByTestId('sort').selectOption('newest');
+    const note = (file: string) => tile(page, saved.get(file)!.id).getByTestId('tile-faces');
+    // the note is rendered with its tile, so once the tiles are there it is there or it is missing
+    for (const file of [two, one, none]) await tile(page, saved.get(file)!.id).waitFor();
+    assert.equal(await note(two).count(), 1, 'two faces: a note');
+    assert.equal((await note(two).innerText()).trim(), '2 faces');
+    const title = (await note(two).getAttribute('title'))!;
+    for (const f of saved.get(two)!.faces!) assert.ok(title.includes(f.label === 'happy' ? 'Happy' : 'Sad'), `the title names each face: ${title}`);
+    assert.match((await tile(page, saved.get(two)!.id).getAttribute('aria-label'))!, /Faces found: /);
+    assert.equal((await note(none).innerText()).trim(), 'No face');
+    assert.equal(await note(one).count(), 0, 'one face: no note');
+    await screenshots(page, 'library-faces');
     assert.deepEqual(app.problems, []);
   });
 });
