@@ -162,7 +162,8 @@ function foldNormalization(p: Params): void {
  * pooled output, tf.prelu with a scalar alpha 0.4 ms), and separate bias, multiply and maximum ops cost more.
  */
 function forward(p: Params, x: tf.Tensor4D): tf.Tensor4D {
-  const alpha = tf.scalar(LEAKY_ALPHA);
+  // tfjs-node has no Prelu op (it composes five), and a native LeakyRelu: there, tf.leakyRelu; the same values
+  const alpha = tf.getBackend() === 'wasm' ? tf.scalar(LEAKY_ALPHA) : null;
   let out = leaky(pool(conv(x, p['conv0/filters']!, p['conv0/bias']!, 'valid'), 2), alpha);
   for (const name of ['conv1', 'conv2', 'conv3', 'conv4']) out = leaky(pool(sepConv(p, name, out), 2), alpha);
   out = leaky(pool(sepConv(p, 'conv5', out), 1), alpha);
@@ -175,9 +176,9 @@ function conv(x: tf.Tensor4D, filter: tf.Tensor, bias: tf.Tensor, pad: 'valid' |
   return tf.fused.conv2d({ x, filter: filter as tf.Tensor4D, strides: 1, pad, bias });
 }
 
-function leaky(x: tf.Tensor4D, alpha: tf.Scalar): tf.Tensor4D {
+function leaky(x: tf.Tensor4D, alpha: tf.Scalar | null): tf.Tensor4D {
   // prelu broadcasts its alpha; the typings ask for the input's rank only.
-  return tf.prelu(x, alpha as unknown as tf.Tensor4D);
+  return alpha ? tf.prelu(x, alpha as unknown as tf.Tensor4D) : tf.leakyRelu(x, LEAKY_ALPHA);
 }
 
 function pool(x: tf.Tensor4D, stride: 1 | 2): tf.Tensor4D {
