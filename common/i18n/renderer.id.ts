@@ -237,7 +237,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'library.byHand': 'Ditambahkan manual',
   'library.tileAria': '{name}: {label}, {review}, {confidence}',
   'library.faces': '{count} wajah',
-  'library.noFace': 'Tanpa wajah',
+  'library.noFace': 'Tidak ada wajah',
   'library.retrain': 'Latih Ulang dengan Data Terkumpul…',
 
   'retrain.title': 'Latih ulang dengan data terkumpul',

@@ -162,7 +162,8 @@ function foldNormalization(p: Params): void {
  * pooled output, tf.prelu with a scalar alpha 0.4 ms), and separate bias, multiply and maximum ops cost more.
  */
 function forward(p: Params, x: tf.Tensor4D): tf.Tensor4D {
-  // tfjs-node has no Prelu op (it composes five), and a native LeakyRelu: there, tf.leakyRelu; the same values
+  // tfjs-node has no native Prelu (its kernel composes relu, abs, sub and mul) and a native LeakyRelu: there,
+  // tf.leakyRelu; the same values
   const alpha = tf.getBackend() === 'wasm' ? tf.scalar(LEAKY_ALPHA) : null;
   let out = leaky(pool(conv(x, p['conv0/filters']!, p['conv0/bias']!, 'valid'), 2), alpha);
   for (const name of ['conv1', 'conv2', 'conv3', 'conv4']) out = leaky(pool(sepConv(p, name, out), 2), alpha);

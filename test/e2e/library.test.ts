@@ -254,19 +254,24 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     await waitForJudged(page, 3);
     const saved = new Map((await list()).filter((i) => [two, one, none].includes(i.originalPath!)).map((i) => [i.originalPath!, i]));
     assert.equal(saved.get(two)!.faces?.length, 2, 'both faces are kept with the image');
+    assert.equal(saved.get(one)!.faces?.length, 1, 'one face found in the one-face scene');
     assert.equal(saved.get(none)!.face, 'none found');
 
     await page.keyboard.press('Control+4');
     await page.getByTestId('sort').selectOption('newest');
     const note = (file: string) => tile(page, saved.get(file)!.id).getByTestId('tile-faces');
-    // the note is rendered with its tile, so once the tiles are there it is there or it is missing
-    for (const file of [two, one, none]) await tile(page, saved.get(file)!.id).waitFor();
+    // the note is rendered with its tile, so once the tiles are there it is there or it is missing (the newest
+    // three are the first row: a limit, so that a grid that never shows them fails instead of waiting forever)
+    for (const file of [two, one, none]) await tile(page, saved.get(file)!.id).waitFor({ timeout: 120_000 });
     assert.equal(await note(two).count(), 1, 'two faces: a note');
     assert.equal((await note(two).innerText()).trim(), '2 faces');
+    // the tooltip: every face, largest first, each with its own label
     const title = (await note(two).getAttribute('title'))!;
-    for (const f of saved.get(two)!.faces!) assert.ok(title.includes(f.label === 'happy' ? 'Happy' : 'Sad'), `the title names each face: ${title}`);
-    assert.match((await tile(page, saved.get(two)!.id).getAttribute('aria-label'))!, /Faces found: /);
+    const listed = title.replace(/^Faces found: /, '').split(', ');
+    assert.deepEqual(listed.map((f) => f.split(' ')[0]), saved.get(two)!.faces!.map((f) => (f.label === 'happy' ? 'Happy' : 'Sad')), `the title lists each face: ${title}`);
+    assert.ok((await tile(page, saved.get(two)!.id).getAttribute('aria-label'))!.endsWith(`, ${title}`), 'the tile’s accessible name says it too');
     assert.equal((await note(none).innerText()).trim(), 'No face');
+    assert.match((await tile(page, saved.get(none)!.id).getAttribute('aria-label'))!, /No face found: the whole photo was judged$/);
     assert.equal(await note(one).count(), 0, 'one face: no note');
     await screenshots(page, 'library-faces');
     assert.deepEqual(app.problems, []);

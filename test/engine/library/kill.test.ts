@@ -110,7 +110,7 @@ async function killLoop(kills: number, modelEvery: number, seed: number) {
   return { inFlight, pending, temps, withModels, models, items: (await new LibraryStore(home).items()).length };
 }
 
-test('kill -9 during library actions and model writes: a few kills', slow, async (t) => {
+test('kill -9 during library actions and model writes: a few kills', async (t) => {
   const r = await killLoop(6, 3, 7);
   t.diagnostic(JSON.stringify(r));
 });
