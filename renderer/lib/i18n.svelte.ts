@@ -3,6 +3,8 @@
  * Every visible string goes through t(), which reads the language state, so templates re-render on a switch.
  */
 import { languageFor, translate, type MessageKey } from '../../common/i18n/index.js';
+import type { FacePrediction } from '../../common/engine-types.js';
+import type { Label } from '../../common/labels.js';
 import type { Language } from '../../common/ipc.js';
 
 let language = $state<Language>('en');
@@ -40,6 +42,16 @@ export function formatConfidence(p: number): string {
   if (p >= 0.995) return `>${formatPercent(0.99)}`;
   if (p <= 0.005) return `<${formatPercent(0.01)}`;
   return formatPercent(p);
+}
+
+/** A label as the app shows it ("Happy", "Sad"). */
+export function labelName(l: Label): string {
+  return t(l === 'happy' ? 'label.happy' : 'label.sad');
+}
+
+/** Every face of a judgement, largest first, with its label and confidence: "Faces found: Happy 92%, Sad 71%". */
+export function facesSummary(faces: readonly Pick<FacePrediction, 'label' | 'confidence'>[]): string {
+  return t('card.facesAria', { list: faces.map((f) => t('card.faceTag', { label: labelName(f.label), confidence: formatConfidence(f.confidence) })).join(', ') });
 }
 
 export function formatNumber(n: number): string {

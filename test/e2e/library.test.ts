@@ -273,6 +273,9 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     assert.equal((await note(none).innerText()).trim(), 'No face');
     assert.match((await tile(page, saved.get(none)!.id).getAttribute('aria-label'))!, /No face found: the whole photo was judged$/);
     assert.equal(await note(one).count(), 0, 'one face: no note');
+    const whole = async (file: string) => ((await tile(page, saved.get(file)!.id).locator('img').getAttribute('class')) ?? '').split(/\s+/).includes('whole');
+    assert.equal(await whole(two), true, 'several faces: the whole photo (object-fit: contain), every face in view');
+    assert.equal(await whole(one), false, 'one face: the tile filled as every other');
     await screenshots(page, 'library-faces');
     assert.deepEqual(app.problems, []);
   });
