@@ -5,9 +5,6 @@ import type { BackendAttempt, BackendInfo, BackendKind } from '../common/engine-
 
 export type { BackendInfo };
 
-
-
-
 export interface BackendCandidate {
   id: string;
   kind: BackendKind;
@@ -51,7 +48,7 @@ const wasmCandidate: BackendCandidate = {
     // No setWasmPaths: in Node, emscripten reads the .wasm next to its script through fs, which also
     // works inside Electron's asar archive; tfjs's own path override would go through fetch(), which
     // cannot read local files in Node.
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = tf.loadWasmBackend();
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = wasm.getThreadsCount?.() ?? 1;
@@ -63,7 +60,7 @@ const cpuCandidate: BackendCandidate = {
   id: '@tensorflow/tfjs cpu',
   kind: 'cpu',
   async activate() {
-    await import('@tensorflow/tfjs-backend-cpu'); // registers it (the engine does not load the whole tfjs bundle)
+    tf.loadCpuBackend(); // the engine does not load the whole tfjs bundle, which would bring it
     if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
     return 'plain JavaScript CPU (slow)';
   },

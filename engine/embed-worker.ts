@@ -21,7 +21,7 @@ async function loadBase(recipe: BaseRecipe): Promise<FrozenBase> {
 
 try {
   const { recipe } = workerData as EmbedWorkerData;
-  await import('@tensorflow/tfjs-backend-wasm');
+  tf.loadWasmBackend();
   tf.enableProdMode();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
   const base = await loadBase(recipe);
