@@ -84,6 +84,8 @@ module.exports = {
     exclude: { path: '^out/' },
     // see the header: type-only imports are dependencies too
     tsPreCompilationDeps: true,
+    // engine/tf.ts and backend.ts load CommonJS packages through createRequire (see tf.ts for why): the rules see those too
+    exoticRequireStrings: ['requireCjs', 'requireNative'],
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],

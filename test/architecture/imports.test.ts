@@ -78,6 +78,8 @@ test('each rule catches the imports it forbids, value and type-only, in .ts, .ct
     'engine/bad.ts': `import { app } from 'electron';\nimport type { Win } from '../main/window.js';\nexport const b: Win | typeof app | null = null;\n`,
     'engine/bad-cli.mts': `import { c } from '../cli/ok.js';\nexport const d = c;\n`,
     'engine/bad-bundle.ts': `import type * as tf from '@tensorflow/tfjs';\nexport type T = tf.Tensor;\n`,
+    // loaded through createRequire, as engine/tf.ts loads tfjs-core: the rules see that too (exoticRequireStrings)
+    'engine/bad-bundle-require.ts': `import { createRequire } from 'node:module';\nconst requireCjs = createRequire(import.meta.url);\nexport const tf: unknown = requireCjs('@tensorflow/tfjs');\n`,
     'renderer/bad.ts': `import { ok } from '../engine/ok.js';\nimport { readFileSync } from 'node:fs';\nimport { ipcRenderer } from 'electron';\nimport type { Win } from '../main/window.js';\nexport const b: Win | null = null;\nexport const x = [ok, readFileSync, ipcRenderer];\n`,
     'renderer/Bad.svelte': `<script lang="ts">\n  import { readFileSync } from 'fs';\n  const t: string = String(readFileSync);\n</script>\n<p>{t}</p>\n`,
     'cli/bad.mjs': `import { app } from 'electron';\nexport const b = app;\n`,
@@ -106,6 +108,7 @@ test('each rule catches the imports it forbids, value and type-only, in .ts, .ct
       'engine-stays-in-node: engine/bad-cli.mts -> cli/ok.ts',
       'engine-stays-in-node: engine/bad.ts -> main/window.ts',
       'engine-stays-in-node: engine/bad.ts -> node_modules/electron/index.js',
+      'engine-without-tfjs-bundle: engine/bad-bundle-require.ts -> node_modules/@tensorflow/tfjs/dist/index.js',
       'engine-without-tfjs-bundle: engine/bad-bundle.ts -> node_modules/@tensorflow/tfjs/dist/index.js',
       'no-circular: engine/cycle-a.ts -> engine/cycle-b.ts', // a cycle is reported once
       'not-to-unresolvable: common/typo.ts -> ./no-such-file.js',
