@@ -1,15 +1,16 @@
 /**
  * TensorFlow.js as the engine uses it: the core (tensors, ops, io, optimizers) and the layers API (the head).
  * Not the '@tensorflow/tfjs' bundle, which also loads the converter, data and webgl packages and the cpu
- * backend: measured here, a third to a half of its import time, paid by every engine start, every
- * embedding worker and every `happysad predict`. The cpu backend is imported when it is chosen
- * (backend.ts); tfjs-node registers itself on this same core.
+ * backend: measured here, a third to a half of its load time, paid by every engine start, every
+ * embedding worker and every `happysad predict`. The cpu backend is loaded by loadCpuBackend when it is
+ * chosen (backend.ts); tfjs-node registers itself on this same core.
  *
- * Loaded with require(), not import: both packages are large CommonJS bundles, and an ESM import of one makes
- * Node scan its whole source for the names it exports (cjs-module-lexer) before running it. Measured on
- * Node 22 with the compile cache warm: 165-240 ms by import, 80 ms by require, on every thread that loads
- * TensorFlow.js. The price is the list below: the names the engine uses, each typed by the package itself
- * (a name missing here is a type error where it is used, not a surprise at run time).
+ * Loaded by CommonJS require, not by import: both packages are large CommonJS bundles without a "type" field,
+ * and an ESM import of one makes Node read its whole source twice before running it: once to tell ESM from
+ * CommonJS, once for the names it exports (cjs-module-lexer). Measured on Node 22 with the compile cache warm:
+ * 165-240 ms by import, 80-105 ms by require, on every thread that loads TensorFlow.js. The price is the list
+ * below: the names the engine uses, each typed by the package itself (a name missing here is a type error
+ * where it is used, not a surprise at run time).
  */
 import { createRequire } from 'node:module';
 import type * as Core from '@tensorflow/tfjs-core';
@@ -79,7 +80,6 @@ export function loadCpuBackend(): void {
 }
 
 /** the io types the engine names as `tf.io.X` (the `io` above is the value; a type-only namespace merges with it) */
-// eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace io {
   export type IOHandler = Core.io.IOHandler;
   export type ModelArtifacts = Core.io.ModelArtifacts;
