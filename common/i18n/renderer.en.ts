@@ -41,6 +41,7 @@ export const rendererEn = {
 
   'predict.title': 'Predict',
   'predict.subtitle': 'Find out whether a face looks happy or sad.',
+  'predict.notSaving': 'New predictions are not saved to the Library (turned off there).',
   'predict.openImages': 'Open Images…',
   'predict.openFolder': 'Open Folder…',
   'predict.clear': 'Clear',
@@ -197,6 +198,7 @@ export const rendererEn = {
   'library.emptyTitle': 'Nothing saved yet',
   'library.emptyText':
     'Every photo you judge in Predict is kept here, sorted into happy_predicted and sad_predicted, so that you can confirm or correct it and retrain the model with it.',
+  'library.emptyTextNotSaving': 'Saving new predictions is turned off. Turn it on above, and every photo you judge in Predict is kept here to confirm, correct and retrain with.',
   'library.emptyFiltered': 'No photos match these filters.',
   'library.showAll': 'Show All',
   'library.loading': 'Loading the library…',
@@ -238,6 +240,8 @@ export const rendererEn = {
   'library.faces': '{count} faces',
   'library.noFace': 'No face',
   'library.retrain': 'Retrain with Collected Data…',
+  'library.savePredictions': 'Save new predictions',
+  'library.savePredictionsTitle': 'Keep each image you judge here, with its result, to confirm, correct and retrain with. Off: new predictions are not kept; what is here stays.',
 
   'retrain.title': 'Retrain with collected data',
   'retrain.intro':

@@ -42,6 +42,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
 
   'predict.title': 'Prediksi',
   'predict.subtitle': 'Cari tahu apakah sebuah wajah tampak senang atau sedih.',
+  'predict.notSaving': 'Prediksi baru tidak disimpan ke Pustaka (dimatikan di sana).',
   'predict.openImages': 'Buka Gambar…',
   'predict.openFolder': 'Buka Folder…',
   'predict.clear': 'Bersihkan',
@@ -198,6 +199,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'library.emptyTitle': 'Belum ada yang disimpan',
   'library.emptyText':
     'Setiap foto yang Anda nilai di Prediksi disimpan di sini, dipilah ke happy_predicted dan sad_predicted, agar dapat Anda konfirmasi atau koreksi lalu dipakai untuk melatih ulang model.',
+  'library.emptyTextNotSaving': 'Penyimpanan prediksi baru dimatikan. Nyalakan di atas, dan setiap foto yang Anda nilai di Prediksi disimpan di sini untuk dikonfirmasi, dikoreksi, dan dipakai melatih ulang.',
   'library.emptyFiltered': 'Tidak ada foto yang cocok dengan filter ini.',
   'library.showAll': 'Tampilkan Semua',
   'library.loading': 'Memuat pustaka…',
@@ -239,6 +241,8 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'library.faces': '{count} wajah',
   'library.noFace': 'Tidak ada wajah',
   'library.retrain': 'Latih Ulang dengan Data Terkumpul…',
+  'library.savePredictions': 'Simpan prediksi baru',
+  'library.savePredictionsTitle': 'Simpan setiap gambar yang dinilai di sini, beserta hasilnya, untuk dikonfirmasi, dikoreksi, dan dipakai melatih ulang. Mati: prediksi baru tidak disimpan; isi yang sudah ada tetap.',
 
   'retrain.title': 'Latih ulang dengan data terkumpul',
   'retrain.intro':

@@ -88,9 +88,10 @@ export class AppModel {
     setLanguage(resolveLanguage(settings.language, this.api.app.osLocale));
   }
 
-  async setLanguageSetting(language: Settings['language']): Promise<void> {
-    this.applySettings({ ...this.settings, language });
-    this.applySettings(await this.api.app.setSettings({ language }));
+  /** Shown at once; then what main kept (it validates and stores the patch, and tells every window). */
+  async updateSettings(patch: Partial<Settings>): Promise<void> {
+    this.applySettings({ ...this.settings, ...patch });
+    this.applySettings(await this.api.app.setSettings(patch));
   }
 
   /** Engine info and the model list; tells main whether a trained model exists (menu items follow). */

@@ -279,4 +279,55 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     await screenshots(page, 'library-faces');
     assert.deepEqual(app.problems, []);
   });
+
+  test('"Save new predictions" off: dropped photos are judged, not kept, and the Predict view says so; on again: kept', async () => {
+    app = await openApp(context, bridge);
+    const { page } = app;
+    const before = (await list()).length;
+    // photos the library has not seen (it keeps one copy of each content): mirrored copies of two of ours
+    const dir = await tempDir('happysad-new-');
+    const fresh = [join(dir, 'mirrored-1.jpg'), join(dir, 'mirrored-2.jpg')];
+    for (const [i, file] of fresh.entries()) await sharp(dropped[i]!).flop().jpeg({ quality: 92 }).toFile(file);
+    await page.keyboard.press('Control+4');
+    const toggle = page.getByTestId('save-predictions');
+    assert.equal(await toggle.isChecked(), true, 'on by default');
+    assert.equal(await toggle.getAttribute('role'), 'switch');
+    await page.getByText('Save new predictions', { exact: true }).click(); // its label turns it, as a switch's should
+    assert.equal(await toggle.isChecked(), false);
+    assert.deepEqual(bridge.log.settingsPatches.at(-1), { savePredictions: false }, 'main is told, and keeps it');
+    assert.equal(bridge.settings.savePredictions, false);
+    await screenshots(page, 'library-not-saving');
+    // the longest words of the header: Indonesian
+    bridge.changeSettings({ language: 'id' });
+    await page.getByText('Simpan prediksi baru', { exact: true }).waitFor();
+    await screenshots(page, 'library-not-saving-id');
+    bridge.changeSettings({ language: null });
+    await page.getByText('Save new predictions', { exact: true }).waitFor();
+
+    await page.keyboard.press('Control+1');
+    await page.getByTestId('not-saving').waitFor();
+    await dropFiles(page, [fresh[0]!]);
+    await waitForJudged(page, 1);
+    const card = page.locator('[data-testid="prediction-card"]').first();
+    assert.equal(await card.getAttribute('data-state'), 'done', 'judged all the same');
+    assert.equal(await card.getByTestId('review').count(), 0, 'nothing to confirm: it was not kept');
+    const lastPredict = bridge.log.calls.filter((c) => c.method === 'predict').at(-1);
+    assert.equal((lastPredict?.params as { save?: boolean } | undefined)?.save ?? false, false, 'the engine is not asked to keep it');
+    assert.equal((await list()).length, before, 'the library is as it was');
+    await screenshots(page, 'predict-not-saving');
+
+    // on again, from the Library view: the next photo is kept
+    await page.keyboard.press('Control+4');
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    assert.equal(await toggle.isChecked(), true);
+    assert.equal(bridge.settings.savePredictions, true);
+    await page.keyboard.press('Control+1');
+    assert.equal(await page.getByTestId('not-saving').count(), 0);
+    await dropFiles(page, [fresh[1]!]);
+    await waitForJudged(page, 2);
+    await page.locator('[data-testid="prediction-card"] [data-testid="review"]').first().waitFor();
+    assert.equal((await list()).length, before + 1);
+    assert.deepEqual(app.problems, []);
+  });
 });
