@@ -269,6 +269,32 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     assert.deepEqual(problems, []);
   });
 
+  test("the menu's Evaluate… opens the current version's evaluation, from any view; Export Model… exports the current version", async () => {
+    const { page, problems } = app!;
+    const current = (await bridge.engine.call('listModels', {})).find((m) => m.current)!;
+    const row = page.locator(`[data-testid="model-row"][data-model-id="${current.id}"]`);
+    await page.keyboard.press('Control+1');
+    bridge.menu('evaluate');
+    // limits on these waits: a menu command that does nothing must fail the test, not hang it
+    await row.getByTestId('eval-validation').waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByRole('heading', { name: 'Models', level: 1 }).isVisible(), true);
+    assert.equal(await row.getByTestId('model-evaluate').getAttribute('aria-expanded'), 'true');
+    // again: it stays open (a menu command does not toggle it shut)
+    bridge.menu('evaluate');
+    await page.waitForTimeout(200);
+    assert.equal(await row.getByTestId('model-evaluate').getAttribute('aria-expanded'), 'true');
+
+    const out = await tempDir();
+    bridge.chooseNext('export-folder', [out]);
+    await page.keyboard.press('Control+4');
+    bridge.menu('export-model');
+    // the notice of an earlier export may still be up: this one names the new folder
+    await page.getByTestId('models-notice').filter({ hasText: `Exported to ${join(out, `happysad-model-${current.id}`)}` }).waitFor({ timeout: 60_000 });
+    assert.ok((await stat(join(out, `happysad-model-${current.id}`, 'README.md'))).isFile());
+    assert.equal(bridge.log.choose.at(-1), 'export-folder');
+    assert.deepEqual(problems, []);
+  });
+
   test('delete refuses the current model (no button, and the engine says no); another is deleted after confirmation', async () => {
     const { page, problems } = app!;
     const list = await bridge.engine.call('listModels', {});
@@ -281,7 +307,9 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     assert.equal(refused.ok, false);
     assert.match(refused.error!.message, /is the current model; make another one current before deleting it/);
 
-    // an evaluation of it still running when it is deleted is cancelled with it
+    // an evaluation of it still running when it is deleted is cancelled with it (its panel opened, if an
+    // earlier test left another one open)
+    if ((await otherRow.getByTestId('model-evaluate').getAttribute('aria-expanded')) !== 'true') await otherRow.getByTestId('model-evaluate').click();
     const held = bridge.hold('evaluate');
     await otherRow.getByTestId('eval-validation').click();
     await otherRow.getByTestId('eval-running').waitFor();
