@@ -88,10 +88,18 @@ export class AppModel {
     setLanguage(resolveLanguage(settings.language, this.api.app.osLocale));
   }
 
-  /** Shown at once; then what main kept (it validates and stores the patch, and tells every window). */
+  /**
+   * Shown at once; then what main kept (it validates and stores the patch, and tells every window). Main
+   * refusing or failing puts the previous settings back, so that a switch never shows what is not stored.
+   */
   async updateSettings(patch: Partial<Settings>): Promise<void> {
-    this.applySettings({ ...this.settings, ...patch });
-    this.applySettings(await this.api.app.setSettings(patch));
+    const before = this.settings;
+    this.applySettings({ ...before, ...patch });
+    try {
+      this.applySettings(await this.api.app.setSettings(patch));
+    } catch {
+      this.applySettings(before);
+    }
   }
 
   /** Engine info and the model list; tells main whether a trained model exists (menu items follow). */

@@ -292,6 +292,15 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     const toggle = page.getByTestId('save-predictions');
     assert.equal(await toggle.isChecked(), true, 'on by default');
     assert.equal(await toggle.getAttribute('role'), 'switch');
+    // main failing to store it: the switch goes back to what is stored
+    const failed = bridge.settingsFailNext('settings.json: disk full');
+    await toggle.click();
+    await failed;
+    await page.waitForFunction((sel) => (globalThis as unknown as { document: { querySelector(s: string): { checked: boolean } | null } }).document.querySelector(sel)?.checked === true, '[data-testid="save-predictions"]', { timeout: 30_000 });
+    assert.equal(bridge.settings.savePredictions, true);
+    // the bridge answered with an HTTP error, which Chromium logs; nothing else went wrong
+    assert.deepEqual(app.problems.filter((p) => !/Failed to load resource: the server responded with a status of 500/.test(p)), []);
+    app.problems.length = 0;
     await page.getByText('Save new predictions', { exact: true }).click(); // its label turns it, as a switch's should
     assert.equal(await toggle.isChecked(), false);
     assert.deepEqual(bridge.log.settingsPatches.at(-1), { savePredictions: false }, 'main is told, and keeps it');

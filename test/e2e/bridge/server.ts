@@ -82,6 +82,8 @@ export interface Bridge {
   chooseNext(kind: ChooseKind, paths: string[]): void;
   /** the next files.choose(kind) fails with this message (as a dialog main could not open) */
   chooseFails(kind: ChooseKind, message: string): void;
+  /** the next settings change fails with this message (as main failing to store settings.json); resolves once it has */
+  settingsFailNext(message: string): Promise<void>;
   /**
    * Holds every engine call of this method before it reaches the engine, until released: lets a test look
    * at the UI while calls are pending, without any timing. step() lets one held call through.
@@ -137,6 +139,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   // as main does: the library, its cached thumbnails and pasted images are the app's own
   const givenFolders = new Set<string>([join(resolve(options.home), 'library'), join(resolve(options.home), 'cache', 'thumbnails')]);
   const choices = new Map<ChooseKind, Array<string[] | { fail: string }>>();
+  let settingsFailure: { message: string; served: () => void } | null = null;
   const clients = new Set<ServerResponse>();
   let queued: Array<[string, unknown]> = [];
   let ready = false;
@@ -358,6 +361,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           case 'settings': {
             const patch = await json(req);
             if (Object.keys(patch).length > 0) {
+              if (settingsFailure !== null) {
+                const { message, served } = settingsFailure;
+                settingsFailure = null;
+                served();
+                throw new HttpError(500, message);
+              }
               if ('language' in patch && patch.language !== null && !(LANGUAGES as readonly unknown[]).includes(patch.language)) throw new HttpError(400, 'bad language');
               log.settingsPatches.push(patch as Partial<Settings>);
               Object.assign(settings, patch);
@@ -410,6 +419,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       Object.assign(settings, patch);
       send('settings', settings);
     },
+    settingsFailNext(message) {
+      return new Promise((served) => (settingsFailure = { message, served }));
+    },
     chooseFails(kind, message) {
       const list = choices.get(kind) ?? [];
       list.push({ fail: message });
@@ -444,6 +456,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       }
       log.ready = 0;
       Object.assign(settings, initialSettings);
+      settingsFailure = null;
       ready = false;
       queued = [];
       choices.clear();
