@@ -90,15 +90,17 @@ export class AppModel {
 
   /**
    * Shown at once; then what main kept (it validates and stores the patch, and tells every window). Main
-   * refusing or failing puts the previous settings back, so that a switch never shows what is not stored.
+   * refusing or failing puts the previous settings back, so that a switch never shows what is not stored, and
+   * the caller is told why.
    */
   async updateSettings(patch: Partial<Settings>): Promise<void> {
     const before = this.settings;
     this.applySettings({ ...before, ...patch });
     try {
       this.applySettings(await this.api.app.setSettings(patch));
-    } catch {
+    } catch (err) {
       this.applySettings(before);
+      throw err;
     }
   }
 

@@ -298,11 +298,15 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     await failed;
     await page.waitForFunction((sel) => (globalThis as unknown as { document: { querySelector(s: string): { checked: boolean } | null } }).document.querySelector(sel)?.checked === true, '[data-testid="save-predictions"]', { timeout: 30_000 });
     assert.equal(bridge.settings.savePredictions, true);
+    await page.getByTestId('setting-error').waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('setting-error').innerText(), /The setting could not be saved: .*disk full/);
+    await screenshots(page, 'library-setting-failed');
     // the bridge answered with an HTTP error, which Chromium logs; nothing else went wrong
     assert.deepEqual(app.problems.filter((p) => !/Failed to load resource: the server responded with a status of 500/.test(p)), []);
     app.problems.length = 0;
     await page.getByText('Save new predictions', { exact: true }).click(); // its label turns it, as a switch's should
     assert.equal(await toggle.isChecked(), false);
+    await page.getByTestId('setting-error').waitFor({ state: 'detached', timeout: 30_000 });
     assert.deepEqual(bridge.log.settingsPatches.at(-1), { savePredictions: false }, 'main is told, and keeps it');
     assert.equal(bridge.settings.savePredictions, false);
     await screenshots(page, 'library-not-saving');

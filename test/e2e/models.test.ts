@@ -279,9 +279,11 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     await row.getByTestId('eval-validation').waitFor({ timeout: 60_000 });
     assert.equal(await page.getByRole('heading', { name: 'Models', level: 1 }).isVisible(), true);
     assert.equal(await row.getByTestId('model-evaluate').getAttribute('aria-expanded'), 'true');
-    // again: it stays open (a menu command does not toggle it shut)
+    // again: it stays open (a menu command does not toggle it shut); commands arrive in order, so once the next
+    // one has shown the Library, this one has been handled
     bridge.menu('evaluate');
-    await page.waitForTimeout(200);
+    bridge.menu('view-library');
+    await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor({ timeout: 60_000 });
     assert.equal(await row.getByTestId('model-evaluate').getAttribute('aria-expanded'), 'true');
 
     const out = await tempDir();
