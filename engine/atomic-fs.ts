@@ -1,12 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
+
+/** The temporary name a write goes to before its rename: hidden, next to its target, never a name we read. */
+function tempPath(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 /** Writes a file so that readers see either the old content or the new one, never a half-written file. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempPath(file);
   try {
     await writeFile(tmp, data, { flush: true });
     await rename(tmp, file);
@@ -27,7 +34,7 @@ export async function writeNewFileAtomic(names: readonly string[], data: string 
   if (names.length === 0) return null;
   const dir = dirname(names[0]!);
   await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(names[0]!)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempPath(names[0]!);
   try {
     await writeFile(tmp, data, { flush: true });
     for (const file of names) {
@@ -56,7 +63,7 @@ export async function writeNewFileAtomic(names: readonly string[], data: string 
  */
 export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   await mkdir(dirname(dir), { recursive: true });
-  const tmp = join(dirname(dir), `.${basename(dir)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempPath(dir);
   await mkdir(tmp);
   try {
     await fill(tmp);
@@ -65,4 +72,39 @@ export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Prom
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * Removes what the writes above leave when their process is killed mid-way (a model folder, a cache file
+ * being compacted: up to tens of MB each), anywhere in `root` down to `depth` folders. Only names of our
+ * own temporary pattern, and only those untouched for `olderThanMs`: a write in progress in another process
+ * (the app and the CLI share the data folder) renews its temporary's time as it writes, and none takes an
+ * hour. Best effort: what cannot be read or removed is left for the next time. Resolves with the paths removed.
+ */
+export async function sweepStaleTemps(root: string, { olderThanMs = 60 * 60_000, depth = 3, now = Date.now() } = {}): Promise<string[]> {
+  const removed: string[] = [];
+  const visit = async (dir: string, level: number): Promise<void> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (TEMP_NAME.test(e.name) && (e.isFile() || e.isDirectory())) {
+        try {
+          if (now - (await lstat(path)).mtimeMs < olderThanMs) continue;
+          await rm(path, { recursive: true, force: true });
+          removed.push(path);
+        } catch {
+          // in use (Windows), gone already, or not ours to remove: next time
+        }
+      } else if (e.isDirectory() && level < depth) {
+        await visit(path, level + 1);
+      }
+    }
+  };
+  await visit(root, 0);
+  return removed;
 }

@@ -31,6 +31,7 @@ import { createServices, type EngineServices } from './use-cases/services.js';
 import { inspectData, type InspectParams } from './use-cases/inspect-data.js';
 import { trainFromFolder } from './use-cases/train.js';
 import { APP_VERSION } from './version.js';
+import { sweepStaleTemps } from './atomic-fs.js';
 
 interface EngineOptions {
   home: string;
@@ -65,6 +66,11 @@ export class Engine {
   async warmUp(): Promise<void> {
     const base = await this.services.bases.load(DEFAULT_BASE, undefined);
     await (await this.services.features.forBase(base)).warm();
+  }
+
+  /** Removes temporary files and folders that killed processes left in the data folder (none when it is read-only). */
+  async tidyDataFolder(): Promise<string[]> {
+    return this.options.readOnly ? [] : sweepStaleTemps(this.options.home);
   }
 
   async info(): Promise<EngineInfo> {

@@ -67,6 +67,7 @@ try {
     else queue = queue.then(serve);
   });
   send({ kind: 'ready', backend: engine.backend });
+  void engine.tidyDataFolder();
   if (config.warmEmbedWorkers) void engine.warmUp().catch(() => undefined); // a failure shows again, with its reason, on the first call
 } catch (err) {
   send({ kind: 'fatal', error: toFailure(err) });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { writeNewFileAtomic } from '../../engine/atomic-fs.js';
+import { sweepStaleTemps, writeDirAtomic, writeNewFileAtomic } from '../../engine/atomic-fs.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('writeNewFileAtomic: the first free name gets the data; a taken name is never replaced; no temporary file is left', async () => {
@@ -31,4 +31,50 @@ test('writeNewFileAtomic without hard links (FAT, some shares): copied under the
   assert.equal(await writeNewFileAtomic(names, 'third', noLinks), names[2]);
   assert.equal(await writeNewFileAtomic(names, 'fourth', noLinks), null, 'every name taken');
   assert.deepEqual((await readdir(dir)).sort(), ['a-2.html', 'a-3.html', 'a.html'], 'no temporary file left');
+});
+
+test('sweepStaleTemps: removes the temporaries a killed write left (files and folders, nested), keeps fresh ones and everything else', async () => {
+  const home = await tempDir();
+  const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60_000);
+  const old = async (path: string, dir = false) => {
+    if (dir) await mkdir(join(path, 'inner'), { recursive: true });
+    else await writeFile(path, 'partial');
+    await utimes(path, twoHoursAgo, twoHoursAgo);
+    return path;
+  };
+  await mkdir(join(home, 'models', '20260101-000000-abcd'), { recursive: true });
+  await mkdir(join(home, 'cache', 'thumbnails', '256'), { recursive: true });
+  await mkdir(join(home, 'cache', 'embeddings'), { recursive: true });
+  const stale = [
+    await old(join(home, 'models', '.20260102-000000-beef.0123456789ab.tmp'), true),
+    await old(join(home, 'cache', 'embeddings', '.face-expression.bin.a1b2c3d4e5f6.tmp')),
+    await old(join(home, 'cache', 'thumbnails', '256', '.x.jpg.00aa11bb22cc.tmp')),
+    await old(join(home, '.settings.json.ffffffffffff.tmp')),
+  ];
+  const kept = [
+    join(home, 'models', '.current.json.0123456789ab.tmp'), // fresh: another process may be writing it now
+    await old(join(home, 'models', 'notes.tmp')), // not our pattern: a user's file
+    await old(join(home, 'models', '.x.0123456789.tmp')), // 10 hex digits, not 12
+    await old(join(home, 'models', '20260101-000000-abcd', 'model.json')),
+  ];
+  await writeFile(kept[0]!, 'being written');
+  const removed = await sweepStaleTemps(home);
+  assert.deepEqual(removed.sort(), stale.sort());
+  const exists = async (p: string) => readFile(p).then(() => true, (err: NodeJS.ErrnoException) => err.code === 'EISDIR');
+  for (const p of stale) assert.equal(await exists(p), false, `${p} removed`);
+  for (const p of kept) assert.equal(await exists(p), true, `${p} kept`);
+  assert.deepEqual(await sweepStaleTemps(join(home, 'missing')), [], 'a folder that does not exist: nothing to do');
+});
+
+test('sweepStaleTemps recognises the temporary a writeDirAtomic leaves when its process dies mid-fill', async () => {
+  const dir = await tempDir();
+  let tmpSeen = '';
+  // the fill never ends: as a killed process, the temporary folder stays
+  void writeDirAtomic(join(dir, 'v1'), async (tmp) => {
+    tmpSeen = tmp;
+    await new Promise(() => undefined);
+  });
+  while (!tmpSeen) await new Promise((r) => setTimeout(r, 1));
+  assert.deepEqual(await sweepStaleTemps(dir), [], 'fresh: kept');
+  assert.deepEqual(await sweepStaleTemps(dir, { now: Date.now() + 2 * 60 * 60_000 }), [tmpSeen]);
 });

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { EngineHost, type HostOptions, type HostStatus } from '../../engine/host.js';
 import type { ProgressEvent } from '../../common/engine-types.js';
@@ -118,4 +121,19 @@ test('info is answered while a training runs, and the training goes on', async (
   assert.equal(settled, false, 'info came back while the training was still running');
   h.cancel(call.id);
   await assert.rejects(call.result, isCancelled);
+});
+
+test('a starting engine removes the temporaries a killed process left in its data folder', async () => {
+  const home = await tempDir();
+  const stale = join(home, 'models', '.20260102-000000-beef.0123456789ab.tmp');
+  await mkdir(stale, { recursive: true });
+  await writeFile(join(stale, 'weights.bin'), 'half a model');
+  const hourAndMore = new Date(Date.now() - 2 * 60 * 60_000);
+  await utimes(stale, hourAndMore, hourAndMore);
+  const h = new EngineHost({ home, assetsDir: ASSETS });
+  hosts.push(h);
+  await h.start();
+  // the sweep runs after the engine says it is ready, beside the first calls (the deadline only ends a failing run)
+  for (let i = 0; i < 1500 && existsSync(stale); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(await readdir(join(home, 'models')), []);
 });
