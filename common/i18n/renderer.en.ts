@@ -13,6 +13,7 @@ export const rendererEn = {
 
   'settings.language': 'Language',
   'settings.languageSystem': 'System ({language})',
+  'settings.saveFailed': 'The setting could not be saved: {reason}',
 
   'action.close': 'Close',
   'action.dismiss': 'Dismiss',
@@ -241,7 +242,6 @@ export const rendererEn = {
   'library.noFace': 'No face',
   'library.retrain': 'Retrain with Collected Data…',
   'library.savePredictions': 'Save new predictions',
-  'library.savePredictionsFailed': 'The setting could not be saved: {reason}',
   'library.savePredictionsTitle': 'Keep each image you judge here, with its result, to confirm, correct and retrain with. Off: new predictions are not kept; what is here stays.',
 
   'retrain.title': 'Retrain with collected data',

@@ -14,6 +14,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
 
   'settings.language': 'Bahasa',
   'settings.languageSystem': 'Ikuti sistem ({language})',
+  'settings.saveFailed': 'Pengaturan tidak dapat disimpan: {reason}',
 
   'action.close': 'Tutup',
   'action.dismiss': 'Tutup pesan',
@@ -242,7 +243,6 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'library.noFace': 'Tidak ada wajah',
   'library.retrain': 'Latih Ulang dengan Data Terkumpul…',
   'library.savePredictions': 'Simpan prediksi baru',
-  'library.savePredictionsFailed': 'Pengaturan tidak dapat disimpan: {reason}',
   'library.savePredictionsTitle': 'Simpan setiap gambar yang dinilai di sini, beserta hasilnya, untuk dikonfirmasi, dikoreksi, dan dipakai melatih ulang. Mati: prediksi baru tidak disimpan; isi yang sudah ada tetap.',
 
   'retrain.title': 'Latih ulang dengan data terkumpul',

@@ -381,6 +381,26 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     assertClean(a);
   });
 
+  test('a language main cannot store: the list shows the language in use again, and a message says why', async () => {
+    const a = await open();
+    const { page } = a;
+    const failed = bridge.settingsFailNext('settings.json: disk full');
+    await page.locator('#language-select').selectOption('id');
+    await failed;
+    const toast = page.getByTestId('toast');
+    await toast.waitFor({ timeout: 30_000 });
+    assert.match(await toast.innerText(), /The setting could not be saved: .*disk full/);
+    assert.equal(await toast.getAttribute('role'), 'alert');
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { value: string } | null } }).document.querySelector('#language-select')?.value === '', null, { timeout: 30_000 });
+    await page.getByRole('heading', { name: 'Predict', level: 1 }).waitFor();
+    assert.equal(bridge.settings.language, null, 'nothing stored');
+    await screenshots(page, 'language-not-saved');
+    // the bridge answered with an HTTP error, which Chromium logs; nothing else went wrong
+    assert.deepEqual(a.problems.filter((p) => !/Failed to load resource: the server responded with a status of 500/.test(p)), []);
+    a.problems.length = 0;
+    assertClean(a);
+  });
+
   test('[slow] 500 images: cards fill in chunk by chunk and the window stays usable', slow, async () => {
     const a = await open();
     const { page } = a;
