@@ -328,6 +328,11 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     assert.equal((lastPredict?.params as { save?: boolean } | undefined)?.save ?? false, false, 'the engine is not asked to keep it');
     assert.equal((await list()).length, before, 'the library is as it was');
     await screenshots(page, 'predict-not-saving');
+    bridge.changeSettings({ language: 'id' });
+    await page.getByText('Prediksi baru tidak disimpan', { exact: false }).waitFor();
+    await screenshots(page, 'predict-not-saving-id');
+    bridge.changeSettings({ language: null });
+    await page.getByRole('heading', { name: 'Predict', level: 1 }).waitFor();
 
     // on again, from the Library view: the next photo is kept
     await page.keyboard.press('Control+4');
