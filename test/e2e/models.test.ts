@@ -294,6 +294,27 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     await page.getByTestId('models-notice').filter({ hasText: `Exported to ${join(out, `happysad-model-${current.id}`)}` }).waitFor({ timeout: 60_000 });
     assert.ok((await stat(join(out, `happysad-model-${current.id}`, 'README.md'))).isFile());
     assert.equal(bridge.log.choose.at(-1), 'export-folder');
+
+    // while an export runs, the menu's Export Model… waits as the disabled buttons do: no folder asked, no second export
+    await page.keyboard.press('Control+3');
+    const out2 = await tempDir();
+    bridge.chooseNext('export-folder', [out2]);
+    const held = bridge.hold('exportModel');
+    await row.getByTestId('model-export').click();
+    for (let i = 0; i < 3000 && held.pending() === 0; i++) await new Promise((r) => setTimeout(r, 20)); // reaches the engine, waits there
+    assert.equal(held.pending(), 1, 'the export is running');
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { disabled: boolean } | null } }).document.querySelector('[data-testid="model-export"]')?.disabled === true, null, { timeout: 60_000 });
+    const asked = bridge.log.choose.length;
+    const exports = () => bridge.log.calls.filter((c) => c.method === 'exportModel').length;
+    const started = exports();
+    bridge.menu('export-model');
+    bridge.menu('view-library');
+    await page.getByRole('heading', { name: 'Library', level: 1 }).waitFor({ timeout: 60_000 });
+    assert.equal(bridge.log.choose.length, asked, 'no folder asked for');
+    assert.equal(exports(), started, 'no second export');
+    held.release();
+    await page.keyboard.press('Control+3');
+    await page.getByTestId('models-notice').filter({ hasText: `Exported to ${join(out2, `happysad-model-${current.id}`)}` }).waitFor({ timeout: 60_000 });
     assert.deepEqual(problems, []);
   });
 
