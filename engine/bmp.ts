@@ -3,6 +3,8 @@
  * Handles BITMAPINFOHEADER and later headers: 1/4/8-bit palettes, 16/24/32-bit, BI_RGB and BI_BITFIELDS,
  * bottom-up and top-down. RLE and embedded JPEG/PNG are refused with a reason.
  */
+import { inputReason } from '../common/i18n/reasons.js';
+
 interface RgbaImage {
   width: number;
   height: number;
@@ -14,20 +16,20 @@ export function isBmp(buf: Uint8Array): boolean {
 }
 
 export function decodeBmp(buf: Buffer, maxPixels: number): RgbaImage {
-  if (buf.length < 26) throw new Error('truncated BMP header');
+  if (buf.length < 26) throw new Error(inputReason('reason.bmpHeaderTruncated'));
   const pixelOffset = buf.readUInt32LE(10);
   const headerSize = buf.readUInt32LE(14);
-  if (headerSize < 40 || buf.length < 14 + headerSize) throw new Error(`unsupported BMP header (size ${headerSize})`);
+  if (headerSize < 40 || buf.length < 14 + headerSize) throw new Error(inputReason('reason.bmpHeaderUnsupported', { size: headerSize }));
   const width = buf.readInt32LE(18);
   const rawHeight = buf.readInt32LE(22);
   const bpp = buf.readUInt16LE(28);
   const compression = buf.readUInt32LE(30);
   const topDown = rawHeight < 0;
   const height = Math.abs(rawHeight);
-  if (width <= 0 || height === 0) throw new Error(`invalid BMP size ${width}x${rawHeight}`);
-  if (width * height > maxPixels) throw new Error(`image is ${width}x${height}, above the ${maxPixels}-pixel limit`);
+  if (width <= 0 || height === 0) throw new Error(inputReason('reason.bmpSize', { width, height: rawHeight }));
+  if (width * height > maxPixels) throw new Error(inputReason('reason.tooManyPixels', { width, height, limit: maxPixels }));
   if (compression !== 0 && compression !== 3 && compression !== 6) {
-    throw new Error(`compressed BMP (compression ${compression}) is not supported`);
+    throw new Error(inputReason('reason.bmpCompressed', { compression }));
   }
   let masks: [number, number, number, number] | null = null;
   if (compression === 3 || compression === 6) {
@@ -41,13 +43,13 @@ export function decodeBmp(buf: Buffer, maxPixels: number): RgbaImage {
   if (bpp <= 8) {
     const colours = buf.readUInt32LE(46) || 1 << bpp;
     const start = 14 + headerSize;
-    if (start + colours * 4 > buf.length) throw new Error('truncated BMP palette');
+    if (start + colours * 4 > buf.length) throw new Error(inputReason('reason.bmpPaletteTruncated'));
     palette = buf.subarray(start, start + colours * 4);
   } else if (![16, 24, 32].includes(bpp)) {
-    throw new Error(`unsupported BMP bit depth ${bpp}`);
+    throw new Error(inputReason('reason.bmpDepth', { depth: bpp }));
   }
   const stride = Math.ceil((width * bpp) / 32) * 4;
-  if (pixelOffset + stride * height > buf.length) throw new Error('truncated BMP pixel data');
+  if (pixelOffset + stride * height > buf.length) throw new Error(inputReason('reason.bmpPixelsTruncated'));
 
   const out = new Uint8Array(width * height * 4);
   const channel = (v: number, mask: number) => {
@@ -64,7 +66,7 @@ export function decodeBmp(buf: Buffer, maxPixels: number): RgbaImage {
         const bitPos = x * bpp;
         const byte = buf[row + (bitPos >> 3)]!;
         const idx = (byte >> (8 - bpp - (bitPos & 7))) & ((1 << bpp) - 1);
-        if (idx * 4 + 2 >= palette.length) throw new Error('BMP palette index out of range');
+        if (idx * 4 + 2 >= palette.length) throw new Error(inputReason('reason.bmpPaletteIndex'));
         out[o] = palette[idx * 4 + 2]!;
         out[o + 1] = palette[idx * 4 + 1]!;
         out[o + 2] = palette[idx * 4]!;

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { imageSize } from 'image-size';
 import sharp from 'sharp';
 import { decodeBmp, isBmp } from './bmp.js';
+import { inputReason } from '../common/i18n/reasons.js';
 import { InputFileError } from './errors.js';
 import { containBilinear } from './image-resize.js';
 import { decodeSmallJpeg } from './small-jpeg.js';
@@ -43,7 +44,7 @@ export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png
  */
 export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptions): Promise<RgbImage> {
   const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (bytes.length === 0) throw new InputFileError(file, 'the file is empty');
+  if (bytes.length === 0) throw new InputFileError(file, inputReason('reason.empty'));
   let input: import('sharp').Sharp;
   if (isBmp(bytes)) {
     let bmp: ReturnType<typeof decodeBmp>;
@@ -85,11 +86,11 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
       throw new InputFileError(file, headerFailure(bytes, err));
     }
     if (!meta.format || !RASTER_FORMATS.has(meta.format)) {
-      throw new InputFileError(file, `unsupported image format${meta.format ? ` "${meta.format}"` : ''}`);
+      throw new InputFileError(file, meta.format ? inputReason('reason.unsupportedFormat', { format: meta.format }) : inputReason('reason.unsupportedFormatUnnamed'));
     }
-    if (!meta.width || !meta.height) throw new InputFileError(file, `corrupt ${formatName(meta.format)} image: it has no size`);
+    if (!meta.width || !meta.height) throw new InputFileError(file, meta.format ? inputReason('reason.noSize', { format: formatName(meta.format) }) : inputReason('reason.noSizeUnnamed'));
     if (meta.width * meta.height > maxPixels) {
-      throw new InputFileError(file, `image is ${meta.width}x${meta.height}, above the ${maxPixels}-pixel limit`);
+      throw new InputFileError(file, inputReason('reason.tooManyPixels', { width: meta.width, height: meta.height, limit: maxPixels }));
     }
   }
   try {
@@ -142,31 +143,34 @@ function formatName(format: string | null | undefined): string {
 /** The reason when the header cannot be read. sharp's own texts (not libvips') are stable and are matched. */
 function headerFailure(bytes: Buffer, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  if (/exceeds pixel limit/i.test(msg)) return 'the image has too many pixels (decompression bomb guard)';
+  if (/exceeds pixel limit/i.test(msg)) return inputReason('reason.bomb');
   const format = sniffFormat(bytes);
-  if (/unsupported image format/i.test(msg) && !format) return 'not a supported image format';
-  return `corrupt or truncated ${format ? `${formatName(format)} ` : ''}image`;
+  if (/unsupported image format/i.test(msg) && !format) return inputReason('reason.unknownFormat');
+  return corrupt(format);
 }
 
 /** The reason when the header was read but the pixels could not be decoded. */
 function pixelFailure(bytes: Buffer, err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  if (/exceeds pixel limit/i.test(msg)) return 'the image has too many pixels (decompression bomb guard)';
-  const format = sniffFormat(bytes);
-  return `corrupt or truncated ${format ? `${formatName(format)} ` : ''}image`;
+  if (/exceeds pixel limit/i.test(msg)) return inputReason('reason.bomb');
+  return corrupt(sniffFormat(bytes));
+}
+
+function corrupt(format: string | null): string {
+  return format ? inputReason('reason.corrupt', { format: formatName(format) }) : inputReason('reason.corruptUnnamed');
 }
 
 /** Reads a file for decoding, refusing what is not a regular file or is too large; errors name the file. */
 export async function readImageBytes(file: string, maxBytes: number = DEFAULT_MAX_BYTES): Promise<Buffer> {
   try {
     const st = await stat(file);
-    if (!st.isFile()) throw new InputFileError(file, 'not a regular file');
-    if (st.size > maxBytes) throw new InputFileError(file, `the file is ${st.size} bytes, above the ${maxBytes}-byte limit`);
+    if (!st.isFile()) throw new InputFileError(file, inputReason('reason.notFile'));
+    if (st.size > maxBytes) throw new InputFileError(file, inputReason('reason.fileTooLarge', { size: st.size, limit: maxBytes }));
     return await readFile(file);
   } catch (err) {
     if (err instanceof InputFileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    const reason = code === 'ENOENT' ? inputReason('reason.noSuchFile') : code === 'EACCES' ? inputReason('reason.permissionDenied') : (err as Error).message;
     throw new InputFileError(file, reason);
   }
 }
@@ -180,7 +184,7 @@ export async function readImageBytesQuick(file: string, syncBelow = 1 << 20, max
   let size: number;
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw new InputFileError(file, 'not a regular file');
+    if (!st.isFile()) throw new InputFileError(file, inputReason('reason.notFile'));
     size = st.size;
   } catch {
     return readImageBytes(file, maxBytes); // says why, in the same words

@@ -8,14 +8,16 @@ import { mainEn } from './main.en.js';
 import { mainId } from './main.id.js';
 import { rendererEn } from './renderer.en.js';
 import { rendererId } from './renderer.id.js';
+import { reasonsEn } from './reasons.en.js';
+import { reasonsId } from './reasons.id.js';
 
-export const en = { ...mainEn, ...rendererEn };
+export const en = { ...mainEn, ...rendererEn, ...reasonsEn };
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
 
 export const CATALOGUES: Record<Language, Catalogue> = {
   en,
-  id: { ...mainId, ...rendererId },
+  id: { ...mainId, ...rendererId, ...reasonsId },
 };
 
 /** The language for an OS locale such as "id-ID" or "en_US"; English when there is no catalogue for it. */

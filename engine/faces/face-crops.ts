@@ -6,6 +6,7 @@
 import { imageSize } from 'image-size';
 import sharp from 'sharp';
 import { decodeBmp, isBmp } from '../bmp.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { InputFileError } from '../errors.js';
 import { decodeImage, type RgbImage } from '../image-decode.js';
 import { resampleSquare } from '../image-resize.js';
@@ -104,7 +105,7 @@ export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame:
   } catch {
     // decodeImage says why, in deterministic words (the format, the step that failed)
     await decodeImage(bytes, file, { size: 1 });
-    throw new InputFileError(file, 'cannot decode the image');
+    throw new InputFileError(file, inputReason('reason.cannotDecode'));
   }
 }
 

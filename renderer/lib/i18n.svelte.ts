@@ -3,6 +3,7 @@
  * Every visible string goes through t(), which reads the language state, so templates re-render on a switch.
  */
 import { languageFor, translate, type MessageKey } from '../../common/i18n/index.js';
+import { localizeReason } from '../../common/i18n/reasons.js';
 import type { FacePrediction } from '../../common/engine-types.js';
 import type { Label } from '../../common/labels.js';
 import type { Language } from '../../common/ipc.js';
@@ -25,6 +26,11 @@ export function resolveLanguage(setting: Language | null, osLocale: string): Lan
 
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   return translate(language, key, params);
+}
+
+/** The engine's reason for refusing a file, in the current language when it is one of its known reasons. */
+export function reasonText(reason: string): string {
+  return localizeReason(reason, (key, params) => t(key, params));
 }
 
 /** BCP 47 tag for Intl formatting in the current language. */

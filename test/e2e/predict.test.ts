@@ -347,6 +347,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     assert.match(body, /Buka Gambar…/);
     assert.match(body, /3 gambar/);
     assert.match(body, /tidak terbaca/);
+    assert.match(body, /bukan format gambar yang didukung/, "the engine's reason, in Indonesian");
     assert.match(body, /Komputasi/);
     assert.match(await page.getByTestId('current-model').innerText(), /Bawaan \(zero-shot\)/);
     await screenshots(page, 'indonesian-predict');

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeImage, readImageFile } from '../../engine/image-decode.js';
 import { InputFileError } from '../../engine/errors.js';
+import { parseReason } from '../../common/i18n/reasons.js';
 import { halves, makeBmp, rawToSharp } from '../helpers/images.js';
 import { FACES, tempDir } from '../helpers/tmp.js';
 
@@ -106,6 +107,7 @@ test('bad input: each failure names the file and the reason', async () => {
       assert.equal(err.file, name);
       assert.match(err.reason, reason, name);
       assert.ok(err.message.startsWith(`${name}: `));
+      assert.ok(parseReason(err.reason), `${name}: "${err.reason}" is one of the reasons the app shows in the user's language`);
       return true;
     });
   }
@@ -115,6 +117,9 @@ test('decompression bombs are refused by pixel count, before decoding', async ()
   const big = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#fff' } }).png().toBuffer();
   await assert.rejects(decodeImage(big, 'bomb.png', { size: 8, maxPixels: 1_000_000 }), /bomb.png: .*(pixel)/);
   await assert.rejects(decodeImage(makeBmp(2000, 600, () => RED), 'bomb.bmp', { size: 8, maxPixels: 1_000_000 }), /above the 1000000-pixel limit/);
+  for (const [name, bytes] of [['bomb.png', big], ['bomb.bmp', makeBmp(2000, 600, () => RED)]] as const) {
+    await assert.rejects(decodeImage(bytes, name, { size: 8, maxPixels: 1_000_000 }), (err: unknown) => err instanceof InputFileError && parseReason(err.reason) !== null);
+  }
 });
 
 test('readImageFile: missing files, folders and oversized files get reasons too', async () => {
@@ -124,6 +129,9 @@ test('readImageFile: missing files, folders and oversized files get reasons too'
   await assert.rejects(readImageFile(join(dir, 'nope.jpg'), { size: 8 }), /nope.jpg: no such file/);
   await assert.rejects(readImageFile(join(dir, 'folder.jpg'), { size: 8 }), /folder.jpg: not a regular file/);
   await assert.rejects(readImageFile(join(dir, 'big.jpg'), { size: 8, maxBytes: 1024 }), /big.jpg: the file is 2048 bytes/);
+  for (const [name, opts] of [['nope.jpg', {}], ['folder.jpg', {}], ['big.jpg', { maxBytes: 1024 }]] as const) {
+    await assert.rejects(readImageFile(join(dir, name), { size: 8, ...opts }), (err: unknown) => err instanceof InputFileError && parseReason(err.reason) !== null);
+  }
 });
 
 test('a truncated JPEG gives the same plain message every time, even decoded many at once', async () => {

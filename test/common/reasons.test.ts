@@ -1,0 +1,32 @@
+/**
+ * The engine's reasons for refusing an image: written from one table, read back from their text, and shown in
+ * the user's language.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { translate } from '../../common/i18n/index.js';
+import { reasonsEn, type ReasonKey } from '../../common/i18n/reasons.en.js';
+import { inputReason, localizeReason, parseReason } from '../../common/i18n/reasons.js';
+
+const SAMPLE: Record<string, string | number> = { size: 2048, limit: 1024, format: 'JPEG', width: 3000, height: 2000, compression: 1, depth: 2 };
+const keys = Object.keys(reasonsEn) as ReasonKey[];
+const params = (key: ReasonKey) => Object.fromEntries([...reasonsEn[key].matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, String(SAMPLE[m[1]!])]));
+
+test('every reason the engine writes is read back as itself, with its values (no two templates match one text)', () => {
+  for (const key of keys) {
+    const text = inputReason(key, params(key));
+    assert.doesNotMatch(text, /\{\w+\}/, `${key}: every placeholder filled`);
+    assert.deepEqual(parseReason(text), { key, params: params(key) }, text);
+  }
+});
+
+test('in Bahasa Indonesia: a known reason is translated with its values; any other text stays as it is', () => {
+  const id = (text: string) => localizeReason(text, (key, p) => translate('id', key, p));
+  assert.equal(id(inputReason('reason.corrupt', { format: 'JPEG' })), 'gambar JPEG rusak atau terpotong');
+  assert.equal(id(inputReason('reason.corruptUnnamed')), 'gambar rusak atau terpotong');
+  assert.equal(id(inputReason('reason.fileTooLarge', { size: 2048, limit: 1024 })), 'berkas berukuran 2048 bita, melebihi batas 1024 bita');
+  assert.equal(id(inputReason('reason.unsupportedFormat', { format: 'svg' })), 'format gambar "svg" tidak didukung');
+  for (const key of keys) assert.notEqual(id(inputReason(key, params(key))), inputReason(key, params(key)), `${key} is translated`);
+  assert.equal(id('EIO: i/o error, read'), 'EIO: i/o error, read', 'an operating system message the engine passes on');
+  assert.equal(id('the file is empty, they said'), 'the file is empty, they said', 'only whole texts match');
+});
