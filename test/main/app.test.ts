@@ -404,7 +404,8 @@ test('quitting waits for the settings and the engine to be written and stopped',
   let prevented = false;
   a.f.app.emit('will-quit', { preventDefault: () => (prevented = true) });
   assert.ok(prevented);
-  await new Promise((r) => setTimeout(r, 100));
+  // quits once both are done: waited for, not timed (a loaded machine takes longer than 100 ms to stop a worker)
+  for (let i = 0; i < 1500 && a.f.state.quits === 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(a.f.state.quits, 1, 'quits once done');
   a.f.app.emit('will-quit', { preventDefault: () => assert.fail('the second will-quit goes through') });
   const after = (await a.f.invoke(IPC.engineCall, a.ev(), 'c9', 'info', {})) as { ok: boolean; error: { code: string } };
