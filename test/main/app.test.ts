@@ -187,7 +187,7 @@ test('menu commands reach the renderer once it listens; Retrain with Collected D
   assert.deepEqual(sentOn(w, IPC.menuCommand).at(-1), ['open-images']);
   a.click('open-data-folder');
   a.click('learn-more');
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => a.f.openedPaths.length > 0 && a.f.opened.length > 0);
   assert.deepEqual(a.f.openedPaths, [a.home]);
   assert.deepEqual(a.f.opened, [PROJECT_LINKS.home]);
 
@@ -230,7 +230,7 @@ test('settings: validated, saved atomically in the data folder, told to the rend
   assert.deepEqual(sentOn(a.win(), IPC.settingsChanged).at(-1), [{ language: null, savePredictions: false }]);
 
   a.click('language-en');
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => a.item('language-en').checked === true);
   assert.equal(a.item('open-images').label, 'Open Image…');
   assert.equal(a.item('language-en').checked, true);
   assert.deepEqual(sentOn(a.win(), IPC.settingsChanged).at(-1), [{ language: 'en', savePredictions: false }]);
@@ -317,7 +317,7 @@ test('files on the command line and from a second launch are opened and given; t
   assert.deepEqual(sentOn(w, IPC.openPaths), [[[first]]]);
   w.minimized = true;
   a.f.app.emit('second-instance', {}, ['/opt/HappySad Studio/happysad-studio', second, '--flag'], dir, {});
-  await new Promise((r) => setTimeout(r, 50));
+  await until(() => sentOn(w, IPC.openPaths).length > 1);
   assert.equal(a.f.windows.length, 1, 'no second window');
   assert.equal(w.minimized, false, 'restored');
   assert.ok(w.focused >= 1, 'focused');
@@ -405,7 +405,7 @@ test('quitting waits for the settings and the engine to be written and stopped',
   a.f.app.emit('will-quit', { preventDefault: () => (prevented = true) });
   assert.ok(prevented);
   // quits once both are done: waited for, not timed (a loaded machine takes longer than 100 ms to stop a worker)
-  for (let i = 0; i < 1500 && a.f.state.quits === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  await until(() => a.f.state.quits > 0);
   assert.equal(a.f.state.quits, 1, 'quits once done');
   a.f.app.emit('will-quit', { preventDefault: () => assert.fail('the second will-quit goes through') });
   const after = (await a.f.invoke(IPC.engineCall, a.ev(), 'c9', 'info', {})) as { ok: boolean; error: { code: string } };
@@ -495,3 +495,8 @@ test('the engine writes a report or an export only into a folder the user chose 
   assert.equal(after.ok, true);
   assert.equal(after.value.report, join(out, 'report-zero-shot.html'));
 });
+
+/** Waits for what the app does asynchronously (file writes, a worker stopping); the deadline only ends a failing run. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+}
