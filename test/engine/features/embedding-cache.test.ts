@@ -129,7 +129,8 @@ test('a few new records are appended under the lock taken at once; when it is he
   await withDataLock(home, 'cache-b', async () => {
     c.set(EmbeddingCache.key('c', 'v'), vec(3));
     flushing = c.flush();
-    await new Promise((r) => setTimeout(r, 50));
+    // (waited for, up to 30 s: under load the flush may take a while to try the lock)
+    for (let i = 0; i < 1500 && calls.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(calls, ['wait', 'now', 'held', 'wait'], 'held by another writer: the flush waits');
   });
   await flushing; // lands once the other writer let go

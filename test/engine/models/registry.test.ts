@@ -120,8 +120,10 @@ test('writers wait for the data-folder lock: a save while another process holds 
   const home = await tempDir();
   const id = newModelId();
   let release!: () => void;
-  const held = withDataLock(home, 'models', () => new Promise<void>((r) => (release = r)));
-  await new Promise((r) => setTimeout(r, 50));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const held = withDataLock(home, 'models', () => new Promise<void>((r) => ((release = r), locked())));
+  await isLocked;
   let saved = false;
   const save = saveModel(home, createHead(16), meta(id)).then(() => (saved = true));
   await new Promise((r) => setTimeout(r, 600));
@@ -136,8 +138,10 @@ test('writers wait for the data-folder lock: a save while another process holds 
 test('a lock that is never released ends in a clear "busy" error, not a hang', async () => {
   const home = await tempDir();
   let release!: () => void;
-  const held = withDataLock(home, 'models', () => new Promise<void>((r) => (release = r)));
-  await new Promise((r) => setTimeout(r, 50));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const held = withDataLock(home, 'models', () => new Promise<void>((r) => ((release = r), locked())));
+  await isLocked;
   await assert.rejects(
     withDataLock(home, 'models', async () => 1, { waitMs: 500 }),
     (e: unknown) => e instanceof EngineError && e.code === 'busy' && /another HappySad process is writing models/.test(e.message),
