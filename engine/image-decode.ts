@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { decodeBmp, isBmp } from './bmp.js';
 import { inputReason } from '../common/i18n/reasons.js';
 import { InputFileError } from './errors.js';
+import { pixelLimit } from './pixel-limit.js';
 import { containBilinear } from './image-resize.js';
 import { decodeSmallJpeg } from './small-jpeg.js';
 
@@ -17,13 +18,12 @@ export interface RgbImage {
 interface DecodeOptions {
   /** side of the square output */
   size: number;
-  /** decompression-bomb guard: refuse images with more pixels than this */
+  /** decompression-bomb guard: refuse images with more pixels than this (default: pixelLimit's, by format) */
   maxPixels?: number;
   /** refuse files larger than this many bytes before reading them */
   maxBytes?: number;
 }
 
-const DEFAULT_MAX_PIXELS = 50_000_000;
 const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 const RASTER_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif']);
 /** formats told by their first bytes (sniffFormat) that go to the pixels without reading the header first */
@@ -43,8 +43,9 @@ export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png
  * bytes) and the step that failed (reading the header, or decoding the pixels).
  */
 export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptions): Promise<RgbImage> {
-  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxPixels = opts.maxPixels ?? pixelLimit(bytes);
   if (bytes.length === 0) throw new InputFileError(file, inputReason('reason.empty'));
+  if (isHevcHeif(bytes)) throw new InputFileError(file, inputReason('reason.heic'));
   let input: import('sharp').Sharp;
   if (isBmp(bytes)) {
     let bmp: ReturnType<typeof decodeBmp>;
@@ -74,7 +75,7 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
           .toBuffer({ resolveWithObject: true });
         return containBilinear({ width: info.width, height: info.height, channels: info.channels, data }, opts.size);
       } catch (err) {
-        throw new InputFileError(file, pixelFailure(bytes, err));
+        throw new InputFileError(file, pixelFailure(bytes, err, maxPixels));
       }
     }
   } else {
@@ -83,7 +84,7 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
     try {
       meta = await input.metadata();
     } catch (err) {
-      throw new InputFileError(file, headerFailure(bytes, err));
+      throw new InputFileError(file, headerFailure(bytes, err, maxPixels));
     }
     if (!meta.format || !RASTER_FORMATS.has(meta.format)) {
       throw new InputFileError(file, meta.format ? inputReason('reason.unsupportedFormat', { format: meta.format }) : inputReason('reason.unsupportedFormatUnnamed'));
@@ -104,7 +105,7 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
       .toBuffer({ resolveWithObject: true });
     return { size: opts.size, data: toRgb(data, info.channels, opts.size) };
   } catch (err) {
-    throw new InputFileError(file, pixelFailure(bytes, err));
+    throw new InputFileError(file, pixelFailure(bytes, err, maxPixels));
   }
 }
 
@@ -141,19 +142,43 @@ function formatName(format: string | null | undefined): string {
 }
 
 /** The reason when the header cannot be read. sharp's own texts (not libvips') are stable and are matched. */
-function headerFailure(bytes: Buffer, err: unknown): string {
+function headerFailure(bytes: Buffer, err: unknown, maxPixels: number): string {
   const msg = err instanceof Error ? err.message : String(err);
-  if (/exceeds pixel limit/i.test(msg)) return inputReason('reason.bomb');
+  if (/exceeds pixel limit/i.test(msg)) return tooManyPixels(bytes, maxPixels);
   const format = sniffFormat(bytes);
   if (/unsupported image format/i.test(msg) && !format) return inputReason('reason.unknownFormat');
   return corrupt(format);
 }
 
 /** The reason when the header was read but the pixels could not be decoded. */
-function pixelFailure(bytes: Buffer, err: unknown): string {
+function pixelFailure(bytes: Buffer, err: unknown, maxPixels: number): string {
   const msg = err instanceof Error ? err.message : String(err);
-  if (/exceeds pixel limit/i.test(msg)) return inputReason('reason.bomb');
+  if (/exceeds pixel limit/i.test(msg)) return tooManyPixels(bytes, maxPixels);
   return corrupt(sniffFormat(bytes));
+}
+
+/**
+ * A HEIF file whose brands say HEVC (an iPhone's HEIC photo) and not AV1: sharp's prebuilt libvips decodes
+ * AVIF only (no HEVC decoder, for patent reasons), and would call the file corrupt.
+ */
+function isHevcHeif(b: Buffer): boolean {
+  if (b.length < 16 || b.toString('latin1', 4, 8) !== 'ftyp') return false;
+  const end = Math.min(b.readUInt32BE(0), b.length);
+  const brands = [b.toString('latin1', 8, 12)];
+  for (let i = 16; i + 4 <= end; i += 4) brands.push(b.toString('latin1', i, i + 4));
+  const hevc = brands.some((x) => ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs'].includes(x));
+  return hevc && !brands.some((x) => x === 'avif' || x === 'avis');
+}
+
+/** The image's size and the limit when its header can be read in JavaScript; else the bare reason. */
+function tooManyPixels(bytes: Buffer, maxPixels: number): string {
+  try {
+    const { width, height } = imageSize(bytes);
+    if (width > 0 && height > 0) return inputReason('reason.tooManyPixels', { width, height, limit: maxPixels });
+  } catch {
+    // a header image-size cannot read: libvips could, and refused it
+  }
+  return inputReason('reason.bomb');
 }
 
 function corrupt(format: string | null): string {

@@ -19,6 +19,7 @@ export const reasonsEn = {
   'reason.corrupt': 'corrupt or truncated {format} image',
   'reason.corruptUnnamed': 'corrupt or truncated image',
   'reason.cannotDecode': 'cannot decode the image',
+  'reason.heic': 'HEIC photos (HEVC) cannot be read here; save it as JPEG first',
   'reason.bmpHeaderTruncated': 'truncated BMP header',
   'reason.bmpHeaderUnsupported': 'unsupported BMP header (size {size})',
   'reason.bmpSize': 'invalid BMP size {width}x{height}',

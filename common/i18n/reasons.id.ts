@@ -17,6 +17,7 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.corrupt': 'gambar {format} rusak atau terpotong',
   'reason.corruptUnnamed': 'gambar rusak atau terpotong',
   'reason.cannotDecode': 'gambar tidak dapat dibaca',
+  'reason.heic': 'foto HEIC (HEVC) tidak dapat dibaca di sini; simpan dulu sebagai JPEG',
   'reason.bmpHeaderTruncated': 'header BMP terpotong',
   'reason.bmpHeaderUnsupported': 'header BMP tidak didukung (ukuran {size})',
   'reason.bmpSize': 'ukuran BMP tidak valid {width}x{height}',

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { decodeBmp, isBmp } from '../bmp.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { InputFileError } from '../errors.js';
+import { pixelLimit } from '../pixel-limit.js';
 import { decodeImage, type RgbImage } from '../image-decode.js';
 import { resampleSquare } from '../image-resize.js';
 import type { FaceDetector, RgbFrame } from './face-detector.js';
@@ -83,11 +84,11 @@ export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame:
   let size: { width: number; height: number } | null;
   try {
     if (isBmp(bytes)) {
-      const bmp = decodeBmp(bytes, MAX_PIXELS);
+      const bmp = decodeBmp(bytes, pixelLimit(bytes));
       input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
       size = { width: bmp.width, height: bmp.height };
     } else {
-      input = sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error', pages: 1, page: 0 });
+      input = sharp(bytes, { limitInputPixels: pixelLimit(bytes), failOn: 'error', pages: 1, page: 0 });
       size = displayedJpegSize(bytes);
     }
     const { data, info } = await input
@@ -109,7 +110,6 @@ export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame:
   }
 }
 
-const MAX_PIXELS = 50_000_000;
 
 /** A JPEG's size as displayed (its EXIF orientation applied), read in JavaScript; null for any other format. */
 function displayedJpegSize(bytes: Buffer): { width: number; height: number } | null {

@@ -10,8 +10,8 @@ import type { ThumbnailResult } from '../../common/library-types.js';
 import { writeFileAtomic } from '../atomic-fs.js';
 import { decodeBmp, isBmp } from '../bmp.js';
 import { InputFileError } from '../errors.js';
+import { pixelLimit } from '../pixel-limit.js';
 
-const MAX_PIXELS = 50_000_000;
 
 export function thumbnailPath(home: string, id: string, size: number): string {
   return join(home, 'cache', 'thumbnails', String(size), `${id}.jpg`);
@@ -28,10 +28,10 @@ export async function thumbnail(home: string, id: string, file: string, size: nu
   try {
     let input: Sharp;
     if (isBmp(bytes)) {
-      const bmp = decodeBmp(bytes, MAX_PIXELS);
+      const bmp = decodeBmp(bytes, pixelLimit(bytes));
       input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
     } else {
-      input = sharp(bytes, { limitInputPixels: MAX_PIXELS, pages: 1 }).rotate();
+      input = sharp(bytes, { limitInputPixels: pixelLimit(bytes), pages: 1 }).rotate();
     }
     const { data, info } = await input
       .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true })

@@ -11,6 +11,7 @@ import type { EvalResult } from '../../common/engine-types.js';
 import { writeNewFileAtomic } from '../atomic-fs.js';
 import { decodeBmp, isBmp } from '../bmp.js';
 import { badInput, fsReason } from '../errors.js';
+import { pixelLimit } from '../pixel-limit.js';
 import { APP_VERSION } from '../version.js';
 import { evalReportHtml, mostConfidentlyWrong } from './eval-report.js';
 
@@ -29,10 +30,10 @@ async function thumbnailUri(file: string): Promise<string | null> {
     const bytes = await readFile(file);
     const input = isBmp(bytes)
       ? (() => {
-          const bmp = decodeBmp(bytes, 50_000_000);
+          const bmp = decodeBmp(bytes, pixelLimit(bytes));
           return sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
         })()
-      : sharp(bytes, { limitInputPixels: 50_000_000, pages: 1 }).rotate();
+      : sharp(bytes, { limitInputPixels: pixelLimit(bytes), pages: 1 }).rotate();
     const jpeg = await input.resize({ width: THUMB, height: THUMB, fit: 'cover' }).flatten({ background: '#000000' }).jpeg({ quality: 70, mozjpeg: true }).toBuffer();
     return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
   } catch {

@@ -100,6 +100,8 @@ test('bad input: each failure names the file and the reason', async () => {
     ['vector.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'), /unsupported image format "svg"/],
     ['rle.bmp', (() => { const b = makeBmp(4, 4, () => RED); b.writeUInt32LE(1, 30); return b; })(), /compressed BMP/],
     ['short.bmp', makeBmp(8, 8, () => RED).subarray(0, 70), /truncated BMP/],
+    // an iPhone photo's first box: brands heic (major), mif1, heic, miaf; what follows does not matter
+    ['IMG_0001.HEIC', Buffer.concat([Buffer.from('0000001c6674797068656963000000006d69663168656963' + '6d696166', 'hex'), Buffer.alloc(200)]), /HEIC photos \(HEVC\) cannot be read here; save it as JPEG first/],
   ];
   for (const [name, bytes, reason] of cases) {
     await assert.rejects(decodeImage(bytes, name, { size: 8 }), (err: unknown) => {
