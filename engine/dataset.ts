@@ -181,8 +181,9 @@ export function stratifiedSplit(samples: readonly Sample[], fraction: number, se
   const validation: Sample[] = [];
   for (const label of ['happy', 'sad'] as const) {
     const ofClass = samples.filter((s) => s.label === label);
-    // a class with a single image cannot lend one to validation without leaving nothing to learn from
-    const nVal = ofClass.length < 2 ? 0 : Math.max(1, Math.round(ofClass.length * fraction));
+    // a class with a single image cannot lend one to validation without leaving nothing to learn from; nor can
+    // any split take a class's last image (a fraction near 1 rounds up to all of them)
+    const nVal = ofClass.length < 2 ? 0 : Math.min(ofClass.length - 1, Math.max(1, Math.round(ofClass.length * fraction)));
     const picked = new Set(shuffled(ofClass, createRng(seed ^ (label === 'happy' ? 0x9e37 : 0x79b9))).slice(0, nVal));
     for (const s of ofClass) (picked.has(s) ? validation : train).push(s);
   }

@@ -124,6 +124,11 @@ test('pure helpers: split keeps tiny classes in train, cap keeps order', () => {
   assert.deepEqual(train.filter((x) => x.label === 'happy').length, 1, 'a single image stays in train');
   assert.equal(validation.length, 1);
   assert.deepEqual(capPerClass([s('happy', 0), s('sad', 0), s('happy', 1), s('happy', 2)], 2).map((x) => x.file), ['happy0', 'sad0', 'happy1']);
+  // a fraction near 1 rounds up to a whole class: one image of each stays to train on
+  const twenty = (['happy', 'sad'] as const).flatMap((label) => Array.from({ length: 20 }, (_, i) => s(label, i)));
+  const most = stratifiedSplit(twenty, 0.99, 1);
+  assert.deepEqual([most.train.filter((x) => x.label === 'happy').length, most.train.filter((x) => x.label === 'sad').length], [1, 1]);
+  assert.equal(most.validation.length, 38);
 });
 
 test('missing folders and missing classes are clear errors', async () => {
