@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_BASE, DEFAULT_HYPERPARAMETERS, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../common/defaults.js';
+import { DEFAULT_BASE, DEFAULT_HYPERPARAMETERS, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT, LIMITS } from '../common/defaults.js';
 import { BACKEND_KINDS, BASE_IDS, type BaseId } from '../common/engine-types.js';
 import { LIBRARY_SORTS, REVIEW_STATES, type LibrarySort, type ReviewState } from '../common/library-types.js';
 import type { Label } from '../common/labels.js';
@@ -33,17 +33,19 @@ interface OptionSpec {
   default?: string;
   choices?: readonly string[];
   short?: string;
-  /** smallest allowed value of an int */
+  /** smallest allowed value (of a number: inclusive; without it, above 0) */
   min?: number;
+  /** largest allowed value */
+  max?: number;
 }
 
 const OPTIONS = {
   data: { kind: 'path', arg: 'DIR', help: 'dataset folder: train/ and validation/ (or happy/ and sad/), each with happy/ and sad/' },
   base: { kind: 'choice', arg: 'NAME', choices: BASE_IDS, help: 'frozen base network', default: DEFAULT_BASE },
-  epochs: { kind: 'int', arg: 'N', min: 1, help: 'most epochs of head training (early stopping usually ends sooner)', default: String(DEFAULT_HYPERPARAMETERS.epochs) },
-  'batch-size': { kind: 'int', arg: 'N', min: 1, help: 'rows per training step', default: String(DEFAULT_HYPERPARAMETERS.batchSize) },
-  'learning-rate': { kind: 'number', arg: 'F', help: 'adam learning rate (halved on plateaus)', default: String(DEFAULT_HYPERPARAMETERS.learningRate) },
-  seed: { kind: 'int', arg: 'N', min: 0, help: 'random seed: the same seed and data give the same model', default: String(DEFAULT_SEED) },
+  epochs: { kind: 'int', arg: 'N', ...LIMITS.epochs, help: 'most epochs of head training (early stopping usually ends sooner)', default: String(DEFAULT_HYPERPARAMETERS.epochs) },
+  'batch-size': { kind: 'int', arg: 'N', ...LIMITS.batchSize, help: 'rows per training step', default: String(DEFAULT_HYPERPARAMETERS.batchSize) },
+  'learning-rate': { kind: 'number', arg: 'F', ...LIMITS.learningRate, help: 'adam learning rate (halved on plateaus)', default: String(DEFAULT_HYPERPARAMETERS.learningRate) },
+  seed: { kind: 'int', arg: 'N', ...LIMITS.seed, help: 'random seed: the same seed and data give the same model', default: String(DEFAULT_SEED) },
   'max-per-class': { kind: 'int', arg: 'N', min: 1, help: 'use only the first N training images of each class (by name)', default: 'all' },
   'validation-split': { kind: 'fraction', arg: 'F', help: 'share of each class held out when there is no validation/ folder', default: String(DEFAULT_VALIDATION_SPLIT) },
   'base-url': { kind: 'string', arg: 'URL', help: 'with --base mobilenet-v2: where to download it from (a tfjs model.json)', default: 'the public TF.js copy' },
@@ -55,12 +57,12 @@ const OPTIONS = {
   save: { kind: 'flag', help: 'keep every judged image in the library (<home>/library), to review and retrain with' },
   library: { kind: 'flag', help: "retrain with collected data: the current model's training data plus the library's reviewed images" },
   'include-unreviewed': { kind: 'flag', help: 'with --library: also train on unreviewed images, labelled as the model judged them' },
-  'min-confidence': { kind: 'number', arg: 'F', help: 'with --include-unreviewed: only unreviewed images the model was at least this sure of (0.5..1)', default: '0.9' },
+  'min-confidence': { kind: 'number', arg: 'F', ...LIMITS.minConfidence, help: 'with --include-unreviewed: only unreviewed images the model was at least this sure of (0.5..1)', default: '0.9' },
   'dry-run': { kind: 'flag', help: 'with --library: only show how many images of each kind it would use' },
   label: { kind: 'choice', arg: 'LABEL', choices: ['happy', 'sad'], help: 'list: only images with this label; correct: the label they get', default: 'list: all; correct: the other one' },
   review: { kind: 'choice', arg: 'STATE', choices: REVIEW_STATES, help: 'list: only images in this review state', default: 'all' },
   sort: { kind: 'choice', arg: 'ORDER', choices: LIBRARY_SORTS, help: 'list: order (least-sure: the ones worth reviewing first)', default: 'newest' },
-  limit: { kind: 'int', arg: 'N', min: 1, help: 'list: show at most N images', default: 'all' },
+  limit: { kind: 'int', arg: 'N', ...LIMITS.listLimit, help: 'list: show at most N images', default: 'all' },
   home: { kind: 'path', arg: 'DIR', help: 'data folder (models, caches)', default: 'HAPPYSAD_HOME, else the desktop app\'s folder' },
   backend: { kind: 'choice', arg: 'NAME', choices: BACKEND_KINDS, help: 'force a backend instead of the best available', default: 'best available' },
   json: { kind: 'flag', help: 'print one JSON object on stdout (always, errors included); progress goes to stderr' },
@@ -229,14 +231,24 @@ export function expandPath(p: string, cwd: string, home: string = homedir()): st
 }
 
 function number(name: string, v: string, spec: OptionSpec, command: CommandName): number {
+  const { min, max } = spec;
   if (spec.kind === 'int') {
-    const min = spec.min ?? 0;
-    if (!/^-?\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} takes a whole number of at least ${min}, not "${v}"`, command);
-    return Number(v);
+    const lo = min ?? 0;
+    const n = Number(v);
+    if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(n) || n < lo || (max !== undefined && n > max)) {
+      throw new UsageError(`--${name} takes a whole number ${max !== undefined ? `from ${lo} to ${max}` : `of at least ${lo}`}, not "${v}"`, command);
+    }
+    return n;
   }
   const n = Number(v);
   if (spec.kind === 'fraction' && !(n > 0 && n < 1)) throw new UsageError(`--${name} takes a fraction between 0 and 1 (e.g. 0.2), not "${v}"`, command);
-  if (spec.kind === 'number' && !(n > 0 && Number.isFinite(n))) throw new UsageError(`--${name} takes a positive number (e.g. 0.001), not "${v}"`, command);
+  if (spec.kind === 'number') {
+    const inRange = Number.isFinite(n) && (min !== undefined ? n >= min : n > 0) && (max === undefined || n <= max);
+    if (!inRange) {
+      const range = min !== undefined ? `from ${min} to ${max}` : max !== undefined ? `above 0, at most ${max}` : 'above 0';
+      throw new UsageError(`--${name} takes a number ${range} (e.g. ${spec.default ?? '0.001'}), not "${v}"`, command);
+    }
+  }
   return n;
 }
 

@@ -9,6 +9,16 @@ export const DEFAULT_SEED = 42;
 /** share of each class held out for validation when a dataset has no validation/ folder */
 export const DEFAULT_VALIDATION_SPLIT = 0.2;
 
+/** The bounds a request's values must keep: the engine's contract checks them, and the CLI's options name them. */
+export const LIMITS = {
+  epochs: { min: 1, max: 1000 },
+  batchSize: { min: 1, max: 4096 },
+  seed: { min: 0, max: 2 ** 31 - 1 },
+  learningRate: { max: 1 },
+  minConfidence: { min: 0.5, max: 1 },
+  listLimit: { min: 1, max: 100_000 },
+} as const;
+
 export const DEFAULT_HYPERPARAMETERS: HeadHyperparameters = {
   epochs: 40,
   batchSize: 32,

@@ -12,6 +12,7 @@ import type { BackendInfo, ProgressEvent } from './engine-types.js';
 import type { LibraryListResult, LibraryRetrainResult, LibraryReviewResult, LibrarySaveResult, LibraryUndoResult, RetrainPreview, ThumbnailResult } from './library-types.js';
 import { LIBRARY_SORTS, REVIEW_ACTIONS, REVIEW_STATES } from './library-types.js';
 import { LABELS } from './labels.js';
+import { LIMITS } from './defaults.js';
 
 const path = z.string().min(1, 'must not be empty').max(4096);
 /** 'current', 'zero-shot' or a model id */
@@ -28,12 +29,12 @@ const mobilenetSource = z.strictObject({
 const trainParams = z.strictObject({
   data: path,
   base: z.enum(BASE_IDS).optional(),
-  epochs: z.int().min(1).max(1000).optional(),
-  batchSize: z.int().min(1).max(4096).optional(),
-  seed: z.int().min(0).max(2 ** 31 - 1).optional(),
+  epochs: z.int().min(LIMITS.epochs.min).max(LIMITS.epochs.max).optional(),
+  batchSize: z.int().min(LIMITS.batchSize.min).max(LIMITS.batchSize.max).optional(),
+  seed: z.int().min(LIMITS.seed.min).max(LIMITS.seed.max).optional(),
   maxPerClass: z.int().min(1).optional(),
   validationSplit: z.number().gt(0).lt(1).optional(),
-  learningRate: z.number().gt(0).max(1).optional(),
+  learningRate: z.number().gt(0).max(LIMITS.learningRate.max).optional(),
   augment: z
     .strictObject({
       variants: z.int().min(0).max(16).optional(),
@@ -67,7 +68,7 @@ const libraryId = z.string().regex(/^[0-9a-f]{64}$/, 'is not a library image id 
 
 const retrainOptions = z.strictObject({
   includeUnreviewed: z.boolean().optional(),
-  minConfidence: z.number().min(0.5).max(1).optional(),
+  minConfidence: z.number().min(LIMITS.minConfidence.min).max(LIMITS.minConfidence.max).optional(),
 });
 
 /** One entry per method. `whileTraining`: answered at once even while a training or other queued work runs. */
@@ -101,7 +102,7 @@ export const ENGINE_METHODS = {
       filter: z.strictObject({ label: label.optional(), review: z.enum(REVIEW_STATES).optional() }).optional(),
       sort: z.enum(LIBRARY_SORTS).optional(),
       offset: z.int().min(0).optional(),
-      limit: z.int().min(1).max(100_000).optional(),
+      limit: z.int().min(LIMITS.listLimit.min).max(LIMITS.listLimit.max).optional(),
     }),
     whileTraining: true,
   },
@@ -127,7 +128,7 @@ export const ENGINE_METHODS = {
       expect: z.string().regex(/^[0-9a-f]{64}$/).optional(),
       /** make it current whatever the comparison with the current model says */
       use: z.boolean().optional(),
-      epochs: z.int().min(1).max(1000).optional(),
+      epochs: z.int().min(LIMITS.epochs.min).max(LIMITS.epochs.max).optional(),
     }),
     whileTraining: false,
   },
