@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BASE, DEFAULT_HYPERPARAMETERS, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT, LIMITS } from '../common/defaults.js';
+import { MODEL_ID_PATTERN } from '../common/engine-contract.js';
 import { BACKEND_KINDS, BASE_IDS, type BaseId } from '../common/engine-types.js';
 import { LIBRARY_SORTS, REVIEW_STATES, type LibrarySort, type ReviewState } from '../common/library-types.js';
 import type { Label } from '../common/labels.js';
@@ -419,6 +420,10 @@ function modelsCommand(rest: string[], common: Common): ModelsCommand {
   }
   if (id === undefined) throw new UsageError(`models ${action} needs a model id (see "happysad models list")`, 'models');
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, 'models');
+  if (id === 'current' || id === 'zero-shot') {
+    throw new UsageError(`models ${action} takes a model's id, not "${id}" (see "happysad models list"${action === 'delete' ? '; the current model cannot be deleted: make another one current first' : ''})`, 'models');
+  }
+  if (!MODEL_ID_PATTERN.test(id)) throw new UsageError(`"${id}" is not a model id (they look like 20261128-101530-ab12; see "happysad models list")`, 'models');
   return { command: 'models', action: action as 'use' | 'delete', id, common };
 }
 

@@ -17,7 +17,9 @@ import { LIMITS } from './defaults.js';
 const path = z.string().min(1, 'must not be empty').max(4096);
 /** 'current', 'zero-shot' or a model id */
 const modelRef = z.string().min(1, 'must not be empty').max(64);
-const modelId = z.string().regex(/^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$/, 'is not a model id (they look like 20261128-101530-ab12)');
+/** A trained model's id: when it was made (UTC) and 4 random hex digits. */
+export const MODEL_ID_PATTERN = /^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$/;
+const modelId = z.string().regex(MODEL_ID_PATTERN, 'is not a model id (they look like 20261128-101530-ab12)');
 const none = z.strictObject({});
 
 const mobilenetSource = z.strictObject({
