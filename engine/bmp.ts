@@ -19,7 +19,8 @@ export function decodeBmp(buf: Buffer, maxPixels: number): RgbaImage {
   if (buf.length < 26) throw new Error(inputReason('reason.bmpHeaderTruncated'));
   const pixelOffset = buf.readUInt32LE(10);
   const headerSize = buf.readUInt32LE(14);
-  if (headerSize < 40 || buf.length < 14 + headerSize) throw new Error(inputReason('reason.bmpHeaderUnsupported', { size: headerSize }));
+  if (headerSize < 40) throw new Error(inputReason('reason.bmpHeaderUnsupported', { size: headerSize }));
+  if (buf.length < 14 + headerSize) throw new Error(inputReason('reason.bmpHeaderTruncated'));
   const width = buf.readInt32LE(18);
   const rawHeight = buf.readInt32LE(22);
   const bpp = buf.readUInt16LE(28);
@@ -34,19 +35,19 @@ export function decodeBmp(buf: Buffer, maxPixels: number): RgbaImage {
   let masks: [number, number, number, number] | null = null;
   if (compression === 3 || compression === 6) {
     // masks follow a 40-byte header, or sit inside a V4/V5 header
+    if (buf.length < 70) throw new Error(inputReason('reason.bmpHeaderTruncated'));
     const m = (i: number) => buf.readUInt32LE(54 + 4 * i);
     masks = [m(0), m(1), m(2), compression === 6 || headerSize >= 56 ? m(3) : 0];
   } else if (bpp === 16) {
     masks = [0x7c00, 0x03e0, 0x001f, 0];
   }
+  if (![1, 4, 8, 16, 24, 32].includes(bpp)) throw new Error(inputReason('reason.bmpDepth', { depth: bpp }));
   let palette: Uint8Array | null = null;
   if (bpp <= 8) {
     const colours = buf.readUInt32LE(46) || 1 << bpp;
     const start = 14 + headerSize;
     if (start + colours * 4 > buf.length) throw new Error(inputReason('reason.bmpPaletteTruncated'));
     palette = buf.subarray(start, start + colours * 4);
-  } else if (![16, 24, 32].includes(bpp)) {
-    throw new Error(inputReason('reason.bmpDepth', { depth: bpp }));
   }
   const stride = Math.ceil((width * bpp) / 32) * 4;
   if (pixelOffset + stride * height > buf.length) throw new Error(inputReason('reason.bmpPixelsTruncated'));

@@ -100,6 +100,9 @@ test('bad input: each failure names the file and the reason', async () => {
     ['vector.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'), /unsupported image format "svg"/],
     ['rle.bmp', (() => { const b = makeBmp(4, 4, () => RED); b.writeUInt32LE(1, 30); return b; })(), /compressed BMP/],
     ['short.bmp', makeBmp(8, 8, () => RED).subarray(0, 70), /truncated BMP/],
+    ['header-cut.bmp', makeBmp(8, 8, () => RED).subarray(0, 30), /^truncated BMP header$/],
+    ['depth7.bmp', (() => { const b = makeBmp(4, 4, () => RED, { bpp: 8 }); b.writeUInt16LE(7, 28); return b; })(), /^unsupported BMP bit depth 7$/],
+    ['masks-cut.bmp', (() => { const b = makeBmp(4, 4, () => RED); b.writeUInt32LE(3, 30); return b.subarray(0, 60); })(), /^truncated BMP header$/],
     // an iPhone photo's first box: brands heic (major), mif1, heic, miaf; what follows does not matter
     ['IMG_0001.HEIC', Buffer.concat([Buffer.from('0000001c6674797068656963000000006d69663168656963' + '6d696166', 'hex'), Buffer.alloc(200)]), /HEIC photos \(HEVC\) cannot be read here; save it as JPEG first/],
   ];
