@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
 /** The temporary name a write goes to before its rename: hidden, next to its target, never a name we read. */
@@ -10,9 +10,29 @@ function tempPath(target: string): string {
 
 const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
+/**
+ * mkdir -p, one level at a time. Node's own recursive mkdir never returns where a folder's parent exists but
+ * refuses children with ENOENT (Linux's /proc: `--report /proc/x` spun at 100 % CPU); this one fails there.
+ */
+export async function makeDir(dir: string): Promise<void> {
+  const made = async () => {
+    try {
+      await mkdir(dir);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(dir)).isDirectory()) return true;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw err;
+      return false;
+    }
+  };
+  if (await made()) return;
+  await makeDir(dirname(dir));
+  if (!(await made())) throw Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${dir}'`), { code: 'ENOENT', path: dir });
+}
+
 /** Writes a file so that readers see either the old content or the new one, never a half-written file. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
+  await makeDir(dirname(file));
   const tmp = tempPath(file);
   try {
     await writeFile(tmp, data, { flush: true });
@@ -33,7 +53,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 export async function writeNewFileAtomic(names: readonly string[], data: string | Uint8Array, fsLink: typeof link = link): Promise<string | null> {
   if (names.length === 0) return null;
   const dir = dirname(names[0]!);
-  await mkdir(dir, { recursive: true });
+  await makeDir(dir);
   const tmp = tempPath(names[0]!);
   try {
     await writeFile(tmp, data, { flush: true });
@@ -62,7 +82,7 @@ export async function writeNewFileAtomic(names: readonly string[], data: string 
  * `.tmp` folder that nothing reads. `dir` must not exist yet.
  */
 export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(dir), { recursive: true });
+  await makeDir(dirname(dir));
   const tmp = tempPath(dir);
   await mkdir(tmp);
   try {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { sweepStaleTemps, writeDirAtomic, writeNewFileAtomic } from '../../engine/atomic-fs.js';
+import { makeDir, sweepStaleTemps, writeDirAtomic, writeNewFileAtomic } from '../../engine/atomic-fs.js';
 import { tempDir } from '../helpers/tmp.js';
 
 test('writeNewFileAtomic: the first free name gets the data; a taken name is never replaced; no temporary file is left', async () => {
@@ -77,4 +77,18 @@ test('sweepStaleTemps recognises the temporary a writeDirAtomic leaves when its 
   while (!tmpSeen) await new Promise((r) => setTimeout(r, 1));
   assert.deepEqual(await sweepStaleTemps(dir), [], 'fresh: kept');
   assert.deepEqual(await sweepStaleTemps(dir, { now: Date.now() + 2 * 60 * 60_000 }), [tmpSeen]);
+});
+
+test('makeDir: makes the missing levels, accepts a folder that exists, refuses a file in the way', async () => {
+  const dir = await tempDir();
+  await makeDir(join(dir, 'a', 'b', 'c'));
+  await makeDir(join(dir, 'a', 'b', 'c'));
+  assert.deepEqual(await readdir(join(dir, 'a', 'b')), ['c']);
+  await writeFile(join(dir, 'file'), 'x');
+  await assert.rejects(makeDir(join(dir, 'file')), { code: 'EEXIST' });
+  await assert.rejects(makeDir(join(dir, 'file', 'sub')), { code: 'ENOTDIR' });
+});
+
+test('makeDir ends where a folder exists but refuses children (Linux /proc; Node recursive mkdir spins there)', { skip: process.platform !== 'linux' }, async () => {
+  await assert.rejects(makeDir('/proc/happysad-nope/report'), { code: 'ENOENT' });
 });
