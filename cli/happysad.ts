@@ -30,6 +30,13 @@ export interface RunOptions {
 
 /** Exit codes: 0 success, 1 the asked-for result is missing, 2 bad usage or unusable data folder, 130 cancelled. */
 export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {}): Promise<number> {
+  const code = await runCommand(argv, io, opts);
+  // Ctrl-C while the work was ending (a model being saved is not half cancelled): what was done stands; say so
+  if (opts.signal?.aborted && code !== 130) io.err('happysad: too late to cancel: it had already finished, as shown above');
+  return code;
+}
+
+async function runCommand(argv: string[], io: Io, opts: RunOptions): Promise<number> {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? env.INIT_CWD ?? process.cwd();
   const wantsJson = argv.includes('--json');

@@ -115,12 +115,22 @@ test('Ctrl-C cancels a running train: exit 130, no model saved', slow, async () 
   assert.deepEqual(models, []);
 });
 
+test('Ctrl-C after the work is done (while its result is printed): the result stands, exit 0, and the CLI says the cancel came too late', async () => {
+  const ac = new AbortController();
+  const r = await runHere(['predict', join(FACES, 'happy'), '--home', await tempDir()], { signal: ac.signal, onOut: () => ac.abort() });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\t(happy|sad)\t/);
+  assert.match(r.stderr, /too late to cancel: it had already finished, as shown above/);
+  const plain = await runHere(['predict', join(FACES, 'happy'), '--home', await tempDir()]);
+  assert.doesNotMatch(plain.stderr, /too late/);
+});
+
 /** The CLI in this process (the engine still runs in its own worker): stdout and stderr lines apart. */
-async function runHere(argv: string[], opts: { env?: NodeJS.ProcessEnv } = {}) {
+async function runHere(argv: string[], opts: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; onOut?: () => void } = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const env = { ...process.env, INIT_CWD: ROOT, ...opts.env };
-  const code = await run(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { env });
+  const code = await run(argv, { out: (l) => (out.push(l), opts.onOut?.()), err: (l) => err.push(l) }, { env, ...(opts.signal && { signal: opts.signal }) });
   return { code, stdout: out.join('\n'), stderr: err.join('\n'), json: argv.includes('--json') ? JSON.parse(out.at(-1) ?? 'null') : undefined };
 }
 
