@@ -278,16 +278,19 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const opt = /'(-{1,2}[^' ]+)/.exec(e.message)?.[1] ?? '';
+    // the help to point at: the command's, when the first word is one
+    const word = argv.find((a) => !a.startsWith('-'));
+    const about = (COMMAND_NAMES as readonly string[]).includes(word ?? '') ? (word as CommandName) : undefined;
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const guess = didYouMean(opt.replace(/^-+/, ''), names);
-      throw new UsageError(`unknown option ${opt}${guess ? `; did you mean --${guess}?` : ''}`);
+      throw new UsageError(`unknown option ${opt}${guess ? `; did you mean --${guess}?` : ''}`, about);
     }
     if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const name = opt.replace(/^-+/, '') as OptionName;
       const spec: OptionSpec | undefined = OPTIONS[name];
-      throw new UsageError(spec?.kind === 'flag' ? `${opt} takes no value` : `${opt} needs a value${spec?.arg ? ` (${spec.arg})` : ''}`);
+      throw new UsageError(spec?.kind === 'flag' ? `${opt} takes no value` : `${opt} needs a value${spec?.arg ? ` (${spec.arg})` : ''}`, about);
     }
-    throw new UsageError(e.message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+    throw new UsageError(e.message.replace(/^TypeError \[[A-Z_]+\]: /, ''), about);
   }
   const v = parsed.values as Partial<Record<OptionName, string | boolean>>;
   const [first, ...rest] = parsed.positionals;
@@ -331,6 +334,7 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
 
   if (command === 'predict') {
     if (rest.length === 0) throw new UsageError('predict needs at least one image or folder', command);
+    if (rest.some((p) => p.trim() === '')) throw new UsageError('predict was given an empty path; name an image or folder (use . for this folder)', command);
     return { command, inputs: rest.map((p) => expandPath(p, cwd)), ...(str('model') && { model: str('model')! }), recursive: v.recursive === true, ...(v.save === true && { save: true as const }), common };
   }
   if (command === 'library') return libraryCommand(rest, choice('label') as Label | undefined, { review: choice('review') as ReviewState | undefined, sort: choice('sort') as LibrarySort | undefined, limit: num('limit') }, common, cwd);

@@ -78,6 +78,11 @@ test('bad usage is a UsageError in plain words', () => {
     [['train', '--data', 'd', '--base-dir', 'm'], /--base-dir only applies with --base mobilenet-v2/],
   ];
   for (const [argv, msg] of cases) assert.throws(() => parseCommand(argv, CWD), (e: Error) => e instanceof UsageError && msg.test(e.message), `${argv.join(' ')}`);
+  assert.throws(() => parseCommand(['predict', ''], CWD), /^UsageError: predict was given an empty path; name an image or folder \(use \. for this folder\)$/);
+  // an unknown option points at its command's help
+  for (const argv of [['predict', 'x', '--bogus'], ['--bogus', 'eval'], ['train', '--data']]) {
+    assert.throws(() => parseCommand(argv, CWD), (e: Error) => e instanceof UsageError && e.command === argv.find((a) => !a.startsWith('-')), argv.join(' '));
+  }
   assert.equal(parseCommand(['train', '--data', 'd', '--base', 'mobilenet-v2', '--base-dir', 'm'], CWD).command, 'train');
 });
 
