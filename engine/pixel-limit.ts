@@ -8,6 +8,8 @@
  * 108 MP interlaced PNG; those, and every other format, keep the 50 MP limit (about 200 MB at worst, with a
  * few decoded at once while training).
  */
+import { jpegFrame } from './small-jpeg.js';
+
 export const MAX_PIXELS = 50_000_000;
 /** libvips' own default limit (16383 x 16383) */
 export const MAX_STREAMED_PIXELS = 268_402_689;
@@ -17,27 +19,10 @@ export function pixelLimit(bytes: Uint8Array): number {
   return isSequentialJpeg(bytes) || isNonInterlacedPng(bytes) ? MAX_STREAMED_PIXELS : MAX_PIXELS;
 }
 
-/** A JPEG whose frame header (the first SOFn marker) is baseline or extended sequential Huffman: SOF0, SOF1. */
+/** A JPEG whose frame header is baseline or extended sequential (SOF0, SOF1): libjpeg scales those while decoding. */
 function isSequentialJpeg(b: Uint8Array): boolean {
-  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return false;
-  let i = 2;
-  while (i + 4 <= b.length) {
-    if (b[i] !== 0xff) return false;
-    const marker = b[i + 1]!;
-    if (marker === 0xff) {
-      i++; // fill byte
-      continue;
-    }
-    // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return marker === 0xc0 || marker === 0xc1;
-    if (marker === 0xd9 || marker === 0xda) return false; // end of image, or scan data before any frame header
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      i += 2; // markers without a length
-      continue;
-    }
-    i += 2 + ((b[i + 2]! << 8) | b[i + 3]!);
-  }
-  return false;
+  const frame = jpegFrame(b);
+  return frame !== null && !frame.progressive;
 }
 
 /** A PNG whose header chunk says interlace method 0 (none). */

@@ -25,7 +25,7 @@ export function decodeSmallJpeg(bytes: Uint8Array, maxSide: number, orientation 
 }
 
 /** The first start-of-frame segment's fields; null when there is none before the scan or the file is not a JPEG. */
-export function jpegFrame(b: Uint8Array): { precision: number; width: number; height: number; components: number; subsampled: boolean; rgb: boolean } | null {
+export function jpegFrame(b: Uint8Array): { precision: number; width: number; height: number; components: number; subsampled: boolean; rgb: boolean; progressive: boolean } | null {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null;
   let i = 2;
   let adobeTransform: number | null = null;
@@ -55,6 +55,7 @@ export function jpegFrame(b: Uint8Array): { precision: number; width: number; he
         components,
         subsampled: sampling.some((f) => f !== sampling[0]),
         rgb,
+        progressive: marker === 0xc2,
       };
     }
     if (marker === 0xda || marker === 0xd9 || length < 2) return null; // a scan or the end before any frame
