@@ -41,7 +41,8 @@ export function decodeBmp(buf: Buffer, maxPixels: number): RgbaImage {
   } else if (bpp === 16) {
     masks = [0x7c00, 0x03e0, 0x001f, 0];
   }
-  if (![1, 4, 8, 16, 24, 32].includes(bpp)) throw new Error(inputReason('reason.bmpDepth', { depth: bpp }));
+  // 2 bits: Windows CE's palettes, read as the others
+  if (![1, 2, 4, 8, 16, 24, 32].includes(bpp)) throw new Error(inputReason('reason.bmpDepth', { depth: bpp }));
   let palette: Uint8Array | null = null;
   if (bpp <= 8) {
     const colours = buf.readUInt32LE(46) || 1 << bpp;

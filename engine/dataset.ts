@@ -5,6 +5,7 @@ import { badInput, notFound } from './errors.js';
 import { IMAGE_EXTENSIONS } from './image-decode.js';
 import type { ClassCounts, DatasetSummary, SkippedFile } from '../common/engine-types.js';
 import type { Label } from '../common/labels.js';
+import { inputReason } from '../common/i18n/reasons.js';
 import { createRng, shuffled } from './random.js';
 import type { TrainingSet } from './samples.js';
 
@@ -93,11 +94,11 @@ async function collectImages(dir: string, skipped: SkippedFile[], above: readonl
     return [];
   }
   if (above.includes(real)) {
-    skipped.push({ file: dir, reason: 'a link back to a folder above it' });
+    skipped.push({ file: dir, reason: inputReason('reason.linkAbove') });
     return [];
   }
   if (read.has(real)) {
-    skipped.push({ file: dir, reason: 'a folder already read (through another link)' });
+    skipped.push({ file: dir, reason: inputReason('reason.folderReadTwice') });
     return [];
   }
   read.add(real);
@@ -107,9 +108,9 @@ async function collectImages(dir: string, skipped: SkippedFile[], above: readonl
     const path = join(dir, e.name);
     if (e.name.startsWith('.') || SILENT_FILES.has(e.name.toLowerCase())) continue;
     if (e.kind === 'dir') files.push(...(await collectImages(path, skipped, chain, read, others)));
-    else if (e.kind === 'broken-link') skipped.push({ file: path, reason: 'a link to nothing (broken symbolic link)' });
-    else if (e.kind !== 'file') skipped.push({ file: path, reason: 'not a regular file' });
-    else if (!IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) skipped.push({ file: path, reason: `not an image file (${extname(e.name) || 'no extension'})` });
+    else if (e.kind === 'broken-link') skipped.push({ file: path, reason: inputReason('reason.brokenLink') });
+    else if (e.kind !== 'file') skipped.push({ file: path, reason: inputReason('reason.notFile') });
+    else if (!IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) skipped.push({ file: path, reason: extname(e.name) ? inputReason('reason.notImageFile', { extension: extname(e.name) }) : inputReason('reason.notImageFileNoExtension') });
     else {
       const into = e.link ? otherClassOf(await realpath(path).catch(() => path), others) : null;
       if (into) skipped.push({ file: path, reason: `a link to an image of the ${into} folder (it would be counted under both classes)` });

@@ -1,4 +1,5 @@
 import { EngineError, cancelled } from '../common/errors.js';
+import { inputReason } from '../common/i18n/reasons.js';
 
 export { EngineError, cancelled };
 
@@ -31,23 +32,23 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 /** A file-system failure in plain words (the codes a user can act on), else its own message. */
-export function fsReason(err: unknown, enoent = 'no such file or folder'): string {
+export function fsReason(err: unknown, enoent = inputReason('reason.noSuchFileOrFolder')): string {
   switch ((err as NodeJS.ErrnoException).code) {
     case 'EACCES':
     case 'EPERM':
-      return 'permission denied';
+      return inputReason('reason.permissionDenied');
     case 'EROFS':
-      return 'the disk is read-only';
+      return inputReason('reason.diskReadOnly');
     case 'ENOSPC':
-      return 'the disk is full';
+      return inputReason('reason.diskFull');
     case 'EDQUOT':
-      return 'the disk quota is used up';
+      return inputReason('reason.diskQuota');
     case 'ENOTDIR':
-      return 'part of the path is a file, not a folder';
+      return inputReason('reason.pathNotFolder');
     case 'ENOENT':
       return enoent;
     case 'ENAMETOOLONG':
-      return 'the path is too long';
+      return inputReason('reason.pathTooLong');
     default:
       return (err as Error).message;
   }

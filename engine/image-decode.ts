@@ -163,12 +163,21 @@ function pixelFailure(bytes: Buffer, err: unknown, maxPixels: number): string {
  */
 function isHevcHeif(b: Buffer): boolean {
   if (b.length < 16 || b.toString('latin1', 4, 8) !== 'ftyp') return false;
-  const end = Math.min(b.readUInt32BE(0), b.length);
-  const brands = [b.toString('latin1', 8, 12)];
-  for (let i = 16; i + 4 <= end; i += 4) brands.push(b.toString('latin1', i, i + 4));
-  const hevc = brands.some((x) => ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs'].includes(x));
-  return hevc && !brands.some((x) => x === 'avif' || x === 'avis');
+  // the box's size bounds its brands (a real one holds a handful); 0 (to the end of the file), 1 (a 64-bit
+  // size) or an absurd size: the major brand alone, so that a crafted file costs no scan of its 200 MB
+  const size = b.readUInt32BE(0);
+  const end = size >= 16 && size <= 4096 ? Math.min(size, b.length) : 12;
+  let hevc = false;
+  for (let i = 8; i + 4 <= end; i += 4) {
+    if (i === 12) continue; // the minor version, not a brand
+    const brand = b.toString('latin1', i, i + 4);
+    if (brand === 'avif' || brand === 'avis') return false;
+    hevc ||= HEVC_BRANDS.has(brand);
+  }
+  return hevc;
 }
+
+const HEVC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
 
 /** The image's size and the limit when its header can be read in JavaScript; else the bare reason. */
 function tooManyPixels(bytes: Buffer, maxPixels: number): string {

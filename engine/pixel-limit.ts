@@ -19,10 +19,14 @@ export function pixelLimit(bytes: Uint8Array): number {
   return isSequentialJpeg(bytes) || isNonInterlacedPng(bytes) ? MAX_STREAMED_PIXELS : MAX_PIXELS;
 }
 
-/** A JPEG whose frame header is baseline or extended sequential (SOF0, SOF1): libjpeg scales those while decoding. */
+/**
+ * A JPEG that libjpeg decodes in one pass, scaled as it goes: sequential (SOF0, SOF1) with every component in
+ * its first scan. A sequential file whose scans each hold fewer components (jpegtran -scans makes them) is
+ * buffered whole like a progressive one: measured by review, 1.56 GB for 16000x16000.
+ */
 function isSequentialJpeg(b: Uint8Array): boolean {
   const frame = jpegFrame(b);
-  return frame !== null && !frame.progressive;
+  return frame !== null && !frame.progressive && frame.firstScanComponents === frame.components;
 }
 
 /** A PNG whose header chunk says interlace method 0 (none). */

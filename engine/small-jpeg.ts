@@ -24,23 +24,59 @@ export function decodeSmallJpeg(bytes: Uint8Array, maxSide: number, orientation 
   }
 }
 
-/** The first start-of-frame segment's fields; null when there is none before the scan or the file is not a JPEG. */
-export function jpegFrame(b: Uint8Array): { precision: number; width: number; height: number; components: number; subsampled: boolean; rgb: boolean; progressive: boolean } | null {
-  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null;
+interface JpegFrame {
+  precision: number;
+  width: number;
+  height: number;
+  components: number;
+  subsampled: boolean;
+  rgb: boolean;
+  progressive: boolean;
+  /** components in the first scan, null when the file ends before it: fewer than the frame's means several scans */
+  firstScanComponents: number | null;
+}
+
+/**
+ * Walks a JPEG's marker segments from the start: `visit` gets each marker and the offset of its FF, and
+ * returns false to stop. Markers that carry no length (TEM, RST0-7) are stepped over as such: read as a
+ * length, they would skip into (or over) the next segments, where a crafted file can hide a false header.
+ * Stops at a byte that is not a marker, at the end of the image, and after a scan's header.
+ */
+function walkJpeg(b: Uint8Array, visit: (marker: number, at: number, length: number) => boolean): void {
+  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return;
   let i = 2;
-  let adobeTransform: number | null = null;
-  while (i + 4 <= b.length) {
-    if (b[i] !== 0xff) return null;
+  while (i + 2 <= b.length) {
+    if (b[i] !== 0xff) return;
     const marker = b[i + 1]!;
     if (marker === 0xff) {
       i++; // fill byte
       continue;
     }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2;
+      continue;
+    }
+    if (marker === 0xd9 || i + 4 > b.length) return;
     const length = (b[i + 2]! << 8) | b[i + 3]!;
+    if (length < 2 || !visit(marker, i, length) || marker === 0xda) return;
+    i += 2 + length;
+  }
+}
+
+/** The first start-of-frame segment's fields; null when there is none before the scan or the file is not a JPEG. */
+export function jpegFrame(b: Uint8Array): JpegFrame | null {
+  let frame: JpegFrame | null = null;
+  let adobeTransform: number | null = null;
+  walkJpeg(b, (marker, i, length) => {
+    if (frame) {
+      // after the frame, only to learn how many components the first scan holds
+      if (marker === 0xda && i + 4 < b.length) frame.firstScanComponents = b[i + 4]!;
+      return marker !== 0xda;
+    }
     // SOF0..SOF15 but DHT (C4), JPG (C8) and DAC (CC): baseline, extended, progressive, lossless, arithmetic
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      if (i + 10 > b.length) return null;
-      if (marker !== 0xc0 && marker !== 0xc1 && marker !== 0xc2) return null; // lossless, arithmetic: not for jpeg-js
+      if (i + 10 > b.length) return false;
+      if (marker !== 0xc0 && marker !== 0xc1 && marker !== 0xc2) return false; // lossless, arithmetic: not for jpeg-js
       const components = b[i + 9]!;
       const sampling = Array.from({ length: components }, (_, c) => b[i + 11 + 3 * c]);
       const ids = Array.from({ length: components }, (_, c) => b[i + 10 + 3 * c]);
@@ -48,7 +84,7 @@ export function jpegFrame(b: Uint8Array): { precision: number; width: number; he
       // 'R', 'G', 'B'. libjpeg then decodes it as RGB (unless a JFIF marker overrides), jpeg-js converts it
       // from YCbCr regardless (measured: 35 levels apart on average), so sharp decides.
       const rgb = components === 3 && (adobeTransform === 0 || (ids[0] === 0x52 && ids[1] === 0x47 && ids[2] === 0x42));
-      return {
+      frame = {
         precision: b[i + 4]!,
         height: (b[i + 5]! << 8) | b[i + 6]!,
         width: (b[i + 7]! << 8) | b[i + 8]!,
@@ -56,12 +92,14 @@ export function jpegFrame(b: Uint8Array): { precision: number; width: number; he
         subsampled: sampling.some((f) => f !== sampling[0]),
         rgb,
         progressive: marker === 0xc2,
+        firstScanComponents: null,
       };
+      return true;
     }
-    if (marker === 0xda || marker === 0xd9 || length < 2) return null; // a scan or the end before any frame
-    const tag = (s: string) => i + 4 + s.length <= b.length && [...s].every((ch, k) => b[i + 4 + k] === ch.charCodeAt(0));
+    if (marker === 0xda) return false; // a scan before any frame
+    const tag = (t: string) => i + 4 + t.length <= b.length && [...t].every((ch, k) => b[i + 4 + k] === ch.charCodeAt(0));
     if (marker === 0xee && length >= 12 && i + 15 < b.length && tag('Adobe')) adobeTransform = b[i + 15]!;
-    i += 2 + length;
-  }
-  return null;
+    return true;
+  });
+  return frame;
 }

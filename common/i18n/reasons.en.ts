@@ -1,7 +1,8 @@
 /**
  * Why an image file cannot be used. The engine writes these in English (the CLI prints them, logs keep them,
  * results carry them as plain text); the app shows them in the user's language by matching the text back to
- * its template (reasons.ts). Templates must stay distinguishable: no two may match the same text.
+ * its template (reasons.ts). The first template that matches a text wins: one that another would also match
+ * comes before it.
  */
 export const reasonsEn = {
   'reason.empty': 'the file is empty',
@@ -19,7 +20,24 @@ export const reasonsEn = {
   'reason.corrupt': 'corrupt or truncated {format} image',
   'reason.corruptUnnamed': 'corrupt or truncated image',
   'reason.cannotDecode': 'cannot decode the image',
-  'reason.heic': 'HEIC photos (HEVC) cannot be read here; save it as JPEG first',
+  'reason.heic': 'a HEIC photo (HEVC) cannot be read here; save it as JPEG first',
+  'reason.couldNotBeRead': 'could not be read',
+  'reason.noSuchFileOrFolder': 'no such file or folder',
+  'reason.folderPermission': 'cannot read this folder (permission denied)',
+  'reason.folderUnreadable': 'cannot read this folder ({code})',
+  'reason.noImagesInFolder': 'no images in this folder',
+  'reason.noImagesBelow': 'no images in this folder or its subfolders',
+  'reason.linkAbove': 'a link back to a folder above it',
+  'reason.folderReadTwice': 'a folder already read (through another link)',
+  'reason.brokenLink': 'a link to nothing (broken symbolic link)',
+  // before notImageFile, whose template would also match this text
+  'reason.notImageFileNoExtension': 'not an image file (no extension)',
+  'reason.notImageFile': 'not an image file ({extension})',
+  'reason.diskReadOnly': 'the disk is read-only',
+  'reason.diskFull': 'the disk is full',
+  'reason.diskQuota': 'the disk quota is used up',
+  'reason.pathNotFolder': 'part of the path is a file, not a folder',
+  'reason.pathTooLong': 'the path is too long',
   'reason.bmpHeaderTruncated': 'truncated BMP header',
   'reason.bmpHeaderUnsupported': 'unsupported BMP header (size {size})',
   'reason.bmpSize': 'invalid BMP size {width}x{height}',

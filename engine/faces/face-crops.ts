@@ -110,7 +110,6 @@ export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame:
   }
 }
 
-
 /** A JPEG's size as displayed (its EXIF orientation applied), read in JavaScript; null for any other format. */
 function displayedJpegSize(bytes: Buffer): { width: number; height: number } | null {
   try {

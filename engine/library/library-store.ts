@@ -50,6 +50,7 @@ import {
   type Step,
   type StoredRecord,
 } from './index-file.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { safeName, uniqueName } from './names.js';
 
 const LABELS: readonly Label[] = ['happy', 'sad'];
@@ -141,7 +142,7 @@ export class LibraryStore {
         continue;
       }
       if (bytes.length === 0) {
-        out.failed.push({ file: entry.file, reason: 'the file is empty' });
+        out.failed.push({ file: entry.file, reason: inputReason('reason.empty') });
         continue;
       }
       chunk.push({ entry, bytes, id: contentHash(bytes) });

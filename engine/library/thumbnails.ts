@@ -12,7 +12,6 @@ import { decodeBmp, isBmp } from '../bmp.js';
 import { InputFileError } from '../errors.js';
 import { pixelLimit } from '../pixel-limit.js';
 
-
 export function thumbnailPath(home: string, id: string, size: number): string {
   return join(home, 'cache', 'thumbnails', String(size), `${id}.jpg`);
 }

@@ -9,6 +9,7 @@ import type { CallContext } from '../call-context.js';
 import { visibleBox, type Box } from '../faces/face-crops.js';
 import { predictHead, type Matrix } from '../head.js';
 import type { ResolvedModel } from '../models/resolve.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { sampleName, type SampleRef } from '../samples.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
@@ -45,7 +46,7 @@ export async function judgeSamples(services: EngineServices, model: ResolvedMode
   const judgements = samples.map((s, i): Judgement => {
     const pHappy = byIndex.get(i);
     const hash = out.hashes[i];
-    if (pHappy === undefined || !hash) return { error: reasons.get(sampleName(s)) ?? 'could not be read' };
+    if (pHappy === undefined || !hash) return { error: reasons.get(sampleName(s)) ?? inputReason('reason.couldNotBeRead') };
     const d = out.detections[i];
     if (!opts.faces || !d) return { pHappy, hash };
     const size = { width: d.width, height: d.height };

@@ -7,6 +7,7 @@ import type { CallContext } from '../call-context.js';
 import { IMAGE_EXTENSIONS } from '../image-decode.js';
 import { resolveModel } from '../models/resolve.js';
 import { count } from '../words.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { judgeSamples } from './judge.js';
 import type { EngineServices } from './services.js';
 
@@ -56,7 +57,7 @@ async function expandInputs(inputs: string[], recursive: boolean): Promise<Array
   const out: Array<{ file: string; error?: string }> = [];
   for (const input of inputs) {
     const st = await stat(input).catch(() => null);
-    if (!st) out.push({ file: input, error: 'no such file or folder' });
+    if (!st) out.push({ file: input, error: inputReason('reason.noSuchFileOrFolder') });
     else if (st.isDirectory()) {
       const entries = await listFolder(input);
       if ('error' in entries) {
@@ -75,8 +76,8 @@ async function expandInputs(inputs: string[], recursive: boolean): Promise<Array
           error: below.length
             ? `no images directly in this folder; ${below.length > SUBFOLDER_COUNT_LIMIT ? `more than ${count(SUBFOLDER_COUNT_LIMIT, 'image')}` : count(below.length, 'image')} in subfolders: use --recursive`
             : recursive
-              ? 'no images in this folder or its subfolders'
-              : 'no images in this folder',
+              ? inputReason('reason.noImagesBelow')
+              : inputReason('reason.noImagesInFolder'),
         });
       }
       out.push(...files.map((file) => ({ file })));
@@ -98,7 +99,7 @@ async function listFolder(dir: string): Promise<Dirent[] | { error: string }> {
     return await readdir(dir, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { error: code === 'EACCES' || code === 'EPERM' ? 'cannot read this folder (permission denied)' : `cannot read this folder (${code ?? (err as Error).message})` };
+    return { error: code === 'EACCES' || code === 'EPERM' ? inputReason('reason.folderPermission') : inputReason('reason.folderUnreadable', { code: code ?? (err as Error).message }) };
   }
 }
 

@@ -41,6 +41,11 @@ test('a BMP is read bottom-up unless it says top-down', async () => {
     const img = await decodeImage(makeBmp(16, 16, topRed, { topDown }), 'rows.bmp', { size: 16 });
     assert.ok(near(px(img, 8, 2), RED) && near(px(img, 8, 13), BLUE), `topDown=${topDown}`);
   }
+  // palettes of 2 bits (Windows CE) and 8
+  for (const bpp of [2, 8] as const) {
+    const img = await decodeImage(makeBmp(16, 16, topRed, { bpp }), `rows-${bpp}.bmp`, { size: 16 });
+    assert.ok(near(px(img, 8, 2), RED) && near(px(img, 8, 13), BLUE), `${bpp} bits`);
+  }
 });
 
 test('EXIF orientation is applied before resizing', async () => {
@@ -104,7 +109,9 @@ test('bad input: each failure names the file and the reason', async () => {
     ['depth7.bmp', (() => { const b = makeBmp(4, 4, () => RED, { bpp: 8 }); b.writeUInt16LE(7, 28); return b; })(), /^unsupported BMP bit depth 7$/],
     ['masks-cut.bmp', (() => { const b = makeBmp(4, 4, () => RED); b.writeUInt32LE(3, 30); return b.subarray(0, 60); })(), /^truncated BMP header$/],
     // an iPhone photo's first box: brands heic (major), mif1, heic, miaf; what follows does not matter
-    ['IMG_0001.HEIC', Buffer.concat([Buffer.from('0000001c6674797068656963000000006d69663168656963' + '6d696166', 'hex'), Buffer.alloc(200)]), /HEIC photos \(HEVC\) cannot be read here; save it as JPEG first/],
+    // a box size of 0 (to the end of the file): the major brand says it
+    ['zero.heic', Buffer.concat([Buffer.from('00000000667479706865696300000000', 'hex'), Buffer.alloc(200)]), /^a HEIC photo \(HEVC\)/],
+    ['IMG_0001.HEIC', Buffer.concat([Buffer.from('0000001c6674797068656963000000006d69663168656963' + '6d696166', 'hex'), Buffer.alloc(200)]), /^a HEIC photo \(HEVC\) cannot be read here; save it as JPEG first$/],
   ];
   for (const [name, bytes, reason] of cases) {
     await assert.rejects(decodeImage(bytes, name, { size: 8 }), (err: unknown) => {

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { InputFileError } from '../../engine/errors.js';
 import { decodeImage } from '../../engine/image-decode.js';
 import { MAX_PIXELS, MAX_STREAMED_PIXELS, pixelLimit } from '../../engine/pixel-limit.js';
+import { jpegFrame } from '../../engine/small-jpeg.js';
 import { makeBmp } from '../helpers/images.js';
 
 const flat = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#808080' } });
@@ -23,6 +24,30 @@ test('pixelLimit: the larger limit only for what decodes without holding the who
     ['empty', Buffer.alloc(0), MAX_PIXELS],
   ];
   for (const [name, bytes, limit] of cases) assert.equal(pixelLimit(bytes), limit, name);
+});
+
+/** JPEG marker segments: FF, marker, then the length (2 bytes, counting itself) and the payload */
+const seg = (marker: number, payload: number[]) => Buffer.from([0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 0xff, ...payload]);
+/** a 16000x16000 frame header of three components, each 1x1 sampled */
+const sof = (marker: number) => seg(marker, [8, 0x3e, 0x80, 0x3e, 0x80, 3, 1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1]);
+const sos = (components: number[]) => seg(0xda, [components.length, ...components.flatMap((c) => [c, 0]), 0, 63, 0]);
+const SOI = Buffer.from([0xff, 0xd8]);
+
+test('pixelLimit reads the frame as libjpeg would: one scan of every component, markers without a length, a false header hidden in a segment', async () => {
+  assert.equal(pixelLimit(Buffer.concat([SOI, sof(0xc0), sos([1, 2, 3])])), MAX_STREAMED_PIXELS, 'sequential, all components in the first scan');
+  assert.equal(pixelLimit(Buffer.concat([SOI, sof(0xc0), sos([1])])), MAX_PIXELS, 'sequential but one component per scan: buffered whole');
+  assert.equal(pixelLimit(Buffer.concat([SOI, sof(0xc0)])), MAX_PIXELS, 'ends before its first scan');
+  assert.equal(pixelLimit(Buffer.concat([SOI, Buffer.from([0xff, 0xd0]), sof(0xc0), sos([1, 2, 3])])), MAX_STREAMED_PIXELS, 'a restart marker has no length');
+  // RST0 read as a length (FF EF = 65519) would jump into the APP15 segment that follows, onto a false
+  // baseline header; libjpeg steps over both and reads the real, progressive one
+  const app15 = Buffer.alloc(2 + 0xfffd);
+  app15.set([0xff, 0xef, 0xff, 0xfd]);
+  const fakeAt = 2 + 2 + 0xffef - (SOI.length + 2);
+  sof(0xc0).copy(app15, fakeAt);
+  const sneaky = Buffer.concat([SOI, Buffer.from([0xff, 0xd0]), app15, sof(0xc2), sos([1, 2, 3])]);
+  assert.equal(jpegFrame(sneaky.subarray(0, fakeAt + SOI.length + 2 + 19))?.progressive, undefined, 'the false header lies inside the APP15 segment');
+  assert.equal(jpegFrame(sneaky)?.progressive, true);
+  assert.equal(pixelLimit(sneaky), MAX_PIXELS);
 });
 
 test('a 51-megapixel baseline JPEG (a phone photo at full resolution) is judged; the same photo progressive is refused with its size and the limit', async () => {

@@ -13,8 +13,8 @@ export function rawToSharp(data: Buffer, width: number, height: number, channels
   return sharp(data, { raw: { width, height, channels } });
 }
 
-/** Uncompressed BMP writer for tests (24-bit, or 8-bit with a palette), bottom-up unless topDown. */
-export function makeBmp(width: number, height: number, pixel: (x: number, y: number) => [number, number, number], opts: { bpp?: 8 | 24; topDown?: boolean } = {}): Buffer {
+/** Uncompressed BMP writer for tests (24-bit, or 2- or 8-bit with a palette), bottom-up unless topDown. */
+export function makeBmp(width: number, height: number, pixel: (x: number, y: number) => [number, number, number], opts: { bpp?: 2 | 8 | 24; topDown?: boolean } = {}): Buffer {
   const bpp = opts.bpp ?? 24;
   const palette: Array<[number, number, number]> = [];
   const indexOf = (c: [number, number, number]) => {
@@ -29,10 +29,12 @@ export function makeBmp(width: number, height: number, pixel: (x: number, y: num
     for (let x = 0; x < width; x++) {
       const c = pixel(x, y);
       if (bpp === 24) pixels.set([c[2], c[1], c[0]], row + x * 3);
-      else pixels[row + x] = indexOf(c);
+      else if (bpp === 8) pixels[row + x] = indexOf(c);
+      else pixels[row + (x >> 2)]! |= indexOf(c) << (6 - 2 * (x & 3));
     }
   }
-  const paletteBytes = bpp === 8 ? 256 * 4 : 0;
+  const colours = bpp === 24 ? 0 : 1 << bpp;
+  const paletteBytes = colours * 4;
   const header = Buffer.alloc(54 + paletteBytes);
   header.write('BM', 0);
   header.writeUInt32LE(54 + paletteBytes + pixels.length, 2);
@@ -44,8 +46,8 @@ export function makeBmp(width: number, height: number, pixel: (x: number, y: num
   header.writeUInt16LE(bpp, 28);
   header.writeUInt32LE(0, 30);
   header.writeUInt32LE(pixels.length, 34);
-  if (bpp === 8) {
-    header.writeUInt32LE(256, 46);
+  if (colours) {
+    header.writeUInt32LE(colours, 46);
     palette.forEach((c, i) => header.set([c[2], c[1], c[0], 0], 54 + i * 4));
   }
   return Buffer.concat([header, pixels]);
