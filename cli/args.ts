@@ -58,7 +58,7 @@ const OPTIONS = {
   save: { kind: 'flag', help: 'keep every judged image in the library (<home>/library), to review and retrain with' },
   library: { kind: 'flag', help: "retrain with collected data: the current model's training data plus the library's reviewed images" },
   'include-unreviewed': { kind: 'flag', help: 'with --library: also train on unreviewed images, labelled as the model judged them' },
-  'min-confidence': { kind: 'number', arg: 'F', ...LIMITS.minConfidence, help: 'with --include-unreviewed: only unreviewed images the model was at least this sure of (0.5..1)', default: '0.9' },
+  'min-confidence': { kind: 'number', arg: 'F', ...LIMITS.minConfidence, help: 'with --include-unreviewed: only unreviewed images the model was at least this sure of', default: '0.9' },
   'dry-run': { kind: 'flag', help: 'with --library: only show how many images of each kind it would use' },
   label: { kind: 'choice', arg: 'LABEL', choices: ['happy', 'sad'], help: 'list: only images with this label; correct: the label they get', default: 'list: all; correct: the other one' },
   review: { kind: 'choice', arg: 'STATE', choices: REVIEW_STATES, help: 'list: only images in this review state', default: 'all' },
@@ -200,8 +200,9 @@ function optionList(names: readonly OptionName[]): string[] {
     const o: OptionSpec = OPTIONS[n];
     const flag = `${'short' in o && o.short ? `-${o.short}, ` : '    '}--${n}${o.arg ? ` ${o.arg}` : ''}`;
     const choices = o.choices ? ` (${o.choices.join(', ')})` : '';
+    const range = o.max !== undefined ? ` (${o.min ?? '>0'}..${o.max})` : '';
     const def = o.default !== undefined ? ` [default: ${o.default}]` : '';
-    return `  ${flag.padEnd(28)} ${o.help}${choices}${def}`;
+    return `  ${flag.padEnd(28)} ${o.help}${choices}${range}${def}`;
   });
 }
 
@@ -278,9 +279,8 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const opt = /'(-{1,2}[^' ]+)/.exec(e.message)?.[1] ?? '';
-    // the help to point at: the command's, when the first word is one
-    const word = argv.find((a) => !a.startsWith('-'));
-    const about = (COMMAND_NAMES as readonly string[]).includes(word ?? '') ? (word as CommandName) : undefined;
+    // the help to point at: the command's, the first argument that names one (an option's value may come first)
+    const about = argv.find((a): a is CommandName => (COMMAND_NAMES as readonly string[]).includes(a));
     if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const guess = didYouMean(opt.replace(/^-+/, ''), names);
       throw new UsageError(`unknown option ${opt}${guess ? `; did you mean --${guess}?` : ''}`, about);
@@ -334,7 +334,7 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
 
   if (command === 'predict') {
     if (rest.length === 0) throw new UsageError('predict needs at least one image or folder', command);
-    if (rest.some((p) => p.trim() === '')) throw new UsageError('predict was given an empty path; name an image or folder (use . for this folder)', command);
+    if (rest.some((p) => p === '')) throw new UsageError('predict was given an empty path; name an image or folder (use . for this folder)', command);
     return { command, inputs: rest.map((p) => expandPath(p, cwd)), ...(str('model') && { model: str('model')! }), recursive: v.recursive === true, ...(v.save === true && { save: true as const }), common };
   }
   if (command === 'library') return libraryCommand(rest, choice('label') as Label | undefined, { review: choice('review') as ReviewState | undefined, sort: choice('sort') as LibrarySort | undefined, limit: num('limit') }, common, cwd);
@@ -346,7 +346,6 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
     if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`, command);
     const minConfidence = num('min-confidence');
     if (minConfidence !== undefined && v['include-unreviewed'] !== true) throw new UsageError('--min-confidence only applies with --include-unreviewed', command);
-    if (minConfidence !== undefined && !(minConfidence >= 0.5 && minConfidence <= 1)) throw new UsageError(`--min-confidence takes a number from 0.5 to 1, not "${str('min-confidence')}"`, command);
     const epochs = num('epochs');
     return {
       command: 'retrain-library',

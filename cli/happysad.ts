@@ -32,7 +32,7 @@ export interface RunOptions {
 export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {}): Promise<number> {
   const code = await runCommand(argv, io, opts);
   // Ctrl-C while the work was ending (a model being saved is not half cancelled): what was done stands; say so
-  if (opts.signal?.aborted && code !== 130) io.err('happysad: too late to cancel: it had already finished, as shown above');
+  if (opts.signal?.aborted && code !== 130) io.err(`happysad: too late to cancel: it had already ${code === 0 ? 'finished' : 'ended'}, as shown above`);
   return code;
 }
 

@@ -8,7 +8,8 @@ function tempPath(target: string): string {
   return join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
+/** What a killed write (tempPath) or a killed removal (removeDirAtomic) leaves behind. */
+const LEFTOVER_NAME = /^\..+\.(?:[0-9a-f]{12}\.tmp|deleting-[0-9a-f]{6})$/;
 
 /**
  * mkdir -p, one level at a time. Node's own recursive mkdir never returns where a folder's parent exists but
@@ -95,9 +96,20 @@ export async function writeDirAtomic(dir: string, fill: (tmpDir: string) => Prom
 }
 
 /**
+ * Removes a folder so that no reader ever sees part of it: renamed away first (atomic), then removed. A
+ * process killed halfway through leaves a hidden `.<name>.deleting-<hex>` folder that is nothing, never a
+ * folder with half its files (sweepStaleTemps removes it later).
+ */
+export async function removeDirAtomic(dir: string): Promise<void> {
+  const doomed = join(dirname(dir), `.${basename(dir)}.deleting-${randomBytes(3).toString('hex')}`);
+  await rename(dir, doomed);
+  await rm(doomed, { recursive: true, force: true });
+}
+
+/**
  * Removes what the writes above leave when their process is killed mid-way (a model folder, a cache file
- * being compacted: up to tens of MB each), anywhere in `root` down to `depth` folders. Only names of our
- * own temporary pattern, and only those untouched for `olderThanMs`: a write in progress in another process
+ * being compacted: up to tens of MB each) and removals leave half done, anywhere in `root` down to `depth`
+ * folders. Only names of our own patterns, and only those untouched for `olderThanMs`: a write in progress in another process
  * (the app and the CLI share the data folder) renews its temporary's time as it writes, and none takes an
  * hour. Best effort: what cannot be read or removed is left for the next time. Resolves with the paths removed.
  */
@@ -112,7 +124,7 @@ export async function sweepStaleTemps(root: string, { olderThanMs = 60 * 60_000,
     }
     for (const e of entries) {
       const path = join(dir, e.name);
-      if (TEMP_NAME.test(e.name) && (e.isFile() || e.isDirectory())) {
+      if (LEFTOVER_NAME.test(e.name) && (e.isFile() || e.isDirectory())) {
         try {
           if (now - (await lstat(path)).mtimeMs < olderThanMs) continue;
           await rm(path, { recursive: true, force: true });

@@ -4,20 +4,20 @@
  * whole or not at all; writers hold the 'models' lock.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../tf.js';
-import { writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
+import { removeDirAtomic, writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
 import { withDataLock } from '../data-lock.js';
 import { badInput, notFound } from '../errors.js';
 import { fileSystemHandler, loadArtifacts } from '../fs-io-handler.js';
+import { MODEL_ID_PATTERN } from '../../common/engine-contract.js';
 import { isContentHash } from '../samples.js';
 import { parseModelMeta, type ModelMeta } from './model-meta.js';
 
-const ID_PATTERN = /^[0-9]{8}-[0-9]{6}-[0-9a-f]{4}$/;
 
 function isModelId(id: string): boolean {
-  return ID_PATTERN.test(id);
+  return MODEL_ID_PATTERN.test(id);
 }
 
 export function newModelId(now: Date = new Date()): string {
@@ -80,11 +80,8 @@ export class ModelRegistry {
       await this.readMeta(id);
       if ((await this.currentId()) === id) throw badInput(`model ${id} is the current model; make another one current before deleting it`);
       this.loaded.delete(id);
-      // renamed away first (atomic), then removed: a process killed halfway through the removal leaves a
-      // hidden folder that is no model, never a model folder with half its files
-      const doomed = join(this.dir, `.${id}.deleting-${randomBytes(3).toString('hex')}`);
-      await rename(join(this.dir, id), doomed);
-      await rm(doomed, { recursive: true, force: true });
+      // a process killed halfway through leaves a hidden folder that is no model, never half a model
+      await removeDirAtomic(join(this.dir, id));
     });
   }
 

@@ -80,9 +80,12 @@ test('bad usage is a UsageError in plain words', () => {
   for (const [argv, msg] of cases) assert.throws(() => parseCommand(argv, CWD), (e: Error) => e instanceof UsageError && msg.test(e.message), `${argv.join(' ')}`);
   assert.throws(() => parseCommand(['predict', ''], CWD), /^UsageError: predict was given an empty path; name an image or folder \(use \. for this folder\)$/);
   // an unknown option points at its command's help
-  for (const argv of [['predict', 'x', '--bogus'], ['--bogus', 'eval'], ['train', '--data']]) {
-    assert.throws(() => parseCommand(argv, CWD), (e: Error) => e instanceof UsageError && e.command === argv.find((a) => !a.startsWith('-')), argv.join(' '));
+  for (const [argv, command] of [[['predict', 'x', '--bogus'], 'predict'], [['--bogus', 'eval'], 'eval'], [['train', '--data'], 'train'], [['--home', 'x', 'predict', '--bogus'], 'predict']] as const) {
+    assert.throws(() => parseCommand([...argv], CWD), (e: Error) => e instanceof UsageError && e.command === command, argv.join(' '));
   }
+  // ranges are in the help, from the same bounds
+  assert.match(usage('train'), /--epochs N +.*\(1\.\.1000\) \[default: 40\]/);
+  assert.match(usage('retrain'), /--min-confidence F +.*\(0\.5\.\.1\) \[default: 0\.9\]/);
   assert.equal(parseCommand(['train', '--data', 'd', '--base', 'mobilenet-v2', '--base-dir', 'm'], CWD).command, 'train');
 });
 

@@ -15,6 +15,7 @@ import type { EvalResult } from '../../common/engine-types.js';
 import { runCli } from '../helpers/cli.js';
 import { FACES, SHARED_DATASETS, tempDir } from '../helpers/tmp.js';
 import { bridgeFor, buildRenderer, dropFiles, launch, needsChromium, openApp, screenshots, SCREENSHOTS, settle, SIZES, waitForJudged, type AppPage, type Bridge, type PageGlobals } from './helpers.js';
+import { until } from '../helpers/until.js';
 
 const PHOTOS = join(SHARED_DATASETS, 'photos-happy-sad');
 /** a folder to evaluate on, chosen in the dialog: the real photos when they are here */
@@ -301,7 +302,7 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     bridge.chooseNext('export-folder', [out2]);
     const held = bridge.hold('exportModel');
     await row.getByTestId('model-export').click();
-    for (let i = 0; i < 3000 && held.pending() === 0; i++) await new Promise((r) => setTimeout(r, 20)); // reaches the engine, waits there
+    await until(() => held.pending() > 0, 60_000); // reaches the engine, waits there
     assert.equal(held.pending(), 1, 'the export is running');
     await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { disabled: boolean } | null } }).document.querySelector('[data-testid="model-export"]')?.disabled === true, null, { timeout: 60_000 });
     const asked = bridge.log.choose.length;

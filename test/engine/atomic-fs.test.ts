@@ -50,6 +50,7 @@ test('sweepStaleTemps: removes the temporaries a killed write left (files and fo
     await old(join(home, 'cache', 'embeddings', '.face-expression.bin.a1b2c3d4e5f6.tmp')),
     await old(join(home, 'cache', 'thumbnails', '256', '.x.jpg.00aa11bb22cc.tmp')),
     await old(join(home, '.settings.json.ffffffffffff.tmp')),
+    await old(join(home, 'models', '.20251231-235959-0a0b.deleting-a1b2c3'), true), // a removal killed halfway
   ];
   const kept = [
     join(home, 'models', '.current.json.0123456789ab.tmp'), // fresh: another process may be writing it now

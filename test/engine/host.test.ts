@@ -7,6 +7,7 @@ import { EngineHost, type HostOptions, type HostStatus } from '../../engine/host
 import type { ProgressEvent } from '../../common/engine-types.js';
 import { EngineError, isCancelled } from '../../common/errors.js';
 import { ASSETS, FACES, tempDir } from '../helpers/tmp.js';
+import { until } from '../helpers/until.js';
 
 const CRASHING_WORKER = new URL('../helpers/crashing-worker.mjs', import.meta.url);
 const hosts: EngineHost[] = [];
@@ -134,6 +135,6 @@ test('a starting engine removes the temporaries a killed process left in its dat
   hosts.push(h);
   await h.start();
   // the sweep runs after the engine says it is ready, beside the first calls (the deadline only ends a failing run)
-  for (let i = 0; i < 1500 && existsSync(stale); i++) await new Promise((r) => setTimeout(r, 20));
+  await until(() => !existsSync(stale));
   assert.deepEqual(await readdir(join(home, 'models')), []);
 });

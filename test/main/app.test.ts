@@ -17,6 +17,7 @@ import { APP_URL } from '../../main/protocol.js';
 import { secureWebPreferences } from '../../main/security.js';
 import { fakeElectron, type FakeElectron, type FakeOptions, type FakeWindow } from '../helpers/fake-electron.js';
 import { ASSETS, FACES, tempDir } from '../helpers/tmp.js';
+import { until } from '../helpers/until.js';
 
 const FACE = join(FACES, 'happy', 'Training_10080933.jpg');
 const engines: EngineHost[] = [];
@@ -495,8 +496,3 @@ test('the engine writes a report or an export only into a folder the user chose 
   assert.equal(after.ok, true);
   assert.equal(after.value.report, join(out, 'report-zero-shot.html'));
 });
-
-/** Waits for what the app does asynchronously (file writes, a worker stopping); the deadline only ends a failing run. */
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 1500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
-}

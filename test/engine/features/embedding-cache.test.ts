@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { tryWithDataLockSync, withDataLock } from '../../../engine/data-lock.js';
 import { EmbeddingCache } from '../../../engine/features/embedding-cache.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { until } from '../../helpers/until.js';
 
 test('the cache file round-trips, appends, survives a torn write; a foreign file reads as empty', async () => {
   const dir = await tempDir();
@@ -130,7 +131,7 @@ test('a few new records are appended under the lock taken at once; when it is he
     c.set(EmbeddingCache.key('c', 'v'), vec(3));
     flushing = c.flush();
     // (waited for, up to 30 s: under load the flush may take a while to try the lock)
-    for (let i = 0; i < 1500 && calls.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => calls.length >= 4);
     assert.deepEqual(calls, ['wait', 'now', 'held', 'wait'], 'held by another writer: the flush waits');
   });
   await flushing; // lands once the other writer let go
