@@ -1,5 +1,6 @@
 /**
- * Why an image file cannot be used. The engine writes these in English (the CLI prints them, logs keep them,
+ * The engine's reasons: why an image file cannot be used, and the plain ones for a model made current or not
+ * (the sentences that quote figures are not here yet; see the closing notes). The engine writes these in English (the CLI prints them, logs keep them,
  * results carry them as plain text); the app shows them in the user's language by matching the text back to
  * its template (reasons.ts). The first template that matches a text wins: one that another would also match
  * comes before it.
@@ -38,6 +39,10 @@ export const reasonsEn = {
   'reason.diskQuota': 'the disk quota is used up',
   'reason.pathNotFolder': 'part of the path is a file, not a folder',
   'reason.pathTooLong': 'the path is too long',
+  'reason.firstModel': 'no model was current before',
+  'reason.firstModelAsked': 'made current as asked; no model was current before',
+  'reason.madeCurrent': 'made current',
+  'reason.keptCandidate': 'kept as a candidate',
   'reason.bmpHeaderTruncated': 'truncated BMP header',
   'reason.bmpHeaderUnsupported': 'unsupported BMP header (size {size})',
   'reason.bmpSize': 'invalid BMP size {width}x{height}',

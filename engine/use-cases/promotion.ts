@@ -14,6 +14,7 @@ import { computeMetrics } from '../metrics.js';
 import { resolveModel } from '../models/resolve.js';
 import type { SampleRef } from '../samples.js';
 import { count, percent } from '../words.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { judgeSamples } from './judge.js';
 import type { EngineServices } from './services.js';
 
@@ -47,7 +48,7 @@ export function decide({ candidate, current, use, validationProblem }: Promotion
   const previous = current ? score(current) : null;
   const made = (reason: string): Promotion => ({ madeCurrent: true, reason, previous });
   const kept = (reason: string): Promotion => ({ madeCurrent: false, reason, previous });
-  if (!current) return made(use ? 'made current as asked; no model was current before' : 'no model was current before');
+  if (!current) return made(inputReason(use ? 'reason.firstModelAsked' : 'reason.firstModel'));
   if (current.error !== undefined) return made(`${use ? 'made current as asked; ' : ''}the current model ${current.modelId} could not be judged (${current.error})`);
 
   const a = candidate.metrics;

@@ -23,6 +23,7 @@ import { APP_VERSION } from '../version.js';
 import { count } from '../words.js';
 import { checkTrainingData } from './data-warnings.js';
 import { judgeRows } from './judge.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { promote } from './promotion.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
@@ -167,7 +168,7 @@ async function trainFrom(
     // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
     const judgedValidation = valP ? readValidation.map((s, row) => ({ ...s, pHappy: valP[row]! })) : null;
     const promotion: Promotion = custom
-      ? { madeCurrent: custom.makeCurrent, reason: custom.record?.reason ?? (custom.makeCurrent ? 'made current' : 'kept as a candidate'), previous: null }
+      ? { madeCurrent: custom.makeCurrent, reason: custom.record?.reason ?? inputReason(custom.makeCurrent ? 'reason.madeCurrent' : 'reason.keptCandidate'), previous: null }
       : await promote(services, { modelId: id, validation: judgedValidation }, { use: options.use, validationProblem }, ctx);
     const meta: ModelMeta = {
       schemaVersion: MODEL_META_SCHEMA,
