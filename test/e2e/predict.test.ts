@@ -153,7 +153,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
       const reason = await failed.nth(i).getByTestId('reason').innerText();
       assert.ok(reason.length > 5, `a reason is given: ${reason}`);
     }
-    assert.match(await failed.nth(0).getByTestId('reason').innerText(), /not a supported image format/);
+    assert.match(await failed.nth(0).getByTestId('reason').innerText(), /^Not a supported image format$/);
     // cards keep the order of the drop
     const shownPaths = await page.evaluate(() => (globalThis as PageGlobals).__bridge.attributes('[data-testid="prediction-card"] .name', 'title'));
     assert.deepEqual(shownPaths, inputs);
@@ -315,6 +315,9 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     bridge.menu('view-models');
     await page.getByTestId('models-empty').waitFor();
     await screenshots(page, 'models-empty');
+    // the empty state leads to the Train view
+    await page.getByTestId('models-empty-train').click();
+    await page.getByRole('heading', { name: 'Train', level: 1 }).waitFor();
 
     bridge.menu('about');
     const about = page.getByRole('dialog', { name: 'HappySad Studio' });
@@ -347,7 +350,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     assert.match(body, /Buka Gambar…/);
     assert.match(body, /3 gambar/);
     assert.match(body, /tidak terbaca/);
-    assert.match(body, /bukan format gambar yang didukung/, "the engine's reason, in Indonesian");
+    assert.match(body, /Bukan format gambar yang didukung/, "the engine's reason, in Indonesian, as a sentence");
     assert.match(body, /Komputasi/);
     assert.match(await page.getByTestId('current-model').innerText(), /Bawaan \(zero-shot\)/);
     await screenshots(page, 'indonesian-predict');
