@@ -232,7 +232,7 @@ export const rendererEn = {
   'library.deleteTitle': 'Remove from the library and delete the file (Delete)',
   'library.undoTitle': 'Undo the last change ({key}+Z)',
   'library.didConfirm': 'Confirmed {count}.',
-  'library.didCorrect': 'Corrected {count}: moved to the other folder.',
+  'library.didCorrect': 'Corrected {count}: each now has the other label, and its file is in that label’s folder.',
   'library.didDelete': 'Deleted {count}.',
   'library.didUndo': 'Undone.',
   'library.nothingToUndo': 'Nothing to undo.',

@@ -233,7 +233,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'library.deleteTitle': 'Keluarkan dari pustaka dan hapus berkasnya (Delete)',
   'library.undoTitle': 'Urungkan perubahan terakhir ({key}+Z)',
   'library.didConfirm': '{count} dikonfirmasi.',
-  'library.didCorrect': '{count} dikoreksi: dipindahkan ke folder lainnya.',
+  'library.didCorrect': '{count} dikoreksi: masing-masing kini berlabel sebaliknya, dan berkasnya ada di folder label itu.',
   'library.didDelete': '{count} dihapus.',
   'library.didUndo': 'Diurungkan.',
   'library.nothingToUndo': 'Tidak ada yang bisa diurungkan.',

@@ -115,7 +115,16 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     await page.getByTestId('reveal').click();
     while (bridge.log.reveals.length === 0) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(bridge.log.reveals, [moved.file], 'reveal shows the selected photo where it now is');
+    // what was done is said in full, on its own row (it was cut to "…" beside the count in a narrow window)
+    const said = page.getByTestId('library-message');
+    assert.match(await said.innerText(), /^Corrected 1: each now has the other label, and its file is in that label’s folder\.$/);
+    // a long name loses its middle, never its end: the digits that tell the photos apart stay in view
+    assert.equal(await tile(page, target.id).locator('.name .tail').innerText(), moved.originalName.slice(-8));
     await screenshots(page, 'library-review');
+    for (const size of [{ width: 900, height: 600 }, { width: 1280, height: 800 }]) {
+      await page.setViewportSize(size);
+      assert.equal(await said.evaluate((el) => (el as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth <= (el as unknown as { clientWidth: number }).clientWidth), true, `not cut at ${size.width} px`);
+    }
 
     await page.keyboard.press('Control+z');
     await page.locator(`${TILE}[data-id="${target.id}"][data-label="${target.label}"][data-review="unreviewed"]`).waitFor();
