@@ -47,7 +47,7 @@ main{max-width:1040px;margin:0 auto;padding:28px 24px 48px}h1{font-size:22px;mar
 .sub{color:var(--muted);margin:0 0 20px}.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px;margin-bottom:16px;align-items:start}
 section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px}
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:12px;margin-bottom:16px}
-.figures div{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px}.figures dt{color:var(--muted);font-size:12px}.figures dd{margin:2px 0 0;font-size:22px;font-weight:600}
+.figures div{display:flex;flex-direction:column;justify-content:space-between;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px}.figures dt{color:var(--muted);font-size:12px}.figures dd{margin:2px 0 0;font-size:22px;font-weight:600}
 table{border-collapse:collapse;width:100%}th,td{padding:8px 10px;text-align:right;border-bottom:1px solid var(--line)}th:first-child,td:first-child{text-align:left}
 th{font-weight:600;color:var(--muted);font-size:12px}.cm td.hit{color:var(--good);font-weight:700}.cm td.miss{color:var(--bad);font-weight:700}
 svg{width:100%;height:auto;display:block}svg text{fill:var(--muted);font-size:11px}.axis{stroke:var(--line)}.diag{stroke:var(--muted);stroke-dasharray:4 4}
@@ -169,7 +169,20 @@ ${figures(r)}
 <div class="grid">${rocChart(r)}${calibration.chart}</div>
 ${calibration.table}
 ${wrongImages(r, opts.thumbnails)}
-<footer>Made by HappySad Studio ${esc(opts.appVersion)} on ${esc(opts.generatedAt)}. ${r.failed.length + r.skipped.length ? `${r.failed.length + r.skipped.length} files were skipped or could not be read.` : ''}</footer>
+<footer>Made by HappySad Studio ${esc(opts.appVersion)} on <time datetime="${esc(opts.generatedAt)}">${esc(readableTime(opts.generatedAt))}</time>. ${r.failed.length + r.skipped.length ? `${r.failed.length + r.skipped.length} files were skipped or could not be read.` : ''}</footer>
 </main></body></html>
 `;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * "7 December 2026, 00:44": the time on the machine that wrote the report, for people (the ISO form stays in
+ * datetime). Spelled here, not by Intl: ICU versions word it differently ("4 December 2026 at 00:00").
+ */
+function readableTime(iso: string): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${t.getDate()} ${MONTHS[t.getMonth()]} ${t.getFullYear()}, ${two(t.getHours())}:${two(t.getMinutes())}`;
 }

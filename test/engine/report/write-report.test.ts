@@ -35,7 +35,7 @@ test('report file: small JPEG thumbnails of the wrong images inlined; an unreada
   assert.deepEqual([...thumbs[0]!.subarray(0, 2)], [0xff, 0xd8], 'a JPEG');
   assert.match(html, /<figure data-wrong="\/nonexistent\/gone\.jpg"><div class="noimg">no preview<\/div>/);
   assert.doesNotMatch(html, /x-right\.jpg/, 'right images are not among the wrong ones');
-  assert.match(html, /on 2026-12-04T10:00:00\.000Z/);
+  assert.match(html, /datetime="2026-12-04T10:00:00\.000Z"/);
 
   await assert.rejects(writeEvalReport(join(file, 'inside-a-file'), result(images)), /cannot write the report .*inside-a-file\/report-zero-shot\.html: part of the path is a file, not a folder$/);
 });
@@ -47,7 +47,7 @@ test('report file: one already in the folder is never replaced; the next one is 
   const second = await writeEvalReport(dir, result(images), new Date('2026-12-04T11:00:00Z'));
   const third = await writeEvalReport(dir, { ...result(images), modelId: '../odd/id' }, new Date('2026-12-04T12:00:00Z'));
   assert.deepEqual([first, second, third], [join(dir, 'report-zero-shot.html'), join(dir, 'report-zero-shot-2.html'), join(dir, 'report-_odd_id.html')]);
-  assert.match(await readFile(first, 'utf8'), /on 2026-12-04T10:00:00\.000Z/, 'the first report is as it was');
-  assert.match(await readFile(second, 'utf8'), /on 2026-12-04T11:00:00\.000Z/);
+  assert.match(await readFile(first, 'utf8'), /datetime="2026-12-04T10:00:00\.000Z"/, 'the first report is as it was');
+  assert.match(await readFile(second, 'utf8'), /datetime="2026-12-04T11:00:00\.000Z"/);
   assert.deepEqual((await readdir(dir)).sort(), ['report-_odd_id.html', 'report-zero-shot-2.html', 'report-zero-shot.html'], 'no temporary file left');
 });
