@@ -1,7 +1,10 @@
 /**
  * A file name cut for a narrow place: the head may lose its end to an ellipsis (CSS), the tail never, because
  * the last characters (a number, the extension) are what tell "Training_10204742.jpg" from its neighbours.
+ * Counted in what a reader sees as characters (grapheme clusters): a cut by UTF-16 code units could split an
+ * emoji or an accented letter written with a combining mark in two.
  */
 export function splitFileName(name: string, tail = 8): { head: string; tail: string } {
-  return name.length > tail + 6 ? { head: name.slice(0, -tail), tail: name.slice(-tail) } : { head: name, tail: '' };
+  const chars = Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(name), (s) => s.segment);
+  return chars.length > tail + 6 ? { head: chars.slice(0, -tail).join(''), tail: chars.slice(-tail).join('') } : { head: name, tail: '' };
 }
