@@ -2,7 +2,6 @@
  * The command line, as data: each command's options with their meaning and default. Parsing, help text and
  * "did you mean" all come from these tables. Pure: no I/O, no engine.
  */
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -407,8 +406,6 @@ function libraryCommand(rest: string[], label: Label | undefined, list: { review
   if (images.length === 0) throw new UsageError(`library ${action} needs at least one image: its id (or the first 6+ characters of it), or its file in the library`, 'library');
   if (label && action !== 'correct') throw new UsageError(`--label does not apply to "library ${action}"`, 'library');
   // an id or id prefix stays as it is; anything else is a file path
-  const short = images.find((x) => /^[0-9a-f]{1,5}$/.test(x) && !existsSync(expandPath(x, cwd)));
-  if (short) throw new UsageError(`"${short}" is too short for an image id: give at least its first 6 characters (see "happysad library list")`, 'library');
   const refs = images.map((x) => (/^[0-9a-f]{6,64}$/.test(x) ? x : expandPath(x, cwd)));
   return { command: 'library', action: action as 'confirm' | 'correct' | 'delete', images: refs, ...(label && { label }), common };
 }

@@ -53,7 +53,7 @@ export function evalSummary(r: EvalResult): string {
   const c = r.confusion;
   const left = r.skipped.length + r.failed.length;
   return [
-    `Model ${r.modelId} on ${count(r.n, 'image')}${left ? ` (${count(left, 'file')} skipped, listed below)` : ''} (${r.backend}): ${r.msPerImage.toFixed(1)} ms/image (${featuresNote(r.features)})`,
+    `Model ${r.modelId} on ${count(r.n, 'image')} (${r.backend}): ${r.msPerImage.toFixed(1)} ms/image (${featuresNote(r.features)})${left ? `; ${count(left, 'file')} left out, listed below` : ''}`,
     ...(r.source.kind === 'validation' ? [`on its own validation images, found in ${r.source.root}${r.source.missing ? ` (${count(r.source.missing, 'image')} not found)` : ''}`] : []),
     `accuracy ${pct(r.accuracy)}  balanced accuracy ${pct(r.balancedAccuracy)}  loss ${num(r.loss)}`,
     `ROC AUC ${num(r.roc.auc, 3)}  calibration error (ECE) ${pct(r.calibration.ece)}`,

@@ -2,6 +2,7 @@
  * The CLI's library, models and "retrain --library" commands, on a started engine host. Each prints plain
  * lines, or with --json exactly one JSON object on stdout; progress and notes go to stderr.
  */
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { LibraryItem } from '../common/library-types.js';
 import { EngineError } from '../common/errors.js';
@@ -32,6 +33,10 @@ export function resolveImages(refs: readonly string[], items: readonly LibraryIt
       ? items.filter((i) => i.id.startsWith(ref))
       : items.filter((i) => i.file === ref || i.originalPath === ref).concat(items.filter((i) => i.file !== ref && i.originalPath !== ref && basename(i.file) === ref));
     const unique = [...new Map(hits.map((i) => [i.id, i])).values()];
+    // "abc": too short for an id prefix, so it was read as a file name; say what was probably meant
+    if (unique.length === 0 && /^[0-9a-f]{1,5}$/i.test(basename(ref)) && !existsSync(ref)) {
+      throw new EngineError('bad-input', `"${basename(ref)}" is too short for an image id: give at least its first 6 characters (see "happysad library list")`);
+    }
     if (unique.length === 0) throw new EngineError('not-found', `no image "${ref}" in the library (see "happysad library list")`);
     if (unique.length > 1) throw new EngineError('bad-input', `"${ref}" names ${unique.length} images in the library; give more of the id`);
     return unique[0]!.id;

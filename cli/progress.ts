@@ -8,7 +8,6 @@ import { count, pct, num } from './format.js';
  */
 export class ProgressPrinter {
   private last = -Infinity;
-  private lastLine = '';
 
   constructor(
     private readonly write: (line: string) => void,
@@ -18,11 +17,8 @@ export class ProgressPrinter {
 
   handle(e: ProgressEvent): void {
     const line = this.line(e);
-    // the engine's last features event comes once the files are read and again once the network is done:
-    // the same words twice say nothing new
-    if (line === null || (e.type === 'embedding' && line === this.lastLine)) return;
+    if (line === null) return;
     this.last = this.now();
-    this.lastLine = line;
     this.write(line);
   }
 

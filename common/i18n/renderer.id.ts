@@ -21,7 +21,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
 
   'label.happy': 'Senang',
   'label.sad': 'Sedih',
-  'model.zeroShot': 'Bawaan (tanpa pelatihan)',
+  'model.zeroShot': 'Bawaan',
 
   'backend.gpu': 'GPU',
   'backend.nativeCpu': 'CPU native',

@@ -348,12 +348,17 @@ export class FeatureStore {
     };
     const wait = () => new Promise<void>((resolve) => waiters.push(resolve));
     let reported = 0;
-    // when more images are done, at most every PROGRESS_MS, and once at the end
+    let reportedCached = 0;
+    let reportedAny = false;
+    // when more images are done, at most every PROGRESS_MS, and at the end unless that very count was the last said
     const progress = (final = false) => {
       const now = performance.now();
-      if (!final && (done === reported || now - lastProgress < PROGRESS_MS)) return;
+      const same = done === reported && cached === reportedCached;
+      if (final ? same && reportedAny : same || now - lastProgress < PROGRESS_MS) return;
       lastProgress = now;
       reported = done;
+      reportedCached = cached;
+      reportedAny = true;
       opts.onProgress?.(done, requests.length, cached);
     };
 

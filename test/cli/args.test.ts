@@ -131,7 +131,6 @@ test('library, models and retrain --library: parsed with their actions; options 
     [['models'], /models needs an action: list, use, delete/],
     [['models', 'use'], /models use needs a model id/],
     [['models', 'remove', 'x'], /unknown models action "remove"/],
-    [['library', 'confirm', 'abc'], /^"abc" is too short for an image id: give at least its first 6 characters \(see "happysad library list"\)$/],
     [['models', 'use', 'nonexist'], /^"nonexist" is not a model id \(they look like 20261128-101530-ab12; see "happysad models list"\)$/],
     [['models', 'delete', 'current'], /^models delete takes a model's id, not "current" \(see "happysad models list"; the current model cannot be deleted: make another one current first\)$/],
     [['models', 'use', 'zero-shot'], /^models use takes a model's id, not "zero-shot"/],

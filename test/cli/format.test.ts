@@ -92,7 +92,7 @@ test('human eval summary: ms/image says whether features were computed or came f
   assert.match(evalSummary(base), /^Model M on 1 image \(wasm\): 31\.2 ms\/image \(features computed\)$/m);
   // what was left out is counted where the count of judged images is, and listed below
   const leftOut = evalSummary({ ...base, failed: [{ file: 'a.jpg', reason: 'the file is empty' }], skipped: [{ file: 'b.txt', reason: 'not an image file (.txt)' }] });
-  assert.match(leftOut, /^Model M on 1 image \(2 files skipped, listed below\) \(wasm\)/m);
+  assert.match(leftOut, /^Model M on 1 image \(wasm\): 31\.2 ms\/image \(features computed\); 2 files left out, listed below$/m);
   assert.match(leftOut, /^Skipped a\.jpg: the file is empty$/m);
   assert.match(evalSummary({ ...base, msPerImage: 0.3, features: { computed: 0, cached: 2 } }), /0\.3 ms\/image \(features from the cache\)/);
   assert.match(evalSummary({ ...base, n: 3, features: { computed: 2, cached: 4 } }), /on 3 images .*\(2 feature vectors computed, 4 from the cache\)/);

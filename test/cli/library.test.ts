@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { run } from '../../cli/happysad.js';
@@ -95,10 +95,15 @@ test('predict --save, library list/confirm/correct/undo/delete, retrain --librar
   assert.deepEqual(deleted.json, { deleted: retrain.json.modelId });
 });
 
-test('library images named on the command line: id, unique prefix, stored file, original path, file name', () => {
+test('library images named on the command line: id, unique prefix, stored file, original path, file name', async () => {
   const item = (id: string, file: string, originalPath: string | null) => ({ id, file, originalPath }) as LibraryItem;
   const items = [item('ab'.repeat(32), '/h/library/happy_predicted/a.jpg', '/photos/a.jpg'), item('ac'.repeat(32), '/h/library/sad_predicted/b.jpg', null)];
   assert.deepEqual(resolveImages(['ababab', '/h/library/sad_predicted/b.jpg', '/photos/a.jpg', 'b.jpg'], items), [items[0]!.id, items[1]!.id, items[0]!.id, items[1]!.id]);
   assert.throws(() => resolveImages(['a'.repeat(6)], items), /no image/);
+  // under 6 characters an id prefix is read as a file name (the CLI makes it a path); with no such file, say why
+  assert.throws(() => resolveImages(['/nowhere/abc'], items), /^EngineError: "abc" is too short for an image id: give at least its first 6 characters/);
+  const dir = await tempDir();
+  await writeFile(join(dir, 'abc'), 'not in the library');
+  assert.throws(() => resolveImages([join(dir, 'abc')], items), /no image ".*abc" in the library/, 'a file that exists is a file');
   assert.throws(() => resolveImages(['acacac'], [...items, item('acacac' + '0'.repeat(58), '/x.jpg', null)]), /names 2 images/);
 });

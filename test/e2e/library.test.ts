@@ -121,9 +121,14 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     // a long name loses its middle, never its end: the digits that tell the photos apart stay in view
     assert.equal(await tile(page, target.id).locator('.name .tail').innerText(), moved.originalName.slice(-8));
     await screenshots(page, 'library-review');
+    type Box = { getBoundingClientRect(): { right: number } };
+    type Cut = { scrollWidth: number; clientWidth: number };
     for (const size of [{ width: 900, height: 600 }, { width: 1280, height: 800 }]) {
       await page.setViewportSize(size);
-      assert.equal(await said.evaluate((el) => (el as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth <= (el as unknown as { clientWidth: number }).clientWidth), true, `not cut at ${size.width} px`);
+      const inside = await said.evaluate((el) => (el as unknown as Box).getBoundingClientRect().right <= ((el as unknown as { parentElement: Box }).parentElement.getBoundingClientRect().right + 0.5));
+      assert.equal(inside, true, `the message stays inside the action bar at ${size.width} px`);
+      const count = await page.getByTestId('library-count').evaluate((el) => (el as unknown as Cut).scrollWidth <= (el as unknown as Cut).clientWidth);
+      assert.equal(count, true, `the count beside it is not cut at ${size.width} px`);
     }
 
     await page.keyboard.press('Control+z');

@@ -155,3 +155,14 @@ test('flushLater: the answer comes before the cache is written; the next call, o
   const last = await FeatureStore.open(home, base);
   assert.equal((await last.features([{ sample: { file: b! }, views: only(IDENTITY) }])).cached, 1, 'closing waited for the last write');
 });
+
+test('progress: counts rise, and the last count is said once (a single image printed "1/1" twice)', async () => {
+  const home = await tempDir();
+  const store = await FeatureStore.open(home, base);
+  for (const files of [(await faces('happy')).slice(0, 1), await faces('sad')]) {
+    const events: string[] = [];
+    await store.features(files.map((file) => ({ sample: { file }, views: only(IDENTITY, MIRROR) })), { onProgress: (done, total, cached) => events.push(`${done}/${total} ${cached}`) });
+    assert.equal(events.at(-1), `${files.length}/${files.length} 0`, 'ends with every image done');
+    assert.equal(new Set(events).size, events.length, `no count said twice: ${events.join(', ')}`);
+  }
+});
