@@ -131,7 +131,8 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     await page.keyboard.press('Control+1');
     await dropFiles(page, [join(FACES, 'sad', 'Anna_Jones_0001.jpg')]);
     await waitForJudged(page, 1);
-    assert.equal(await page.locator('[data-testid="prediction-card"] .meta').getAttribute('title'), other.id);
+    // its tooltip: the card's sentence whole, and the model's id
+    assert.match((await page.locator('[data-testid="prediction-card"] .meta').getAttribute('title')) ?? '', new RegExp(`^Model: .+ \\(${other.id}\\)$`));
     await screenshots(page, 'predict-trained-model');
     assert.deepEqual(problems, []);
   });
