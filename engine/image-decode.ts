@@ -43,14 +43,16 @@ export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.jfif', '.png
  * bytes) and the step that failed (reading the header, or decoding the pixels).
  */
 export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptions): Promise<RgbImage> {
-  const maxPixels = opts.maxPixels ?? pixelLimit(bytes);
+  // read from the header only when sharp or the BMP decoder needs it: the face-crop fast path below does not
+  let limit: number | undefined;
+  const maxPixels = () => (limit ??= opts.maxPixels ?? pixelLimit(bytes));
   if (bytes.length === 0) throw new InputFileError(file, inputReason('reason.empty'));
   if (isHevcHeif(bytes)) throw new InputFileError(file, inputReason('reason.heic'));
   let input: import('sharp').Sharp;
   if (isBmp(bytes)) {
     let bmp: ReturnType<typeof decodeBmp>;
     try {
-      bmp = decodeBmp(bytes, maxPixels); // our own decoder: its messages are plain and deterministic
+      bmp = decodeBmp(bytes, maxPixels()); // our own decoder: its messages are plain and deterministic
     } catch (err) {
       throw new InputFileError(file, (err as Error).message);
     }
@@ -63,7 +65,7 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
     // JavaScript (image-resize.ts)
     const pixels = small?.type === 'jpg' ? decodeSmallJpeg(bytes, opts.size, small.orientation) : null;
     if (pixels) return containBilinear(pixels, opts.size);
-    input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 });
+    input = sharp(bytes, { limitInputPixels: maxPixels(), failOn: 'error', pages: 1, page: 0 });
     if (small) {
       try {
         const { data, info } = await input
@@ -75,23 +77,23 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
           .toBuffer({ resolveWithObject: true });
         return containBilinear({ width: info.width, height: info.height, channels: info.channels, data }, opts.size);
       } catch (err) {
-        throw new InputFileError(file, pixelFailure(bytes, err, maxPixels));
+        throw new InputFileError(file, pixelFailure(bytes, err, maxPixels()));
       }
     }
   } else {
-    input = sharp(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 });
+    input = sharp(bytes, { limitInputPixels: maxPixels(), failOn: 'error', pages: 1, page: 0 });
     let meta: import('sharp').Metadata;
     try {
       meta = await input.metadata();
     } catch (err) {
-      throw new InputFileError(file, headerFailure(bytes, err, maxPixels));
+      throw new InputFileError(file, headerFailure(bytes, err, maxPixels()));
     }
     if (!meta.format || !RASTER_FORMATS.has(meta.format)) {
       throw new InputFileError(file, meta.format ? inputReason('reason.unsupportedFormat', { format: meta.format }) : inputReason('reason.unsupportedFormatUnnamed'));
     }
     if (!meta.width || !meta.height) throw new InputFileError(file, meta.format ? inputReason('reason.noSize', { format: formatName(meta.format) }) : inputReason('reason.noSizeUnnamed'));
-    if (meta.width * meta.height > maxPixels) {
-      throw new InputFileError(file, inputReason('reason.tooManyPixels', { width: meta.width, height: meta.height, limit: maxPixels }));
+    if (meta.width * meta.height > maxPixels()) {
+      throw new InputFileError(file, inputReason('reason.tooManyPixels', { width: meta.width, height: meta.height, limit: maxPixels() }));
     }
   }
   try {
@@ -105,7 +107,7 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
       .toBuffer({ resolveWithObject: true });
     return { size: opts.size, data: toRgb(data, info.channels, opts.size) };
   } catch (err) {
-    throw new InputFileError(file, pixelFailure(bytes, err, maxPixels));
+    throw new InputFileError(file, pixelFailure(bytes, err, maxPixels()));
   }
 }
 
