@@ -129,10 +129,31 @@ export interface LibraryUsage {
   minConfidence: number | null;
 }
 
+/**
+ * Why a new model was or was not made current, as figures rather than words: the app says it in the user's
+ * language (common/i18n/promotion.ts); `reason` says the same in English for the CLI and logs. `asked`: the
+ * caller asked for the new model to become current whatever the figures.
+ */
+export type PromotionWhy = { asked: boolean } & (
+  /** no model was current before */
+  | { kind: 'first' }
+  /** the current model could not be judged on the new run's validation images */
+  | { kind: 'notJudged'; previous: string; error: string }
+  /** there were no validation figures to compare the two on */
+  | { kind: 'notCompared'; previous: string | null; problem: string | null }
+  /**
+   * Both judged on the same `n` validation images. `loss` and `previousLoss` are set when equal accuracy left
+   * the loss to decide; `tolerancePoints`: how many accuracy points worse the new model could be and still win.
+   */
+  | { kind: 'compared'; previous: string; n: number; accuracy: number; previousAccuracy: number; loss: number | null; previousLoss: number | null; tolerancePoints: number }
+);
+
 /** Whether a new model was made current when it was saved, and why (the same validation images for both). */
 export interface PromotionNote {
   madeCurrent: boolean;
   reason: string;
+  /** absent in models saved before it existed */
+  why?: PromotionWhy;
 }
 
 export interface Confusion {
@@ -201,6 +222,8 @@ export interface Promotion {
   madeCurrent: boolean;
   /** one plain sentence: why, with the figures compared */
   reason: string;
+  /** the same as figures, for a sentence in the app's language */
+  why: PromotionWhy;
   /** the model that was current before this training, judged on the same validation images; null when there was none */
   previous: ModelScore | null;
 }

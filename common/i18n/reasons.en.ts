@@ -1,7 +1,7 @@
 /**
  * The engine's reasons: why an image file cannot be used, and the plain ones for a model made current or not
- * (the sentences that quote figures are not here yet; see the closing notes). The engine writes these in English (the CLI prints them, logs keep them,
- * results carry them as plain text); the app shows them in the user's language by matching the text back to
+ * (the sentences that quote figures the app words itself from the stored figures: promotion.ts). The engine
+ * writes these in English (the CLI prints them, logs keep them, results carry them as plain text); the app shows them in the user's language by matching the text back to
  * its template (reasons.ts). The first template that matches a text wins: one that another would also match
  * comes before it.
  */
@@ -43,6 +43,9 @@ export const reasonsEn = {
   'reason.firstModelAsked': 'made current as asked; no model was current before',
   'reason.madeCurrent': 'made current',
   'reason.keptCandidate': 'kept as a candidate',
+  'reason.noValidationImages': 'there are no validation images',
+  'reason.validationNoHappy': 'validation has no happy image',
+  'reason.validationNoSad': 'validation has no sad image',
   'reason.bmpHeaderTruncated': 'truncated BMP header',
   'reason.bmpHeaderUnsupported': 'unsupported BMP header (size {size})',
   'reason.bmpSize': 'invalid BMP size {width}x{height}',

@@ -2,7 +2,7 @@
  * meta.json of a saved model: the on-disk record, versioned on its own so that the wire type (ModelInfo)
  * can change without breaking models saved by older versions, and the other way round.
  */
-import type { AugmentConfig, BestEpoch, DatasetSummary, EpochLog, HeadHyperparameters, Metrics, MobileNetSource, ModelInfo, BaseId, PromotionNote } from '../../common/engine-types.js';
+import type { AugmentConfig, BestEpoch, DatasetSummary, EpochLog, HeadHyperparameters, Metrics, MobileNetSource, ModelInfo, BaseId, PromotionNote, PromotionWhy } from '../../common/engine-types.js';
 
 export const MODEL_META_SCHEMA = 1;
 
@@ -37,7 +37,36 @@ export function parseModelMeta(raw: unknown): ModelMeta {
   for (const k of ['id', 'createdAt', 'base', 'dataset', 'history', 'best'] as const) {
     if (r[k] === undefined) throw new Error(`meta.json lacks "${k}"`);
   }
-  return { ...(r as ModelMeta), schemaVersion: MODEL_META_SCHEMA };
+  const meta: ModelMeta = { ...(r as ModelMeta), schemaVersion: MODEL_META_SCHEMA };
+  if (meta.promotion?.why !== undefined && !isPromotionWhy(meta.promotion.why)) {
+    // the app words the figures itself; a hand-edited or damaged `why` falls back to the English reason
+    const { why: _dropped, ...note } = meta.promotion;
+    meta.promotion = note;
+  }
+  return meta;
+}
+
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const isNumOrNull = (x: unknown) => x === null || isNum(x);
+
+/** Whether `x` is a well-formed PromotionWhy (meta.json is read from disk, so nothing in it is taken on trust). */
+export function isPromotionWhy(x: unknown): x is PromotionWhy {
+  if (typeof x !== 'object' || x === null) return false;
+  const w = x as Record<string, unknown>;
+  if (typeof w.asked !== 'boolean') return false;
+  switch (w.kind) {
+    case 'first':
+      return true;
+    case 'notJudged':
+      return isStr(w.previous) && isStr(w.error);
+    case 'notCompared':
+      return (w.previous === null || isStr(w.previous)) && (w.problem === null || isStr(w.problem));
+    case 'compared':
+      return isStr(w.previous) && isNum(w.n) && w.n > 0 && isNum(w.accuracy) && isNum(w.previousAccuracy) && isNumOrNull(w.loss) && isNumOrNull(w.previousLoss) && isNum(w.tolerancePoints);
+    default:
+      return false;
+  }
 }
 
 export function toModelInfo(meta: ModelMeta, current: boolean): ModelInfo {

@@ -3,6 +3,7 @@
  * actually read.
  */
 import type { ClassCounts } from '../../common/engine-types.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { count } from '../words.js';
 
 /** Below this many training images of a class, a model is mostly noise. */
@@ -40,8 +41,8 @@ export function checkTrainingData(train: ClassCounts, validation: ClassCounts): 
 
   let validationProblem: string | null = null;
   const missing = CLASSES.filter((c) => validation[c] === 0);
-  if (missing.length === 2) validationProblem = 'there are no validation images';
-  else if (missing.length === 1) validationProblem = `validation has no ${missing[0]} image`;
+  if (missing.length === 2) validationProblem = inputReason('reason.noValidationImages');
+  else if (missing.length === 1) validationProblem = inputReason(missing[0] === 'happy' ? 'reason.validationNoHappy' : 'reason.validationNoSad');
   if (validationProblem) {
     const present = CLASSES.find((c) => validation[c] > 0);
     warnings.push(

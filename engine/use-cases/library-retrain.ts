@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_BASE, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../../common/defaults.js';
-import type { ClassCounts, DatasetSummary, TrainResult } from '../../common/engine-types.js';
+import type { ClassCounts, DatasetSummary, PromotionWhy, TrainResult } from '../../common/engine-types.js';
 import type { LibraryItem, LibraryRetrainResult, RetrainOptions, RetrainPreview, RetrainPromotion } from '../../common/library-types.js';
 import type { Label } from '../../common/labels.js';
 import type { CallContext } from '../call-context.js';
@@ -207,21 +207,34 @@ export function decidePromotion(
   const finite = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : x);
   const score = previous && { modelId: previous.modelId, valAccuracy: finite(previous.accuracy), valLoss: finite(previous.loss), sadRecall: finite(previous.sadRecall) };
   const base = { previous: score, candidate, tolerancePoints: opts.tolerancePoints };
+  const asked = opts.use;
   if (candidate.n === 0 || Number.isNaN(candidate.accuracy)) {
-    return { ...base, madeCurrent: opts.use, reason: opts.use ? 'made current as asked; there were no validation images to compare on' : 'kept as a candidate: there were no validation images to compare it with the current model on' };
+    const why: PromotionWhy = { kind: 'notCompared', asked, previous: previous?.modelId ?? null, problem: null };
+    return { ...base, madeCurrent: opts.use, why, reason: opts.use ? 'made current as asked; there were no validation images to compare on' : 'kept as a candidate: there were no validation images to compare it with the current model on' };
   }
   if (!previous || Number.isNaN(previous.accuracy)) {
-    return { ...base, madeCurrent: true, reason: `${pct(candidate.accuracy)} on ${candidate.n} validation images; there was no current model to compare with` };
+    return { ...base, madeCurrent: true, why: { kind: 'first', asked }, reason: `${pct(candidate.accuracy)} on ${candidate.n} validation images; there was no current model to compare with` };
   }
   const diff = (candidate.accuracy - previous.accuracy) * 100;
   const on = `on the same ${candidate.n} validation images`;
   const vs = `the current model ${previous.modelId} (${pct(previous.accuracy)})`;
+  const why: PromotionWhy = {
+    kind: 'compared',
+    asked,
+    previous: previous.modelId,
+    n: candidate.n,
+    accuracy: candidate.accuracy,
+    previousAccuracy: previous.accuracy,
+    loss: null,
+    previousLoss: null,
+    tolerancePoints: opts.tolerancePoints,
+  };
   if (diff >= -opts.tolerancePoints - 1e-9) {
     const how = diff > 1e-9 ? `${points(diff)} better than ${vs}` : diff < -1e-9 ? `${points(diff)} below ${vs}, within the ${opts.tolerancePoints}-point allowance` : `as good as ${vs}`;
-    return { ...base, madeCurrent: true, reason: `made current: ${pct(candidate.accuracy)} ${on}, ${how}` };
+    return { ...base, madeCurrent: true, why, reason: `made current: ${pct(candidate.accuracy)} ${on}, ${how}` };
   }
-  if (opts.use) return { ...base, madeCurrent: true, reason: `made current as asked, though ${pct(candidate.accuracy)} ${on} is ${points(diff)} below ${vs}` };
-  return { ...base, madeCurrent: false, reason: `kept as a candidate: ${pct(candidate.accuracy)} ${on} is ${points(diff)} below ${vs}, more than the ${opts.tolerancePoints} points allowed` };
+  if (opts.use) return { ...base, madeCurrent: true, why, reason: `made current as asked, though ${pct(candidate.accuracy)} ${on} is ${points(diff)} below ${vs}` };
+  return { ...base, madeCurrent: false, why, reason: `kept as a candidate: ${pct(candidate.accuracy)} ${on} is ${points(diff)} below ${vs}, more than the ${opts.tolerancePoints} points allowed` };
 }
 
 /** Trains the planned set; `tolerancePoints` is the rule's allowance (tests change it to force either outcome). */
@@ -256,7 +269,7 @@ export async function retrainWithLibrary(
       } finally {
         current.head.dispose();
       }
-      return { makeCurrent: promotion.madeCurrent, record: { madeCurrent: promotion.madeCurrent, reason: promotion.reason } };
+      return { makeCurrent: promotion.madeCurrent, record: { madeCurrent: promotion.madeCurrent, reason: promotion.reason, why: promotion.why } };
     },
   };
   const result: TrainResult = await trainOnSamples(services, set, options, ctx, startedAt);

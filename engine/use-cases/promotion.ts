@@ -6,7 +6,7 @@
  * evaluation (judgeCurrentModel) judges the current model on the new run's validation images through the one
  * judge path that evaluate and predict use.
  */
-import type { Metrics, ModelScore, Promotion } from '../../common/engine-types.js';
+import type { Metrics, ModelScore, Promotion, PromotionWhy } from '../../common/engine-types.js';
 import { isCancelled } from '../../common/errors.js';
 import { labelToTarget, type Label } from '../../common/labels.js';
 import type { CallContext } from '../call-context.js';
@@ -43,30 +43,45 @@ function score(s: Scored): ModelScore {
   return { modelId: s.modelId, valAccuracy: orNull(s.metrics?.accuracy), valLoss: orNull(s.metrics?.loss), sadRecall: orNull(s.metrics?.perClass.sad.recall) };
 }
 
-/** Pure: the rule above, with a reason in one plain sentence that quotes the figures compared. */
+/** Pure: the rule above, with a reason in one plain sentence that quotes the figures compared (and the same as figures). */
 export function decide({ candidate, current, use, validationProblem }: PromotionInput): Promotion {
   const previous = current ? score(current) : null;
-  const made = (reason: string): Promotion => ({ madeCurrent: true, reason, previous });
-  const kept = (reason: string): Promotion => ({ madeCurrent: false, reason, previous });
-  if (!current) return made(inputReason(use ? 'reason.firstModelAsked' : 'reason.firstModel'));
-  if (current.error !== undefined) return made(`${use ? 'made current as asked; ' : ''}the current model ${current.modelId} could not be judged (${current.error})`);
+  const asked = use;
+  const made = (reason: string, why: PromotionWhy): Promotion => ({ madeCurrent: true, reason, why, previous });
+  const kept = (reason: string, why: PromotionWhy): Promotion => ({ madeCurrent: false, reason, why, previous });
+  if (!current) return made(inputReason(use ? 'reason.firstModelAsked' : 'reason.firstModel'), { kind: 'first', asked });
+  if (current.error !== undefined) {
+    return made(`${use ? 'made current as asked; ' : ''}the current model ${current.modelId} could not be judged (${current.error})`, { kind: 'notJudged', asked, previous: current.modelId, error: current.error });
+  }
 
   const a = candidate.metrics;
   const b = current.metrics;
   if (!a || !b || a.n === 0 || a.n !== b.n) {
     const why = validationProblem ?? 'there are no validation figures to compare';
-    return use ? made(`made current as asked; ${why}, so it was not compared with the previous model ${current.modelId}`) : kept(`${why}, so it cannot be compared with the current model ${current.modelId}`);
+    const figures: PromotionWhy = { kind: 'notCompared', asked, previous: current.modelId, problem: validationProblem ?? null };
+    return use ? made(`made current as asked; ${why}, so it was not compared with the previous model ${current.modelId}`, figures) : kept(`${why}, so it cannot be compared with the current model ${current.modelId}`, figures);
   }
   const same = `on the same ${count(a.n, 'validation image')}`;
   // Compared as shown: right answers exactly, losses at the 4 decimals printed, so the sentence never contradicts the decision.
-  const better = correct(a) > correct(b) || (correct(a) === correct(b) && Number(loss4(a.loss)) <= Number(loss4(b.loss)));
+  const tied = correct(a) === correct(b);
+  const better = correct(a) > correct(b) || (tied && Number(loss4(a.loss)) <= Number(loss4(b.loss)));
   const who = better || use ? `the previous model ${current.modelId}` : `the current model ${current.modelId}`;
-  const figures =
-    correct(a) === correct(b)
-      ? `val acc ${percent(a.accuracy)} for both ${same}, ${better ? 'and' : 'but'} val loss ${loss4(a.loss)} vs ${loss4(b.loss)} for ${who}`
-      : `val acc ${percent(a.accuracy)} vs ${percent(b.accuracy)} for ${who} ${same}`;
-  if (better) return made(figures);
-  return use ? made(`made current as asked; ${figures}`) : kept(figures);
+  const figures = tied
+    ? `val acc ${percent(a.accuracy)} for both ${same}, ${better ? 'and' : 'but'} val loss ${loss4(a.loss)} vs ${loss4(b.loss)} for ${who}`
+    : `val acc ${percent(a.accuracy)} vs ${percent(b.accuracy)} for ${who} ${same}`;
+  const why: PromotionWhy = {
+    kind: 'compared',
+    asked,
+    previous: current.modelId,
+    n: a.n,
+    accuracy: a.accuracy,
+    previousAccuracy: b.accuracy,
+    loss: tied ? Number(loss4(a.loss)) : null,
+    previousLoss: tied ? Number(loss4(b.loss)) : null,
+    tolerancePoints: 0,
+  };
+  if (better) return made(figures, why);
+  return use ? made(`made current as asked; ${figures}`, why) : kept(figures, why);
 }
 
 /** A validation image the new model judged: its sample (hash known), label, and the new model's P(happy). */

@@ -168,7 +168,12 @@ async function trainFrom(
     // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
     const judgedValidation = valP ? readValidation.map((s, row) => ({ ...s, pHappy: valP[row]! })) : null;
     const promotion: Promotion = custom
-      ? { madeCurrent: custom.makeCurrent, reason: custom.record?.reason ?? inputReason(custom.makeCurrent ? 'reason.madeCurrent' : 'reason.keptCandidate'), previous: null }
+      ? {
+          madeCurrent: custom.makeCurrent,
+          reason: custom.record?.reason ?? inputReason(custom.makeCurrent ? 'reason.madeCurrent' : 'reason.keptCandidate'),
+          why: custom.record?.why ?? { kind: 'notCompared', asked: false, previous: null, problem: null },
+          previous: null,
+        }
       : await promote(services, { modelId: id, validation: judgedValidation }, { use: options.use, validationProblem }, ctx);
     const meta: ModelMeta = {
       schemaVersion: MODEL_META_SCHEMA,
@@ -190,7 +195,7 @@ async function trainFrom(
       validation: validationMetrics,
       backend: services.backend.label,
       seconds: (performance.now() - startedAt) / 1000,
-      promotion: { madeCurrent: promotion.madeCurrent, reason: promotion.reason },
+      promotion: { madeCurrent: promotion.madeCurrent, reason: promotion.reason, why: promotion.why },
     };
     const parentSamples = parent ? await services.registry.readSamples(parent.id) : null;
     ctx.progress?.({ type: 'stage', stage: 'saving', message: `Saving model ${id}` });

@@ -4,7 +4,8 @@
  */
 import { languageFor, translate, type MessageKey } from '../../common/i18n/index.js';
 import { localizeReason } from '../../common/i18n/reasons.js';
-import type { FacePrediction } from '../../common/engine-types.js';
+import { promotionText } from '../../common/i18n/promotion.js';
+import type { FacePrediction, PromotionNote } from '../../common/engine-types.js';
 import type { Label } from '../../common/labels.js';
 import type { Language } from '../../common/ipc.js';
 
@@ -31,6 +32,17 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
 /** The engine's reason for refusing a file, in the current language when it is one of its known reasons. */
 export function reasonText(reason: string): string {
   return localizeReason(reason, (key, params) => t(key, params));
+}
+
+/** Why a new model was or was not made current, in the current language; `modelName` names a model as the app does. */
+export function promotionReason(p: Pick<PromotionNote, 'madeCurrent' | 'reason' | 'why'>, modelName: (id: string) => string): string {
+  return promotionText(p, {
+    t,
+    percent: (x) => formatPercent(x, 1),
+    number: (n, digits) => new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n),
+    modelName,
+    reason: reasonText,
+  });
 }
 
 /** BCP 47 tag for Intl formatting in the current language. */

@@ -62,7 +62,7 @@ function trainResult(over: Partial<TrainResult> = {}): TrainResult {
     embedding: { images: 415, views: 1230, cached: 0, seconds: 10 }, stoppedEarly: true,
     failed: [{ file: 'b.jpg', reason: 'corrupt or truncated JPEG image' }],
     validation,
-    promotion: { madeCurrent: true, reason: 'val acc 89.5 % vs 88.0 % for the previous model OLD on the same 400 validation images', previous: { modelId: 'OLD', valAccuracy: 0.88, valLoss: 0.3, sadRecall: 0.85 } },
+    promotion: { madeCurrent: true, reason: 'val acc 89.5 % vs 88.0 % for the previous model OLD on the same 400 validation images', why: { kind: 'compared', asked: false, previous: 'OLD', n: 400, accuracy: 0.895, previousAccuracy: 0.88, loss: null, previousLoss: null, tolerancePoints: 0 }, previous: { modelId: 'OLD', valAccuracy: 0.88, valLoss: 0.3, sadRecall: 0.85 } },
     warnings: [],
     ...over,
   };
@@ -74,7 +74,7 @@ test('human train summary: which model is current and why, counts of images read
   assert.match(made, /^Data: train 6 happy \/ 9 sad, validation 200 happy \/ 200 sad \(validation\/ folder\); 2 files skipped\.$/m);
   assert.match(made, /sad recall 89\.0 % on 400 validation images/);
   assert.equal(made.match(/^Skipped /gm)!.length, 2, 'each skipped file once (failed is a subset of skipped)');
-  const kept = trainSummary(trainResult({ promotion: { madeCurrent: false, reason: 'val acc 85.0 % vs 88.0 % for the current model OLD on the same 400 validation images', previous: null } }));
+  const kept = trainSummary(trainResult({ promotion: { madeCurrent: false, reason: 'val acc 85.0 % vs 88.0 % for the current model OLD on the same 400 validation images', why: { kind: 'compared', asked: false, previous: 'OLD', n: 400, accuracy: 0.85, previousAccuracy: 0.88, loss: null, previousLoss: null, tolerancePoints: 0 }, previous: null } }));
   assert.match(kept, new RegExp(`^Model NEW saved but NOT made current: val acc 85\\.0 % vs 88\\.0 % for the current model OLD on the same 400 validation images \\(make it current with "happysad models use NEW"\\)\\.$`, 'm'));
   const blind = trainSummary(trainResult({ validation: null, best: { epoch: 3, valAccuracy: null, valLoss: null } }));
   assert.match(blind, /Best epoch 3 of 10 \(stopped early\), by training loss: no validation figures/);

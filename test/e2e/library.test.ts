@@ -182,7 +182,13 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     assert.equal(after.length, before.length + 1);
     const made = after.find((m) => m.id === newId)!;
     assert.equal(made.current, madeCurrent);
-    assert.ok((await dialog.getByTestId('retrain-reason').innerText()).length > 'Why: '.length);
+    // why, worded by the app from the figures: the models by their names, percentages as the app writes them
+    const why = made.promotion!.why!;
+    assert.equal(why.kind, 'compared');
+    const reason = await dialog.getByTestId('retrain-reason').innerText();
+    assert.match(reason, /^(Made current as you asked\. )?(More|As|Less) accurate (than|as) /);
+    assert.ok(why.kind === 'compared' && reason.includes(`${(why.accuracy * 100).toFixed(1)}%`), reason);
+    assert.ok(why.kind === 'compared' && !reason.includes(why.previous), `the previous model by its name, not its id: ${reason}`);
     await screenshots(page, 'library-retrain-outcome');
 
     await dialog.getByTestId('retrain-show-models').click();
@@ -191,7 +197,7 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     assert.equal(await modelRow.getAttribute('data-current'), String(madeCurrent));
     if (!madeCurrent) {
       assert.equal(await modelRow.getByTestId('candidate').innerText(), 'Candidate');
-      assert.ok((await modelRow.getByTestId('promotion').innerText()).includes(made.promotion!.reason));
+      assert.equal(await modelRow.getByTestId('promotion').innerText(), `Why: ${reason}`);
     }
     assert.deepEqual(app.problems, []);
   });

@@ -116,6 +116,16 @@ test('meta.json carries a schema version; older files without one read as versio
   assert.throws(() => parseModelMeta({ id: 'x' }), /lacks "createdAt"/);
 });
 
+test('a promotion\'s figures are read only when well-formed; a damaged or hand-edited one leaves the English reason to show', () => {
+  const why = { kind: 'compared', asked: false, previous: 'old', n: 12, accuracy: 0.75, previousAccuracy: 0.8, loss: null, previousLoss: null, tolerancePoints: 0 } as const;
+  const m = { ...meta(newModelId()), promotion: { madeCurrent: false, reason: 'val acc 75.0 % vs 80.0 % for the current model old on the same 12 validation images', why } };
+  assert.deepEqual(parseModelMeta(m).promotion, m.promotion, 'kept as written');
+  for (const bad of [{ ...why, n: 0 }, { ...why, accuracy: '75 %' }, { ...why, kind: 'better' }, { kind: 'first' }, { ...why, loss: Number.NaN }, { kind: 'notJudged', asked: true, previous: 'old' }, null, 'first']) {
+    assert.deepEqual(parseModelMeta({ ...m, promotion: { ...m.promotion, why: bad } }).promotion, { madeCurrent: false, reason: m.promotion.reason }, JSON.stringify(bad));
+  }
+  assert.deepEqual(parseModelMeta({ ...m, promotion: { madeCurrent: true, reason: 'no model was current before', why: { kind: 'first', asked: true } } }).promotion?.why, { kind: 'first', asked: true });
+});
+
 test('writers wait for the data-folder lock: a save while another process holds it lands after the release', async () => {
   const home = await tempDir();
   const id = newModelId();

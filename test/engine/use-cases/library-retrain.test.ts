@@ -100,7 +100,7 @@ test('the preview counts each kind of image; the retrain trains on exactly those
   const meta = JSON.parse(await readFile(join(services.home, 'models', r.modelId, 'meta.json'), 'utf8')) as ModelMeta;
   assert.deepEqual(meta.dataset.library, { dir: services.library.dir, train: preview.library.train, validation: preview.library.validation, includeUnreviewed: false, minConfidence: null });
   assert.equal(meta.parentModel, first!.modelId);
-  assert.deepEqual(meta.promotion, { madeCurrent: r.promotion.madeCurrent, reason: r.promotion.reason });
+  assert.deepEqual(meta.promotion, { madeCurrent: r.promotion.madeCurrent, reason: r.promotion.reason, why: r.promotion.why });
 
   // opting in to unreviewed images above a confidence
   const all = await retrainPreview(services, { includeUnreviewed: true, minConfidence: 0.5 });
@@ -143,7 +143,7 @@ test('the promotion rule, both ways: current when not worse by more than the all
   assert.equal(kept.promotion.madeCurrent, false);
   assert.match(kept.promotion.reason, /^kept as a candidate: \d+\.\d % on the same \d+ validation images is .* below the current model/);
   assert.equal(await services.registry.currentId(), first!.modelId, 'the current model stays');
-  assert.deepEqual((await services.registry.readMeta(kept.modelId)).promotion, { madeCurrent: false, reason: kept.promotion.reason }, 'kept, with the reason');
+  assert.deepEqual((await services.registry.readMeta(kept.modelId)).promotion, { madeCurrent: false, reason: kept.promotion.reason, why: kept.promotion.why }, 'kept, with the reason and its figures');
   assert.equal(kept.promotion.previous?.modelId, first!.modelId);
   assert.equal(kept.promotion.candidate.n, kept.dataset.validation.happy + kept.dataset.validation.sad, 'both judged on the whole validation set');
 
@@ -165,6 +165,9 @@ test('the rule itself: half a point of allowance, in accuracy points on the same
   assert.equal(decidePromotion({ accuracy: 0.894, n: 1000 }, prev, opts).madeCurrent, false, '0.6 points worse');
   assert.match(decidePromotion({ accuracy: 0.894, n: 1000 }, prev, opts).reason, /89\.4 % on the same 1000 validation images is 0\.6 points below the current model m \(90\.0 %\), more than the 0\.5 points allowed/);
   assert.match(decidePromotion({ accuracy: 0.92, n: 1000 }, prev, opts).reason, /2\.0 points better/);
+  assert.deepEqual(decidePromotion({ accuracy: 0.894, n: 1000 }, prev, opts).why, { kind: 'compared', asked: false, previous: 'm', n: 1000, accuracy: 0.894, previousAccuracy: 0.9, loss: null, previousLoss: null, tolerancePoints: 0.5 });
+  assert.deepEqual(decidePromotion({ accuracy: 0.9, n: 10 }, null, opts).why, { kind: 'first', asked: false });
+  assert.deepEqual(decidePromotion({ accuracy: NaN, n: 0 }, prev, { ...opts, use: true }).why, { kind: 'notCompared', asked: true, previous: 'm', problem: null });
   assert.equal(decidePromotion({ accuracy: NaN, n: 0 }, prev, opts).madeCurrent, false, 'nothing to compare on');
   assert.equal(decidePromotion({ accuracy: 0.5, n: 10 }, prev, { ...opts, use: true }).madeCurrent, true);
 });

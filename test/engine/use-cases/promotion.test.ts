@@ -28,6 +28,8 @@ test('decide: more right answers on the same images wins; a tie goes to the lowe
   assert.equal(better.madeCurrent, true);
   assert.equal(better.reason, 'val acc 89.5 % vs 88.0 % for the previous model old on the same 400 validation images');
   assert.deepEqual(better.previous, { modelId: 'old', valAccuracy: 0.88, valLoss: 0.2, sadRecall: metrics(352, 400, 0.2).perClass.sad.recall });
+  // the same as figures, for the app to word in its language: the loss only where it decided
+  assert.deepEqual(better.why, { kind: 'compared', asked: false, previous: 'old', n: 400, accuracy: 0.895, previousAccuracy: 0.88, loss: null, previousLoss: null, tolerancePoints: 0 });
 
   const worse = decide({ candidate: { modelId: 'new', metrics: metrics(340, 400, 0.1) }, current: { modelId: 'old', metrics: metrics(352, 400, 0.2) }, use: false });
   assert.equal(worse.madeCurrent, false);
@@ -36,6 +38,7 @@ test('decide: more right answers on the same images wins; a tie goes to the lowe
   const tieLower = decide({ candidate: { modelId: 'new', metrics: metrics(4, 4, 0.25) }, current: { modelId: 'old', metrics: metrics(4, 4, 0.3) }, use: false });
   assert.equal(tieLower.madeCurrent, true);
   assert.equal(tieLower.reason, 'val acc 100.0 % for both on the same 4 validation images, and val loss 0.2500 vs 0.3000 for the previous model old');
+  assert.deepEqual(tieLower.why, { kind: 'compared', asked: false, previous: 'old', n: 4, accuracy: 1, previousAccuracy: 1, loss: 0.25, previousLoss: 0.3, tolerancePoints: 0 });
   const tieEqual = decide({ candidate: { modelId: 'new', metrics: metrics(4, 4, 0.3) }, current: { modelId: 'old', metrics: metrics(4, 4, 0.30000001) }, use: false });
   assert.equal(tieEqual.madeCurrent, true, 'equal (as printed) counts as good');
   const tieHigher = decide({ candidate: { modelId: 'new', metrics: metrics(4, 4, 0.5) }, current: { modelId: 'old', metrics: metrics(4, 4, 0.3) }, use: false });
@@ -45,15 +48,22 @@ test('decide: more right answers on the same images wins; a tie goes to the lowe
 
 test('decide: no current model, a current model that cannot be judged, no validation figures, and "use"', () => {
   const first = decide({ candidate: { modelId: 'new', metrics: null }, current: null, use: false, validationProblem: 'validation has no sad image' });
-  assert.deepEqual(first, { madeCurrent: true, reason: 'no model was current before', previous: null });
+  assert.deepEqual(first, { madeCurrent: true, reason: 'no model was current before', why: { kind: 'first', asked: false }, previous: null });
   const broken = decide({ candidate: { modelId: 'new', metrics: metrics(3, 4, 0.3) }, current: { modelId: 'old', metrics: null, error: 'model "old" is damaged' }, use: false });
   assert.equal(broken.madeCurrent, true);
   assert.match(broken.reason, /the current model old could not be judged \(model "old" is damaged\)/);
+  assert.deepEqual(broken.why, { kind: 'notJudged', asked: false, previous: 'old', error: 'model "old" is damaged' });
   const blind = decide({ candidate: { modelId: 'new', metrics: null }, current: { modelId: 'old', metrics: null }, use: false, validationProblem: 'validation has no sad image' });
-  assert.deepEqual(blind, { madeCurrent: false, reason: 'validation has no sad image, so it cannot be compared with the current model old', previous: { modelId: 'old', valAccuracy: null, valLoss: null, sadRecall: null } });
+  assert.deepEqual(blind, {
+    madeCurrent: false,
+    reason: 'validation has no sad image, so it cannot be compared with the current model old',
+    why: { kind: 'notCompared', asked: false, previous: 'old', problem: 'validation has no sad image' },
+    previous: { modelId: 'old', valAccuracy: null, valLoss: null, sadRecall: null },
+  });
   const asked = decide({ candidate: { modelId: 'new', metrics: metrics(1, 4, 2) }, current: { modelId: 'old', metrics: metrics(4, 4, 0.1) }, use: true });
   assert.equal(asked.madeCurrent, true);
   assert.equal(asked.reason, 'made current as asked; val acc 25.0 % vs 100.0 % for the previous model old on the same 4 validation images');
+  assert.deepEqual(asked.why, { kind: 'compared', asked: true, previous: 'old', n: 4, accuracy: 0.25, previousAccuracy: 1, loss: null, previousLoss: null, tolerancePoints: 0 });
 });
 
 let services: EngineServices;
@@ -73,7 +83,9 @@ test('retrain --epochs 1 that does worse does not replace the better current mod
   assert.equal(bad.promotion.previous?.modelId, good.modelId);
   assert.match(bad.promotion.reason, new RegExp(`for the current model ${good.modelId} on the same 4 validation images`));
   assert.ok(bad.validation && bad.validation.n === 4, 'the new model has its own validation figures');
-  assert.ok(await services.registry.readMeta(bad.modelId), 'it is saved all the same');
+  const saved = await services.registry.readMeta(bad.modelId);
+  assert.ok(saved, 'it is saved all the same');
+  assert.deepEqual(saved.promotion, { madeCurrent: false, reason: bad.promotion.reason, why: bad.promotion.why }, 'meta.json keeps the figures the app words the reason from');
 
   const forced = await trainFromFolder(services, { data: FACES, epochs: 1, learningRate: 1, seed: 5, fromModel: good.modelId, use: true });
   assert.equal(forced.promotion.madeCurrent, true);

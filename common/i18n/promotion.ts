@@ -1,0 +1,66 @@
+/**
+ * Why a new model was or was not made current, in the app's language: worded here from the figures the engine
+ * stores (PromotionWhy), since the engine's own sentence (`reason`) is English. Models saved before the figures
+ * were stored have only the sentence; it is shown as it is (translated when it is one of the plain reasons).
+ */
+import type { PromotionNote, PromotionWhy } from '../engine-types.js';
+import type { MessageKey } from './index.js';
+
+export interface PromotionWording {
+  t: (key: MessageKey, params?: Record<string, string | number>) => string;
+  /** a fraction as a percentage with one decimal: 0.875 -> "87.5%" */
+  percent: (fraction: number) => string;
+  /** a number with the given decimals, in the UI's locale */
+  number: (n: number, digits: number) => string;
+  /** how the app names a model (its time) */
+  modelName: (id: string) => string;
+  /** one of the engine's English reasons, in the UI's language where it is a known one */
+  reason: (text: string) => string;
+}
+
+/** Whether the figures alone, not the caller's asking, made the new model current. */
+function figuresWin(w: PromotionWhy): boolean {
+  if (w.kind === 'first' || w.kind === 'notJudged') return true;
+  if (w.kind === 'notCompared') return false;
+  if (w.loss !== null && w.previousLoss !== null) return w.loss <= w.previousLoss;
+  return (w.accuracy - w.previousAccuracy) * 100 >= -w.tolerancePoints - 1e-9;
+}
+
+function figures(w: PromotionWhy, f: PromotionWording): string {
+  const { t } = f;
+  switch (w.kind) {
+    case 'first':
+      return t('promotion.first');
+    case 'notJudged':
+      return t('promotion.notJudged', { previous: f.modelName(w.previous), error: f.reason(w.error) });
+    case 'notCompared':
+      if (w.previous === null) return t('promotion.noValidation');
+      return w.problem === null ? t('promotion.notCompared', { previous: f.modelName(w.previous) }) : t('promotion.notComparedWhy', { previous: f.modelName(w.previous), problem: f.reason(w.problem) });
+    case 'compared': {
+      const params = {
+        previous: f.modelName(w.previous),
+        count: f.number(w.n, 0),
+        accuracy: f.percent(w.accuracy),
+        previousAccuracy: f.percent(w.previousAccuracy),
+        tolerance: f.number(w.tolerancePoints, 1),
+      };
+      if (w.loss !== null && w.previousLoss !== null) {
+        const losses = { ...params, loss: f.number(w.loss, 4), previousLoss: f.number(w.previousLoss, 4) };
+        return t(w.loss <= w.previousLoss ? 'promotion.lowerLoss' : 'promotion.higherLoss', losses);
+      }
+      const diff = (w.accuracy - w.previousAccuracy) * 100;
+      if (diff > 1e-9) return t('promotion.moreAccurate', params);
+      if (diff >= -1e-9) return t('promotion.asAccurate', params);
+      if (w.tolerancePoints <= 0) return t('promotion.lessAccurate', params);
+      return t(diff >= -w.tolerancePoints - 1e-9 ? 'promotion.withinAllowance' : 'promotion.beyondAllowance', params);
+    }
+  }
+}
+
+/** The sentence for a promotion: from its figures when it has them, else its stored reason. */
+export function promotionText(p: Pick<PromotionNote, 'madeCurrent' | 'reason' | 'why'>, f: PromotionWording): string {
+  const w = p.why;
+  if (!w) return f.reason(p.reason);
+  const said = figures(w, f);
+  return w.asked && p.madeCurrent && !figuresWin(w) ? f.t('promotion.asked', { why: said }) : said;
+}
