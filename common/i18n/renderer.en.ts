@@ -73,6 +73,7 @@ export const rendererEn = {
   'card.ariaDone': '{name}: {label}, {confidence} sure',
   'card.ariaError': '{name}: could not be read. {reason}',
   'card.ariaPending': '{name}: waiting',
+  'card.noFaceFlag': 'No face',
   'card.noFace': 'No face found: the whole photo was judged',
   'card.faceCount': '{count} faces: the largest one’s result is shown',
   'card.facesAria': 'Faces found: {list}',

@@ -74,6 +74,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'card.ariaDone': '{name}: {label}, yakin {confidence}',
   'card.ariaError': '{name}: tidak dapat dibaca. {reason}',
   'card.ariaPending': '{name}: menunggu',
+  'card.noFaceFlag': 'Tanpa wajah',
   'card.noFace': 'Tidak ada wajah ditemukan: seluruh foto yang dinilai',
   'card.faceCount': '{count} wajah: hasil wajah terbesar yang ditampilkan',
   'card.facesAria': 'Wajah yang ditemukan: {list}',

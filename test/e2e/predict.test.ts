@@ -113,6 +113,9 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     assert.ok(img && rect && rect.x < img.x + img.width / 2 && rect.width > img.width * 0.15, `box ${JSON.stringify(rect)} in ${JSON.stringify(img)}`);
     const emptyCard = page.getByTestId('prediction-card').filter({ hasText: 'wallpaper' });
     assert.equal(await emptyCard.getByTestId('no-face').innerText(), 'No face found: the whole photo was judged');
+    assert.equal(await emptyCard.getByTestId('no-face-flag').innerText(), 'No face', 'said on the photo too');
+    assert.equal(await groupCard.getByTestId('no-face-flag').count(), 0);
+    assert.equal(await page.getByTestId('prediction-card').filter({ hasText: 'Ariel_Sharon' }).getByTestId('no-face-flag').count(), 0);
     assert.equal(await emptyCard.getByTestId('face-box').count(), 0);
     const cropCard = page.getByTestId('prediction-card').filter({ hasText: 'Ariel_Sharon' });
     assert.equal(await cropCard.getByTestId('faces').count(), 0, 'a face crop is judged whole: no box drawn');
