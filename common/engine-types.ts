@@ -116,8 +116,28 @@ export interface DataInspection {
   ignoredImages: Record<string, number>;
   /** what training would warn about: few images of a class, imbalance, validation lacking a class */
   warnings: string[];
+  /** the same as figures, one for each warning, for a sentence in the app's language */
+  warningDetails: DataWarning[];
   /** why training would refuse the folder (a class without training images), or null when it can train */
   problem: string | null;
+  /** the same as figures */
+  problemDetails: DataProblem | null;
+}
+
+/** A warning about training data, as figures: the app words it (common/i18n/data-text.ts). */
+export type DataWarning =
+  /** fewer than `min` training images of the classes in `few` */
+  | { kind: 'fewImages'; few: Label[]; train: ClassCounts; min: number }
+  /** more than `maxRatio` times as many training images of one class as of the other */
+  | { kind: 'imbalance'; more: Label; fewer: Label; train: ClassCounts; maxRatio: number }
+  /** validation without an image of these classes: no model can be scored on it */
+  | { kind: 'validationLacks'; missing: Label[] };
+
+/** Why a folder cannot be trained on, as figures: no training image of the `missing` classes; `found`: other expressions' folders. */
+export interface DataProblem {
+  kind: 'noTrainingImages';
+  missing: Label[];
+  found: string[];
 }
 
 /** The library's part of a training set: how many of its images, and which were eligible. */

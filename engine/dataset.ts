@@ -3,7 +3,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, extname, join, sep } from 'node:path';
 import { badInput, notFound } from './errors.js';
 import { IMAGE_EXTENSIONS } from './image-decode.js';
-import type { ClassCounts, DatasetSummary, SkippedFile } from '../common/engine-types.js';
+import type { ClassCounts, DataProblem, DatasetSummary, SkippedFile } from '../common/engine-types.js';
 import type { Label } from '../common/labels.js';
 import { inputReason } from '../common/i18n/reasons.js';
 import { createRng, shuffled } from './random.js';
@@ -238,15 +238,22 @@ export async function readDatasetLayout(root: string, opts: ScanOptions = {}): P
   };
 }
 
-/** Why a dataset cannot be trained on (a class without training images), or null when it can. */
+/** Why a dataset cannot be trained on (a class without training images) as figures, or null when it can. */
+export function missingClassesDetail(summary: DatasetSummary): DataProblem | null {
+  const { train: counts, ignoredClasses } = summary;
+  const missing = (['happy', 'sad'] as const).filter((l) => counts[l] === 0);
+  return missing.length ? { kind: 'noTrainingImages', missing, found: [...ignoredClasses] } : null;
+}
+
+/** The same in one English sentence, or null when it can be trained on. */
 export function missingClasses(summary: DatasetSummary): string | null {
-  const { root, train: counts, ignoredClasses } = summary;
-  if (counts.happy > 0 && counts.sad > 0) return null;
-  const missing = [counts.happy === 0 ? 'happy' : null, counts.sad === 0 ? 'sad' : null].filter(Boolean).join(' and ');
+  const detail = missingClassesDetail(summary);
+  if (!detail) return null;
+  const { root } = summary;
   return (
-    `${root}: no ${missing} training images found. Expected ${root}/train/happy and ${root}/train/sad ` +
-    `(with optional validation/), or ${root}/happy and ${root}/sad` +
-    (ignoredClasses.length ? `; found only: ${ignoredClasses.join(', ')}` : '')
+    `no ${detail.missing.join(' or ')} training images in ${root}: expected folders happy and sad in it, ` +
+    `or train/happy and train/sad (validation/ optional)` +
+    (detail.found.length ? `; found only: ${detail.found.join(', ')}` : '')
   );
 }
 

@@ -4,7 +4,7 @@
  * warnings training would give. Only the folder is listed; no image is read, so it is quick on any size.
  */
 import type { DataInspection, TrainParams } from '../../common/engine-types.js';
-import { missingClasses, readDatasetLayout } from '../dataset.js';
+import { missingClasses, missingClassesDetail, readDatasetLayout } from '../dataset.js';
 import { checkTrainingData } from './data-warnings.js';
 
 export type InspectParams = Pick<TrainParams, 'data' | 'validationSplit' | 'seed' | 'maxPerClass'>;
@@ -18,5 +18,6 @@ export async function inspectData(params: InspectParams): Promise<DataInspection
   });
   const problem = missingClasses(summary);
   // with a class missing, the refusal says it all; the warnings would only repeat it
-  return { summary, ignoredImages, warnings: problem ? [] : checkTrainingData(summary.train, summary.validation).warnings, problem };
+  const check = problem ? { warnings: [], details: [] } : checkTrainingData(summary.train, summary.validation);
+  return { summary, ignoredImages, warnings: check.warnings, warningDetails: check.details, problem, problemDetails: missingClassesDetail(summary) };
 }

@@ -5,7 +5,8 @@
 import { languageFor, translate, type MessageKey } from '../../common/i18n/index.js';
 import { localizeReason } from '../../common/i18n/reasons.js';
 import { promotionText } from '../../common/i18n/promotion.js';
-import type { FacePrediction, PromotionNote } from '../../common/engine-types.js';
+import { dataProblemText, dataWarningText, type DataWording } from '../../common/i18n/data-text.js';
+import type { DataProblem, DataWarning, FacePrediction, PromotionNote } from '../../common/engine-types.js';
 import type { Label } from '../../common/labels.js';
 import type { Language } from '../../common/ipc.js';
 
@@ -39,10 +40,23 @@ export function promotionReason(p: Pick<PromotionNote, 'madeCurrent' | 'reason' 
   return promotionText(p, {
     t,
     percent: (x) => formatPercent(x, 1),
-    number: (n, digits) => new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n),
+    number: fixed,
     modelName,
     reason: reasonText,
   });
+}
+
+const fixed = (n: number, digits: number) => new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+const dataWording: DataWording = { t, number: fixed };
+
+/** A warning about the training data, in the current language. */
+export function dataWarning(w: DataWarning): string {
+  return dataWarningText(w, dataWording);
+}
+
+/** Why a folder cannot be trained on, in the current language. */
+export function dataProblem(p: DataProblem): string {
+  return dataProblemText(p, dataWording);
 }
 
 /** BCP 47 tag for Intl formatting in the current language. */

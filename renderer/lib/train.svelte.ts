@@ -213,6 +213,8 @@ export class TrainSession {
       else {
         this.error = errorMessage(err);
         this.phase = 'failed';
+        // the folder may have changed since it was read (a failure's usual cause): its card says how it is now
+        void this.inspect();
       }
       this.curves.live = null;
       this.bumpCurves();

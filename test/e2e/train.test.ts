@@ -197,7 +197,7 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     await page.locator(`[data-testid="train-data"] .folder[title="${small}"]`).waitFor();
     await page.getByTestId('train-warning').first().waitFor();
     const warnings = await page.getByTestId('train-warning').allInnerTexts();
-    assert.match(warnings.join('\n'), /only 8 happy and 2 sad training images/i);
+    assert.match(warnings.join('\n'), /^Too few training images \(8 happy, 2 sad\): with fewer than 10 images of a class/m, 'worded by the app from the figures');
     assert.equal(await page.locator(RUN).count(), 0, 'a new folder starts a new session');
     assert.equal(await page.locator('[data-testid="prediction-card"]').count(), 0, 'nothing was judged');
     await screenshots(page, 'train-warnings');
@@ -214,7 +214,10 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     await page.getByTestId('train-start').click();
     await page.locator(`${RUN}[data-phase="failed"]`).waitFor();
     const outcome = await page.getByTestId('train-outcome').innerText();
-    assert.match(outcome, new RegExp(`^Training failed: ${small.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: no sad training images found`));
+    assert.match(outcome, new RegExp(`^Training failed: no sad training images in ${small.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: expected folders happy and sad in it`));
+    // the folder is read again: its card says what is wrong with it now, in the app's words
+    await page.getByTestId('train-problem').waitFor();
+    assert.equal(await page.getByTestId('train-problem').innerText(), 'No sad training images in this folder: put them in a folder named sad next to happy (or in train/sad next to train/happy).');
     assert.match(outcome, /Nothing was changed: .* is still the current model\.$/);
     assert.deepEqual(
       (await bridge.engine.call('listModels', {})).map((m) => [m.id, m.current]),

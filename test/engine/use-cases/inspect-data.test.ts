@@ -57,6 +57,8 @@ test('few images of a class and a heavy imbalance are warned about, as training 
   assert.equal(r.warnings.length, 2);
   assert.match(r.warnings[0]!, /^only 6 sad training images/);
   assert.match(r.warnings[1]!, /^6\.7 times as many happy as sad training images \(40 vs 6\)/);
+  assert.deepEqual(r.warningDetails.map((w) => w.kind), ['fewImages', 'imbalance'], 'the same warnings as figures');
+  assert.equal(r.problemDetails, null);
 });
 
 test('a folder training would refuse is described, not thrown: which class is missing and what was found', async () => {
@@ -65,8 +67,10 @@ test('a folder training would refuse is described, not thrown: which class is mi
   const r = await inspectData({ data: root });
   assert.deepEqual(r.summary.train.sad, 0);
   assert.deepEqual(r.ignoredImages, { fear: 3 }, 'images only');
-  assert.match(r.problem!, /no sad training images found\. Expected .*; found only: fear$/);
+  assert.equal(r.problem, `no sad training images in ${root}: expected folders happy and sad in it, or train/happy and train/sad (validation/ optional); found only: fear`);
+  assert.deepEqual(r.problemDetails, { kind: 'noTrainingImages', missing: ['sad'], found: ['fear'] }, 'the same as figures, for the app to word');
   assert.deepEqual(r.warnings, []);
+  assert.deepEqual(r.warningDetails, []);
 });
 
 test('a missing folder or a file is a clear error naming it', async () => {
