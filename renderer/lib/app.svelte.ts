@@ -11,6 +11,7 @@ import { PredictBatch } from './predict.svelte.js';
 import { RetrainFlow } from './retrain.svelte.js';
 import { TrainSession } from './train.svelte.js';
 import { errorMessage } from './errors.js';
+import { modelNames } from './model-names.js';
 import { formatModelTime, resolveLanguage, setLanguage, t } from './i18n.svelte.js';
 
 export const VIEWS = ['predict', 'train', 'models', 'library'] as const;
@@ -60,14 +61,13 @@ export class AppModel {
     return this.models.find((m) => m.current) ?? null;
   }
 
-  /** What to call a model: when it was made ("Nov 29, 2:22 PM"), to the second where two share a minute. */
+  /** every model's name, made again when the list or the language changes (formatModelTime reads the language) */
+  private names = $derived(modelNames(this.models, formatModelTime));
+
+  /** What to call a model: when it was made ("Nov 29, 2:22 PM"); see modelNames for two made close together. */
   modelName(id: string): string {
     if (id === ZERO_SHOT) return t('model.zeroShot');
-    const m = this.models.find((x) => x.id === id);
-    if (!m) return id;
-    const name = formatModelTime(m.createdAt);
-    const clash = this.models.some((x) => x.id !== id && formatModelTime(x.createdAt) === name);
-    return clash ? formatModelTime(m.createdAt, true) : name;
+    return this.names.get(id) ?? id;
   }
 
   /** Listens to main, then tells it so (main flushes what it queued), then loads the engine's state. */

@@ -38,7 +38,7 @@ test('train, eval and predict: JSON contract on the last stdout line, exit codes
   assert.ok(t.epochs >= 1 && t.epochs <= 4);
   assert.deepEqual(Object.keys(t.best).sort(), ['epoch', 'valAccuracy', 'valLoss']);
   for (const k of ['epoch', 'loss', 'accuracy', 'valLoss', 'valAccuracy', 'lr']) assert.ok(k in t.history[0], `history has ${k}`);
-  assert.deepEqual(t.promotion, { madeCurrent: true, reason: 'no model was current before', previous: null });
+  assert.deepEqual(t.promotion, { madeCurrent: true, reason: 'no model was current before', why: { kind: 'first', asked: false }, previous: null });
   assert.equal(t.validation.n, 4);
   assert.ok(Array.isArray(t.warnings));
 
