@@ -471,4 +471,4 @@ export type ProgressEvent =
   | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number }
   | ({ type: 'epoch'; epochs: number } & EpochLog)
   /** a problem the user should know about, said when it is found (e.g. degenerate data, before training starts) */
-  | { type: 'warning'; message: string };
+  | { type: 'warning'; message: string; /** a warning about the training data, as figures for the app to word */ detail?: DataWarning };

@@ -139,8 +139,8 @@ async function trainFrom(
   if (dataset.train.happy === 0 || dataset.train.sad === 0) {
     throw badInput(`${set.summary.root}: after skipping unreadable files, one class has no training images left`);
   }
-  const { warnings, validationProblem } = checkTrainingData(dataset.train, dataset.validation);
-  for (const message of warnings) ctx.progress?.({ type: 'warning', message });
+  const { warnings, details, validationProblem } = checkTrainingData(dataset.train, dataset.validation);
+  warnings.forEach((message, i) => ctx.progress?.({ type: 'warning', message, detail: details[i]! }));
 
   const trainSet = eachViewRows(base.dim, train, trainVectors);
   const valRows = judgeRows(base.dim, valVectors);

@@ -201,6 +201,10 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.equal(await page.locator(RUN).count(), 0, 'a new folder starts a new session');
     assert.equal(await page.locator('[data-testid="prediction-card"]').count(), 0, 'nothing was judged');
     await screenshots(page, 'train-warnings');
+    // the run says the same warnings when it reaches them, worded the same way
+    await page.getByTestId('train-start').click();
+    await page.locator(`${RUN}[data-phase="done"]`).waitFor();
+    assert.deepEqual(await page.getByTestId('run-warning').allInnerTexts(), warnings);
     assert.deepEqual(problems, []);
   });
 

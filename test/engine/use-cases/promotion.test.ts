@@ -116,7 +116,13 @@ test('validation without a sad image: no validation figure is claimed; the first
   await copyFile(join(FACES, 'sad', 'Anna_Jones_0001.jpg'), join(data, 'sad', 'only.jpg'));
   const own = createServices(await tempDir(), ASSETS, services.backend);
   const events: string[] = [];
-  const r = await trainFromFolder(own, { data, epochs: 3 }, { progress: (e) => events.push(e.type === 'warning' ? `warning: ${e.message}` : e.type === 'stage' ? e.stage : e.type) });
+  const details: unknown[] = [];
+  const r = await trainFromFolder(own, { data, epochs: 3 }, {
+    progress: (e) => {
+      events.push(e.type === 'warning' ? `warning: ${e.message}` : e.type === 'stage' ? e.stage : e.type);
+      if (e.type === 'warning') details.push(e.detail);
+    },
+  });
   assert.deepEqual(r.dataset.validation, { happy: 2, sad: 0 });
   assert.equal(r.validation, null);
   assert.deepEqual([r.best.valAccuracy, r.best.valLoss], [null, null], 'not "100 %, 0.0000"');
@@ -126,6 +132,12 @@ test('validation without a sad image: no validation figure is claimed; the first
   const firstWarning = events.findIndex((e) => e.startsWith('warning: '));
   assert.ok(firstWarning >= 0 && firstWarning < events.indexOf('training'), `warnings come before training: ${events.join(', ')}`);
   assert.equal(events.filter((e) => e.startsWith('warning: ')).length, r.warnings.length);
+  // each with its figures, for the app to word in its language
+  assert.deepEqual(details, [
+    { kind: 'fewImages', few: ['happy', 'sad'], train: { happy: 8, sad: 1 }, min: 10 },
+    { kind: 'imbalance', more: 'happy', fewer: 'sad', train: { happy: 8, sad: 1 }, maxRatio: 3 },
+    { kind: 'validationLacks', missing: ['sad'] },
+  ]);
   assert.equal(r.promotion.madeCurrent, true);
   // a second such model cannot be compared: it is saved, not made current
   const again = await trainFromFolder(own, { data, epochs: 3 });
