@@ -40,8 +40,14 @@ export function parseReason(text: string): { key: ReasonKey; params: Params } | 
   return null;
 }
 
-/** `text` in another language when it is one of the engine's reasons (translate is the catalogue's); else as it is. */
+/**
+ * `text` in another language when it is one of the engine's reasons (translate is the catalogue's); else as it
+ * is. A value that is itself one of the reasons (a folder that "cannot be read any more (no such folder)") is
+ * translated too.
+ */
 export function localizeReason(text: string, translate: (key: ReasonKey, params: Params) => string): string {
   const parsed = parseReason(text);
-  return parsed ? translate(parsed.key, parsed.params) : text;
+  if (!parsed) return text;
+  const params = Object.fromEntries(Object.entries(parsed.params).map(([name, value]) => [name, typeof value === 'string' ? localizeReason(value, translate) : value]));
+  return translate(parsed.key, params);
 }

@@ -15,6 +15,7 @@ import { DEFAULT_BASE, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../../comm
 import type { ClassCounts, DatasetSummary, PromotionWhy, TrainResult } from '../../common/engine-types.js';
 import type { LibraryItem, LibraryRetrainResult, RetrainOptions, RetrainPreview, RetrainPromotion } from '../../common/library-types.js';
 import type { Label } from '../../common/labels.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import type { CallContext } from '../call-context.js';
 import { scanDataset } from '../dataset.js';
 import { badInput, throwIfAborted } from '../errors.js';
@@ -80,9 +81,9 @@ async function currentDataset(
   meta: ModelMeta | null,
   libraryDir: string,
 ): Promise<{ samples: LabelledSample[]; summary: DatasetSummary | null; missing?: string }> {
-  if (!meta) return { samples: [], summary: null, missing: 'no model was trained yet: the library images are the only training data' };
+  if (!meta) return { samples: [], summary: null, missing: inputReason('reason.noModelYet') };
   const recorded = meta.dataset;
-  if (recorded.root === libraryDir) return { samples: [], summary: null, missing: 'the current model was trained on library images only' };
+  if (recorded.root === libraryDir) return { samples: [], summary: null, missing: inputReason('reason.libraryOnlyModel') };
   const own = { train: minus(recorded.train, recorded.library?.train), validation: minus(recorded.validation, recorded.library?.validation) };
   const nOwn = own.train.happy + own.train.sad + own.validation.happy + own.validation.sad;
   const seed = meta.hyperparameters.seed;
@@ -98,7 +99,7 @@ async function currentDataset(
     const samples = files.map((s, i): LabelledSample => ({ file: s.file, ...(hashes[i] && { hash: hashes[i] }), label: s.label, split: i < ds.train.length ? 'train' : 'validation' }));
     return { samples, summary: ds.summary };
   } catch (err) {
-    return { samples: [], summary: null, missing: `${recorded.root} cannot be read any more (${(err as Error).message}); only the library images are used` };
+    return { samples: [], summary: null, missing: inputReason('reason.datasetUnreadable', { root: recorded.root, error: (err as Error).message }) };
   }
 }
 
@@ -155,11 +156,9 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
 
   let reason: string | undefined;
   if (reviewed.length + guessed.length === 0) {
-    reason = includeUnreviewed
-      ? 'the library has no reviewed images, and no unreviewed ones at least as sure as asked'
-      : 'the library has no reviewed images yet: confirm or correct some first (or include unreviewed ones)';
+    reason = inputReason(includeUnreviewed ? 'reason.libraryNothingSure' : 'reason.libraryNothingReviewed');
   } else if (train.happy === 0 || train.sad === 0) {
-    reason = `there would be no ${train.happy === 0 ? 'happy' : 'sad'} training images`;
+    reason = inputReason(train.happy === 0 ? 'reason.retrainNoHappy' : 'reason.retrainNoSad');
   }
   const fingerprint = createHash('sha256')
     .update(samples.map((s) => `${s.split}\t${s.label}\t${s.hash ?? `file:${s.file}`}`).sort().join('\n'))

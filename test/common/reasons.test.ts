@@ -8,7 +8,7 @@ import { translate } from '../../common/i18n/index.js';
 import { reasonsEn, type ReasonKey } from '../../common/i18n/reasons.en.js';
 import { inputReason, localizeReason, parseReason } from '../../common/i18n/reasons.js';
 
-const SAMPLE: Record<string, string | number> = { size: 2048, limit: 1024, format: 'JPEG', width: 3000, height: 2000, compression: 1, depth: 2, extension: '.txt', code: 'EIO' };
+const SAMPLE: Record<string, string | number> = { size: 2048, limit: 1024, format: 'JPEG', width: 3000, height: 2000, compression: 1, depth: 2, extension: '.txt', code: 'EIO', root: '/photos/faces', error: 'EACCES: permission denied' };
 const keys = Object.keys(reasonsEn) as ReasonKey[];
 const params = (key: ReasonKey) => Object.fromEntries([...reasonsEn[key].matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, String(SAMPLE[m[1]!])]));
 
@@ -29,4 +29,13 @@ test('in Bahasa Indonesia: a known reason is translated with its values; any oth
   for (const key of keys) assert.notEqual(id(inputReason(key, params(key))), inputReason(key, params(key)), `${key} is translated`);
   assert.equal(id('EIO: i/o error, read'), 'EIO: i/o error, read', 'an operating system message the engine passes on');
   assert.equal(id('the file is empty, they said'), 'the file is empty, they said', 'only whole texts match');
+  // a reason inside a reason: both translated; a path inside stays as it is
+  assert.equal(
+    id(inputReason('reason.datasetUnreadable', { root: '/photos/faces', error: `/photos/faces: ${inputReason('reason.noSuchFileOrFolder')}` })),
+    '/photos/faces tidak dapat dibaca lagi (/photos/faces: no such file or folder); hanya gambar pustaka yang dipakai',
+  );
+  assert.equal(
+    id(inputReason('reason.datasetUnreadable', { root: '/photos/faces', error: inputReason('reason.noSuchFileOrFolder') })),
+    `/photos/faces tidak dapat dibaca lagi (${translate('id', 'reason.noSuchFileOrFolder')}); hanya gambar pustaka yang dipakai`,
+  );
 });
