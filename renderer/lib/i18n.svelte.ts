@@ -6,7 +6,8 @@ import { languageFor, translate, type MessageKey } from '../../common/i18n/index
 import { localizeReason } from '../../common/i18n/reasons.js';
 import { promotionText } from '../../common/i18n/promotion.js';
 import { dataProblemText, dataWarningText, type DataWording } from '../../common/i18n/data-text.js';
-import type { DataProblem, DataWarning, FacePrediction, PromotionNote } from '../../common/engine-types.js';
+import { evalWarningsText } from '../../common/i18n/eval-text.js';
+import type { DataProblem, DataWarning, EvalResult, FacePrediction, PromotionNote } from '../../common/engine-types.js';
 import type { Label } from '../../common/labels.js';
 import type { Language } from '../../common/ipc.js';
 
@@ -57,6 +58,11 @@ export function dataWarning(w: DataWarning): string {
 /** Why a folder cannot be trained on, in the current language. */
 export function dataProblem(p: DataProblem): string {
   return dataProblemText(p, dataWording);
+}
+
+/** What an evaluation warns about (images gone, images it was trained on), in the current language. */
+export function evalWarnings(r: Pick<EvalResult, 'n' | 'source' | 'trainedOn'>): string[] {
+  return evalWarningsText(r, { t, number: formatNumber });
 }
 
 /** BCP 47 tag for Intl formatting in the current language. */
