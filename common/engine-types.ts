@@ -152,7 +152,7 @@ export interface LibraryUsage {
 /**
  * Why a new model was or was not made current, as figures rather than words: the app says it in the user's
  * language (common/i18n/promotion.ts); `reason` says the same in English for the CLI and logs. `asked`: the
- * caller asked for the new model to become current whatever the figures.
+ * caller's asking, not the figures, made the new model current (the figures alone would have kept it).
  */
 export type PromotionWhy = { asked: boolean } & (
   /** no model was current before */
@@ -163,7 +163,8 @@ export type PromotionWhy = { asked: boolean } & (
   | { kind: 'notCompared'; previous: string | null; problem: string | null }
   /**
    * Both judged on the same `n` validation images. `loss` and `previousLoss` are set when equal accuracy left
-   * the loss to decide; `tolerancePoints`: how many accuracy points worse the new model could be and still win.
+   * the loss to decide (null where a model had none: a diverged model's loss is not a number);
+   * `tolerancePoints`: how many accuracy points worse the new model could be and still win.
    */
   | { kind: 'compared'; previous: string; n: number; accuracy: number; previousAccuracy: number; loss: number | null; previousLoss: number | null; tolerancePoints: number }
 );

@@ -253,7 +253,7 @@ export function missingClasses(summary: DatasetSummary): string | null {
   return (
     `no ${detail.missing.join(' or ')} training images in ${root}: expected folders happy and sad in it, ` +
     `or train/happy and train/sad (validation/ optional)` +
-    (detail.found.length ? `; found only: ${detail.found.join(', ')}` : '')
+    (detail.found.length ? `; other folders (not used): ${detail.found.join(', ')}` : '')
   );
 }
 

@@ -33,5 +33,5 @@ export function dataWarningText(w: DataWarning, { t, number }: DataWording): str
 export function dataProblemText(p: DataProblem, { t }: DataWording): string {
   const key: MessageKey = p.missing.length === 2 ? 'data.noTrainingBoth' : p.missing[0] === 'happy' ? 'data.noTrainingHappy' : 'data.noTrainingSad';
   // the other expressions' folders keep their own names: they are what the user called them
-  return p.found.length ? `${t(key)} ${t('data.foundOnly', { list: p.found.join(', ') })}` : t(key);
+  return p.found.length ? `${t(key)} ${t('data.otherFolders', { list: p.found.join(', ') })}` : t(key);
 }

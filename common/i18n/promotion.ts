@@ -8,8 +8,8 @@ import type { MessageKey } from './index.js';
 
 export interface PromotionWording {
   t: (key: MessageKey, params?: Record<string, string | number>) => string;
-  /** a fraction as a percentage with one decimal: 0.875 -> "87.5%" */
-  percent: (fraction: number) => string;
+  /** a fraction as a percentage with the given decimals: 0.875, 1 -> "87.5%" */
+  percent: (fraction: number, digits: number) => string;
   /** a number with the given decimals, in the UI's locale */
   number: (n: number, digits: number) => string;
   /** how the app names a model (its time) */
@@ -18,15 +18,7 @@ export interface PromotionWording {
   reason: (text: string) => string;
 }
 
-/** Whether the figures alone, not the caller's asking, made the new model current. */
-function figuresWin(w: PromotionWhy): boolean {
-  if (w.kind === 'first' || w.kind === 'notJudged') return true;
-  if (w.kind === 'notCompared') return false;
-  if (w.loss !== null && w.previousLoss !== null) return w.loss <= w.previousLoss;
-  return (w.accuracy - w.previousAccuracy) * 100 >= -w.tolerancePoints - 1e-9;
-}
-
-function figures(w: PromotionWhy, f: PromotionWording): string {
+function figures(w: PromotionWhy, madeCurrent: boolean, f: PromotionWording): string {
   const { t } = f;
   switch (w.kind) {
     case 'first':
@@ -37,18 +29,23 @@ function figures(w: PromotionWhy, f: PromotionWording): string {
       if (w.previous === null) return t('promotion.noValidation');
       return w.problem === null ? t('promotion.notCompared', { previous: f.modelName(w.previous) }) : t('promotion.notComparedWhy', { previous: f.modelName(w.previous), problem: f.reason(w.problem) });
     case 'compared': {
+      const diff = (w.accuracy - w.previousAccuracy) * 100;
+      // two accuracies that differ are never shown alike (one image in 2,400 is 0.04 points)
+      let digits = 1;
+      while (Math.abs(diff) > 1e-9 && digits < 4 && f.percent(w.accuracy, digits) === f.percent(w.previousAccuracy, digits)) digits++;
       const params = {
         previous: f.modelName(w.previous),
         count: f.number(w.n, 0),
-        accuracy: f.percent(w.accuracy),
-        previousAccuracy: f.percent(w.previousAccuracy),
-        tolerance: f.number(w.tolerancePoints, 1),
+        accuracy: f.percent(w.accuracy, digits),
+        previousAccuracy: f.percent(w.previousAccuracy, digits),
+        tolerance: f.number(w.tolerancePoints, Number.isInteger(w.tolerancePoints) ? 0 : 1),
       };
-      if (w.loss !== null && w.previousLoss !== null) {
+      if (Math.abs(diff) <= 1e-9 && w.tolerancePoints <= 0) {
+        // equal accuracy under training's rule: the loss decided
+        if (w.loss === null || w.previousLoss === null) return t(madeCurrent && !w.asked ? 'promotion.asAccurate' : 'promotion.lossUnknown', params);
         const losses = { ...params, loss: f.number(w.loss, 4), previousLoss: f.number(w.previousLoss, 4) };
         return t(w.loss <= w.previousLoss ? 'promotion.lowerLoss' : 'promotion.higherLoss', losses);
       }
-      const diff = (w.accuracy - w.previousAccuracy) * 100;
       if (diff > 1e-9) return t('promotion.moreAccurate', params);
       if (diff >= -1e-9) return t('promotion.asAccurate', params);
       if (w.tolerancePoints <= 0) return t('promotion.lessAccurate', params);
@@ -61,6 +58,6 @@ function figures(w: PromotionWhy, f: PromotionWording): string {
 export function promotionText(p: Pick<PromotionNote, 'madeCurrent' | 'reason' | 'why'>, f: PromotionWording): string {
   const w = p.why;
   if (!w) return f.reason(p.reason);
-  const said = figures(w, f);
-  return w.asked && p.madeCurrent && !figuresWin(w) ? f.t('promotion.asked', { why: said }) : said;
+  const said = figures(w, p.madeCurrent, f);
+  return w.asked && p.madeCurrent ? f.t('promotion.asked', { why: said }) : said;
 }

@@ -53,6 +53,8 @@ export const reasonsEn = {
   'reason.noModelYet': 'no model was trained yet: the library images are the only training data',
   'reason.libraryOnlyModel': 'the current model was trained on library images only',
   'reason.datasetUnreadable': '{root} cannot be read any more ({error}); only the library images are used',
+  'reason.otherBase': 'it uses another base network',
+  'reason.noFiguresHere': 'it has no figures on these images',
   'reason.bmpHeaderTruncated': 'truncated BMP header',
   'reason.bmpHeaderUnsupported': 'unsupported BMP header (size {size})',
   'reason.bmpSize': 'invalid BMP size {width}x{height}',

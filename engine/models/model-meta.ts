@@ -38,10 +38,13 @@ export function parseModelMeta(raw: unknown): ModelMeta {
     if (r[k] === undefined) throw new Error(`meta.json lacks "${k}"`);
   }
   const meta: ModelMeta = { ...(r as ModelMeta), schemaVersion: MODEL_META_SCHEMA };
-  if (meta.promotion?.why !== undefined && !isPromotionWhy(meta.promotion.why)) {
+  const note = meta.promotion;
+  // figures that cannot explain the decision recorded next to them (no model before, yet kept) are not shown either
+  const agrees = (w: PromotionWhy) => note!.madeCurrent || (w.kind !== 'first' && w.kind !== 'notJudged' && !w.asked);
+  if (note?.why !== undefined && !(isPromotionWhy(note.why) && agrees(note.why))) {
     // the app words the figures itself; a hand-edited or damaged `why` falls back to the English reason
-    const { why: _dropped, ...note } = meta.promotion;
-    meta.promotion = note;
+    const { why: _dropped, ...rest } = note;
+    meta.promotion = rest;
   }
   return meta;
 }

@@ -197,29 +197,41 @@ export async function retrainPreview(services: EngineServices, params: RetrainOp
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const points = (x: number) => `${Math.abs(x).toFixed(1)} point${Math.abs(x).toFixed(1) === '1.0' ? '' : 's'}`;
 
-/** The promotion rule, pure: accuracies on the same validation images. */
+/**
+ * The promotion rule, pure: accuracies on the same validation images. `previous.error`: the current model could
+ * not be judged on them (then the new one becomes current, as in training's rule).
+ */
 export function decidePromotion(
   candidate: { accuracy: number; n: number },
-  previous: { modelId: string; accuracy: number; loss?: number; sadRecall?: number } | null,
+  previous: { modelId: string; accuracy: number; loss?: number; sadRecall?: number; error?: string } | null,
   opts: { tolerancePoints: number; use: boolean },
 ): RetrainPromotion {
   const finite = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : x);
   const score = previous && { modelId: previous.modelId, valAccuracy: finite(previous.accuracy), valLoss: finite(previous.loss), sadRecall: finite(previous.sadRecall) };
   const base = { previous: score, candidate, tolerancePoints: opts.tolerancePoints };
-  const asked = opts.use;
   if (candidate.n === 0 || Number.isNaN(candidate.accuracy)) {
-    const why: PromotionWhy = { kind: 'notCompared', asked, previous: previous?.modelId ?? null, problem: null };
+    const why: PromotionWhy = { kind: 'notCompared', asked: opts.use, previous: previous?.modelId ?? null, problem: null };
     return { ...base, madeCurrent: opts.use, why, reason: opts.use ? 'made current as asked; there were no validation images to compare on' : 'kept as a candidate: there were no validation images to compare it with the current model on' };
   }
-  if (!previous || Number.isNaN(previous.accuracy)) {
-    return { ...base, madeCurrent: true, why: { kind: 'first', asked }, reason: `${pct(candidate.accuracy)} on ${candidate.n} validation images; there was no current model to compare with` };
+  if (!previous) {
+    return { ...base, madeCurrent: true, why: { kind: 'first', asked: false }, reason: `${pct(candidate.accuracy)} on ${candidate.n} validation images; there was no current model to compare with` };
+  }
+  if (previous.error !== undefined || Number.isNaN(previous.accuracy)) {
+    const error = previous.error ?? inputReason('reason.noFiguresHere');
+    return {
+      ...base,
+      madeCurrent: true,
+      why: { kind: 'notJudged', asked: false, previous: previous.modelId, error },
+      reason: `made current: ${pct(candidate.accuracy)} on ${candidate.n} validation images; the current model ${previous.modelId} could not be judged on them (${error})`,
+    };
   }
   const diff = (candidate.accuracy - previous.accuracy) * 100;
   const on = `on the same ${candidate.n} validation images`;
   const vs = `the current model ${previous.modelId} (${pct(previous.accuracy)})`;
+  const wins = diff >= -opts.tolerancePoints - 1e-9;
   const why: PromotionWhy = {
     kind: 'compared',
-    asked,
+    asked: opts.use && !wins,
     previous: previous.modelId,
     n: candidate.n,
     accuracy: candidate.accuracy,
@@ -228,7 +240,7 @@ export function decidePromotion(
     previousLoss: null,
     tolerancePoints: opts.tolerancePoints,
   };
-  if (diff >= -opts.tolerancePoints - 1e-9) {
+  if (wins) {
     const how = diff > 1e-9 ? `${points(diff)} better than ${vs}` : diff < -1e-9 ? `${points(diff)} below ${vs}, within the ${opts.tolerancePoints}-point allowance` : `as good as ${vs}`;
     return { ...base, madeCurrent: true, why, reason: `made current: ${pct(candidate.accuracy)} ${on}, ${how}` };
   }
@@ -263,8 +275,12 @@ export async function retrainWithLibrary(
       const current = await resolveModel(services.registry, services.bases, 'current', ctx);
       try {
         const cand = computeMetrics(predictHead(candidate, validation.x), validation.y);
+        // a current model on another base (another feature size) cannot judge these features
         const prev = current.base.dim === validation.x.dim ? computeMetrics(predictHead(current.head, validation.x), validation.y) : null;
-        promotion = decidePromotion({ accuracy: cand.accuracy, n: cand.n }, prev && { modelId: current.id, accuracy: prev.accuracy, loss: prev.loss, sadRecall: prev.perClass.sad.recall }, { tolerancePoints, use: params.use ?? false });
+        const previous = prev
+          ? { modelId: current.id, accuracy: prev.accuracy, loss: prev.loss, sadRecall: prev.perClass.sad.recall }
+          : { modelId: current.id, accuracy: Number.NaN, error: inputReason('reason.otherBase') };
+        promotion = decidePromotion({ accuracy: cand.accuracy, n: cand.n }, previous, { tolerancePoints, use: params.use ?? false });
       } finally {
         current.head.dispose();
       }
@@ -272,5 +288,7 @@ export async function retrainWithLibrary(
     },
   };
   const result: TrainResult = await trainOnSamples(services, set, options, ctx, startedAt);
-  return { ...result, preview, promotion: promotion! };
+  // without validation figures (validation lacking a class) the rule above is not called: training's rule decided
+  const decided: RetrainPromotion = promotion ?? { ...result.promotion, candidate: { accuracy: Number.NaN, n: 0 }, tolerancePoints };
+  return { ...result, preview, promotion: decided };
 }

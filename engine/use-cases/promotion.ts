@@ -43,41 +43,47 @@ function score(s: Scored): ModelScore {
   return { modelId: s.modelId, valAccuracy: orNull(s.metrics?.accuracy), valLoss: orNull(s.metrics?.loss), sadRecall: orNull(s.metrics?.perClass.sad.recall) };
 }
 
-/** Pure: the rule above, with a reason in one plain sentence that quotes the figures compared (and the same as figures). */
+/** A loss as compared and shown: 4 decimals; null when there is none to compare (a diverged model's NaN). */
+const shownLoss = (x: number) => (Number.isFinite(x) ? Number(loss4(x)) : null);
+
+/**
+ * Pure: the rule above, with a reason in one plain sentence that quotes the figures compared, and the same as
+ * figures (`why`; its `asked` is true only where the asking, not the figures, made the new model current).
+ */
 export function decide({ candidate, current, use, validationProblem }: PromotionInput): Promotion {
   const previous = current ? score(current) : null;
-  const asked = use;
   const made = (reason: string, why: PromotionWhy): Promotion => ({ madeCurrent: true, reason, why, previous });
   const kept = (reason: string, why: PromotionWhy): Promotion => ({ madeCurrent: false, reason, why, previous });
-  if (!current) return made(inputReason(use ? 'reason.firstModelAsked' : 'reason.firstModel'), { kind: 'first', asked });
+  if (!current) return made(inputReason(use ? 'reason.firstModelAsked' : 'reason.firstModel'), { kind: 'first', asked: false });
   if (current.error !== undefined) {
-    return made(`${use ? 'made current as asked; ' : ''}the current model ${current.modelId} could not be judged (${current.error})`, { kind: 'notJudged', asked, previous: current.modelId, error: current.error });
+    return made(`${use ? 'made current as asked; ' : ''}the current model ${current.modelId} could not be judged (${current.error})`, { kind: 'notJudged', asked: false, previous: current.modelId, error: current.error });
   }
 
   const a = candidate.metrics;
   const b = current.metrics;
   if (!a || !b || a.n === 0 || a.n !== b.n) {
     const why = validationProblem ?? 'there are no validation figures to compare';
-    const figures: PromotionWhy = { kind: 'notCompared', asked, previous: current.modelId, problem: validationProblem ?? null };
+    const figures: PromotionWhy = { kind: 'notCompared', asked: use, previous: current.modelId, problem: validationProblem ?? null };
     return use ? made(`made current as asked; ${why}, so it was not compared with the previous model ${current.modelId}`, figures) : kept(`${why}, so it cannot be compared with the current model ${current.modelId}`, figures);
   }
   const same = `on the same ${count(a.n, 'validation image')}`;
   // Compared as shown: right answers exactly, losses at the 4 decimals printed, so the sentence never contradicts the decision.
   const tied = correct(a) === correct(b);
-  const better = correct(a) > correct(b) || (tied && Number(loss4(a.loss)) <= Number(loss4(b.loss)));
+  const [lossA, lossB] = [shownLoss(a.loss), shownLoss(b.loss)];
+  const better = correct(a) > correct(b) || (tied && lossA !== null && (lossB === null || lossA <= lossB));
   const who = better || use ? `the previous model ${current.modelId}` : `the current model ${current.modelId}`;
   const figures = tied
     ? `val acc ${percent(a.accuracy)} for both ${same}, ${better ? 'and' : 'but'} val loss ${loss4(a.loss)} vs ${loss4(b.loss)} for ${who}`
     : `val acc ${percent(a.accuracy)} vs ${percent(b.accuracy)} for ${who} ${same}`;
   const why: PromotionWhy = {
     kind: 'compared',
-    asked,
+    asked: use && !better,
     previous: current.modelId,
     n: a.n,
     accuracy: a.accuracy,
     previousAccuracy: b.accuracy,
-    loss: tied ? Number(loss4(a.loss)) : null,
-    previousLoss: tied ? Number(loss4(b.loss)) : null,
+    loss: tied ? lossA : null,
+    previousLoss: tied ? lossB : null,
     tolerancePoints: 0,
   };
   if (better) return made(figures, why);

@@ -6,7 +6,7 @@
  */
 import { BASE_AUGMENT, DEFAULT_SEED } from '../../common/defaults.js';
 import type * as tf from '../tf.js';
-import type { AugmentConfig, BaseId, ClassCounts, DatasetSummary, MobileNetSource, Promotion, TrainParams, TrainResult } from '../../common/engine-types.js';
+import type { AugmentConfig, BaseId, ClassCounts, DatasetSummary, MobileNetSource, Promotion, PromotionNote, TrainParams, TrainResult } from '../../common/engine-types.js';
 import { labelToTarget, type Label } from '../../common/labels.js';
 import { DEFAULT_AUGMENT, JUDGE_VIEWS, variantParams } from '../augment.js';
 import type { CallContext } from '../call-context.js';
@@ -23,7 +23,6 @@ import { APP_VERSION } from '../version.js';
 import { count } from '../words.js';
 import { checkTrainingData } from './data-warnings.js';
 import { judgeRows } from './judge.js';
-import { inputReason } from '../../common/i18n/reasons.js';
 import { promote } from './promotion.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
@@ -43,7 +42,7 @@ export interface TrainOptions {
    * A caller's own promotion rule (the library retrain allows 0.5 points), judged on the validation rows; by
    * default promote() decides: at least as good as the current model on the same validation images.
    */
-  promote?: (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array }) => Promise<{ makeCurrent: boolean; record?: ModelMeta['promotion'] }>;
+  promote?: (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array }) => Promise<{ makeCurrent: boolean; record: Required<PromotionNote> }>;
 }
 
 /** The request's settings over the defaults. */
@@ -168,12 +167,7 @@ async function trainFrom(
     // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
     const judgedValidation = valP ? readValidation.map((s, row) => ({ ...s, pHappy: valP[row]! })) : null;
     const promotion: Promotion = custom
-      ? {
-          madeCurrent: custom.makeCurrent,
-          reason: custom.record?.reason ?? inputReason(custom.makeCurrent ? 'reason.madeCurrent' : 'reason.keptCandidate'),
-          why: custom.record?.why ?? { kind: 'notCompared', asked: false, previous: null, problem: null },
-          previous: null,
-        }
+      ? { madeCurrent: custom.makeCurrent, reason: custom.record.reason, why: custom.record.why, previous: null }
       : await promote(services, { modelId: id, validation: judgedValidation }, { use: options.use, validationProblem }, ctx);
     const meta: ModelMeta = {
       schemaVersion: MODEL_META_SCHEMA,

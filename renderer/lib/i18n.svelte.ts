@@ -40,7 +40,7 @@ export function reasonText(reason: string): string {
 export function promotionReason(p: Pick<PromotionNote, 'madeCurrent' | 'reason' | 'why'>, modelName: (id: string) => string): string {
   return promotionText(p, {
     t,
-    percent: (x) => formatPercent(x, 1),
+    percent: formatPercent,
     number: fixed,
     modelName,
     reason: reasonText,

@@ -17,7 +17,7 @@ test('few images: the class (or both) with its count; no plural to get wrong', (
   assert.deepEqual(words('en', { happy: 40, sad: 1 }, { happy: 5, sad: 1 })[0], 'Too few sad training images (1): with fewer than 10 images of a class, a model can hardly learn it, and its figures vary a lot from run to run.');
   assert.match(words('en', { happy: 9, sad: 9 }, { happy: 2, sad: 2 })[0]!, /^Too few training images \(9 happy, 9 sad\): /);
   assert.match(words('en', { happy: 3, sad: 40 }, { happy: 2, sad: 2 })[0]!, /^Too few happy training images \(3\): /);
-  assert.match(words('id', { happy: 40, sad: 1 }, { happy: 5, sad: 1 })[0]!, /^Gambar latih sedih terlalu sedikit \(1\): dengan kurang dari 10 gambar/);
+  assert.match(words('id', { happy: 40, sad: 1 }, { happy: 5, sad: 1 })[0]!, /^Gambar latihan sedih terlalu sedikit \(1\): dengan kurang dari 10 gambar/);
 });
 
 test('imbalance: which way, the ratio and the counts in the UI\'s number format', () => {
@@ -25,7 +25,7 @@ test('imbalance: which way, the ratio and the counts in the UI\'s number format'
     '7.0 times as many sad as happy training images (1,400 against 200): the model will lean towards sad. Add happy images or use fewer sad ones.',
   ]);
   assert.deepEqual(words('id', { happy: 1400, sad: 200 }, { happy: 3, sad: 3 }), [
-    'Gambar latih senang 7,0 kali lebih banyak daripada yang sedih (1.400 berbanding 200): model akan condong ke senang. Tambahkan gambar sedih atau kurangi gambar senang.',
+    'Gambar latihan senang 7,0 kali lebih banyak daripada yang sedih (1.400 berbanding 200): model akan condong ke senang. Tambahkan gambar sedih atau kurangi gambar senang.',
   ]);
 });
 
@@ -42,7 +42,7 @@ test('a folder training would refuse: the class missing, where to put it, and th
   assert.match(dataProblemText({ kind: 'noTrainingImages', missing: ['happy'], found: [] }, en), /^No happy training images in this folder: put them in a folder named happy next to sad/);
   assert.equal(
     dataProblemText({ kind: 'noTrainingImages', missing: ['happy', 'sad'], found: ['angry', 'fear'] }, en),
-    'No happy or sad training images in this folder: it needs folders named happy and sad (or train/happy and train/sad, with validation/ if you like). Found only: angry, fear.',
+    'No happy or sad training images in this folder: it needs folders named happy and sad (or train/happy and train/sad, with validation/ if you like). Other folders, not used: angry, fear.',
   );
-  assert.match(dataProblemText({ kind: 'noTrainingImages', missing: ['sad'], found: ['fear'] }, wording('id')), /^Tidak ada gambar latih sedih di folder ini: .* Hanya ditemukan: fear\.$/);
+  assert.match(dataProblemText({ kind: 'noTrainingImages', missing: ['sad'], found: ['fear'] }, wording('id')), /^Tidak ada gambar latihan sedih di folder ini: .* Folder lain, tidak dipakai: fear\.$/);
 });

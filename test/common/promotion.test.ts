@@ -4,17 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PromotionNote, PromotionWhy } from '../../common/engine-types.js';
+import type { Metrics, Promotion, PromotionNote, PromotionWhy } from '../../common/engine-types.js';
 import { translate } from '../../common/i18n/index.js';
 import { promotionText, type PromotionWording } from '../../common/i18n/promotion.js';
 import { localizeReason } from '../../common/i18n/reasons.js';
 import type { Language } from '../../common/ipc.js';
+import { computeMetrics } from '../../engine/metrics.js';
+import { decidePromotion } from '../../engine/use-cases/library-retrain.js';
+import { decide } from '../../engine/use-cases/promotion.js';
 
 function wording(lang: Language): PromotionWording {
   const tag = lang === 'id' ? 'id-ID' : 'en-US';
   return {
     t: (key, params) => translate(lang, key, params),
-    percent: (x) => new Intl.NumberFormat(tag, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x),
+    percent: (x, digits) => new Intl.NumberFormat(tag, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x),
     number: (n, digits) => new Intl.NumberFormat(tag, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n),
     modelName: (id) => (id === 'OLD' ? 'Dec 6, 8:04 PM' : id),
     reason: (text) => localizeReason(text, (key, params) => translate(lang, key, params)),
@@ -48,17 +51,25 @@ test('compared figures: more, as, less accurate; the loss when the accuracy tied
   );
 });
 
-test('"as you asked" only where the figures alone would not have made it current', () => {
+test('"as you asked" where the asking, not the figures, made it current (the engine says which)', () => {
   assert.equal(say('en', true, compared({ asked: true, accuracy: 0.25 })), 'Made current as you asked. Less accurate than Dec 6, 8:04 PM on the same 1,200 validation images: 25.0% against 90.0%.');
-  assert.equal(say('en', true, compared({ asked: true })), 'More accurate than Dec 6, 8:04 PM on the same 1,200 validation images: 93.5% against 90.0%.', 'it would have won anyway');
-  assert.equal(say('en', true, { kind: 'first', asked: true }), 'No model was current before.');
-  assert.equal(say('en', true, { kind: 'notJudged', asked: true, previous: 'OLD', error: 'gone' }), 'The model current before it (Dec 6, 8:04 PM) could not be judged: gone.', 'made current by the rule itself');
+  assert.equal(say('en', true, { kind: 'notCompared', asked: true, previous: 'OLD', problem: null }), 'Made current as you asked. There were no validation figures to compare it with Dec 6, 8:04 PM.');
+  assert.equal(say('en', true, { kind: 'first', asked: false }), 'No model was current before.');
   assert.equal(
-    say('en', true, compared({ asked: true, accuracy: 0.9, loss: 0.3, previousLoss: 0.3 })),
+    say('en', true, compared({ accuracy: 0.9, loss: 0.3, previousLoss: 0.3 })),
     'As accurate as Dec 6, 8:04 PM on the same 1,200 validation images (90.0%), with a lower or equal validation loss: 0.3000 against 0.3000.',
     'an equal loss wins',
   );
-  assert.equal(say('en', true, { kind: 'notCompared', asked: true, previous: 'OLD', problem: null }), 'Made current as you asked. There were no validation figures to compare it with Dec 6, 8:04 PM.');
+});
+
+test('accuracies that differ never read alike; a whole-point allowance has no decimals; a loss that could not be computed', () => {
+  // one image in 2,401
+  assert.equal(say('en', true, compared({ n: 2401, accuracy: 2161 / 2401, previousAccuracy: 2160 / 2401 })), 'More accurate than Dec 6, 8:04 PM on the same 2,401 validation images: 90.00% against 89.96%.');
+  assert.match(say('en', true, compared({ accuracy: 0.895, tolerancePoints: 1 })), /, but within the 1 points allowed\.$/);
+  assert.equal(
+    say('en', false, compared({ accuracy: 0.9, loss: null, previousLoss: 0.3 })),
+    'As accurate as Dec 6, 8:04 PM on the same 1,200 validation images (90.0%), but its validation loss could not be computed.',
+  );
 });
 
 test('no comparison possible: the reason why, itself in the UI\'s language when it is one of the engine\'s', () => {
@@ -78,4 +89,44 @@ test('Bahasa Indonesia: its own sentence and number format, not the engine\'s En
 test('a model saved before the figures were stored: its English reason, translated when it is a plain one', () => {
   assert.equal(say('en', false, undefined, 'val acc 85.0 % vs 88.0 % for the current model OLD on the same 400 validation images'), 'val acc 85.0 % vs 88.0 % for the current model OLD on the same 400 validation images');
   assert.equal(say('id', true, undefined, 'no model was current before'), 'sebelumnya belum ada model yang aktif');
+});
+
+/** Metrics of `right` correct answers out of `n` (half happy), with the given loss. */
+function metrics(right: number, n: number, loss: number): Metrics {
+  const p: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    y.push(i % 2);
+    p.push(i < right ? (i % 2 ? 0.9 : 0.1) : i % 2 ? 0.1 : 0.9);
+  }
+  return { ...computeMetrics(p, y), loss };
+}
+
+/** The sentence never contradicts the decision it explains, and "as you asked" only where the asking decided. */
+function checkAgrees(decision: Promotion, withoutAsking: Promotion, use: boolean, label: string): void {
+  const text = promotionText(decision, wording('en'));
+  const claimsBetter = /^More accurate|lower or equal|but within the/.test(text) || (/^As accurate/.test(text) && !/, but /.test(text));
+  const claimsWorse = /^(Made current as you asked|Less accurate)|higher validation loss|more than the|could not be computed/.test(text) && !/but within the/.test(text);
+  if (!decision.madeCurrent) assert.ok(!claimsBetter && claimsWorse, `kept, yet: ${text} (${label})`);
+  else if (!use) assert.ok(!claimsWorse, `made current by its figures, yet: ${text} (${label})`);
+  assert.equal(text.startsWith('Made current as you asked'), use && decision.madeCurrent && !withoutAsking.madeCurrent, `${text} (${label})`);
+}
+
+test('over a grid of figures, each rule\'s sentence agrees with its decision', () => {
+  for (const [ra, rb] of [[4, 4], [3, 4], [4, 3], [0, 4]]) {
+    for (const [la, lb] of [[0.2, 0.3], [0.3, 0.2], [0.3, 0.3], [Number.NaN, 0.3], [0.3, Number.NaN]]) {
+      for (const use of [false, true]) {
+        const input = (u: boolean) => ({ candidate: { modelId: 'new', metrics: metrics(ra!, 4, la!) }, current: { modelId: 'OLD', metrics: metrics(rb!, 4, lb!) }, use: u });
+        checkAgrees(decide(input(use)), decide(input(false)), use, `train ${ra}/${rb} right, loss ${la}/${lb}, use ${use}`);
+      }
+    }
+  }
+  for (const accuracy of [0.85, 0.89, 0.895, 0.899, 0.9, 0.901, 0.95]) {
+    for (const tolerancePoints of [0, 0.5, 1]) {
+      for (const use of [false, true]) {
+        const rule = (u: boolean) => decidePromotion({ accuracy, n: 1000 }, { modelId: 'OLD', accuracy: 0.9 }, { tolerancePoints, use: u });
+        checkAgrees(rule(use), rule(false), use, `library ${accuracy} vs 0.9, allowance ${tolerancePoints}, use ${use}`);
+      }
+    }
+  }
 });

@@ -135,7 +135,7 @@ test('missing folders and missing classes are clear errors', async () => {
   const root = await tempDir();
   await assert.rejects(scanDataset(join(root, 'nope')), /nope: no such folder/);
   await tree(root, [...names(3).map((n) => `train/happy/${n}`), ...names(2).map((n) => `train/angry/${n}`)]);
-  await assert.rejects(scanDataset(root), /no sad training images in .*found only: angry/);
+  await assert.rejects(scanDataset(root), /no sad training images in .*other folders \(not used\): angry/);
 });
 
 test('eval sets: happy/ and sad/, or the validation/ part of a train layout', async () => {

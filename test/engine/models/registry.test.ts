@@ -123,7 +123,10 @@ test('a promotion\'s figures are read only when well-formed; a damaged or hand-e
   for (const bad of [{ ...why, n: 0 }, { ...why, accuracy: '75 %' }, { ...why, kind: 'better' }, { kind: 'first' }, { ...why, loss: Number.NaN }, { kind: 'notJudged', asked: true, previous: 'old' }, null, 'first']) {
     assert.deepEqual(parseModelMeta({ ...m, promotion: { ...m.promotion, why: bad } }).promotion, { madeCurrent: false, reason: m.promotion.reason }, JSON.stringify(bad));
   }
-  assert.deepEqual(parseModelMeta({ ...m, promotion: { madeCurrent: true, reason: 'no model was current before', why: { kind: 'first', asked: true } } }).promotion?.why, { kind: 'first', asked: true });
+  assert.deepEqual(parseModelMeta({ ...m, promotion: { madeCurrent: true, reason: 'no model was current before', why: { kind: 'first', asked: false } } }).promotion?.why, { kind: 'first', asked: false });
+  for (const w of [{ kind: 'first', asked: false }, { kind: 'notJudged', asked: false, previous: 'old', error: 'gone' }, { ...why, asked: true }]) {
+    assert.equal(parseModelMeta({ ...m, promotion: { madeCurrent: false, reason: 'kept', why: w } }).promotion?.why, undefined, `${w.kind} cannot explain a kept model`);
+  }
 });
 
 test('writers wait for the data-folder lock: a save while another process holds it lands after the release', async () => {

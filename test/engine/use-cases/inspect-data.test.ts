@@ -67,7 +67,7 @@ test('a folder training would refuse is described, not thrown: which class is mi
   const r = await inspectData({ data: root });
   assert.deepEqual(r.summary.train.sad, 0);
   assert.deepEqual(r.ignoredImages, { fear: 3 }, 'images only');
-  assert.equal(r.problem, `no sad training images in ${root}: expected folders happy and sad in it, or train/happy and train/sad (validation/ optional); found only: fear`);
+  assert.equal(r.problem, `no sad training images in ${root}: expected folders happy and sad in it, or train/happy and train/sad (validation/ optional); other folders (not used): fear`);
   assert.deepEqual(r.problemDetails, { kind: 'noTrainingImages', missing: ['sad'], found: ['fear'] }, 'the same as figures, for the app to word');
   assert.deepEqual(r.warnings, []);
   assert.deepEqual(r.warningDetails, []);

@@ -156,6 +156,21 @@ test('the promotion rule, both ways: current when not worse by more than the all
   assert.match(forced.promotion.reason, /^made current as asked/);
 });
 
+test('validation lacking a class: training\'s own rule decides, and the result still says how (no promotion left out)', async () => {
+  const { services, truth, items } = await setup({ train: false });
+  // every happy photo and one sad: the one sad photo trains, so validation has none
+  const sad = items.find((i) => truth.get(i.originalPath!) === 'sad')!;
+  await reviewAll(services, items, truth, (i) => truth.get(i.originalPath!) === 'happy' || i.id === sad.id);
+  const preview = await retrainPreview(services, {});
+  assert.equal(preview.ready, true, preview.reason);
+  assert.deepEqual(preview.total.validation.sad, 0, 'the case under test: no sad validation image');
+  const r = await retrainWithLibrary(services, { epochs: 2 });
+  assert.ok(r.promotion, 'a promotion, not null');
+  assert.deepEqual([r.promotion.madeCurrent, r.promotion.why], [true, { kind: 'first', asked: false }]);
+  assert.equal(r.promotion.candidate.n, 0);
+  assert.equal(await services.registry.currentId(), r.modelId);
+});
+
 test('the rule itself: half a point of allowance, in accuracy points on the same images', () => {
   const prev = { modelId: 'm', accuracy: 0.9 };
   const opts = { tolerancePoints: 0.5, use: false };
@@ -168,6 +183,12 @@ test('the rule itself: half a point of allowance, in accuracy points on the same
   assert.deepEqual(decidePromotion({ accuracy: 0.894, n: 1000 }, prev, opts).why, { kind: 'compared', asked: false, previous: 'm', n: 1000, accuracy: 0.894, previousAccuracy: 0.9, loss: null, previousLoss: null, tolerancePoints: 0.5 });
   assert.deepEqual(decidePromotion({ accuracy: 0.9, n: 10 }, null, opts).why, { kind: 'first', asked: false });
   assert.deepEqual(decidePromotion({ accuracy: NaN, n: 0 }, prev, { ...opts, use: true }).why, { kind: 'notCompared', asked: true, previous: 'm', problem: null });
+  // a current model that cannot judge these images (another base): the new one becomes current, and says why
+  const other = decidePromotion({ accuracy: 0.8, n: 10 }, { modelId: 'm', accuracy: NaN, error: 'it uses another base network' }, opts);
+  assert.deepEqual([other.madeCurrent, other.why], [true, { kind: 'notJudged', asked: false, previous: 'm', error: 'it uses another base network' }]);
+  assert.match(other.reason, /the current model m could not be judged on them \(it uses another base network\)/);
+  assert.equal(decidePromotion({ accuracy: 0.85, n: 1000 }, prev, { ...opts, use: true }).why.asked, true, 'made current only because asked');
+  assert.equal(decidePromotion({ accuracy: 0.95, n: 1000 }, prev, { ...opts, use: true }).why.asked, false, 'it would have won anyway');
   assert.equal(decidePromotion({ accuracy: NaN, n: 0 }, prev, opts).madeCurrent, false, 'nothing to compare on');
   assert.equal(decidePromotion({ accuracy: 0.5, n: 10 }, prev, { ...opts, use: true }).madeCurrent, true);
 });
