@@ -25,6 +25,8 @@ interface DecodeOptions {
 }
 
 const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
+/** Below this many pixels on a side nothing in an image can be judged (FER2013's crops are 48): refused, not judged. */
+export const MIN_SIDE = 8;
 const RASTER_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif']);
 /** formats told by their first bytes (sniffFormat) that go to the pixels without reading the header first */
 const SNIFFED_RASTER = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff']);
@@ -56,11 +58,14 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
     } catch (err) {
       throw new InputFileError(file, (err as Error).message);
     }
+    refuseTiny(file, bmp);
     input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
   } else if (SNIFFED_RASTER.has(sniffFormat(bytes) ?? '')) {
     // a raster format by its magic bytes: straight to the pixels (sharp still refuses more than maxPixels when
     // it reads the header); saves a round trip through the thread pool per image
-    const small = smallHeader(bytes, opts.size);
+    const header = readHeader(bytes);
+    if (header) refuseTiny(file, header);
+    const small = header && header.width <= opts.size && header.height <= opts.size ? header : null;
     // an image to enlarge (a face crop): decoded as it is (a plain JPEG without sharp) and enlarged in
     // JavaScript (image-resize.ts)
     const pixels = small?.type === 'jpg' ? decodeSmallJpeg(bytes, opts.size, small.orientation) : null;
@@ -92,6 +97,7 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
       throw new InputFileError(file, meta.format ? inputReason('reason.unsupportedFormat', { format: meta.format }) : inputReason('reason.unsupportedFormatUnnamed'));
     }
     if (!meta.width || !meta.height) throw new InputFileError(file, meta.format ? inputReason('reason.noSize', { format: formatName(meta.format) }) : inputReason('reason.noSizeUnnamed'));
+    refuseTiny(file, { width: meta.width, height: meta.height });
     if (meta.width * meta.height > maxPixels()) {
       throw new InputFileError(file, inputReason('reason.tooManyPixels', { width: meta.width, height: meta.height, limit: maxPixels() }));
     }
@@ -111,14 +117,19 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
   }
 }
 
+/** A 1x1 pixel (a tracking pixel, an icon) judged as a face would be a confident answer about nothing. */
+function refuseTiny(file: string, { width, height }: { width: number; height: number }): void {
+  if (width < MIN_SIDE || height < MIN_SIDE) throw new InputFileError(file, inputReason('reason.tooSmall', { width, height, min: MIN_SIDE }));
+}
+
 /**
- * The header of an image no larger than `size` on either side (its format, its EXIF orientation), or null.
- * Read in JavaScript, in microseconds; a header it cannot read says null, and sharp reads it (and says why).
+ * An image's size, format and EXIF orientation from its header, or null. Read in JavaScript, in microseconds; a
+ * header it cannot read says null, and sharp reads it (and says why).
  */
-function smallHeader(bytes: Buffer, size: number): { type: string | undefined; orientation: number } | null {
+function readHeader(bytes: Buffer): { type: string | undefined; orientation: number; width: number; height: number } | null {
   try {
     const { width, height, type, orientation } = imageSize(bytes);
-    return width > 0 && height > 0 && width <= size && height <= size ? { type, orientation: orientation ?? 1 } : null;
+    return width > 0 && height > 0 ? { type, orientation: orientation ?? 1, width, height } : null;
   } catch {
     return null;
   }

@@ -17,6 +17,7 @@ export const reasonsEn = {
   'reason.noSize': 'corrupt {format} image: it has no size',
   'reason.noSizeUnnamed': 'corrupt image: it has no size',
   'reason.tooManyPixels': 'image is {width}x{height}, above the {limit}-pixel limit',
+  'reason.tooSmall': 'image is {width}x{height}, too small to show a face (at least {min} px on each side)',
   'reason.bomb': 'the image has too many pixels (decompression bomb guard)',
   'reason.corrupt': 'corrupt or truncated {format} image',
   'reason.corruptUnnamed': 'corrupt or truncated image',

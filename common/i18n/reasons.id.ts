@@ -13,6 +13,7 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.noSize': 'gambar {format} rusak: tidak memiliki ukuran',
   'reason.noSizeUnnamed': 'gambar rusak: tidak memiliki ukuran',
   'reason.tooManyPixels': 'gambar berukuran {width}x{height}, melebihi batas {limit} piksel',
+  'reason.tooSmall': 'gambar berukuran {width}x{height}, terlalu kecil untuk memperlihatkan wajah (minimal {min} px tiap sisi)',
   'reason.bomb': 'gambar memiliki terlalu banyak piksel (pelindung bom dekompresi)',
   'reason.corrupt': 'gambar {format} rusak atau terpotong',
   'reason.corruptUnnamed': 'gambar rusak atau terpotong',

@@ -49,26 +49,43 @@ test('a BMP is read bottom-up unless it says top-down', async () => {
 });
 
 test('EXIF orientation is applied before resizing', async () => {
-  // stored 20x10, left red; orientation 6 means "rotate 90 degrees clockwise to display": red ends on top
-  const bytes = await rawToSharp(halves(20, 10, RED, BLUE), 20, 10).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
-  const img = await decodeImage(bytes, 'rotated.jpg', { size: 20 });
-  assert.ok(near(px(img, 10, 3), RED), `top is red, got ${px(img, 10, 3)}`);
-  assert.ok(near(px(img, 10, 16), BLUE), `bottom is blue, got ${px(img, 10, 16)}`);
-  // 10 wide after rotation: padded with black on both sides, centred
-  assert.deepEqual(px(img, 1, 10), [0, 0, 0]);
+  // stored 40x20, left red; orientation 6 means "rotate 90 degrees clockwise to display": red ends on top
+  const bytes = await rawToSharp(halves(40, 20, RED, BLUE), 40, 20).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+  const img = await decodeImage(bytes, 'rotated.jpg', { size: 40 });
+  assert.ok(near(px(img, 20, 6), RED), `top is red, got ${px(img, 20, 6)}`);
+  assert.ok(near(px(img, 20, 32), BLUE), `bottom is blue, got ${px(img, 20, 32)}`);
+  // 20 wide after rotation: padded with black on both sides, centred
+  assert.deepEqual(px(img, 2, 20), [0, 0, 0]);
 });
 
 test('a small image is enlarged bilinearly, in its displayed orientation', async () => {
-  // 2x1, black then white: enlarged to 8 it is a smooth ramp (sharp's lanczos would ring past 0 and 255)
-  const pair = await sharp(Buffer.from([0, 0, 0, 255, 255, 255]), { raw: { width: 2, height: 1, channels: 3 } }).png().toBuffer();
-  const img = await decodeImage(pair, 'pair.png', { size: 8 });
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 7].map((x) => px(img, x, 4)[0]), [0, 0, 32, 96, 159, 223, 255, 255]);
-  assert.deepEqual(px(img, 4, 0), [0, 0, 0], 'black band above');
-  // stored 20x10, left red, EXIF orientation 6: displayed 10x20 with red on top, enlarged to 40
-  const bytes = await rawToSharp(halves(20, 10, RED, BLUE), 20, 10).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
-  const big = await decodeImage(bytes, 'rotated.jpg', { size: 40 });
-  assert.ok(near(px(big, 20, 5), RED) && near(px(big, 20, 34), BLUE), `red on top: ${px(big, 20, 5)} / ${px(big, 20, 34)}`);
-  assert.deepEqual(px(big, 3, 20), [0, 0, 0], 'padded left and right');
+  // 16x16, black left half, white right half: enlarged to 64 the edge is a smooth, monotonic ramp (sharp's
+  // lanczos would ring: a dip before the edge and a bump after it)
+  const edge = Buffer.alloc(16 * 16 * 3);
+  for (let y = 0; y < 16; y++) for (let x = 8; x < 16; x++) edge.fill(255, (y * 16 + x) * 3, (y * 16 + x) * 3 + 3);
+  const img = await decodeImage(await sharp(edge, { raw: { width: 16, height: 16, channels: 3 } }).png().toBuffer(), 'edge.png', { size: 64 });
+  const row = Array.from({ length: 64 }, (_, x) => px(img, x, 32)[0]!);
+  assert.deepEqual([row[0], row[63]], [0, 255]);
+  assert.ok(row.every((v, x) => x === 0 || v >= row[x - 1]!), `monotonic: ${row.join(' ')}`);
+  assert.ok(row.filter((v) => v > 0 && v < 255).length >= 3, `a ramp, not a step: ${row.join(' ')}`);
+  // stored 40x20, left red, EXIF orientation 6: displayed 20x40 with red on top, enlarged to 80
+  const bytes = await rawToSharp(halves(40, 20, RED, BLUE), 40, 20).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+  const big = await decodeImage(bytes, 'rotated.jpg', { size: 80 });
+  assert.ok(near(px(big, 40, 10), RED) && near(px(big, 40, 68), BLUE), `red on top: ${px(big, 40, 10)} / ${px(big, 40, 68)}`);
+  assert.deepEqual(px(big, 6, 40), [0, 0, 0], 'padded left and right');
+});
+
+test('an image too small to show a face (a tracking pixel, an icon) is refused with its size, whatever its format', async () => {
+  const one = (fmt: 'png' | 'jpeg' | 'webp') => sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } })[fmt]().toBuffer();
+  for (const fmt of ['png', 'jpeg', 'webp'] as const) {
+    await assert.rejects(decodeImage(await one(fmt), `dot.${fmt}`, { size: 112 }), { message: `dot.${fmt}: image is 1x1, too small to show a face (at least 8 px on each side)` });
+  }
+  const strip = await sharp({ create: { width: 300, height: 6, channels: 3, background: '#808080' } }).png().toBuffer();
+  await assert.rejects(decodeImage(strip, 'strip.png', { size: 112 }), /strip\.png: image is 300x6, too small/);
+  const avif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } }).avif().toBuffer();
+  await assert.rejects(decodeImage(avif, 'tiny.avif', { size: 112 }), /tiny\.avif: image is 4x4, too small/);
+  const ok = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toBuffer();
+  assert.equal((await decodeImage(ok, 'ok.png', { size: 112 })).size, 112, '8x8 is judged');
 });
 
 test('greyscale, alpha, CMYK and 16-bit inputs become 8-bit sRGB', async () => {

@@ -132,13 +132,15 @@ test('features computed before a cancel are flushed to disk', async () => {
   const store = await FeatureStore.open(home, base);
   const ac = new AbortController();
   const views = only(IDENTITY, MIRROR, variantParams(DEFAULT_AUGMENT, 1, 'x', 1));
+  // small batches, cancelled early: however many batches the embedding workers have in flight, some are left
+  // (a cancel after 16 of 20 images in batches of 8 could come after the last batch had finished, on a busy machine)
   await assert.rejects(
-    store.features(files.map((file) => ({ sample: { file }, views })), { batchSize: 8, signal: ac.signal, onProgress: (done) => done >= 16 && ac.abort() }),
+    store.features(files.map((file) => ({ sample: { file }, views })), { batchSize: 2, signal: ac.signal, onProgress: (done) => done >= 6 && ac.abort() }),
     isCancelled,
   );
   const later = await FeatureStore.open(home, base);
-  await later.features(files.slice(0, 16).map((file) => ({ sample: { file }, views })));
-  assert.ok(later.stats.hits >= 16, `found ${later.stats.hits} of the first 48 views on disk`);
+  await later.features(files.slice(0, 6).map((file) => ({ sample: { file }, views })));
+  assert.ok(later.stats.hits >= 6, `found ${later.stats.hits} of the first 18 views on disk`);
 });
 
 test('flushLater: the answer comes before the cache is written; the next call, or closing, waits for the write', async () => {
