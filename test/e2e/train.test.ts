@@ -201,6 +201,13 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.equal(await page.locator(RUN).count(), 0, 'a new folder starts a new session');
     assert.equal(await page.locator('[data-testid="prediction-card"]').count(), 0, 'nothing was judged');
     await screenshots(page, 'train-warnings');
+    // in Bahasa Indonesia: the engine's figures, worded in the language chosen
+    bridge.changeSettings({ language: 'id' });
+    await page.getByRole('heading', { name: 'Latih', level: 1 }).waitFor();
+    assert.match((await page.getByTestId('train-warning').allInnerTexts()).join('\n'), /^Gambar latihan terlalu sedikit \(8 senang, 2 sedih\): dengan kurang dari 10 gambar per kelas/m);
+    await screenshots(page, 'train-warnings-id');
+    bridge.changeSettings({ language: null });
+    await page.getByRole('heading', { name: 'Train', level: 1 }).waitFor();
     // the run says the same warnings when it reaches them, worded the same way
     await page.getByTestId('train-start').click();
     await page.locator(`${RUN}[data-phase="done"]`).waitFor();
