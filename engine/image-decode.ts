@@ -51,6 +51,7 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
   if (bytes.length === 0) throw new InputFileError(file, inputReason('reason.empty'));
   if (isHevcHeif(bytes)) throw new InputFileError(file, inputReason('reason.heic'));
   let input: import('sharp').Sharp;
+  const header = !isBmp(bytes) && SNIFFED_RASTER.has(sniffFormat(bytes) ?? '') ? readHeader(bytes) : null;
   if (isBmp(bytes)) {
     let bmp: ReturnType<typeof decodeBmp>;
     try {
@@ -60,12 +61,12 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
     }
     refuseTiny(file, bmp);
     input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
-  } else if (SNIFFED_RASTER.has(sniffFormat(bytes) ?? '')) {
-    // a raster format by its magic bytes: straight to the pixels (sharp still refuses more than maxPixels when
-    // it reads the header); saves a round trip through the thread pool per image
-    const header = readHeader(bytes);
-    if (header) refuseTiny(file, header);
-    const small = header && header.width <= opts.size && header.height <= opts.size ? header : null;
+  } else if (header) {
+    // a raster format by its magic bytes, its header read in JavaScript: straight to the pixels (sharp still
+    // refuses more than maxPixels when it reads the header); saves a round trip through the thread pool per
+    // image. A header image-size cannot read (legal fill bytes before a marker, say) goes the way below.
+    refuseTiny(file, header);
+    const small = header.width <= opts.size && header.height <= opts.size ? header : null;
     // an image to enlarge (a face crop): decoded as it is (a plain JPEG without sharp) and enlarged in
     // JavaScript (image-resize.ts)
     const pixels = small?.type === 'jpg' ? decodeSmallJpeg(bytes, opts.size, small.orientation) : null;
@@ -120,6 +121,21 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
 /** A 1x1 pixel (a tracking pixel, an icon) judged as a face would be a confident answer about nothing. */
 function refuseTiny(file: string, { width, height }: { width: number; height: number }): void {
   if (width < MIN_SIDE || height < MIN_SIDE) throw new InputFileError(file, inputReason('reason.tooSmall', { width, height, min: MIN_SIDE }));
+}
+
+/**
+ * Refuses an image under MIN_SIDE pixels on a side by its header, read in JavaScript (microseconds), before any
+ * work on it (features looked up, faces detected); a header it cannot read is left to decodeImage to judge.
+ */
+export function refuseTinyImage(bytes: Buffer, file: string): void {
+  const header = isBmp(bytes) ? bmpHeaderSize(bytes) : readHeader(bytes);
+  if (header) refuseTiny(file, header);
+}
+
+/** A BMP's size from its header (height negative for top-down rows), or null when it is too short to say. */
+function bmpHeaderSize(b: Buffer): { width: number; height: number } | null {
+  if (b.length < 26 || b.readUInt32LE(14) < 12) return null;
+  return b.readUInt32LE(14) === 12 ? { width: b.readUInt16LE(18), height: b.readUInt16LE(20) } : { width: Math.abs(b.readInt32LE(18)), height: Math.abs(b.readInt32LE(22)) };
 }
 
 /**

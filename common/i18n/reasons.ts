@@ -40,14 +40,17 @@ export function parseReason(text: string): { key: ReasonKey; params: Params } | 
   return null;
 }
 
+/** Values that hold another of the engine's reasons (a folder that "cannot be read any more ({error})"). */
+const NESTED = new Set(['error']);
+
 /**
  * `text` in another language when it is one of the engine's reasons (translate is the catalogue's); else as it
- * is. A value that is itself one of the reasons (a folder that "cannot be read any more (no such folder)") is
- * translated too.
+ * is. A value that holds a reason (NESTED) is translated too; any other value (a path, a format) stays as it is,
+ * even one that happens to read like a reason.
  */
 export function localizeReason(text: string, translate: (key: ReasonKey, params: Params) => string): string {
   const parsed = parseReason(text);
   if (!parsed) return text;
-  const params = Object.fromEntries(Object.entries(parsed.params).map(([name, value]) => [name, typeof value === 'string' ? localizeReason(value, translate) : value]));
+  const params = Object.fromEntries(Object.entries(parsed.params).map(([name, value]) => [name, NESTED.has(name) && typeof value === 'string' ? localizeReason(value, translate) : value]));
   return translate(parsed.key, params);
 }

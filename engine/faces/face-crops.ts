@@ -9,7 +9,7 @@ import { decodeBmp, isBmp } from '../bmp.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { InputFileError } from '../errors.js';
 import { pixelLimit } from '../pixel-limit.js';
-import { decodeImage, type RgbImage } from '../image-decode.js';
+import { decodeImage, refuseTinyImage, type RgbImage } from '../image-decode.js';
 import { resampleSquare } from '../image-resize.js';
 import type { FaceDetector, RgbFrame } from './face-detector.js';
 
@@ -82,6 +82,8 @@ export const CROP_VERSION = `c6-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${C
 export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame: RgbFrame; width: number; height: number }> {
   let input: import('sharp').Sharp;
   let size: { width: number; height: number } | null;
+  // refused before the detector runs on it (and before a detection is kept for it)
+  refuseTinyImage(bytes, file);
   try {
     if (isBmp(bytes)) {
       const bmp = decodeBmp(bytes, pixelLimit(bytes));

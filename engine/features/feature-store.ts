@@ -12,7 +12,7 @@ import { paramsKey, type AugmentParams } from '../augment.js';
 import type { FrozenBase } from '../bases/base.js';
 import { tryWithDataLockSync, withDataLock } from '../data-lock.js';
 import { cancelled, InputFileError, yieldToEventLoop } from '../errors.js';
-import { decodeImage, readImageBytesQuick, type RgbImage } from '../image-decode.js';
+import { decodeImage, readImageBytesQuick, refuseTinyImage, type RgbImage } from '../image-decode.js';
 import { contentHash, isContentHash, sampleName, type SampleRef } from '../samples.js';
 import { DetectionCache } from '../faces/detection-cache.js';
 import { CROP_VERSION, cropFace, decodeFrame, findFaces, judgedWhole, wholeIfSmall, type Box, type Detection } from '../faces/face-crops.js';
@@ -250,6 +250,8 @@ export class FeatureStore {
       let hash = sample.hash;
       if (hash === undefined) {
         bytes = await this.read(sample.file!, busy);
+        // before the cache is asked: features cached before tiny images were refused must not let one through
+        refuseTinyImage(bytes, name);
         hash = this.hash(bytes, busy);
       } else if (!isContentHash(hash)) {
         throw new InputFileError(name, 'not a sha256 content hash');

@@ -12,14 +12,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_BASE, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../../common/defaults.js';
-import type { ClassCounts, DatasetSummary, PromotionWhy, TrainResult } from '../../common/engine-types.js';
+import type { ClassCounts, DatasetSummary, Metrics, PromotionWhy, TrainResult } from '../../common/engine-types.js';
 import type { LibraryItem, LibraryRetrainResult, RetrainOptions, RetrainPreview, RetrainPromotion } from '../../common/library-types.js';
 import type { Label } from '../../common/labels.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import type { CallContext } from '../call-context.js';
 import { scanDataset } from '../dataset.js';
 import { badInput, throwIfAborted } from '../errors.js';
-import { predictHead } from '../head.js';
+import { predictHead, type Matrix } from '../head.js';
 import { computeMetrics } from '../metrics.js';
 import type { ModelMeta } from '../models/model-meta.js';
 import { resolveModel } from '../models/resolve.js';
@@ -264,7 +264,25 @@ export async function retrainWithLibrary(
   throwIfAborted(ctx.signal);
 
   let promotion: RetrainPromotion | null = null;
-  const base = trainOptions({ seed: meta?.hyperparameters.seed ?? DEFAULT_SEED, ...(meta && { fromModel: meta.id }) });
+  const opts = { tolerancePoints, use: params.use ?? false };
+  /** The rule, the new model's figures against the current model's on the same validation rows. */
+  const againstCurrent = async (cand: Metrics, validation: { x: Matrix; y: Float32Array }): Promise<RetrainPromotion> => {
+    // no trained model: the built-in zero-shot one is not a model to compare with (as in training's rule)
+    if (!(await services.registry.currentId())) return decidePromotion({ accuracy: cand.accuracy, n: cand.n }, null, opts);
+    const current = await resolveModel(services.registry, services.bases, 'current', ctx);
+    try {
+      // a current model on another base (another feature size) cannot judge these features
+      const prev = current.base.dim === validation.x.dim ? computeMetrics(predictHead(current.head, validation.x), validation.y) : null;
+      const previous = prev
+        ? { modelId: current.id, accuracy: prev.accuracy, loss: prev.loss, sadRecall: prev.perClass.sad.recall }
+        : { modelId: current.id, accuracy: Number.NaN, error: inputReason('reason.otherBase') };
+      return decidePromotion({ accuracy: cand.accuracy, n: cand.n }, previous, opts);
+    } finally {
+      current.head.dispose();
+    }
+  };
+  // `use` reaches training's own rule too: it decides when the validation images lack a class
+  const base = trainOptions({ seed: meta?.hyperparameters.seed ?? DEFAULT_SEED, ...(meta && { fromModel: meta.id }), use: opts.use });
   const { seed: _seed, ...recipe } = meta?.hyperparameters ?? { ...base.hp, seed: 0 };
   const options: TrainOptions = {
     ...base,
@@ -272,18 +290,7 @@ export async function retrainWithLibrary(
     hp: { ...recipe, ...(params.epochs !== undefined && { epochs: params.epochs }) },
     augment: meta?.augment ?? base.augment,
     promote: async (candidate, validation) => {
-      const current = await resolveModel(services.registry, services.bases, 'current', ctx);
-      try {
-        const cand = computeMetrics(predictHead(candidate, validation.x), validation.y);
-        // a current model on another base (another feature size) cannot judge these features
-        const prev = current.base.dim === validation.x.dim ? computeMetrics(predictHead(current.head, validation.x), validation.y) : null;
-        const previous = prev
-          ? { modelId: current.id, accuracy: prev.accuracy, loss: prev.loss, sadRecall: prev.perClass.sad.recall }
-          : { modelId: current.id, accuracy: Number.NaN, error: inputReason('reason.otherBase') };
-        promotion = decidePromotion({ accuracy: cand.accuracy, n: cand.n }, previous, { tolerancePoints, use: params.use ?? false });
-      } finally {
-        current.head.dispose();
-      }
+      promotion = await againstCurrent(computeMetrics(predictHead(candidate, validation.x), validation.y), validation);
       return { makeCurrent: promotion.madeCurrent, record: { madeCurrent: promotion.madeCurrent, reason: promotion.reason, why: promotion.why } };
     },
   };

@@ -41,14 +41,17 @@ export function promotionReason(p: Pick<PromotionNote, 'madeCurrent' | 'reason' 
   return promotionText(p, {
     t,
     percent: formatPercent,
-    number: fixed,
+    number: formatFixed,
     modelName,
     reason: reasonText,
   });
 }
 
-const fixed = (n: number, digits: number) => new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
-const dataWording: DataWording = { t, number: fixed };
+/** A number with exactly `digits` decimals, in the current language's format: 0.25, 4 -> "0.2500" / "0,2500". */
+export function formatFixed(n: number, digits: number): string {
+  return new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+}
+const dataWording: DataWording = { t, number: formatFixed };
 
 /** A warning about the training data, in the current language. */
 export function dataWarning(w: DataWarning): string {

@@ -30,6 +30,6 @@ test('validation photos gone, and photos the model was trained on: counted, sing
 test('in Bahasa Indonesia, with its number format', () => {
   assert.deepEqual(evalWarningsText({ n: 2000, source: validation(1500), trainedOn: 1200 }, wording('id')), [
     '1.500 foto validasi tidak dapat ditemukan lagi di /data/faces.',
-    '1.200 dari 2.000 foto yang dinilai termasuk data latih model ini (gambar yang sama), jadi angka ini terlalu bagus dibanding hasilnya pada foto baru.',
+    '1.200 dari 2.000 foto yang dinilai termasuk data latihan model ini (gambar yang sama), jadi angka ini melebih-lebihkan kinerjanya pada foto baru.',
   ]);
 });

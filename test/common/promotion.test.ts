@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Metrics, Promotion, PromotionNote, PromotionWhy } from '../../common/engine-types.js';
 import { translate } from '../../common/i18n/index.js';
-import { promotionText, type PromotionWording } from '../../common/i18n/promotion.js';
+import { digitsToTell, promotionText, type PromotionWording } from '../../common/i18n/promotion.js';
 import { localizeReason } from '../../common/i18n/reasons.js';
 import type { Language } from '../../common/ipc.js';
 import { computeMetrics } from '../../engine/metrics.js';
@@ -129,4 +129,14 @@ test('over a grid of figures, each rule\'s sentence agrees with its decision', (
       }
     }
   }
+});
+
+test('digitsToTell: enough decimals for two figures that differ to read apart, no more', () => {
+  const pct = (x: number, d: number) => `${(x * 100).toFixed(d)}%`;
+  assert.equal(digitsToTell(0.935, 0.9, pct, 1), 1);
+  assert.equal(digitsToTell(2161 / 2401, 2160 / 2401, pct, 1), 2, '90.00% against 89.96%');
+  assert.equal(digitsToTell(0.9, 0.9, pct, 1), 1, 'equal: as usual');
+  assert.equal(digitsToTell(1.1943, 1.1941, (x, d) => x.toFixed(d), 3), 4, 'losses 1.194 and 1.194 told apart');
+  assert.equal(digitsToTell(0.5, 0.5 + 1e-9, (x, d) => x.toFixed(d), 3), 4, 'at most 4 decimals');
+  assert.equal(digitsToTell(Number.NaN, 0.3, (x, d) => x.toFixed(d), 3), 3);
 });

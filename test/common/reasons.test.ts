@@ -32,10 +32,12 @@ test('in Bahasa Indonesia: a known reason is translated with its values; any oth
   // a reason inside a reason: both translated; a path inside stays as it is
   assert.equal(
     id(inputReason('reason.datasetUnreadable', { root: '/photos/faces', error: `/photos/faces: ${inputReason('reason.noSuchFileOrFolder')}` })),
-    '/photos/faces tidak dapat dibaca lagi (/photos/faces: no such file or folder); hanya gambar pustaka yang dipakai',
+    '/photos/faces tidak dapat dibaca lagi (/photos/faces: no such file or folder); hanya foto pustaka yang dipakai',
   );
   assert.equal(
     id(inputReason('reason.datasetUnreadable', { root: '/photos/faces', error: inputReason('reason.noSuchFileOrFolder') })),
-    `/photos/faces tidak dapat dibaca lagi (${translate('id', 'reason.noSuchFileOrFolder')}); hanya gambar pustaka yang dipakai`,
+    `/photos/faces tidak dapat dibaca lagi (${translate('id', 'reason.noSuchFileOrFolder')}); hanya foto pustaka yang dipakai`,
   );
+  // a value that only reads like a reason (a folder named so) stays as it is
+  assert.equal(id(inputReason('reason.datasetUnreadable', { root: 'made current', error: 'EIO' })), 'made current tidak dapat dibaca lagi (EIO); hanya foto pustaka yang dipakai');
 });

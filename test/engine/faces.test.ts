@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { before, test } from 'node:test';
 import sharp from 'sharp';
 import type { FaceBox, FacePrediction, Prediction, PredictResult } from '../../common/engine-types.js';
+import { decodeFrame } from '../../engine/faces/face-crops.js';
 import { iou } from '../../engine/faces/face-detector.js';
 import { predictAndSave } from '../../engine/use-cases/library.js';
 import { predict } from '../../engine/use-cases/predict.js';
@@ -172,6 +173,20 @@ test('a corrupt image is reported, and leaves no detection behind (it would answ
   const cacheDir = join(dir, 'home', 'cache', 'faces');
   const lines = existsSync(cacheDir) ? (await Promise.all((await readdir(cacheDir)).map((f) => readFile(join(cacheDir, f), 'utf8')))).join('\n') : '';
   assert.equal(lines.includes(hash), false, 'no detection line for the corrupt file');
+});
+
+test('an image too thin to show a face is refused before the detector runs, and leaves no detection behind', async () => {
+  // 1200x6: wider than a face crop, so it would take the detector's path
+  const file = join(dir, 'strip.png');
+  await writeFile(file, await sharp({ create: { width: 1200, height: 6, channels: 3, background: '#808080' } }).png().toBuffer());
+  const r = (await predict(services, { inputs: [file] })).results[0]!;
+  assert.ok('error' in r && r.error === 'image is 1200x6, too small to show a face (at least 8 px on each side)', JSON.stringify(r));
+  const hash = createHash('sha256').update(await readFile(file)).digest('hex');
+  const cacheDir = join(dir, 'home', 'cache', 'faces');
+  const lines = existsSync(cacheDir) ? (await Promise.all((await readdir(cacheDir)).map((f) => readFile(join(cacheDir, f), 'utf8')))).join('\n') : '';
+  assert.equal(lines.includes(hash), false, 'no detection line for it');
+  // the detector's frame refuses it too, whoever asks for it
+  await assert.rejects(decodeFrame(await readFile(file), file), { message: `${file}: image is 1200x6, too small to show a face (at least 8 px on each side)` });
 });
 
 const PHOTOS = join(SHARED_DATASETS, 'photos-happy-sad');

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { decodeImage, readImageFile } from '../../engine/image-decode.js';
+import { decodeImage, readImageFile, refuseTinyImage } from '../../engine/image-decode.js';
 import { InputFileError } from '../../engine/errors.js';
 import { parseReason } from '../../common/i18n/reasons.js';
 import { halves, makeBmp, rawToSharp } from '../helpers/images.js';
@@ -84,6 +84,17 @@ test('an image too small to show a face (a tracking pixel, an icon) is refused w
   await assert.rejects(decodeImage(strip, 'strip.png', { size: 112 }), /strip\.png: image is 300x6, too small/);
   const avif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#808080' } }).avif().toBuffer();
   await assert.rejects(decodeImage(avif, 'tiny.avif', { size: 112 }), /tiny\.avif: image is 4x4, too small/);
+  // a header image-size cannot read (legal 0xFF fill bytes after SOI) is read by libvips, and refused all the same
+  const dot = await one('jpeg');
+  const filled = Buffer.concat([dot.subarray(0, 2), Buffer.from([0xff, 0xff, 0xff]), dot.subarray(2)]);
+  await assert.rejects(decodeImage(filled, 'filled.jpg', { size: 112 }), /filled\.jpg: image is 1x1, too small/);
+  await assert.rejects(decodeImage(makeBmp(4, 6, () => RED), 'icon.bmp', { size: 112 }), /icon\.bmp: image is 4x6, too small/);
+  await assert.rejects(decodeImage(makeBmp(4, 6, () => RED, { topDown: true, bpp: 8 }), 'icon8.bmp', { size: 112 }), /icon8\.bmp: image is 4x6, too small/);
+  // the header check that runs before any work on an image: the same verdicts, BMP included
+  assert.throws(() => refuseTinyImage(makeBmp(4, 6, () => RED, { topDown: true }), 'icon.bmp'), /icon\.bmp: image is 4x6, too small/);
+  assert.throws(() => refuseTinyImage(dot, 'dot.jpg'), /dot\.jpg: image is 1x1, too small/);
+  assert.doesNotThrow(() => refuseTinyImage(makeBmp(8, 8, () => RED), 'ok.bmp'));
+  assert.doesNotThrow(() => refuseTinyImage(Buffer.from('not an image'), 'x.txt'), 'an unreadable header is for decodeImage to judge');
   const ok = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toBuffer();
   assert.equal((await decodeImage(ok, 'ok.png', { size: 112 })).size, 112, '8x8 is judged');
 });

@@ -169,6 +169,23 @@ test('validation lacking a class: training\'s own rule decides, and the result s
   assert.deepEqual([r.promotion.madeCurrent, r.promotion.why], [true, { kind: 'first', asked: false }]);
   assert.equal(r.promotion.candidate.n, 0);
   assert.equal(await services.registry.currentId(), r.modelId);
+  // again, now with that model current (trained on library images only: the same set, still without a sad
+  // validation image): training's rule keeps the new one unless asked, and then says it was asked
+  const kept = await retrainWithLibrary(services, { epochs: 2 });
+  assert.deepEqual([kept.promotion.madeCurrent, kept.promotion.why], [false, { kind: 'notCompared', asked: false, previous: r.modelId, problem: 'validation has no sad image' }]);
+  const asked = await retrainWithLibrary(services, { epochs: 2, use: true });
+  assert.deepEqual([asked.promotion.madeCurrent, asked.promotion.why], [true, { kind: 'notCompared', asked: true, previous: r.modelId, problem: 'validation has no sad image' }]);
+  assert.equal(await services.registry.currentId(), asked.modelId);
+});
+
+test('no trained model yet: the first retrained model is the first model, not compared with the built-in one', async () => {
+  const { services, truth, items } = await setup({ train: false });
+  await reviewAll(services, items, truth);
+  const preview = await retrainPreview(services, {});
+  assert.ok(preview.total.validation.happy > 0 && preview.total.validation.sad > 0, 'validation has both classes: the rule itself decides');
+  const r = await retrainWithLibrary(services, { epochs: 2 }, {}, { tolerancePoints: -100 }); // anything compared would be kept
+  assert.deepEqual([r.promotion.madeCurrent, r.promotion.why], [true, { kind: 'first', asked: false }]);
+  assert.equal(r.promotion.previous, null);
 });
 
 test('the rule itself: half a point of allowance, in accuracy points on the same images', () => {
@@ -201,7 +218,7 @@ test('without a trained model the library alone is the training data; a dataset 
   assert.match(preview.dataset.missing ?? '', /no model was trained yet/);
   assert.deepEqual(preview.total.train, preview.library.train);
   const r = await retrainWithLibrary(services, { epochs: 2 });
-  assert.equal(r.promotion.previous?.modelId, 'zero-shot', 'compared with the zero-shot head it replaces');
+  assert.equal(r.promotion.previous, null, 'the first model: not compared with the built-in zero-shot head (as in training)');
 
   // a model trained on a folder that later moved away
   const trained = await trainFromFolder(services, { data, epochs: 2 });
