@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { EngineError } from '../common/errors.js';
+import { inputReason } from '../common/i18n/reasons.js';
 
 type LockedResource = 'models' | 'library' | `cache-${string}`;
 
@@ -43,7 +44,7 @@ export async function withDataLock<T>(home: string, resource: LockedResource, fn
     });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new EngineError('busy', `another HappySad process is writing ${resource} in ${home}; try again when it has finished`);
+      throw new EngineError('busy', inputReason('reason.busy', { resource, home }));
     }
     throw err;
   }

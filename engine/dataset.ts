@@ -61,9 +61,9 @@ async function listDir(dir: string): Promise<Entry[]> {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw notFound(`${dir}: no such folder`, dir);
-    if (code === 'ENOTDIR') throw badInput(`${dir}: not a folder`);
-    throw badInput(`${dir}: cannot read the folder (${code ?? (err as Error).message})`);
+    if (code === 'ENOENT') throw notFound(inputReason('reason.noSuchFolderAt', { path: dir }), dir);
+    if (code === 'ENOTDIR') throw badInput(inputReason('reason.notFolderAt', { path: dir }));
+    throw badInput(inputReason('reason.folderUnreadableAt', { path: dir, code: code ?? (err as Error).message }));
   }
   const out = await Promise.all(
     entries.map(async (e): Promise<Entry> => ({ name: e.name, link: e.isSymbolicLink(), kind: e.isSymbolicLink() ? await linkKind(join(dir, e.name)) : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' })),
@@ -284,7 +284,7 @@ export async function scanEvalSet(dir: string): Promise<{ samples: Sample[]; ski
   const valDir = findDir(entries, VALIDATION_DIRS);
   const samples = await scanClassFolders(valDir ? join(dir, valDir) : dir, skipped, ignoredClasses);
   if (samples.length === 0) {
-    throw badInput(`${dir}: no images found in happy/ or sad/ (or validation/happy, validation/sad)`);
+    throw badInput(inputReason('reason.noEvalImages', { path: dir }));
   }
   return { samples, skipped, ignoredClasses };
 }

@@ -8,7 +8,7 @@ import { translate } from '../../common/i18n/index.js';
 import { reasonsEn, type ReasonKey } from '../../common/i18n/reasons.en.js';
 import { inputReason, localizeReason, parseReason } from '../../common/i18n/reasons.js';
 
-const SAMPLE: Record<string, string | number> = { min: 16, size: 2048, limit: 1024, format: 'JPEG', width: 3000, height: 2000, compression: 1, depth: 2, extension: '.txt', code: 'EIO', root: '/photos/faces', error: 'EACCES: permission denied' };
+const SAMPLE: Record<string, string | number> = { path: '/photos/faces', resource: 'library', home: '/home/u/.happysad', min: 16, size: 2048, limit: 1024, format: 'JPEG', width: 3000, height: 2000, compression: 1, depth: 2, extension: '.txt', code: 'EIO', root: '/photos/faces', error: 'EACCES: permission denied' };
 const keys = Object.keys(reasonsEn) as ReasonKey[];
 const params = (key: ReasonKey) => Object.fromEntries([...reasonsEn[key].matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, String(SAMPLE[m[1]!])]));
 
@@ -38,6 +38,8 @@ test('in Bahasa Indonesia: a known reason is translated with its values; any oth
     id(inputReason('reason.datasetUnreadable', { root: '/photos/faces', error: inputReason('reason.noSuchFileOrFolder') })),
     `/photos/faces tidak dapat dibaca lagi (${translate('id', 'reason.noSuchFileOrFolder')}); hanya foto pustaka yang dipakai`,
   );
+  // a folder chosen that is gone: the path as it is, the rest translated
+  assert.equal(id(inputReason('reason.noSuchFolderAt', { path: '/photos/faces' })), '/photos/faces: folder tidak ada');
   // a value that only reads like a reason (a folder named so) stays as it is
   assert.equal(id(inputReason('reason.datasetUnreadable', { root: 'made current', error: 'EIO' })), 'made current tidak dapat dibaca lagi (EIO); hanya foto pustaka yang dipakai');
 });

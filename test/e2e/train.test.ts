@@ -239,4 +239,20 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     await screenshots(page, 'train-failed');
     assert.deepEqual(problems, []);
   });
+
+  test('a chosen folder that is gone: said on the data card, in the language of the app', async () => {
+    const { page, problems } = app;
+    const gone = join(await tempDir('happysad-gone-'), 'moved-away');
+    bridge.changeSettings({ language: 'id' });
+    await page.getByRole('heading', { name: 'Latih', level: 1 }).waitFor();
+    bridge.chooseNext('training-data', [gone]);
+    bridge.menu('choose-training-data');
+    await page.locator(`[data-testid="train-data"] .folder[title="${gone}"]`).waitFor();
+    await page.getByTestId('train-problem').waitFor();
+    assert.equal(await page.getByTestId('train-problem').innerText(), `${gone}: folder tidak ada`);
+    assert.equal(await page.getByTestId('train-start').isDisabled(), true);
+    bridge.changeSettings({ language: null });
+    await page.getByRole('heading', { name: 'Train', level: 1 }).waitFor();
+    assert.deepEqual(problems, []);
+  });
 });
