@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import type { EvalResult } from '../../common/engine-types.js';
 import { writeNewFileAtomic } from '../atomic-fs.js';
 import { decodeBmp, isBmp } from '../bmp.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { badInput, fsReason } from '../errors.js';
 import { pixelLimit } from '../pixel-limit.js';
 import { APP_VERSION } from '../version.js';
@@ -54,8 +55,8 @@ export async function writeEvalReport(dir: string, result: EvalResult, now: Date
   try {
     written = await writeNewFileAtomic(names, html);
   } catch (err) {
-    throw badInput(`cannot write the report ${names[0]}: ${fsReason(err)}`);
+    throw badInput(inputReason('reason.reportFailed', { path: names[0]!, error: fsReason(err) }));
   }
   if (written) return written;
-  throw badInput(`cannot write the report into ${dir}: ${reportFileName(result.modelId, 1)} up to ${reportFileName(result.modelId, MAX_NUMBERED)} all exist; choose another folder`);
+  throw badInput(inputReason('reason.reportAllExist', { path: dir, first: reportFileName(result.modelId, 1), last: reportFileName(result.modelId, MAX_NUMBERED) }));
 }

@@ -6,6 +6,7 @@
 import { copyFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../atomic-fs.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { badInput, fsReason } from '../errors.js';
 import { CROP_MAX_SIDE, CROP_SCALE, CROP_SHIFT_Y, DETECTOR_INPUT, FILLS_FRAME, MIN_SCORE } from '../faces/face-crops.js';
 import type { ModelMeta } from '../models/model-meta.js';
@@ -78,9 +79,9 @@ The easiest way to use it unchanged is HappySad Studio or its command line: \`ha
 export async function exportModel(services: EngineServices, { id, dir }: { id: string; dir: string }): Promise<{ dir: string }> {
   const meta = await services.registry.readMeta(id);
   const st = await stat(dir).catch(() => null);
-  if (!st?.isDirectory()) throw badInput(`${dir}: ${st ? 'not a folder' : 'no such folder'} to export into`);
+  if (!st?.isDirectory()) throw badInput(inputReason(st ? 'reason.exportNotFolder' : 'reason.exportNoFolder', { path: dir }));
   const target = join(dir, `happysad-model-${id}`);
-  if (await stat(target).catch(() => null)) throw badInput(`${target} already exists; choose another folder or remove it first`);
+  if (await stat(target).catch(() => null)) throw badInput(inputReason('reason.exportExists', { path: target }));
   const from = join(services.registry.dir, id);
   try {
     await writeDirAtomic(target, async (tmp) => {
@@ -88,7 +89,7 @@ export async function exportModel(services: EngineServices, { id, dir }: { id: s
       await writeFile(join(tmp, 'README.md'), exportReadme(meta));
     });
   } catch (err) {
-    throw badInput(`cannot export model ${id} into ${dir}: ${fsReason(err)}`);
+    throw badInput(inputReason('reason.exportFailed', { id, path: dir, error: fsReason(err) }));
   }
   return { dir: target };
 }
