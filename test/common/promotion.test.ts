@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Metrics, Promotion, PromotionNote, PromotionWhy } from '../../common/engine-types.js';
+import type { Promotion, PromotionNote, PromotionWhy } from '../../common/engine-types.js';
 import { translate } from '../../common/i18n/index.js';
 import { digitsToTell, promotionText, type PromotionWording } from '../../common/i18n/promotion.js';
 import { localizeReason } from '../../common/i18n/reasons.js';
 import type { Language } from '../../common/ipc.js';
-import { computeMetrics } from '../../engine/metrics.js';
+import { metricsOf as metrics } from '../helpers/metrics.js';
 import { decidePromotion } from '../../engine/use-cases/library-retrain.js';
 import { decide } from '../../engine/use-cases/promotion.js';
 
@@ -91,16 +91,6 @@ test('a model saved before the figures were stored: its English reason, translat
   assert.equal(say('id', true, undefined, 'no model was current before'), 'sebelumnya belum ada model yang aktif');
 });
 
-/** Metrics of `right` correct answers out of `n` (half happy), with the given loss. */
-function metrics(right: number, n: number, loss: number): Metrics {
-  const p: number[] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    y.push(i % 2);
-    p.push(i < right ? (i % 2 ? 0.9 : 0.1) : i % 2 ? 0.1 : 0.9);
-  }
-  return { ...computeMetrics(p, y), loss };
-}
 
 /** The sentence never contradicts the decision it explains, and "as you asked" only where the asking decided. */
 function checkAgrees(decision: Promotion, withoutAsking: Promotion, use: boolean, label: string): void {

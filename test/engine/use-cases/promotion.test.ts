@@ -2,26 +2,15 @@ import assert from 'node:assert/strict';
 import { copyFile, cp, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { before, test } from 'node:test';
-import type { Metrics } from '../../../common/engine-types.js';
 import { folderTrainingSet } from '../../../engine/dataset.js';
-import { computeMetrics } from '../../../engine/metrics.js';
 import { evaluate } from '../../../engine/use-cases/evaluate.js';
 import { decide } from '../../../engine/use-cases/promotion.js';
 import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
 import { trainFromFolder } from '../../../engine/use-cases/train.js';
 import { useBestBackend } from '../../helpers/backend.js';
+import { metricsOf as metrics } from '../../helpers/metrics.js';
 import { ASSETS, FACES, tempDir } from '../../helpers/tmp.js';
 
-/** Metrics of `right` correct answers out of `n` (half happy), with the given loss. */
-function metrics(right: number, n: number, loss: number): Metrics {
-  const p: number[] = [];
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    y.push(i % 2);
-    p.push(i < right ? (i % 2 ? 0.9 : 0.1) : i % 2 ? 0.1 : 0.9);
-  }
-  return { ...computeMetrics(p, y), loss };
-}
 
 test('decide: more right answers on the same images wins; a tie goes to the lower or equal loss', () => {
   const better = decide({ candidate: { modelId: 'new', metrics: metrics(358, 400, 0.3) }, current: { modelId: 'old', metrics: metrics(352, 400, 0.2) }, use: false });
