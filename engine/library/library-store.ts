@@ -113,7 +113,7 @@ export class LibraryStore {
 
   async get(id: string): Promise<LibraryItem> {
     const r = (await this.read()).records.get(id);
-    if (!r) throw notFound(`no image ${id} in the library`);
+    if (!r) throw notFound(inputReason('reason.noSuchLibraryImage', { id }));
     return this.toItem(r);
   }
 
@@ -495,8 +495,8 @@ export class LibraryStore {
     return { id: r.id, file: join(this.dir, LABEL_DIRS[r.label], r.storedName), ...withoutId(r) };
   }
 
-  private refuseReadOnly(what: string): void {
-    if (this.readOnly) throw badInput(`the data folder ${this.home} cannot be written, so the library cannot be ${what}`);
+  private refuseReadOnly(what: 'saved' | 'changed'): void {
+    if (this.readOnly) throw badInput(inputReason(what === 'saved' ? 'reason.readOnlyLibrarySave' : 'reason.readOnlyLibraryChange', { home: this.home }));
   }
 }
 

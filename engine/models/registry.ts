@@ -3,6 +3,7 @@
  * samples.json: the content hashes it learned from) and current.json naming the one in use. Folders appear
  * whole or not at all; writers hold the 'models' lock.
  */
+import { inputReason } from '../../common/i18n/reasons.js';
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -78,7 +79,7 @@ export class ModelRegistry {
   async delete(id: string): Promise<void> {
     await withDataLock(this.home, 'models', async () => {
       await this.readMeta(id);
-      if ((await this.currentId()) === id) throw badInput(`model ${id} is the current model; make another one current before deleting it`);
+      if ((await this.currentId()) === id) throw badInput(inputReason('reason.deleteCurrent', { id }));
       this.loaded.delete(id);
       // a process killed halfway through leaves a hidden folder that is no model, never half a model
       await removeDirAtomic(join(this.dir, id));
@@ -101,7 +102,7 @@ export class ModelRegistry {
     try {
       text = await readFile(join(this.dir, id, 'meta.json'), 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(`no model "${id}" in ${this.dir}`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(inputReason('reason.noSuchModel', { id, path: this.dir }));
       throw badInput(`model "${id}" is damaged: ${(err as Error).message}`);
     }
     try {

@@ -258,9 +258,9 @@ export async function retrainWithLibrary(
   const startedAt = performance.now();
   const { preview, set, meta } = await planLibraryRetrain(services, params, ctx);
   if (params.expect !== undefined && params.expect !== preview.fingerprint) {
-    throw badInput('the images to train on have changed since the preview (the library or the training data changed); look at the counts again');
+    throw badInput(inputReason('reason.retrainChanged'));
   }
-  if (!preview.ready) throw badInput(`nothing to retrain with: ${preview.reason}`);
+  if (!preview.ready) throw badInput(inputReason('reason.nothingToRetrain', { error: preview.reason ?? '' }));
   throwIfAborted(ctx.signal);
 
   let promotion: RetrainPromotion | null = null;

@@ -2,6 +2,7 @@
  * The library's use cases that need more than the store: predictions that are saved as they are made, and
  * thumbnails of saved images.
  */
+import { inputReason } from '../../common/i18n/reasons.js';
 import type { PredictParams, PredictResult, Prediction } from '../../common/engine-types.js';
 import type { ThumbnailResult } from '../../common/library-types.js';
 import type { CallContext } from '../call-context.js';
@@ -12,7 +13,7 @@ import type { EngineServices } from './services.js';
 
 /** predict, and with `save` every image that could be judged is kept in the library with what the model said. */
 export async function predictAndSave(services: EngineServices, params: PredictParams, ctx: CallContext = {}): Promise<PredictResult> {
-  if (params.save && services.readOnly) throw badInput(`the data folder ${services.home} cannot be written, so predictions cannot be saved to the library`);
+  if (params.save && services.readOnly) throw badInput(inputReason('reason.readOnlyPredictions', { home: services.home }));
   const { save: _save, ...predictParams } = params;
   const result = await predict(services, predictParams, ctx);
   if (!params.save) return result;
@@ -32,7 +33,7 @@ export async function predictAndSave(services: EngineServices, params: PredictPa
 export const DEFAULT_THUMBNAIL_SIZE = 256;
 
 export async function libraryThumbnail(services: EngineServices, { id, size }: { id: string; size?: number }): Promise<ThumbnailResult> {
-  if (services.readOnly) throw badInput(`the data folder ${services.home} cannot be written, so thumbnails cannot be cached; show the image itself`);
+  if (services.readOnly) throw badInput(inputReason('reason.readOnlyThumbnails', { home: services.home }));
   const item = await services.library.get(id);
   return thumbnail(services.home, id, item.file, size ?? DEFAULT_THUMBNAIL_SIZE);
 }

@@ -4,6 +4,7 @@
  * embedded as itself plus `augment.variants` augmented views, seeded by (seed, content hash, view), so that a
  * moved or copied image finds all its views in the feature store.
  */
+import { inputReason } from '../../common/i18n/reasons.js';
 import { BASE_AUGMENT, DEFAULT_SEED } from '../../common/defaults.js';
 import type * as tf from '../tf.js';
 import type { AugmentConfig, BaseId, ClassCounts, DatasetSummary, MobileNetSource, Promotion, PromotionNote, TrainParams, TrainResult } from '../../common/engine-types.js';
@@ -88,7 +89,7 @@ export async function trainOnSamples(
   /** seconds spent finding the samples (listing a folder), for the timings */
   scanSeconds = 0,
 ): Promise<TrainResult> {
-  if (services.readOnly) throw badInput(`the data folder ${services.home} cannot be written, so a trained model could not be saved`);
+  if (services.readOnly) throw badInput(inputReason('reason.readOnlyTrain', { home: services.home }));
   const parent = options.fromModel ? await resolveModel(services.registry, services.bases, options.fromModel, ctx) : null;
   try {
     return await trainFrom(services, set, options, parent, ctx, startedAt, scanSeconds);

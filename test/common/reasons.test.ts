@@ -38,6 +38,7 @@ test('in Bahasa Indonesia: a known reason is translated with its values; any oth
     id(inputReason('reason.datasetUnreadable', { root: '/photos/faces', error: inputReason('reason.noSuchFileOrFolder') })),
     `/photos/faces tidak dapat dibaca lagi (${translate('id', 'reason.noSuchFileOrFolder')}); hanya foto pustaka yang dipakai`,
   );
+  assert.equal(id(inputReason('reason.nothingToRetrain', { error: inputReason('reason.retrainNoSad') })), 'tidak ada yang bisa dipakai untuk latih ulang: tidak akan ada gambar latihan sedih');
   // a folder chosen that is gone: the path as it is, the rest translated
   assert.equal(id(inputReason('reason.noSuchFolderAt', { path: '/photos/faces' })), '/photos/faces: folder tidak ada');
   // a value that only reads like a reason (a folder named so) stays as it is
