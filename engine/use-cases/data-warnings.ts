@@ -29,16 +29,23 @@ interface DataCheck {
 export function checkTrainingData(train: ClassCounts, validation: ClassCounts): DataCheck {
   const warnings: string[] = [];
   const details: DataWarning[] = [];
+  // each warning with its figures, together, so that the two lists cannot fall out of step
+  const warn = (detail: DataWarning, message: string) => {
+    details.push(detail);
+    warnings.push(message);
+  };
   const few = CLASSES.filter((c) => train[c] < MIN_PER_CLASS);
   if (few.length) {
-    details.push({ kind: 'fewImages', few: [...few], train: { ...train }, min: MIN_PER_CLASS });
     const what = few.length === 1 ? count(train[few[0]!], `${few[0]} training image`) : `${train.happy.toLocaleString('en-US')} happy and ${train.sad.toLocaleString('en-US')} sad training images`;
-    warnings.push(`only ${what}: with fewer than ${MIN_PER_CLASS} images of a class a model can hardly learn it, and its figures vary a lot from run to run`);
+    warn(
+      { kind: 'fewImages', few: [...few], train: { ...train }, min: MIN_PER_CLASS },
+      `only ${what}: with fewer than ${MIN_PER_CLASS} images of a class a model can hardly learn it, and its figures vary a lot from run to run`,
+    );
   }
   const [big, small] = train.happy >= train.sad ? (['happy', 'sad'] as const) : (['sad', 'happy'] as const);
   if (train[small] > 0 && train[big] / train[small] > MAX_IMBALANCE) {
-    details.push({ kind: 'imbalance', more: big, fewer: small, train: { ...train }, maxRatio: MAX_IMBALANCE });
-    warnings.push(
+    warn(
+      { kind: 'imbalance', more: big, fewer: small, train: { ...train }, maxRatio: MAX_IMBALANCE },
       `${(train[big] / train[small]).toFixed(1)} times as many ${big} as ${small} training images (${train[big].toLocaleString('en-US')} vs ${train[small].toLocaleString('en-US')}): ` +
         `the model will lean towards ${big}; add ${small} images or use fewer ${big} ones`,
     );
@@ -49,9 +56,9 @@ export function checkTrainingData(train: ClassCounts, validation: ClassCounts): 
   if (missing.length === 2) validationProblem = inputReason('reason.noValidationImages');
   else if (missing.length === 1) validationProblem = inputReason(missing[0] === 'happy' ? 'reason.validationNoHappy' : 'reason.validationNoSad');
   if (validationProblem) {
-    details.push({ kind: 'validationLacks', missing: [...missing] });
     const present = CLASSES.find((c) => validation[c] > 0);
-    warnings.push(
+    warn(
+      { kind: 'validationLacks', missing: [...missing] },
       `${validationProblem}, so ${present ? `a model that always answered "${present}" would score 100 % there` : 'no model can be scored'}: ` +
         'no validation accuracy or loss is reported, early stopping watches the training loss, and the new model is not compared with the current one',
     );
