@@ -103,12 +103,12 @@ export class ModelRegistry {
       text = await readFile(join(this.dir, id, 'meta.json'), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(inputReason('reason.noSuchModel', { id, path: this.dir }));
-      throw badInput(`model "${id}" is damaged: ${(err as Error).message}`);
+      throw badInput(inputReason('reason.modelDamaged', { id, error: (err as Error).message }));
     }
     try {
       return parseModelMeta(JSON.parse(text));
     } catch (err) {
-      throw badInput(`model "${id}" is damaged: ${(err as Error).message}`);
+      throw badInput(inputReason('reason.modelDamaged', { id, error: (err as Error).message }));
     }
   }
 

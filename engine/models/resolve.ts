@@ -7,6 +7,7 @@ import { badInput } from '../errors.js';
 import type { CallContext } from '../call-context.js';
 import { createHead } from '../head.js';
 import type { ModelRegistry } from './registry.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 
 const ZERO_SHOT = 'zero-shot';
 export { DEFAULT_BASE };
@@ -34,7 +35,7 @@ export async function resolveModel(registry: ModelRegistry, bases: BaseLoader, r
   try {
     const base = await bases.load(meta.base.id, meta.base.source, ctx);
     if (base.fingerprint !== meta.base.fingerprint) {
-      throw badInput(`model ${id} was trained on other ${meta.base.id} weights (${meta.base.fingerprint}) than the ones installed (${base.fingerprint})`);
+      throw badInput(inputReason('reason.modelOtherWeights', { id, base: meta.base.id, fingerprint: meta.base.fingerprint, installed: base.fingerprint }));
     }
     return { id, base, head, ...(meta.base.source && { source: meta.base.source }) };
   } catch (err) {

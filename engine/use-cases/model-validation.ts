@@ -12,6 +12,7 @@ import { scanDataset, type Sample } from '../dataset.js';
 import { badInput, throwIfAborted } from '../errors.js';
 import { contentHash } from '../samples.js';
 import type { EngineServices } from './services.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 
 export interface ValidationImages {
   root: string;
@@ -37,7 +38,7 @@ async function hashFiles(files: readonly string[], signal: AbortSignal | undefin
 }
 
 export async function modelValidationImages(services: EngineServices, modelId: string, ctx: CallContext = {}): Promise<ValidationImages> {
-  if (modelId === 'zero-shot') throw badInput('the zero-shot model was trained on none of your images, so it has no validation data; choose a folder to evaluate it on');
+  if (modelId === 'zero-shot') throw badInput(inputReason('reason.zeroShotNoValidation'));
   const meta = await services.registry.readMeta(modelId);
   const root = meta.dataset.root;
   const listed = await services.registry.readSamples(modelId);
@@ -71,10 +72,10 @@ export async function modelValidationImages(services: EngineServices, modelId: s
       }
     } catch (err) {
       if (isCancelled(err)) throw err;
-      if (!listed || !meta.dataset.library) throw badInput(`the validation images of model ${modelId} were in ${root}, which cannot be read any more (${(err as Error).message})`);
+      if (!listed || !meta.dataset.library) throw badInput(inputReason('reason.validationUnreadable', { id: modelId, path: root, error: (err as Error).message }));
     }
   }
-  if (!listed) throw badInput(`model ${modelId} was saved without the list of its images, so its validation images cannot be found`);
+  if (!listed) throw badInput(inputReason('reason.noSampleList', { id: modelId }));
   if (meta.dataset.library) {
     for (const item of await services.library.items()) {
       candidates.push({ file: item.file, label: item.label as Label });
@@ -91,6 +92,6 @@ export async function modelValidationImages(services: EngineServices, modelId: s
       samples.push({ ...s, hash: h });
     }
   });
-  if (samples.length === 0) throw badInput(`none of the ${wanted.size} validation images of model ${modelId} were found in ${root}`);
+  if (samples.length === 0) throw badInput(inputReason('reason.validationGone', { count: wanted.size, id: modelId, path: root }));
   return { root, samples, missing: wanted.size - samples.length };
 }
