@@ -1,9 +1,7 @@
-import { reasonText } from './i18n.svelte.js';
-
 /**
- * The sentence to show for a failure: EngineError messages are written for users, in English; one of the
- * engine's known reasons (a folder that does not exist, a busy data folder, ...) in the app's language.
+ * A failure's text as the engine wrote it (for users, in English). Kept as it is and shown through reasonText
+ * where it is displayed, so that a known reason follows the app's language, also after a switch.
  */
 export function errorMessage(err: unknown): string {
-  return reasonText(err instanceof Error ? err.message : String(err));
+  return err instanceof Error ? err.message : String(err);
 }

@@ -253,6 +253,8 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.equal(await page.getByTestId('train-start').isDisabled(), true);
     bridge.changeSettings({ language: null });
     await page.getByRole('heading', { name: 'Train', level: 1 }).waitFor();
+    // kept as the engine wrote it, so it follows a language switch made after it was said
+    assert.equal(await page.getByTestId('train-problem').innerText(), `${gone}: no such folder`);
     assert.deepEqual(problems, []);
   });
 });
