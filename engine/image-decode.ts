@@ -71,7 +71,9 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
     // JavaScript (image-resize.ts)
     const pixels = small?.type === 'jpg' ? decodeSmallJpeg(bytes, opts.size, small.orientation) : null;
     if (pixels) return containBilinear(pixels, opts.size);
-    input = sharp(bytes, { limitInputPixels: maxPixels(), failOn: 'error', pages: 1, page: 0 });
+    // decoded without a resize when small: no more pixels than its header said, or libvips read another
+    // header than ours (a crafted file can show image-size a 16x16 frame and libvips a 12000x12000 one)
+    input = sharp(bytes, { limitInputPixels: small ? Math.min(maxPixels(), opts.size * opts.size) : maxPixels(), failOn: 'error', pages: 1, page: 0 });
     if (small) {
       try {
         const { data, info } = await input
@@ -83,6 +85,8 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
           .toBuffer({ resolveWithObject: true });
         return containBilinear({ width: info.width, height: info.height, channels: info.channels, data }, opts.size);
       } catch (err) {
+        // more pixels than the header it was judged small by: its size cannot be trusted to be said
+        if (/exceeds pixel limit/i.test(err instanceof Error ? err.message : String(err))) throw new InputFileError(file, inputReason('reason.bomb'));
         throw new InputFileError(file, pixelFailure(bytes, err, maxPixels()));
       }
     }

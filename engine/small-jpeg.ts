@@ -40,7 +40,7 @@ interface JpegFrame {
  * Walks a JPEG's marker segments from the start: `visit` gets each marker and the offset of its FF, and
  * returns false to stop. Markers that carry no length (TEM, RST0-7) are stepped over as such: read as a
  * length, they would skip into (or over) the next segments, where a crafted file can hide a false header.
- * Stops at a byte that is not a marker, at the end of the image, and after a scan's header.
+ * Stops at a byte that is not a marker, at a stray FF 00..BF, at the end of the image, and after a scan's header.
  */
 function walkJpeg(b: Uint8Array, visit: (marker: number, at: number, length: number) => boolean): void {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return;
@@ -56,6 +56,9 @@ function walkJpeg(b: Uint8Array, visit: (marker: number, at: number, length: num
       i += 2;
       continue;
     }
+    // FF 00 and the reserved FF 02..BF: libjpeg skips them as stray bytes, with no length; read as a length they
+    // would step over what libjpeg reads next (a crafted file hides a false header behind them): not known here
+    if (marker < 0xc0) return;
     if (marker === 0xd9 || i + 4 > b.length) return;
     const length = (b[i + 2]! << 8) | b[i + 3]!;
     if (length < 2 || !visit(marker, i, length) || marker === 0xda) return;

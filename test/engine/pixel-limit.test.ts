@@ -48,6 +48,30 @@ test('pixelLimit reads the frame as libjpeg would: one scan of every component, 
   assert.equal(jpegFrame(sneaky.subarray(0, fakeAt + SOI.length + 2 + 19))?.progressive, undefined, 'the false header lies inside the APP15 segment');
   assert.equal(jpegFrame(sneaky)?.progressive, true);
   assert.equal(pixelLimit(sneaky), MAX_PIXELS);
+  // a stray FF 00 has no length for libjpeg (it skips it): read as one (00 0E), it stepped into an APP1 segment
+  // holding a false baseline header, and a progressive image got the streamed limit
+  const payload = Buffer.concat([Buffer.alloc(8, 0x41), sof(0xc0), sos([1, 2, 3])]);
+  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]), payload]);
+  const stray = Buffer.concat([SOI, Buffer.from([0xff, 0x00, 0x00, 14]), app1, sof(0xc2), sos([1, 2, 3])]);
+  assert.equal(jpegFrame(stray), null, 'not known: the walk stops at the stray byte');
+  assert.equal(pixelLimit(stray), MAX_PIXELS);
+});
+
+test('an image decoded whole because its header says it is small holds no more pixels than that header said', async () => {
+  // a real 2000x2000 JPEG behind a fill byte, a COM segment and a false 16x16 frame that only image-size reads:
+  // libvips reads the real frame; decoded without a resize it would be 4 million pixels (a 12000x12000 one: 546 MB)
+  const real = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: { r: 120, g: 80, b: 40 } } }).jpeg({ quality: 50 }).toBuffer();
+  let at = 2;
+  while (real[at] === 0xff && real[at + 1]! >= 0xe0 && real[at + 1]! <= 0xef) at += 2 + real.readUInt16BE(at + 2);
+  const head = Buffer.alloc(37);
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]).copy(head, 0);
+  Buffer.from([0xff, 0xff, 0xfe, 0x00, 0x0a]).copy(head, 20);
+  Buffer.from([0xff, 0xfe, 0xff, 0xff]).copy(head, 33);
+  const com = Buffer.alloc(65535 - 2);
+  Buffer.from([0xff, 0xc0, 0x00, 0x11, 0x08, 0x00, 0x10, 0x00, 0x10, 0x03, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0]).copy(com, 65046 - 37);
+  const crafted = Buffer.concat([head, com, real.subarray(at)]);
+  assert.equal((await sharp(crafted).metadata()).width, 2000, 'libvips reads the real frame');
+  await assert.rejects(decodeImage(crafted, 'crafted.jpg', { size: 112 }), { message: 'crafted.jpg: the image has too many pixels (decompression bomb guard)' });
 });
 
 test('a 51-megapixel baseline JPEG (a phone photo at full resolution) is judged; the same photo progressive is refused with its size and the limit', async () => {
