@@ -1,7 +1,7 @@
 import { DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../common/defaults.js';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, extname, join, sep } from 'node:path';
-import { badInput, notFound } from './errors.js';
+import { badInput, fsReason, notFound } from './errors.js';
 import { IMAGE_EXTENSIONS } from './image-decode.js';
 import type { ClassCounts, DataProblem, DatasetSummary, SkippedFile } from '../common/engine-types.js';
 import type { Label } from '../common/labels.js';
@@ -63,7 +63,7 @@ async function listDir(dir: string): Promise<Entry[]> {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw notFound(inputReason('reason.noSuchFolderAt', { path: dir }), dir);
     if (code === 'ENOTDIR') throw badInput(inputReason('reason.notFolderAt', { path: dir }));
-    throw badInput(inputReason('reason.folderUnreadableAt', { path: dir, code: code ?? (err as Error).message }));
+    throw badInput(inputReason('reason.folderUnreadableAt', { path: dir, error: fsReason(err) }));
   }
   const out = await Promise.all(
     entries.map(async (e): Promise<Entry> => ({ name: e.name, link: e.isSymbolicLink(), kind: e.isSymbolicLink() ? await linkKind(join(dir, e.name)) : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' })),

@@ -58,7 +58,7 @@ export const reasonsEn = {
   'reason.noFiguresHere': 'it has no figures on these images',
   'reason.noSuchFolderAt': '{path}: no such folder',
   'reason.notFolderAt': '{path}: not a folder',
-  'reason.folderUnreadableAt': '{path}: cannot read the folder ({code})',
+  'reason.folderUnreadableAt': '{path}: cannot read the folder ({error})',
   'reason.noEvalImages': '{path}: no images found in happy/ or sad/ (or validation/happy, validation/sad)',
   'reason.busy': 'another HappySad process is writing {resource} in {home}; try again when it has finished',
   'reason.exportNotFolder': '{path}: not a folder to export into',

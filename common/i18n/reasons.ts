@@ -28,7 +28,8 @@ const PATTERNS = (Object.entries(reasonsEn) as Array<[ReasonKey, string]>).map((
       return '(.+?)';
     })
     .join('');
-  return { key, names, re: new RegExp(`^${source}$`) };
+  // 's': a path may hold a line break, and is still one value
+  return { key, names, re: new RegExp(`^${source}$`, 's') };
 });
 
 /** The reason's key and values when `text` is one of the engine's reasons; null for any other text. */

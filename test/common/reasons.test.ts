@@ -41,6 +41,8 @@ test('in Bahasa Indonesia: a known reason is translated with its values; any oth
   assert.equal(id(inputReason('reason.nothingToRetrain', { error: inputReason('reason.retrainNoSad') })), 'tidak ada yang bisa dipakai untuk latih ulang: tidak akan ada gambar latihan sedih');
   // a folder chosen that is gone: the path as it is, the rest translated
   assert.equal(id(inputReason('reason.noSuchFolderAt', { path: '/photos/faces' })), '/photos/faces: folder tidak ada');
+  assert.equal(id(inputReason('reason.noSuchFolderAt', { path: '/photos/two\nlines' })), '/photos/two\nlines: folder tidak ada', 'a line break in a path');
+  assert.equal(id(inputReason('reason.folderUnreadableAt', { path: '/photos', error: inputReason('reason.permissionDenied') })), `/photos: folder tidak dapat dibaca (${translate('id', 'reason.permissionDenied')})`);
   // a value that only reads like a reason (a folder named so) stays as it is
   assert.equal(id(inputReason('reason.datasetUnreadable', { root: 'made current', error: 'EIO' })), 'made current tidak dapat dibaca lagi (EIO); hanya foto pustaka yang dipakai');
 });
