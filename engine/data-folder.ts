@@ -3,9 +3,10 @@
  * Without this, a bad folder failed after minutes of work (the result thrown away) with raw errno text, and a
  * path under /proc made Node's recursive mkdir loop forever (ENOENT on the child, EEXIST on the parent).
  */
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { EngineError } from '../common/errors.js';
+import { makeDir } from './atomic-fs.js';
 import { fsReason } from './errors.js';
 
 export interface DataFolderState {
@@ -29,7 +30,7 @@ function unusable(home: string, why: string): EngineError {
  */
 export async function checkDataFolder(home: string): Promise<DataFolderState> {
   const target = resolve(home);
-  const missing: string[] = [];
+  let missing = false;
   let existing = target;
   for (;;) {
     const st = await stat(existing).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? null : err));
@@ -38,16 +39,15 @@ export async function checkDataFolder(home: string): Promise<DataFolderState> {
       if (!st.isDirectory()) throw unusable(target, existing === target ? 'it is a file, not a folder' : `${existing} is a file, not a folder`);
       break;
     }
-    missing.unshift(existing);
+    missing = true;
     const parent = dirname(existing);
     if (parent === existing) throw unusable(target, 'no part of the path exists');
     existing = parent;
   }
-  for (const dir of missing) {
+  if (missing) {
     try {
-      await mkdir(dir);
+      await makeDir(target);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(dir).catch(() => null))?.isDirectory()) continue;
       throw unusable(target, plain(err));
     }
   }
