@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { lutimes, mkdir, readdir, readFile, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { makeDir, sweepStaleTemps, writeDirAtomic, writeNewFileAtomic } from '../../engine/atomic-fs.js';
@@ -57,7 +57,16 @@ test('sweepStaleTemps: removes the temporaries a killed write left (files and fo
     await old(join(home, 'models', 'notes.tmp')), // not our pattern: a user's file
     await old(join(home, 'models', '.x.0123456789.tmp')), // 10 hex digits, not 12
     await old(join(home, 'models', '20260101-000000-abcd', 'model.json')),
+    await old(join(home, 'models', '.20251231-235959-0a0b.deleting-abc'), true), // 3 hex digits, not 6
+    await old(join(home, 'models', '.x.deleting-a1b2c3.bak')), // our pattern inside a longer name
   ];
+  // a link named like a temporary (an old one): neither it nor what it points to is ours to remove
+  const outside = await tempDir();
+  await writeFile(join(outside, 'precious.jpg'), 'a user photo');
+  const link = join(home, 'cache', '.linked.0123456789ab.tmp');
+  await symlink(outside, link);
+  await lutimes(link, twoHoursAgo, twoHoursAgo);
+  kept.push(link, join(outside, 'precious.jpg'));
   await writeFile(kept[0]!, 'being written');
   const removed = await sweepStaleTemps(home);
   assert.deepEqual(removed.sort(), stale.sort());
