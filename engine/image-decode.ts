@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { imageSize } from 'image-size';
-import sharp from 'sharp';
-import { decodeBmp, isBmp } from './bmp.js';
+import { isBmp } from './bmp.js';
 import { inputReason } from '../common/i18n/reasons.js';
 import { InputFileError } from './errors.js';
+import { openImage, type OpenedImage } from './open-image.js';
 import { pixelLimit } from './pixel-limit.js';
 import { containBilinear } from './image-resize.js';
 import { decodeSmallJpeg } from './small-jpeg.js';
@@ -53,14 +53,14 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
   let input: import('sharp').Sharp;
   const header = !isBmp(bytes) && SNIFFED_RASTER.has(sniffFormat(bytes) ?? '') ? readHeader(bytes) : null;
   if (isBmp(bytes)) {
-    let bmp: ReturnType<typeof decodeBmp>;
+    let opened: OpenedImage;
     try {
-      bmp = decodeBmp(bytes, maxPixels()); // our own decoder: its messages are plain and deterministic
+      opened = openImage(bytes, maxPixels()); // our own decoder: its messages are plain and deterministic
     } catch (err) {
       throw new InputFileError(file, (err as Error).message);
     }
-    refuseTiny(file, bmp);
-    input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
+    refuseTiny(file, opened.bmpSize!);
+    input = opened.input;
   } else if (header) {
     // a raster format by its magic bytes, its header read in JavaScript: straight to the pixels (sharp still
     // refuses more than maxPixels when it reads the header); saves a round trip through the thread pool per
@@ -73,7 +73,7 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
     if (pixels) return containBilinear(pixels, opts.size);
     // decoded without a resize when small: no more pixels than its header said, or libvips read another
     // header than ours (a crafted file can show image-size a 16x16 frame and libvips a 12000x12000 one)
-    input = sharp(bytes, { limitInputPixels: small ? Math.min(maxPixels(), opts.size * opts.size) : maxPixels(), failOn: 'error', pages: 1, page: 0 });
+    input = openImage(bytes, small ? Math.min(maxPixels(), opts.size * opts.size) : maxPixels()).input;
     if (small) {
       try {
         const { data, info } = await input
@@ -91,7 +91,7 @@ export async function decodeImage(bytes: Buffer, file: string, opts: DecodeOptio
       }
     }
   } else {
-    input = sharp(bytes, { limitInputPixels: maxPixels(), failOn: 'error', pages: 1, page: 0 });
+    input = openImage(bytes, maxPixels()).input;
     let meta: import('sharp').Metadata;
     try {
       meta = await input.metadata();

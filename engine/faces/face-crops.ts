@@ -5,10 +5,10 @@
  */
 import { imageSize } from 'image-size';
 import sharp from 'sharp';
-import { decodeBmp, isBmp } from '../bmp.js';
+import { isBmp } from '../bmp.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { InputFileError } from '../errors.js';
-import { pixelLimit } from '../pixel-limit.js';
+import { openImage } from '../open-image.js';
 import { decodeImage, refuseTinyImage, type RgbImage } from '../image-decode.js';
 import { resampleSquare } from '../image-resize.js';
 import type { FaceDetector, RgbFrame } from './face-detector.js';
@@ -80,20 +80,13 @@ export const CROP_VERSION = `c6-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${C
  * `height` are the displayed image's own. A file that cannot be decoded is refused with decodeImage's reason.
  */
 export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame: RgbFrame; width: number; height: number }> {
-  let input: import('sharp').Sharp;
   let size: { width: number; height: number } | null;
   // refused before the detector runs on it (and before a detection is kept for it)
   refuseTinyImage(bytes, file);
   try {
-    if (isBmp(bytes)) {
-      const bmp = decodeBmp(bytes, pixelLimit(bytes));
-      input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
-      size = { width: bmp.width, height: bmp.height };
-    } else {
-      input = sharp(bytes, { limitInputPixels: pixelLimit(bytes), failOn: 'error', pages: 1, page: 0 });
-      size = displayedJpegSize(bytes);
-    }
-    const { data, info } = await input
+    const opened = openImage(bytes);
+    size = opened.bmpSize ?? displayedJpegSize(bytes);
+    const { data, info } = await opened.input
       .rotate() // EXIF orientation: boxes are in the image as it is displayed
       .flatten({ background: { r: 0, g: 0, b: 0 } })
       .toColourspace('srgb')

@@ -3,14 +3,15 @@
  * cached under <home>/cache/thumbnails/<size>/<content hash>.jpg. An image's id is its content hash, so a
  * cached thumbnail never goes stale, whatever happens to the file's name or folder.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp, { type Sharp } from 'sharp';
+import sharp from 'sharp';
 import type { ThumbnailResult } from '../../common/library-types.js';
 import { writeFileAtomic } from '../atomic-fs.js';
-import { decodeBmp, isBmp } from '../bmp.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { InputFileError } from '../errors.js';
-import { pixelLimit } from '../pixel-limit.js';
+import { decodeImage, readImageBytes } from '../image-decode.js';
+import { openImage } from '../open-image.js';
 
 export function thumbnailPath(home: string, id: string, size: number): string {
   return join(home, 'cache', 'thumbnails', String(size), `${id}.jpg`);
@@ -23,23 +24,20 @@ export async function thumbnail(home: string, id: string, file: string, size: nu
     const meta = await sharp(path).metadata();
     return { path, width: meta.width ?? size, height: meta.height ?? size };
   }
-  const bytes = await readFile(file);
+  const bytes = await readImageBytes(file); // a file gone or unreadable: says so, naming it
+  let made: { data: Buffer; info: import('sharp').OutputInfo };
   try {
-    let input: Sharp;
-    if (isBmp(bytes)) {
-      const bmp = decodeBmp(bytes, pixelLimit(bytes));
-      input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
-    } else {
-      input = sharp(bytes, { limitInputPixels: pixelLimit(bytes), pages: 1 }).rotate();
-    }
-    const { data, info } = await input
+    made = await openImage(bytes)
+      .input.rotate()
       .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#000000' })
       .jpeg({ quality: 82, mozjpeg: true })
       .toBuffer({ resolveWithObject: true });
-    await writeFileAtomic(path, data);
-    return { path, width: info.width, height: info.height };
-  } catch (err) {
-    throw new InputFileError(file, `cannot make a thumbnail (${(err as Error).message.split('\n')[0]})`);
+  } catch {
+    // decodeImage says why, in deterministic words (libvips' own text may be another thread's: image-decode.ts)
+    await decodeImage(bytes, file, { size: 1 });
+    throw new InputFileError(file, inputReason('reason.cannotDecode'));
   }
+  await writeFileAtomic(path, made.data);
+  return { path, width: made.info.width, height: made.info.height };
 }

@@ -6,13 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { EvalResult } from '../../common/engine-types.js';
 import { writeNewFileAtomic } from '../atomic-fs.js';
-import { decodeBmp, isBmp } from '../bmp.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { badInput, fsReason } from '../errors.js';
-import { pixelLimit } from '../pixel-limit.js';
+import { openImage } from '../open-image.js';
 import { APP_VERSION } from '../version.js';
 import { evalReportHtml, mostConfidentlyWrong } from './eval-report.js';
 
@@ -29,13 +27,9 @@ export function reportFileName(modelId: string, n: number): string {
 async function thumbnailUri(file: string): Promise<string | null> {
   try {
     const bytes = await readFile(file);
-    const input = isBmp(bytes)
-      ? (() => {
-          const bmp = decodeBmp(bytes, pixelLimit(bytes));
-          return sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 4 } });
-        })()
-      : sharp(bytes, { limitInputPixels: pixelLimit(bytes), pages: 1 }).rotate();
-    const jpeg = await input.resize({ width: THUMB, height: THUMB, fit: 'cover' }).flatten({ background: '#000000' }).jpeg({ quality: 70, mozjpeg: true }).toBuffer();
+    const jpeg = await openImage(bytes)
+      .input.rotate()
+      .resize({ width: THUMB, height: THUMB, fit: 'cover' }).flatten({ background: '#000000' }).jpeg({ quality: 70, mozjpeg: true }).toBuffer();
     return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
   } catch {
     return null;

@@ -52,3 +52,20 @@ export function makeBmp(width: number, height: number, pixel: (x: number, y: num
   }
   return Buffer.concat([header, pixels]);
 }
+
+/**
+ * A JPEG whose scan has a run of bytes zeroed mid-way: libjpeg warns ("Corrupt JPEG data: premature end of
+ * data segment") and decodes it with a smudge, as it does a photo damaged in a copy. Smooth content: in noise
+ * the same damage often decodes without a warning. Tests check that sharp's failOn 'warning' refuses it.
+ */
+export async function damagedJpeg(width = 320, height = 240): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < 3; c++) pixels[(y * width + x) * 3 + c] = Math.round(128 + 100 * Math.sin(x / 9 + c) * Math.cos(y / 13));
+    }
+  }
+  const jpeg = await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
+  jpeg.fill(0, Math.floor(jpeg.length * 0.5), Math.floor(jpeg.length * 0.5) + 40);
+  return jpeg;
+}

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { EvalResult, JudgedImage } from '../../../common/engine-types.js';
 import { calibrationTable, computeMetrics, rocCurve } from '../../../engine/metrics.js';
 import { writeEvalReport } from '../../../engine/report/write-report.js';
+import { damagedJpeg } from '../../helpers/images.js';
 import { FACES, tempDir } from '../../helpers/tmp.js';
 
 function result(images: JudgedImage[]): EvalResult {
@@ -50,4 +51,12 @@ test('report file: one already in the folder is never replaced; the next one is 
   assert.match(await readFile(first, 'utf8'), /datetime="2026-12-04T10:00:00\.000Z"/, 'the first report is as it was');
   assert.match(await readFile(second, 'utf8'), /datetime="2026-12-04T11:00:00\.000Z"/);
   assert.deepEqual((await readdir(dir)).sort(), ['report-_odd_id.html', 'report-zero-shot-2.html', 'report-zero-shot.html'], 'no temporary file left');
+});
+
+test('report file: a wrong image judged despite a damaged run of bytes (libjpeg only warns) is shown, not named only', async () => {
+  const file = join(await tempDir(), 'damaged.jpg');
+  await writeFile(file, await damagedJpeg(320, 240));
+  const html = await readFile(await writeEvalReport(await tempDir(), result([{ file, label: 'sad', pHappy: 0.9 }])), 'utf8');
+  assert.equal([...html.matchAll(/<img src="data:image\/jpeg;base64,/g)].length, 1);
+  assert.doesNotMatch(html, /no preview/);
 });
