@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { EngineMethod, EngineParams, EngineResult, HostToWorker, WorkerToHost } from '../common/engine-contract.js';
 import type { BackendInfo, ProgressEvent } from '../common/engine-types.js';
 import { EngineError, cancelled, toFailure, type Failure } from '../common/errors.js';
+import { inputReason } from '../common/i18n/reasons.js';
 
 export interface WorkerConfig {
   home: string;
@@ -104,7 +105,7 @@ export class EngineHost {
 
   /** Starts the worker (if needed) and resolves with the backend it chose. */
   start(): Promise<BackendInfo> {
-    if (this.disposed) return Promise.reject(new EngineError('stopped', 'the engine was stopped'));
+    if (this.disposed) return Promise.reject(new EngineError('stopped', inputReason('reason.engineStopped')));
     if (this.ready) return this.ready;
     const worker = new Worker(this.options.workerUrl ?? defaultWorkerEntry(), { workerData: this.config });
     this.worker = worker;
@@ -136,11 +137,11 @@ export class EngineHost {
         } else this.onMessage(msg);
       });
       worker.on('error', (err) => {
-        reject(new EngineError('internal', `the engine failed to start: ${err.message}`));
+        reject(new EngineError('internal', inputReason('reason.engineStartFailed', { error: err.message })));
         this.onCrash(worker, err.message);
       });
       worker.on('exit', (code) => {
-        reject(new EngineError('crashed', `the engine stopped while starting (exit code ${code})`));
+        reject(new EngineError('crashed', inputReason('reason.engineExitedStarting', { code })));
         this.onCrash(worker, `exit code ${code}`);
       });
     });
@@ -188,7 +189,7 @@ export class EngineHost {
     const w = this.worker;
     this.worker = null;
     this.ready = null;
-    this.failAll(new EngineError('stopped', 'the engine was stopped'));
+    this.failAll(new EngineError('stopped', inputReason('reason.engineStopped')));
     if (w) {
       w.removeAllListeners('exit');
       await w.terminate();
@@ -221,7 +222,7 @@ export class EngineHost {
     this.worker = null;
     this.ready = null;
     if (this.disposed) return;
-    this.failAll(new EngineError('crashed', `the engine stopped unexpectedly (${detail}); it has been restarted, please try again`));
+    this.failAll(new EngineError('crashed', inputReason('reason.engineCrashed', { detail })));
     // A worker that never became ready (no backend could start...) would fail the same way again: no
     // restart loop; the next call tries afresh.
     if (this.readyWorker !== worker) return;

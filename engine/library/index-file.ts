@@ -8,6 +8,7 @@
 import type { LibraryItem, ReviewAction } from '../../common/library-types.js';
 import { REVIEW_STATES } from '../../common/library-types.js';
 import type { Label } from '../../common/labels.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { badInput } from '../errors.js';
 import { isContentHash } from '../samples.js';
 
@@ -158,7 +159,7 @@ export function parseIndex(text: string, file: string): IndexData {
   if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== FORMAT) return { records: [], pending: null, last: null };
   const r = raw as { version?: unknown; records?: unknown; pending?: unknown; last?: unknown };
   if (typeof r.version === 'number' && r.version > VERSION) {
-    throw badInput(`${file} was written by a newer HappySad Studio (library format ${r.version}; this one reads ${VERSION})`);
+    throw badInput(inputReason('reason.libraryNewer', { path: file, version: r.version, reads: VERSION }));
   }
   const seen = new Set<string>();
   const records: StoredRecord[] = [];

@@ -139,7 +139,7 @@ export class ModelRegistry {
       this.loaded.set(id, { meta, artifacts });
       return { head, meta };
     } catch (err) {
-      throw badInput(`model "${id}" in ${dir} is damaged (${(err as Error).message.split('\n')[0]}); train again or pick another model`);
+      throw badInput(inputReason('reason.modelDamagedIn', { id, path: dir, error: (err as Error).message.split('\n')[0]! }));
     }
   }
 

@@ -2,6 +2,7 @@ import type { EvalParams, EvalResult, EvalSource, SkippedFile } from '../../comm
 import { labelToTarget, probabilityToLabel } from '../../common/labels.js';
 import type { CallContext } from '../call-context.js';
 import { scanEvalSet, type Sample } from '../dataset.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import { badInput, EngineError, throwIfAborted } from '../errors.js';
 import { stat } from 'node:fs/promises';
 import { calibrationTable, computeMetrics, rocCurve } from '../metrics.js';
@@ -37,7 +38,7 @@ export async function evaluate(services: EngineServices, params: EvalParams, ctx
   // a report that cannot go where it was asked is said before the judging, not after it
   if (params.report !== undefined) {
     const st = await stat(params.report).catch(() => null);
-    if (st && !st.isDirectory()) throw badInput(`${params.report} is a file, not a folder to write the report into`);
+    if (st && !st.isDirectory()) throw badInput(inputReason('reason.reportIsFile', { path: params.report }));
   }
   throwIfAborted(ctx.signal);
   const model = await resolveModel(services.registry, services.bases, ref, ctx);
@@ -51,11 +52,12 @@ export async function evaluate(services: EngineServices, params: EvalParams, ctx
       return 'pHappy' in j ? [{ ...s, pHappy: j.pHappy, hash: j.hash }] : [];
     });
     if (judged.length === 0 && failures.length > 0) {
-      const shown = failures.slice(0, 3).map((f) => `${f.file}: ${f.reason}`).join('; ');
-      throw badInput(`no image could be judged (${count(failures.length, 'file')} failed${failures.length > 3 ? ', among them' : ''}: ${shown})`);
+      const [first] = failures;
+      const figures = { file: first!.file, error: first!.reason, count: failures.length };
+      throw badInput(inputReason(failures.length === 1 ? 'reason.noneJudgedOne' : 'reason.noneJudged', figures));
     }
     const bad = judged.find((s) => !Number.isFinite(s.pHappy));
-    if (bad) throw badInput(`model ${model.id} gave no probability for ${bad.file} (not a number): its saved weights are damaged`);
+    if (bad) throw badInput(inputReason('reason.noProbability', { id: model.id, file: bad.file }));
     const misclassified = judged
       .map((s) => ({ file: s.file, label: s.label, predicted: probabilityToLabel(s.pHappy), confidence: Math.max(s.pHappy, 1 - s.pHappy) }))
       .filter((m) => m.label !== m.predicted);

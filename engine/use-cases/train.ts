@@ -111,7 +111,7 @@ async function trainFrom(
   // a retrain names no base: its parent's defaults apply as they did to the parent
   const augment: AugmentConfig = { ...DEFAULT_AUGMENT, ...BASE_AUGMENT[base.id], ...augmentOverride };
   if (parent && options.base && options.base !== base.id) {
-    throw badInput(`model ${parent.id} uses the ${base.id} base; it cannot be retrained on ${options.base}`);
+    throw badInput(inputReason('reason.retrainOtherBase', { id: parent.id, base: base.id, other: options.base }));
   }
 
   ctx.progress?.({ type: 'stage', stage: 'embedding', message: `Computing ${base.id} features` });
@@ -137,7 +137,7 @@ async function trainFrom(
     skipped: [...set.summary.skipped, ...failed],
   };
   if (dataset.train.happy === 0 || dataset.train.sad === 0) {
-    throw badInput(`${set.summary.root}: after skipping unreadable files, one class has no training images left`);
+    throw badInput(inputReason('reason.classGoneAfterSkips', { path: set.summary.root }));
   }
   const { warnings, details, validationProblem } = checkTrainingData(dataset.train, dataset.validation);
   warnings.forEach((message, i) => ctx.progress?.({ type: 'warning', message, detail: details[i]! }));

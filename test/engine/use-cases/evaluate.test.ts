@@ -148,7 +148,7 @@ test('nothing that could be judged is an error naming the files, not an evaluati
     await mkdir(join(dir, label));
     await writeFile(join(dir, label, `${label}.jpg`), 'not an image');
   }
-  await assert.rejects(evaluate(services, { data: dir, model: 'zero-shot' }), /no image could be judged \(2 files failed: .*happy\.jpg: not a supported image format/);
+  await assert.rejects(evaluate(services, { data: dir, model: 'zero-shot' }), /no image could be judged \(2 files failed; the first: .*happy\.jpg: not a supported image format\)$/);
   const file = join(dir, 'report.txt');
   await writeFile(file, 'x');
   await assert.rejects(evaluate(services, { data: FACES, model: 'zero-shot', report: file }), new RegExp(`${file} is a file, not a folder`));
