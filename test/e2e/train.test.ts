@@ -236,6 +236,7 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     );
     assert.equal(await page.getByTestId('current-model').getAttribute('title'), current.id);
     assert.equal(await page.locator(CHART).count(), 0, 'no empty chart for a run without an epoch');
+    assert.equal(await page.getByTestId('train-elapsed').count(), 0, 'no 0:00 elapsed row for a run without an epoch');
     await screenshots(page, 'train-failed');
     assert.deepEqual(problems, []);
   });
