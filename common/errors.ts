@@ -2,6 +2,8 @@
  * How failures cross every boundary (worker -> host -> IPC -> renderer, and into CLI exit codes): a code from
  * a small fixed set, a sentence for the user, and the file it concerns when there is one.
  */
+import { inputReason } from './i18n/reasons.js';
+
 export const ERROR_CODES = [
   /** the caller cancelled; nothing was saved */
   'cancelled',
@@ -59,7 +61,17 @@ export function isFailure(v: unknown): v is Failure {
 
 /** Any thrown value as a Failure; what is not an EngineError is an internal error with its message kept. */
 export function toFailure(err: unknown): Failure {
-  if (err instanceof EngineError) return { code: err.code, message: err.message, ...(err.file !== undefined && { file: err.file }) };
-  if (isFailure(err)) return { code: err.code, message: err.message, ...(err.file !== undefined && { file: err.file }) };
-  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+  if (err instanceof EngineError || isFailure(err)) return { code: err.code, message: errorText(err), ...(err.file !== undefined && { file: err.file }) };
+  return { code: 'internal', message: errorText(err) };
+}
+
+/**
+ * What went wrong, in words, never an empty alert: an error's message; a thrown string as it is; for a bare
+ * `new Error()` or a thrown non-error (undefined, an object), what it was.
+ */
+export function errorText(err: unknown): string {
+  const message = typeof err === 'string' ? err : typeof (err as { message?: unknown } | null)?.message === 'string' ? (err as { message: string }).message : '';
+  if (message.trim() !== '') return message;
+  const name = err instanceof Error ? err.name || 'Error' : err === null ? 'null' : typeof err === 'string' ? 'Error' : Array.isArray(err) ? 'array' : typeof err;
+  return inputReason('reason.unexpected', { name });
 }

@@ -96,6 +96,7 @@ export const reasonsEn = {
   'reason.engineStartFailed': 'the engine failed to start: {error}',
   'reason.engineExitedStarting': 'the engine stopped while starting (exit code {code})',
   'reason.engineCrashed': 'the engine stopped unexpectedly ({detail}); it has been restarted, please try again',
+  'reason.unexpected': 'an unexpected error ({name}) that gave no description',
   'reason.bmpHeaderTruncated': 'truncated BMP header',
   'reason.bmpHeaderUnsupported': 'unsupported BMP header (size {size})',
   'reason.bmpSize': 'invalid BMP size {width}x{height}',

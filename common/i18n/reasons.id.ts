@@ -90,6 +90,7 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.engineStartFailed': 'mesin gagal dimulai: {error}',
   'reason.engineExitedStarting': 'mesin berhenti saat dimulai (kode keluar {code})',
   'reason.engineCrashed': 'mesin berhenti tiba-tiba ({detail}); mesin sudah dimulai ulang, silakan coba lagi',
+  'reason.unexpected': 'galat tak terduga ({name}) tanpa keterangan',
   'reason.bmpHeaderTruncated': 'header BMP terpotong',
   'reason.bmpHeaderUnsupported': 'header BMP tidak didukung (ukuran {size})',
   'reason.bmpSize': 'ukuran BMP tidak valid {width}x{height}',

@@ -6,7 +6,7 @@
 import type { HappySadApi } from '../../common/api.js';
 import type { EngineParams, EngineResult } from '../../common/engine-contract.js';
 import type { ProgressEvent } from '../../common/engine-types.js';
-import { EngineError, isFailure } from '../../common/errors.js';
+import { EngineError, errorText, isFailure } from '../../common/errors.js';
 import type { RendererEngineMethod } from '../../common/ipc.js';
 
 export interface CallOptions {
@@ -50,10 +50,10 @@ export class EngineClient {
           outcome = await this.api.call(id, method, params);
         } catch (err) {
           // the bridge itself failed (never an engine error): keep the message
-          throw new EngineError('internal', err instanceof Error ? err.message : String(err));
+          throw new EngineError('internal', errorText(err));
         }
         if (outcome.ok) return outcome.value as EngineResult<M>;
-        throw isFailure(outcome.error) ? EngineError.from(outcome.error) : new EngineError('internal', String((outcome.error as { message?: unknown })?.message ?? outcome.error));
+        throw isFailure(outcome.error) ? EngineError.from({ ...outcome.error, message: errorText(outcome.error) }) : new EngineError('internal', errorText(outcome.error));
       } finally {
         this.listeners.delete(id);
         options.signal?.removeEventListener('abort', onAbort);

@@ -1,7 +1,9 @@
+import { errorText } from '../../common/errors.js';
+
 /**
  * A failure's text as the engine wrote it (for users, in English). Kept as it is and shown through reasonText
  * where it is displayed, so that a known reason follows the app's language, also after a switch.
  */
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err);
 }

@@ -8,7 +8,7 @@ import { translate } from '../../common/i18n/index.js';
 import { reasonsEn, type ReasonKey } from '../../common/i18n/reasons.en.js';
 import { inputReason, localizeReason, parseReason } from '../../common/i18n/reasons.js';
 
-const SAMPLE: Record<string, string | number> = { count: 12, base: 'face-expression', fingerprint: 'ab12', installed: 'cd34', id: '20261207-014155-b876', first: 'report-1.html', last: 'report-99.html', path: '/photos/faces', resource: 'library', home: '/home/u/.happysad', min: 16, size: 2048, limit: 1024, format: 'JPEG', width: 3000, height: 2000, compression: 1, depth: 2, extension: '.txt', code: 'EIO', root: '/photos/faces', error: 'EACCES: permission denied', file: '/photos/faces/a.jpg', other: 'mobilenet-v2', version: 3, reads: 2, detail: 'exit code 134' };
+const SAMPLE: Record<string, string | number> = { count: 12, base: 'face-expression', fingerprint: 'ab12', installed: 'cd34', id: '20261207-014155-b876', first: 'report-1.html', last: 'report-99.html', path: '/photos/faces', resource: 'library', home: '/home/u/.happysad', min: 16, size: 2048, limit: 1024, format: 'JPEG', width: 3000, height: 2000, compression: 1, depth: 2, extension: '.txt', code: 'EIO', root: '/photos/faces', error: 'EACCES: permission denied', file: '/photos/faces/a.jpg', other: 'mobilenet-v2', version: 3, reads: 2, detail: 'exit code 134', name: 'TypeError' };
 const keys = Object.keys(reasonsEn) as ReasonKey[];
 const params = (key: ReasonKey) => Object.fromEntries([...reasonsEn[key].matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, String(SAMPLE[m[1]!])]));
 
