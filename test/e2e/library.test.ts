@@ -103,6 +103,8 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     const { page } = app;
     const target = (await list()).find((i) => i.review === 'unreviewed')!;
     const other = target.label === 'happy' ? 'sad' : 'happy';
+    // until something is done, the message row teaches selection
+    assert.match(await page.getByTestId('library-hint').innerText(), /^Click to select · Shift-click for a range · (Ctrl|⌘)\+A for all$/);
     await tile(page, target.id).click();
     assert.equal(await tile(page, target.id).getAttribute('aria-selected'), 'true');
     await page.keyboard.press('x');
@@ -118,6 +120,7 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     // what was done is said in full, on its own row (it was cut to "…" beside the count in a narrow window)
     const said = page.getByTestId('library-message');
     assert.match(await said.innerText(), /^Corrected 1: each now has the other label, and its file is in that label’s folder\.$/);
+    assert.equal(await page.getByTestId('library-hint').count(), 0, 'the hint gives way to what was done');
     // a long name loses its middle, never its end: the digits that tell the photos apart stay in view
     assert.equal(await tile(page, target.id).locator('.name .tail').innerText(), moved.originalName.slice(-8));
     await screenshots(page, 'library-review');
@@ -125,7 +128,7 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     type Cut = { scrollWidth: number; clientWidth: number };
     for (const size of [{ width: 900, height: 600 }, { width: 1280, height: 800 }]) {
       await page.setViewportSize(size);
-      const inside = await said.evaluate((el) => (el as unknown as Box).getBoundingClientRect().right <= ((el as unknown as { parentElement: Box }).parentElement.getBoundingClientRect().right + 0.5));
+      const inside = await said.evaluate((el) => (el as unknown as Box).getBoundingClientRect().right <= ((el as unknown as { closest(s: string): Box }).closest('.actionbar').getBoundingClientRect().right + 0.5));
       assert.equal(inside, true, `the message stays inside the action bar at ${size.width} px`);
       const count = await page.getByTestId('library-count').evaluate((el) => (el as unknown as Cut).scrollWidth <= (el as unknown as Cut).clientWidth);
       assert.equal(count, true, `the count beside it is not cut at ${size.width} px`);
