@@ -119,6 +119,9 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     assert.equal(await emptyCard.getByTestId('face-box').count(), 0);
     const cropCard = page.getByTestId('prediction-card').filter({ hasText: 'Ariel_Sharon' });
     assert.equal(await cropCard.getByTestId('faces').count(), 0, 'a face crop is judged whole: no box drawn');
+    // one row of cards, one with a note and one without: their review buttons stand level
+    const tops = await Promise.all([groupCard, cropCard].map(async (c) => (await c.getByTestId('confirm').boundingBox())!.y));
+    assert.ok(Math.abs(tops[0]! - tops[1]!) < 1, `Confirm at ${tops.join(' and ')}`);
     await screenshots(page, 'predict-faces');
     assertClean(a);
   });
