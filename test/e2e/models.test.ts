@@ -118,6 +118,12 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     const trained = current.dataset.train.happy + current.dataset.train.sad;
     assert.match(await currentRow.innerText(), new RegExp(`${trained} images \\(${current.dataset.train.happy} happy, ${current.dataset.train.sad} sad\\)`));
     assert.equal(await currentRow.getByRole('button', { name: 'Use This Model' }).count(), 0, 'no switch button on the current one');
+    // the figures stand in the same places on every card, the one with a Use button too
+    const place = async (row: typeof currentRow) => {
+      const [card, data] = [await row.boundingBox(), await row.getByTestId('model-data').boundingBox()];
+      return [data!.x - card!.x, data!.y - card!.y].map(Math.round);
+    };
+    assert.deepEqual(await place(rows.nth(1)), await place(rows.nth(0)));
     await screenshots(page, 'models-list');
 
     await otherRow.getByRole('button', { name: 'Use This Model' }).click();
