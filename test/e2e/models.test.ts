@@ -4,7 +4,7 @@
  * changes what the status bar names and what Predict uses.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import type { ModelInfo } from '../../common/engine-types.js';
@@ -180,6 +180,13 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     await row.locator(`[data-testid="cm-cell"][data-actual="${worst.a}"][data-predicted="${worst.p}"]`).click();
     await row.locator(`[data-testid="cell-images"][data-actual="${worst.a}"][data-predicted="${worst.p}"]`).waitFor();
     if (worst.n > 0) assert.equal(await page.evaluate(() => (globalThis as PageGlobals).__bridge.imageLoaded('[data-testid="cell-image"] img')), true, 'the photos are served');
+    // a long name loses its middle, never its end
+    const longName = row.locator('[data-testid="cell-image"]').filter({ has: page.locator('.tail:not(:empty)') }).first();
+    if (EVAL_FOLDER === PHOTOS) assert.ok((await longName.count()) > 0, 'the real photos have long names');
+    if ((await longName.count()) > 0) {
+      const file = basename((await longName.getAttribute('data-file'))!);
+      assert.equal(await longName.locator('.tail').innerText(), file.slice(-8), file);
+    }
     await settle(page);
     await screenshots(page, 'models-eval-cell');
     await screenshotsShowing(page, 'models-eval-history', row.getByTestId('eval-history'));
