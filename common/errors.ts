@@ -67,11 +67,13 @@ export function toFailure(err: unknown): Failure {
 
 /**
  * What went wrong, in words, never an empty alert: an error's message; a thrown string as it is; for a bare
- * `new Error()` or a thrown non-error (undefined, an object), what it was.
+ * `new Error()` or a thrown non-error (undefined, an object), what it was (a Failure: its code); a thrown number
+ * or boolean as it is.
  */
 export function errorText(err: unknown): string {
+  if (typeof err === 'number' || typeof err === 'boolean' || typeof err === 'bigint') return String(err);
   const message = typeof err === 'string' ? err : typeof (err as { message?: unknown } | null)?.message === 'string' ? (err as { message: string }).message : '';
   if (message.trim() !== '') return message;
-  const name = err instanceof Error ? err.name || 'Error' : err === null ? 'null' : typeof err === 'string' ? 'Error' : Array.isArray(err) ? 'array' : typeof err;
+  const name = err instanceof Error ? err.name || 'Error' : isFailure(err) ? err.code : err === null ? 'null' : typeof err === 'string' ? 'Error' : Array.isArray(err) ? 'array' : typeof err;
   return inputReason('reason.unexpected', { name });
 }

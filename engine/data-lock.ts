@@ -9,7 +9,7 @@ import { mkdirSync, rmdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { EngineError } from '../common/errors.js';
+import { EngineError, errorText } from '../common/errors.js';
 import { inputReason } from '../common/i18n/reasons.js';
 
 type LockedResource = 'models' | 'library' | `cache-${string}`;
@@ -50,7 +50,7 @@ export async function withDataLock<T>(home: string, resource: LockedResource, fn
   }
   try {
     const value = await fn();
-    if (compromised) throw new EngineError('busy', `lost the lock on ${resource} in ${home} while writing (${(compromised as Error).message})`);
+    if (compromised) throw new EngineError('busy', inputReason('reason.lockLost', { resource, home, error: errorText(compromised) }));
     return value;
   } finally {
     await release().catch(() => undefined);

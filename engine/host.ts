@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { EngineMethod, EngineParams, EngineResult, HostToWorker, WorkerToHost } from '../common/engine-contract.js';
 import type { BackendInfo, ProgressEvent } from '../common/engine-types.js';
-import { EngineError, cancelled, toFailure, type Failure } from '../common/errors.js';
+import { EngineError, cancelled, errorText, toFailure, type Failure } from '../common/errors.js';
 import { inputReason } from '../common/i18n/reasons.js';
 
 export interface WorkerConfig {
@@ -137,12 +137,12 @@ export class EngineHost {
         } else this.onMessage(msg);
       });
       worker.on('error', (err) => {
-        reject(new EngineError('internal', inputReason('reason.engineStartFailed', { error: err.message })));
-        this.onCrash(worker, err.message);
+        reject(new EngineError('internal', inputReason('reason.engineStartFailed', { error: errorText(err) })));
+        this.onCrash(worker, errorText(err));
       });
       worker.on('exit', (code) => {
         reject(new EngineError('crashed', inputReason('reason.engineExitedStarting', { code })));
-        this.onCrash(worker, `exit code ${code}`);
+        this.onCrash(worker, inputReason('reason.exitCode', { code }));
       });
     });
     this.ready.catch(() => undefined);

@@ -92,6 +92,8 @@ export const reasonsEn = {
   'reason.classGoneAfterSkips': '{path}: after skipping unreadable files, one class has no training images left',
   'reason.libraryNewer': '{path} was written by a newer HappySad Studio (library format {version}; this one reads {reads})',
   'reason.modelDamagedIn': 'model "{id}" in {path} is damaged ({error}); train again or pick another model',
+  'reason.exitCode': 'exit code {code}',
+  'reason.lockLost': 'lost the lock on {resource} in {home} while writing ({error})',
   'reason.engineStopped': 'the engine was stopped',
   'reason.engineStartFailed': 'the engine failed to start: {error}',
   'reason.engineExitedStarting': 'the engine stopped while starting (exit code {code})',

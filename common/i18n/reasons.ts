@@ -42,7 +42,7 @@ export function parseReason(text: string): { key: ReasonKey; params: Params } | 
 }
 
 /** Values that hold another of the engine's reasons (a folder that "cannot be read any more ({error})"). */
-const NESTED = new Set(['error']);
+const NESTED = new Set(['error', 'detail']);
 
 /**
  * `text` in another language when it is one of the engine's reasons (translate is the catalogue's); else as it

@@ -18,10 +18,11 @@ test('a failure always says something: a message kept as it is, a bare error or 
   assert.equal(toFailure(null).message, 'an unexpected error (null) that gave no description');
   assert.equal(toFailure('').message, 'an unexpected error (Error) that gave no description');
   assert.equal(toFailure({}).message, 'an unexpected error (object) that gave no description');
-  assert.equal(toFailure(42).message, 'an unexpected error (number) that gave no description');
+  assert.equal(toFailure(42).message, '42', 'a thrown number keeps its value');
+  assert.equal(errorText({ code: 'busy', message: '' }), 'an unexpected error (busy) that gave no description', 'a failure with no words: its code');
 });
 
 test('the wordless failure is one of the reasons, so the app says it in its language', () => {
   const id = localizeReason(errorText(new RangeError()), (key, p) => translate('id', key, p));
-  assert.equal(id, 'galat tak terduga (RangeError) tanpa keterangan');
+  assert.equal(id, 'kesalahan tak terduga (RangeError) tanpa keterangan');
 });

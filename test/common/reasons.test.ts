@@ -39,6 +39,8 @@ test('in Bahasa Indonesia: a known reason is translated with its values; any oth
     `/photos/faces tidak dapat dibaca lagi (${translate('id', 'reason.noSuchFileOrFolder')}); hanya foto pustaka yang dipakai`,
   );
   assert.equal(id(inputReason('reason.nothingToRetrain', { error: inputReason('reason.retrainNoSad') })), 'tidak ada yang bisa dipakai untuk latih ulang: tidak akan ada gambar latihan sedih');
+  // the engine's crash, its exit code inside: both translated
+  assert.equal(id(inputReason('reason.engineCrashed', { detail: inputReason('reason.exitCode', { code: 134 }) })), 'mesin berhenti tiba-tiba (kode keluar 134); mesin sudah dijalankan ulang, silakan coba lagi');
   // a folder chosen that is gone: the path as it is, the rest translated
   assert.equal(id(inputReason('reason.noSuchFolderAt', { path: '/photos/faces' })), '/photos/faces: folder tidak ada');
   assert.equal(id(inputReason('reason.noSuchFolderAt', { path: '/photos/two\nlines' })), '/photos/two\nlines: folder tidak ada', 'a line break in a path');

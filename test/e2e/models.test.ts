@@ -124,6 +124,8 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
       return [data!.x - card!.x, data!.y - card!.y].map(Math.round);
     };
     assert.deepEqual(await place(rows.nth(1)), await place(rows.nth(0)));
+    const width = async (row: typeof currentRow) => Math.round((await row.locator('dl').boundingBox())!.width);
+    assert.equal(await width(rows.nth(1)), await width(rows.nth(0)), 'the figures have the same width on both cards');
     await screenshots(page, 'models-list');
 
     await otherRow.getByRole('button', { name: 'Use This Model' }).click();

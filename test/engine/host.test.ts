@@ -67,6 +67,8 @@ test('a crashed worker fails every pending request with "crashed", reports it, a
   while (!started) await new Promise((r) => setTimeout(r, 20));
   const crash = h.call('predict', { inputs: ['/crash-now'] });
   await assert.rejects(crash, code('crashed'));
+  // said as one of the engine's reasons, its exit code inside, so that the app can say it in its language
+  await assert.rejects(crash, { message: 'the engine stopped unexpectedly (exit code 3); it has been restarted, please try again' });
   await assert.rejects(training, code('crashed'));
   await assert.rejects(queued, code('crashed'));
   assert.equal(h.restarts, 1);
