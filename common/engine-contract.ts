@@ -5,7 +5,7 @@
  * adding a method here makes the compiler name every place that must follow.
  */
 import { z } from 'zod';
-import type { DataInspection, EngineInfo, EvalResult, ModelInfo, PredictResult, TrainResult } from './engine-types.js';
+import type { DataInspection, EngineInfo, EvalResult, ImportModelResult, ModelInfo, PredictResult, TrainResult } from './engine-types.js';
 import { BASE_IDS } from './engine-types.js';
 import { EngineError, type Failure } from './errors.js';
 import type { BackendInfo, ProgressEvent } from './engine-types.js';
@@ -81,6 +81,8 @@ export const ENGINE_METHODS = {
   deleteModel: { params: z.strictObject({ id: modelId }), whileTraining: false },
   /** writes <dir>/happysad-model-<id>: the head (tfjs layers model), meta.json and a README */
   exportModel: { params: z.strictObject({ id: modelId, dir: path }), whileTraining: true },
+  /** copies an exported model folder (or another installation's models/<id>) into the models; use: make it current */
+  importModel: { params: z.strictObject({ dir: path, use: z.boolean().optional() }), whileTraining: false },
   train: { params: trainParams, whileTraining: false },
   /** without data: the model's own validation images; report: a folder to write the HTML report into */
   evaluate: { params: z.strictObject({ data: path.optional(), model: modelRef.optional(), report: path.optional() }), whileTraining: false },
@@ -143,6 +145,7 @@ export interface EngineResults {
   useModel: ModelInfo;
   deleteModel: { deleted: string };
   exportModel: { dir: string };
+  importModel: ImportModelResult;
   train: TrainResult;
   inspectData: DataInspection;
   evaluate: EvalResult;

@@ -456,6 +456,13 @@ export interface ModelInfo {
   promotion?: PromotionNote;
 }
 
+/** What importModel did: the model's id, whether it was copied in (false: one with its id was here already), whether it is now current. */
+export interface ImportModelResult {
+  id: string;
+  added: boolean;
+  madeCurrent: boolean;
+}
+
 export interface EngineInfo {
   backend: BackendInfo;
   home: string;

@@ -47,6 +47,7 @@ export const RENDERER_ENGINE_METHODS = [
   'useModel',
   'deleteModel',
   'exportModel',
+  'importModel',
   'train',
   // the Train view's summary of a chosen folder
   'inspectData',

@@ -3,7 +3,7 @@
  * services (model registry, loaded bases, feature stores). Every method takes plain data and returns plain
  * data (common/engine-contract.ts); the work itself is done by the use cases in use-cases/.
  */
-import type { DataInspection, EngineInfo, EvalParams, EvalResult, MobileNetSource, ModelInfo, PredictParams, PredictResult, TrainParams, TrainResult } from '../common/engine-types.js';
+import type { DataInspection, EngineInfo, EvalParams, ImportModelResult, EvalResult, MobileNetSource, ModelInfo, PredictParams, PredictResult, TrainParams, TrainResult } from '../common/engine-types.js';
 import { DEFAULT_BASE } from '../common/defaults.js';
 import { selectBackend, type BackendInfo } from './backend.js';
 import type { FeatureStoreOptions } from './features/feature-store.js';
@@ -12,6 +12,7 @@ import type { ModelRegistry } from './models/registry.js';
 import { toModelInfo } from './models/model-meta.js';
 import { evaluate } from './use-cases/evaluate.js';
 import { exportModel } from './use-cases/export-model.js';
+import { importModel } from './use-cases/import-model.js';
 import type {
   LibraryListParams,
   LibraryListResult,
@@ -93,6 +94,10 @@ export class Engine {
 
   exportModel(params: { id: string; dir: string }): Promise<{ dir: string }> {
     return exportModel(this.services, params);
+  }
+
+  importModel(params: { dir: string; use?: boolean }): Promise<ImportModelResult> {
+    return importModel(this.services, params);
   }
 
   train(params: TrainParams, ctx: CallContext = {}): Promise<TrainResult> {

@@ -16,6 +16,7 @@ const HANDLERS: Handlers = {
   useModel: (engine, params) => engine.useModel(params),
   deleteModel: (engine, params) => engine.deleteModel(params),
   exportModel: (engine, params) => engine.exportModel(params),
+  importModel: (engine, params) => engine.importModel(params),
   train: (engine, params, ctx) => engine.train(params, ctx),
   inspectData: (engine, params) => engine.inspectData(params),
   evaluate: (engine, params, ctx) => engine.evaluate(params, ctx),

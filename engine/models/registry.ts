@@ -5,7 +5,7 @@
  */
 import { inputReason } from '../../common/i18n/reasons.js';
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../tf.js';
 import { removeDirAtomic, writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
@@ -64,6 +64,32 @@ export class ModelRegistry {
         }
       });
       if (makeCurrent) await this.writeCurrent(meta.id);
+    });
+  }
+
+  /**
+   * Brings in a model folder written elsewhere (an export, another installation's models/<id>): its files
+   * copied whole into models/<id>, or nothing. False when a model with its id is here already (then nothing
+   * is written). The caller has checked that `from` holds a model this app can load.
+   */
+  async adopt(from: string, meta: ModelMeta, { makeCurrent }: { makeCurrent: boolean }): Promise<boolean> {
+    if (!isModelId(meta.id)) throw new Error(`invalid model id "${meta.id}"`);
+    return withDataLock(this.home, 'models', async () => {
+      const here = await this.readMeta(meta.id).then(
+        () => true,
+        () => false,
+      );
+      if (!here) {
+        await writeDirAtomic(join(this.dir, meta.id), async (tmp) => {
+          for (const f of ['model.json', 'weights.bin', 'meta.json']) await copyFile(join(from, f), join(tmp, f));
+          // an installation's own folder has the hashes of its images; an export has none
+          await copyFile(join(from, SAMPLES_FILE), join(tmp, SAMPLES_FILE)).catch((err: NodeJS.ErrnoException) => {
+            if (err.code !== 'ENOENT') throw err;
+          });
+        });
+      }
+      if (makeCurrent) await this.writeCurrent(meta.id);
+      return !here;
     });
   }
 

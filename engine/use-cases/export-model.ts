@@ -72,7 +72,7 @@ const pHappy = head.predict(features); // [n, 1]
 \`\`\`
 
 The easiest way to use it unchanged is HappySad Studio or its command line: \`happysad predict --model ${meta.id} photo.jpg\`
-(copy this folder into <data folder>/models/${meta.id} to bring it into another installation).
+(to bring it into another installation: Model > Import Model... in the app, or \`happysad models import <this folder>\`).
 `;
 }
 

@@ -100,7 +100,7 @@ test('only the allow-listed methods reach the engine', async () => {
   assert.deepEqual(requests, []);
   assert.equal((await bridge.call(from(new FakeWebContents()), 'c2', 'info', {})).ok, true);
   assert.deepEqual(requests, ['info']);
-  assert.deepEqual([...RENDERER_ENGINE_METHODS].sort(), ['deleteModel', 'evaluate', 'exportModel', 'info', 'inspectData', 'libraryList', 'libraryReview', 'libraryUndo', 'listModels', 'predict', 'retrainPreview', 'retrainWithLibrary', 'thumbnail', 'train', 'useModel'], 'the renderer allow-list, reviewed when the engine grows a method');
+  assert.deepEqual([...RENDERER_ENGINE_METHODS].sort(), ['deleteModel', 'evaluate', 'exportModel', 'importModel', 'info', 'inspectData', 'libraryList', 'libraryReview', 'libraryUndo', 'listModels', 'predict', 'retrainPreview', 'retrainWithLibrary', 'thumbnail', 'train', 'useModel'], 'the renderer allow-list, reviewed when the engine grows a method');
 });
 
 test('the library methods reach the engine through the bridge; librarySave is not the renderer\'s (it saves with predict)', async () => {
