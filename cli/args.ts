@@ -51,7 +51,7 @@ const OPTIONS = {
   'validation-split': { kind: 'fraction', arg: 'F', help: 'share of each class held out when there is no validation/ folder', default: String(DEFAULT_VALIDATION_SPLIT) },
   'base-url': { kind: 'string', arg: 'URL', help: 'with --base mobilenet-v2: where to download it from (a tfjs model.json)', default: 'the public TF.js copy' },
   'base-dir': { kind: 'path', arg: 'DIR', help: 'with --base mobilenet-v2: import it from a folder instead of downloading' },
-  use: { kind: 'flag', help: 'make the new model current even if it scores lower than the current one' },
+  use: { kind: 'flag', help: 'make the new (or imported) model current whatever the figures say' },
   model: { kind: 'string', arg: 'ID', help: 'a model id, "current" or "zero-shot"', default: 'current' },
   report: { kind: 'path', arg: 'DIR', help: 'also write a self-contained HTML report into DIR (report-<model>.html; numbered, never replacing one there)' },
   recursive: { kind: 'flag', help: 'also take images in subfolders of a folder' },
@@ -110,14 +110,14 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     options: ['label', 'review', 'sort', 'limit'],
   },
   models: {
-    synopsis: 'happysad models list | models use ID | models delete ID',
-    summary: 'the saved model versions: list them, choose the current one, delete one (never the current one)',
-    options: [],
+    synopsis: 'happysad models list | models use ID | models delete ID | models import DIR [--use]',
+    summary: 'the saved model versions: list them, choose the current one, delete one (never the current one), import one exported elsewhere (the happysad-model-<id> folder)',
+    options: ['use'],
   },
 };
 
 export const LIBRARY_ACTIONS = ['list', 'confirm', 'correct', 'delete', 'undo'] as const;
-export const MODELS_ACTIONS = ['list', 'use', 'delete'] as const;
+export const MODELS_ACTIONS = ['list', 'use', 'delete', 'import'] as const;
 
 export interface Common {
   home?: string;
@@ -158,7 +158,10 @@ export type LibraryCommand =
   | { command: 'library'; action: 'confirm' | 'correct' | 'delete'; images: string[]; label?: Label; common: Common }
   | { command: 'library'; action: 'undo'; common: Common };
 
-export type ModelsCommand = { command: 'models'; action: 'list'; common: Common } | { command: 'models'; action: 'use' | 'delete'; id: string; common: Common };
+export type ModelsCommand =
+  | { command: 'models'; action: 'list'; common: Common }
+  | { command: 'models'; action: 'use' | 'delete'; id: string; common: Common }
+  | { command: 'models'; action: 'import'; dir: string; use: boolean; common: Common };
 
 export interface LibraryRetrainCommand {
   command: 'retrain-library';
@@ -338,7 +341,7 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
     return { command, inputs: rest.map((p) => expandPath(p, cwd)), ...(str('model') && { model: str('model')! }), recursive: v.recursive === true, ...(v.save === true && { save: true as const }), common };
   }
   if (command === 'library') return libraryCommand(rest, choice('label') as Label | undefined, { review: choice('review') as ReviewState | undefined, sort: choice('sort') as LibrarySort | undefined, limit: num('limit') }, common, cwd);
-  if (command === 'models') return modelsCommand(rest, common);
+  if (command === 'models') return modelsCommand(rest, v.use === true, common, cwd);
   if (command === 'retrain' && v.library === true) {
     for (const k of ['data', 'model', 'batch-size', 'learning-rate', 'seed', 'max-per-class', 'validation-split'] as const) {
       if (v[k] !== undefined) throw new UsageError(`--${k} does not apply to "retrain --library": it retrains the current model with its own training data and settings`, command);
@@ -410,12 +413,18 @@ function libraryCommand(rest: string[], label: Label | undefined, list: { review
   return { command: 'library', action: action as 'confirm' | 'correct' | 'delete', images: refs, ...(label && { label }), common };
 }
 
-function modelsCommand(rest: string[], common: Common): ModelsCommand {
+function modelsCommand(rest: string[], use: boolean, common: Common, cwd: string): ModelsCommand {
   const [action, id, extra] = rest;
   if (action === undefined) throw new UsageError(`models needs an action: ${MODELS_ACTIONS.join(', ')}`, 'models');
   if (!(MODELS_ACTIONS as readonly string[]).includes(action)) {
     const guess = didYouMean(action, MODELS_ACTIONS);
     throw new UsageError(`unknown models action "${action}"${guess ? `; did you mean "${guess}"?` : ` (actions: ${MODELS_ACTIONS.join(', ')})`}`, 'models');
+  }
+  if (use && action !== 'import') throw new UsageError(`--use does not apply to "models ${action}"${action === 'use' ? '' : ' (it goes with "models import")'}`, 'models');
+  if (action === 'import') {
+    if (id === undefined || id === '') throw new UsageError('models import needs the folder of an exported model (happysad-model-<id>)', 'models');
+    if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`, 'models');
+    return { command: 'models', action, dir: expandPath(id, cwd), use, common };
   }
   if (action === 'list') {
     if (id !== undefined) throw new UsageError(`unexpected argument "${id}"`, 'models');

@@ -19,8 +19,7 @@ function skippedLines(skipped: ReadonlyArray<{ file: string; reason: string }>):
   return lines;
 }
 
-/** How to make a model current that training left aside (the CLI has no "models use" command yet). */
-/** the model id is appended by the caller's sentence: "happysad models use ID" */
+/** How to make current a model left aside (by training, or by an import): "happysad models use ID" */
 export const makeCurrentHint = (id: string) => `make it current with "happysad models use ${id}"`;
 
 export function trainSummary(r: TrainResult): string {

@@ -4,10 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
+import type { ImportModelResult } from '../common/engine-types.js';
 import type { LibraryItem } from '../common/library-types.js';
 import { EngineError } from '../common/errors.js';
 import type { CallOptions, EngineHost } from '../engine/host.js';
 import type { LibraryCommand, LibraryRetrainCommand, ModelsCommand } from './args.js';
+import { makeCurrentHint } from './format.js';
 import { libraryLines, modelLines, previewLines, retrainSummary, reviewLine } from './library-format.js';
 
 interface Io {
@@ -74,9 +76,19 @@ export async function runModels(host: EngineHost, cmd: ModelsCommand, io: Io, op
     io.out(json ? JSON.stringify(m) : `Model ${m.id} is now the current model.`);
     return 0;
   }
+  if (cmd.action === 'import') {
+    const r = await host.call('importModel', { dir: cmd.dir, use: cmd.use }, opts);
+    io.out(json ? JSON.stringify(r) : importLine(r));
+    return 0;
+  }
   const r = await host.call('deleteModel', { id: cmd.id }, opts);
   io.out(json ? JSON.stringify(r) : `Deleted model ${r.deleted}.`);
   return 0;
+}
+
+function importLine({ id, added, madeCurrent }: ImportModelResult): string {
+  const what = added ? `Imported model ${id}` : `Model ${id} was here already (nothing copied)`;
+  return madeCurrent ? `${what}; it is now the current model.` : `${what}; ${makeCurrentHint(id)}.`;
 }
 
 /** Shows what it will use (stderr; stdout with --dry-run), then trains exactly that. */

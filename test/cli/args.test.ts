@@ -116,6 +116,8 @@ test('library, models and retrain --library: parsed with their actions; options 
   assert.deepEqual(parseCommand(['library', 'undo'], CWD), { command: 'library', action: 'undo', common });
   assert.deepEqual(parseCommand(['models', 'use', '20261128-101530-ab12'], CWD), { command: 'models', action: 'use', id: '20261128-101530-ab12', common });
   assert.deepEqual(parseCommand(['models', 'list', '--json'], CWD), { command: 'models', action: 'list', common: { json: true, verbose: false } });
+  assert.deepEqual(parseCommand(['models', 'import', 'exported/happysad-model-x', '--use'], CWD), { command: 'models', action: 'import', dir: join(CWD, 'exported/happysad-model-x'), use: true, common });
+  assert.deepEqual(parseCommand(['models', 'import', '/m'], CWD), { command: 'models', action: 'import', dir: '/m', use: false, common });
   assert.deepEqual(parseCommand(['retrain', '--library', '--include-unreviewed', '--min-confidence', '0.95', '--epochs', '7'], CWD), {
     command: 'retrain-library', includeUnreviewed: true, minConfidence: 0.95, epochs: 7, use: false, dryRun: false, common,
   });
@@ -128,7 +130,11 @@ test('library, models and retrain --library: parsed with their actions; options 
     [['library', 'delete', 'abcdef', '--sort', 'newest'], /--sort only applies to "library list"/],
     [['library', 'list', '--review', 'maybe'], /--review must be one of unreviewed, confirmed, corrected/],
     [['library', 'list', '--epochs', '3'], /--epochs does not apply to "library"/],
-    [['models'], /models needs an action: list, use, delete/],
+    [['models'], /models needs an action: list, use, delete, import/],
+    [['models', 'import'], /^models import needs the folder of an exported model \(happysad-model-<id>\)$/],
+    [['models', 'import', '/a', '/b'], /^unexpected argument "\/b"$/],
+    [['models', 'use', '20261128-101530-ab12', '--use'], /^--use does not apply to "models use"$/],
+    [['models', 'list', '--use'], /^--use does not apply to "models list" \(it goes with "models import"\)$/],
     [['models', 'use'], /models use needs a model id/],
     [['models', 'remove', 'x'], /unknown models action "remove"/],
     [['models', 'use', 'nonexist'], /^"nonexist" is not a model id \(they look like 20261128-101530-ab12; see "happysad models list"\)$/],

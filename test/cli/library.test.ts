@@ -93,6 +93,17 @@ test('predict --save, library list/confirm/correct/undo/delete, retrain --librar
   assert.match(refused.json.error.message, /is the current model/);
   const deleted = await cli(['models', 'delete', retrain.json.modelId, '--home', home, '--json']);
   assert.deepEqual(deleted.json, { deleted: retrain.json.modelId });
+
+  // into another data folder: imported, not current; again with --use: nothing copied, made current
+  const other = await tempDir();
+  const imported = await cli(['models', 'import', join(home, 'models', first.json.modelId), '--home', other]);
+  assert.equal(imported.stdout, `Imported model ${first.json.modelId}; make it current with "happysad models use ${first.json.modelId}".`);
+  const again = await cli(['models', 'import', join(home, 'models', first.json.modelId), '--use', '--home', other, '--json']);
+  assert.deepEqual(again.json, { id: first.json.modelId, added: false, madeCurrent: true });
+  assert.match((await cli(['models', 'list', '--home', other])).stdout, new RegExp(`^\\* ${first.json.modelId} `, 'm'));
+  const notModel = await cli(['models', 'import', home, '--home', other, '--json']);
+  assert.equal(notModel.code, 1);
+  assert.match(notModel.json.error.message, /: no model here \(choose the folder Export Model made/);
 });
 
 test('library images named on the command line: id, unique prefix, stored file, original path, file name', async () => {
