@@ -75,6 +75,7 @@ export const MENU_COMMANDS = [
   'stop-training',
   'evaluate',
   'export-model',
+  'import-model',
   'view-predict',
   'view-train',
   'view-models',
@@ -83,7 +84,7 @@ export const MENU_COMMANDS = [
 ] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
-export const CHOOSE_KINDS = ['images', 'image-folder', 'training-data', 'evaluation-data', 'export-folder'] as const;
+export const CHOOSE_KINDS = ['images', 'image-folder', 'training-data', 'evaluation-data', 'export-folder', 'model-folder'] as const;
 export type ChooseKind = (typeof CHOOSE_KINDS)[number];
 
 /** What files.savePastedImage accepts. */

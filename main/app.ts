@@ -130,6 +130,7 @@ const DIALOGS: Record<ChooseKind, { title: MessageKey; properties: OpenDialogOpt
   'training-data': { title: 'dialog.chooseTrainingData', properties: ['openDirectory'] },
   'evaluation-data': { title: 'dialog.chooseEvaluationData', properties: ['openDirectory'] },
   'export-folder': { title: 'dialog.chooseExportFolder', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] },
+  'model-folder': { title: 'dialog.chooseModelFolder', properties: ['openDirectory'] },
 };
 
 /** Starts the app; resolves once the window is open, or with null when another instance already runs. */

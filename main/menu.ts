@@ -38,6 +38,7 @@ export function availability(state: AppState) {
     'stop-training': state.training,
     evaluate: !state.training,
     'export-model': state.hasModel,
+    'import-model': !state.training,
   } satisfies Partial<Record<MenuCommand, boolean>>;
 }
 
@@ -108,6 +109,7 @@ export function buildMenuTemplate({ platform, state, t, language, dev, handlers 
       sep,
       cmd('evaluate', 'menu.evaluate', 'CmdOrCtrl+E'),
       cmd('export-model', 'menu.exportModel', 'CmdOrCtrl+Shift+E'),
+      cmd('import-model', 'menu.importModel'),
     ],
   };
 

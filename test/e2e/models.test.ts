@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
 import type { ModelInfo } from '../../common/engine-types.js';
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import type { EvalResult } from '../../common/engine-types.js';
 import { runCli } from '../helpers/cli.js';
@@ -364,6 +364,45 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     // (the cancel was sent before the deletion, whose answer and the list refresh came back before the row went)
     assert.equal(held.pending(), 0, 'its running evaluation was cancelled');
     held.release();
+    assert.deepEqual(problems, []);
+  });
+
+  test('Import Model… brings in an exported model, not made current; the same again imports nothing; a folder without a model is said', async () => {
+    const { page, problems } = app!;
+    const current = (await bridge.engine.call('listModels', {})).find((m) => m.current)!;
+    const out = await tempDir();
+    const { dir } = await bridge.engine.call('exportModel', { id: current.id, dir: out });
+    // as if exported by another installation: another version
+    const id = '20250101-120000-abcd';
+    const theirs = join(out, `happysad-model-${id}`);
+    await cp(dir, theirs, { recursive: true });
+    const meta = JSON.parse(await readFile(join(theirs, 'meta.json'), 'utf8')) as { id: string; createdAt: string };
+    await writeFile(join(theirs, 'meta.json'), JSON.stringify({ ...meta, id, createdAt: '2025-01-01T12:00:00.000Z' }));
+
+    await page.keyboard.press('Control+3');
+    bridge.chooseNext('model-folder', [theirs]);
+    await page.getByTestId('models-import').click();
+    await page.getByTestId('models-notice').filter({ hasText: /^Imported .+\. Use This Model makes it the current one\./ }).waitFor({ timeout: 60_000 });
+    assert.equal(bridge.log.choose.at(-1), 'model-folder');
+    const row = page.locator(`[data-testid="model-row"][data-model-id="${id}"]`);
+    assert.equal(await row.getAttribute('data-current'), 'false', 'not current on arrival');
+    assert.equal(await row.getByRole('button', { name: 'Use This Model' }).count(), 1);
+    assert.deepEqual((await bridge.engine.call('listModels', {})).map((m) => [m.id, m.current]).sort(), [[current.id, true], [id, false]].sort());
+    // the button sits beside the title, as every view's header actions do
+    const [title, button] = [await page.getByRole('heading', { name: 'Models', level: 1 }).boundingBox(), await page.getByTestId('models-import').boundingBox()];
+    assert.ok(Math.abs(title!.y + title!.height / 2 - (button!.y + button!.height / 2)) < 2, `title ${JSON.stringify(title)}, button ${JSON.stringify(button)}`);
+    await screenshots(page, 'models-imported');
+
+    // the menu's Import Model…, the same folder: nothing imported, said so
+    bridge.chooseNext('model-folder', [theirs]);
+    bridge.menu('import-model');
+    await page.getByTestId('models-notice').filter({ hasText: /is here already: nothing was imported\./ }).waitFor({ timeout: 60_000 });
+    assert.equal((await bridge.engine.call('listModels', {})).length, 2);
+
+    // the folder above it holds no model: the reason, naming the folder
+    bridge.chooseNext('model-folder', [out]);
+    await page.getByTestId('models-import').click();
+    await page.getByTestId('models-error').filter({ hasText: `${out}: no model here (choose the folder Export Model made` }).waitFor({ timeout: 60_000 });
     assert.deepEqual(problems, []);
   });
 });

@@ -489,6 +489,11 @@ test('the engine writes a report or an export only into a folder the user chose 
   assert.match(library.error!.message, /is not a folder the user chose/);
   assert.deepEqual(await readdir(out), [], 'nothing written');
 
+  // a folder chosen to import a model from is read, not written into
+  assert.deepEqual(await a.f.invoke(IPC.choosePaths, a.ev(), 'model-folder'), [out]);
+  const afterImportChoice = (await a.f.invoke(IPC.engineCall, a.ev(), 'r4', 'evaluate', report)) as { ok: boolean; error?: { message: string } };
+  assert.match(afterImportChoice.error!.message, /is not a folder the user chose/);
+
   assert.deepEqual(await a.f.invoke(IPC.choosePaths, a.ev(), 'export-folder'), [out]);
   const below = (await a.f.invoke(IPC.engineCall, a.ev(), 'r3', 'evaluate', { ...report, report: join(out, 'deeper') })) as { ok: boolean; error?: { message: string } };
   assert.match(below.error!.message, /is not a folder the user chose/);

@@ -55,6 +55,7 @@ const LABELS: Record<string, string> = {
   'stop-training': 'Stop Training',
   evaluate: 'Evaluate…',
   'export-model': 'Export Model…',
+  'import-model': 'Import Model…',
   'view-predict': 'Predict',
   'view-train': 'Train',
   'view-models': 'Models',
@@ -85,9 +86,9 @@ for (const platform of ['darwin', 'win32', 'linux'] as const) {
 
 test('disabled, not hidden: items follow the AppState the renderer reports', () => {
   const cases: Array<[AppState, Partial<Record<MenuCommand, boolean>>]> = [
-    [{ training: false, hasModel: false }, { train: true, 'retrain-with-collected-data': false, 'stop-training': false, evaluate: true, 'export-model': false, 'choose-training-data': true }],
+    [{ training: false, hasModel: false }, { train: true, 'retrain-with-collected-data': false, 'stop-training': false, evaluate: true, 'export-model': false, 'import-model': true, 'choose-training-data': true }],
     [{ training: false, hasModel: true }, { train: true, 'retrain-with-collected-data': true, 'stop-training': false, evaluate: true, 'export-model': true }],
-    [{ training: true, hasModel: true }, { train: false, 'retrain-with-collected-data': false, 'stop-training': true, evaluate: false, 'export-model': true, 'choose-training-data': false }],
+    [{ training: true, hasModel: true }, { train: false, 'retrain-with-collected-data': false, 'stop-training': true, evaluate: false, 'export-model': true, 'import-model': false, 'choose-training-data': false }],
     [{ training: true, hasModel: false }, { train: false, 'stop-training': true, 'export-model': false }],
   ];
   for (const [state, expected] of cases) {
