@@ -95,6 +95,7 @@ export const reasonsEn = {
   'reason.importNoModel': '{path}: no model here (choose the folder Export Model made, happysad-model-…, with model.json, weights.bin and meta.json)',
   'reason.importDamaged': '{path}: not a model this app can use ({error})',
   'reason.importUnknownBase': '{path}: a model on the base "{base}", which this app does not have',
+  'reason.importClash': 'a folder for model {id} is here already ({path}) but is not a model this app can read ({error}); move it away first',
   'reason.importFailed': 'cannot import the model from {path}: {error}',
   'reason.readOnlyImport': 'the data folder {home} cannot be written, so a model cannot be imported',
   'reason.exitCode': 'exit code {code}',

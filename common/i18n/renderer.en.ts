@@ -325,7 +325,7 @@ export const rendererEn = {
   'models.exported': 'Exported to {folder}',
   'models.import': 'Import Model…',
   'models.importTitle': 'Bring in a model exported from HappySad Studio (its happysad-model-… folder)',
-  'models.imported': 'Imported {model}. Use This Model makes it the current one.',
+  'models.imported': 'Imported {model}. Choose “Use This Model” to make it the current one.',
   'models.importedAlready': '{model} is here already: nothing was imported.',
   'models.delete': 'Delete…',
   'models.deleteConfirm': 'Delete this version for good?',

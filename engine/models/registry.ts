@@ -3,9 +3,10 @@
  * samples.json: the content hashes it learned from) and current.json naming the one in use. Folders appear
  * whole or not at all; writers hold the 'models' lock.
  */
+import { errorText } from '../../common/errors.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { randomBytes } from 'node:crypto';
-import { copyFile, readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../tf.js';
 import { removeDirAtomic, writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
@@ -40,6 +41,12 @@ export interface ModelSamples {
 
 const SAMPLES_FILE = 'samples.json';
 
+/** Writes <dir>/samples.json: each hash once, sorted. */
+export async function writeSamples(dir: string, samples: Omit<ModelSamples, 'schemaVersion'>): Promise<void> {
+  const file: ModelSamples = { schemaVersion: 1, trained: [...new Set(samples.trained)].sort(), validation: [...new Set(samples.validation)].sort() };
+  await writeFile(join(dir, SAMPLES_FILE), JSON.stringify(file));
+}
+
 export class ModelRegistry {
   readonly dir: string;
   private readonly loaded = new Map<string, { meta: ModelMeta; artifacts: tf.io.ModelArtifacts }>();
@@ -58,35 +65,30 @@ export class ModelRegistry {
       await writeDirAtomic(join(this.dir, meta.id), async (tmp) => {
         await head.save(fileSystemHandler(tmp));
         await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
-        if (samples) {
-          const file: ModelSamples = { schemaVersion: 1, trained: [...new Set(samples.trained)].sort(), validation: [...new Set(samples.validation)].sort() };
-          await writeFile(join(tmp, SAMPLES_FILE), JSON.stringify(file));
-        }
+        if (samples) await writeSamples(tmp, samples);
       });
       if (makeCurrent) await this.writeCurrent(meta.id);
     });
   }
 
   /**
-   * Brings in a model folder written elsewhere (an export, another installation's models/<id>): its files
-   * copied whole into models/<id>, or nothing. False when a model with its id is here already (then nothing
-   * is written). The caller has checked that `from` holds a model this app can load.
+   * Brings in a model made elsewhere (an import): `fill` writes its files into a temporary folder that becomes
+   * models/<id> whole, or nothing does. False when a model with its id is here already (then nothing is
+   * written); a folder of that name that is no readable model is refused rather than replaced.
    */
-  async adopt(from: string, meta: ModelMeta, { makeCurrent }: { makeCurrent: boolean }): Promise<boolean> {
+  async adopt(meta: ModelMeta, fill: (tmpDir: string) => Promise<void>, { makeCurrent }: { makeCurrent: boolean }): Promise<boolean> {
     if (!isModelId(meta.id)) throw new Error(`invalid model id "${meta.id}"`);
+    const dir = join(this.dir, meta.id);
     return withDataLock(this.home, 'models', async () => {
-      const here = await this.readMeta(meta.id).then(
-        () => true,
-        () => false,
-      );
-      if (!here) {
-        await writeDirAtomic(join(this.dir, meta.id), async (tmp) => {
-          for (const f of ['model.json', 'weights.bin', 'meta.json']) await copyFile(join(from, f), join(tmp, f));
-          // an installation's own folder has the hashes of its images; an export has none
-          await copyFile(join(from, SAMPLES_FILE), join(tmp, SAMPLES_FILE)).catch((err: NodeJS.ErrnoException) => {
-            if (err.code !== 'ENOENT') throw err;
-          });
-        });
+      const here = (await stat(dir).catch(() => null)) !== null;
+      if (here) {
+        try {
+          await this.readMeta(meta.id);
+        } catch (err) {
+          throw badInput(inputReason('reason.importClash', { id: meta.id, path: dir, error: errorText(err) }));
+        }
+      } else {
+        await writeDirAtomic(dir, fill);
       }
       if (makeCurrent) await this.writeCurrent(meta.id);
       return !here;

@@ -1,77 +1,171 @@
 /**
  * Import of a model version: the folder Export Model writes (happysad-model-<id>), or a model folder copied
- * from another installation's data folder (models/<id>). It is checked as the app will use it (meta.json
- * readable by this version, a base this app has, a head that loads and takes that base's features), then
- * copied whole into models/<id>. It becomes current only when asked: an imported model was judged on someone
- * else's photos.
+ * from another installation's data folder (models/<id>). Such a folder may come from anyone, so nothing in it
+ * is copied as it is: each file is read once (a regular file, not a link or a pipe, of a bounded size), checked
+ * as the app will use it, and written anew:
+ * - the head must be the one this app trains (one dense unit, sigmoid, on the base's own number of features,
+ *   finite weights): it is rebuilt from those weights, not loaded from the folder's model.json;
+ * - meta.json must hold every field the app reads, within bounds (models/meta-schema.ts);
+ * - samples.json, when there (another installation's folder), only content hashes.
+ * It becomes current only when asked: an imported model was judged on someone else's photos.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MODEL_ID_PATTERN } from '../../common/engine-contract.js';
-import { BASE_IDS, type ImportModelResult } from '../../common/engine-types.js';
+import type { BaseId, ImportModelResult } from '../../common/engine-types.js';
 import { inputReason } from '../../common/i18n/reasons.js';
-import { errorText } from '../../common/errors.js';
 import { badInput, EngineError, fsReason } from '../errors.js';
-import { loadArtifacts } from '../fs-io-handler.js';
-import { parseModelMeta, type ModelMeta } from '../models/model-meta.js';
-import * as tf from '../tf.js';
+import { fileSystemHandler } from '../fs-io-handler.js';
+import { createHead } from '../head.js';
+import { parseImportedMeta } from '../models/meta-schema.js';
+import type { ModelMeta } from '../models/model-meta.js';
+import { writeSamples } from '../models/registry.js';
+import { isContentHash } from '../samples.js';
 import type { EngineServices } from './services.js';
+
+/** The features each base gives (checked against the bases themselves in the tests). */
+export const BASE_DIMS: Record<BaseId, number> = { 'face-expression': 256, 'face-expression-emotion': 512, 'mobilenet-v2': 1280 };
+
+const MAX_MODEL_JSON = 1 << 20;
+/** a long list of skipped files can make it some megabytes */
+const MAX_META_JSON = 32 << 20;
+/** two 64-character hashes per image of an 80,000-image dataset, about 11 MB */
+const MAX_SAMPLES_JSON = 64 << 20;
+
+class NotImportable extends Error {}
 
 export async function importModel(services: EngineServices, { dir, use = false }: { dir: string; use?: boolean }): Promise<ImportModelResult> {
   if (services.readOnly) throw badInput(inputReason('reason.readOnlyImport', { home: services.home }));
   const st = await stat(dir).catch(() => null);
   if (!st?.isDirectory()) throw badInput(inputReason(st ? 'reason.notFolderAt' : 'reason.noSuchFolderAt', { path: dir }));
-  const meta = await readImportMeta(dir);
-  await checkHead(dir, meta);
+  const files = await readModelFiles(dir);
+  let meta: ModelMeta;
+  let head: { kernel: Float32Array; bias: number };
+  let samples: { trained: string[]; validation: string[] } | null;
+  try {
+    meta = importedMeta(parseJson(files.meta, 'meta.json'));
+    head = headWeights(parseJson(files.model, 'model.json'), files.weights, meta.base.dim);
+    samples = files.samples ? parseSamples(parseJson(files.samples, 'samples.json')) : null;
+  } catch (err) {
+    if (!(err instanceof NotImportable)) throw err;
+    throw badInput(inputReason('reason.importDamaged', { path: dir, error: err.message }));
+  }
   let added: boolean;
   try {
-    added = await services.registry.adopt(dir, meta, { makeCurrent: use });
+    added = await services.registry.adopt(
+      meta,
+      async (tmp) => {
+        const model = createHead(meta.base.dim, head);
+        try {
+          await model.save(fileSystemHandler(tmp));
+        } finally {
+          model.dispose();
+        }
+        await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
+        if (samples) await writeSamples(tmp, samples);
+      },
+      { makeCurrent: use },
+    );
   } catch (err) {
-    if (err instanceof EngineError) throw err; // another process writing the models: said as such
+    if (err instanceof EngineError) throw err; // another process writing the models, a clash: said as such
     throw badInput(inputReason('reason.importFailed', { path: dir, error: fsReason(err) }));
   }
   return { id: meta.id, added, madeCurrent: use };
 }
 
-async function readImportMeta(dir: string): Promise<ModelMeta> {
-  let text: string;
+/** The folder's files, each read once; refused when one is missing, not a regular file, or too large. */
+async function readModelFiles(dir: string): Promise<{ model: Buffer; weights: Buffer; meta: Buffer; samples: Buffer | null }> {
+  const read = (name: string, max: number) => readRegularFile(dir, name, max);
+  const [model, weights, meta] = await Promise.all([read('model.json', MAX_MODEL_JSON), read('weights.bin', 4 * (Math.max(...Object.values(BASE_DIMS)) + 1)), read('meta.json', MAX_META_JSON)]);
+  if (!model || !weights || !meta) throw badInput(inputReason('reason.importNoModel', { path: dir }));
+  return { model, weights, meta, samples: await read('samples.json', MAX_SAMPLES_JSON) };
+}
+
+/**
+ * The bytes of <dir>/<name>, or null when there is no such file. Opened without following a link and without
+ * waiting on a pipe: a link to another file would copy that file into the data folder, a named pipe would hang
+ * the engine.
+ */
+async function readRegularFile(dir: string, name: string, max: number): Promise<Buffer | null> {
+  const file = join(dir, name);
+  let handle: import('node:fs/promises').FileHandle;
   try {
-    // all three, as Export Model writes them: a folder without them is not a model (a parent folder, say)
-    for (const f of ['model.json', 'weights.bin']) await stat(join(dir, f));
-    text = await readFile(join(dir, 'meta.json'), 'utf8');
-  } catch {
-    throw badInput(inputReason('reason.importNoModel', { path: dir }));
+    handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP' || code === 'EMLINK') throw badInput(inputReason('reason.importDamaged', { path: dir, error: `${name} is a link, not a file` }));
+    throw badInput(inputReason('reason.importFailed', { path: dir, error: fsReason(err) }));
   }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw badInput(inputReason('reason.importDamaged', { path: dir, error: `${name} is not a regular file` }));
+    if (st.size > max) throw badInput(inputReason('reason.importDamaged', { path: dir, error: `${name} is ${st.size} bytes, more than a model's can be (${max})` }));
+    const bytes = await handle.readFile();
+    if (bytes.length > max) throw badInput(inputReason('reason.importDamaged', { path: dir, error: `${name} grew while it was read` }));
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
+function importedMeta(raw: unknown): ModelMeta {
   let meta: ModelMeta;
   try {
-    meta = parseModelMeta(JSON.parse(text));
+    meta = parseImportedMeta(raw);
   } catch (err) {
-    throw badInput(inputReason('reason.importDamaged', { path: dir, error: errorText(err) }));
+    throw new NotImportable((err as Error).message);
   }
-  if (typeof meta.id !== 'string' || !MODEL_ID_PATTERN.test(meta.id)) throw badInput(inputReason('reason.importDamaged', { path: dir, error: 'meta.json has no model id' }));
-  const base = meta.base as Partial<ModelMeta['base']> | undefined;
-  if (!base || !(BASE_IDS as readonly unknown[]).includes(base.id) || typeof base.dim !== 'number') {
-    throw badInput(inputReason('reason.importUnknownBase', { path: dir, base: String(base?.id ?? '?') }));
-  }
+  const dim = BASE_DIMS[meta.base.id];
+  if (meta.base.dim !== dim) throw new NotImportable(`meta.json says the ${meta.base.id} base gives ${meta.base.dim} features; it gives ${dim}`);
   return meta;
 }
 
-/** The head loads from this folder alone (one weights.bin) and takes the base's features, giving one probability. */
-async function checkHead(dir: string, meta: ModelMeta): Promise<void> {
-  let head: tf.LayersModel | null = null;
+function parseJson(bytes: Buffer, name: string): unknown {
   try {
-    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
-    const paths = (json.weightsManifest ?? []).flatMap((g) => g.paths);
-    if (paths.length !== 1 || paths[0] !== 'weights.bin') throw new Error('model.json must name weights.bin as its only weights file');
-    head = await tf.loadLayersModel(tf.io.fromMemory(await loadArtifacts(dir)));
-    const input = head.inputs[0]?.shape;
-    const output = head.outputs[0]?.shape;
-    if (head.inputs.length !== 1 || input?.length !== 2 || input[1] !== meta.base.dim || output?.length !== 2 || output[1] !== 1) {
-      throw new Error(`the head takes [${String(input)}] and gives [${String(output)}], not the ${meta.base.dim} features of ${meta.base.id} and one probability`);
-    }
-  } catch (err) {
-    throw badInput(inputReason('reason.importDamaged', { path: dir, error: errorText(err).split('\n')[0]! }));
-  } finally {
-    head?.dispose();
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new NotImportable(`${name} is not valid JSON`);
   }
 }
+
+/**
+ * The kernel and bias of the head in model.json + weights.bin, when it is exactly the head this app trains
+ * (createHead) on `dim` features: a Sequential of one Dense unit with a sigmoid, float32 weights [dim, 1]
+ * and [1] in weights.bin, all finite. Anything else is refused before TensorFlow.js sees it (a layer of a
+ * million units in a 1 KB model.json takes gigabytes to build).
+ */
+function headWeights(json: unknown, weights: Buffer, dim: number): { kernel: Float32Array; bias: number } {
+  const fail = (why: string): never => {
+    throw new NotImportable(why);
+  };
+  const j = json as { modelTopology?: { class_name?: unknown; config?: { layers?: unknown } }; weightsManifest?: unknown };
+  const layers = j?.modelTopology?.config?.layers;
+  if (j?.modelTopology?.class_name !== 'Sequential' || !Array.isArray(layers) || layers.length !== 1) fail('model.json is not a head of one layer');
+  const layer = (layers as Array<{ class_name?: unknown; config?: Record<string, unknown> }>)[0]!;
+  const c = layer.config ?? {};
+  const shape = c.batch_input_shape;
+  if (layer.class_name !== 'Dense' || c.units !== 1 || c.activation !== 'sigmoid' || c.use_bias === false) fail('model.json is not a head of one sigmoid unit');
+  if (!Array.isArray(shape) || shape.length !== 2 || shape[1] !== dim) fail(`model.json's head does not take the ${dim} features of its base`);
+  const manifest = j.weightsManifest as Array<{ paths?: unknown; weights?: Array<{ shape?: unknown; dtype?: unknown }> }> | undefined;
+  const specs = Array.isArray(manifest) && manifest.length === 1 ? manifest[0]!.weights : undefined;
+  const paths = Array.isArray(manifest) && manifest.length === 1 ? manifest[0]!.paths : undefined;
+  const same = (a: unknown, b: number[]) => Array.isArray(a) && a.length === b.length && a.every((v, i) => v === b[i]);
+  if (!(Array.isArray(paths) && paths.length === 1 && paths[0] === 'weights.bin')) fail('model.json must name weights.bin as its only weights file');
+  if (!Array.isArray(specs) || specs.length !== 2 || !same(specs[0]!.shape, [dim, 1]) || !same(specs[1]!.shape, [1]) || specs.some((s) => (s.dtype ?? 'float32') !== 'float32')) {
+    fail(`model.json's weights are not a [${dim}, 1] kernel and a bias`);
+  }
+  if (weights.length !== 4 * (dim + 1)) fail(`weights.bin is ${weights.length} bytes, not the ${4 * (dim + 1)} of its head`);
+  const values = new Float32Array(dim + 1);
+  for (let i = 0; i <= dim; i++) values[i] = weights.readFloatLE(4 * i);
+  if (!values.every(Number.isFinite)) fail('weights.bin holds values that are not numbers');
+  return { kernel: values.subarray(0, dim), bias: values[dim]! };
+}
+
+/** samples.json: content hashes only (an older or damaged file is left out, as the registry reads it). */
+function parseSamples(raw: unknown): { trained: string[]; validation: string[] } | null {
+  const r = raw as { schemaVersion?: unknown; trained?: unknown; validation?: unknown } | null;
+  if (r?.schemaVersion !== 1 || !Array.isArray(r.trained) || !Array.isArray(r.validation)) return null;
+  return { trained: r.trained.filter(isContentHash), validation: r.validation.filter(isContentHash) };
+}
+

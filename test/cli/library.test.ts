@@ -86,6 +86,10 @@ test('predict --save, library list/confirm/correct/undo/delete, retrain --librar
   assert.equal(models.json.models.length, 2);
   const listed = await cli(['models', 'list', '--home', home]);
   assert.match(listed.stdout, new RegExp(`^\\* ${retrain.json.promotion.madeCurrent ? retrain.json.modelId : first.json.modelId} `, 'm'));
+  // a model retrained with the library (its figures and library counts in meta.json) imports into another data folder
+  const elsewhere = await tempDir();
+  const carried = await cli(['models', 'import', join(home, 'models', retrain.json.modelId), '--home', elsewhere, '--json']);
+  assert.deepEqual(carried.json, { id: retrain.json.modelId, added: true, madeCurrent: false }, carried.stderr);
   const use = await cli(['models', 'use', first.json.modelId, '--home', home]);
   assert.equal(use.stdout, `Model ${first.json.modelId} is now the current model.`);
   const refused = await cli(['models', 'delete', first.json.modelId, '--home', home, '--json']);
@@ -97,7 +101,7 @@ test('predict --save, library list/confirm/correct/undo/delete, retrain --librar
   // into another data folder: imported, not current; again with --use: nothing copied, made current
   const other = await tempDir();
   const imported = await cli(['models', 'import', join(home, 'models', first.json.modelId), '--home', other]);
-  assert.equal(imported.stdout, `Imported model ${first.json.modelId}; make it current with "happysad models use ${first.json.modelId}".`);
+  assert.equal(imported.stdout, `Imported model ${first.json.modelId}; make it current with "happysad models use ${first.json.modelId}".`, imported.stderr);
   const again = await cli(['models', 'import', join(home, 'models', first.json.modelId), '--use', '--home', other, '--json']);
   assert.deepEqual(again.json, { id: first.json.modelId, added: false, madeCurrent: true });
   assert.match((await cli(['models', 'list', '--home', other])).stdout, new RegExp(`^\\* ${first.json.modelId} `, 'm'));

@@ -382,7 +382,7 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     await page.keyboard.press('Control+3');
     bridge.chooseNext('model-folder', [theirs]);
     await page.getByTestId('models-import').click();
-    await page.getByTestId('models-notice').filter({ hasText: /^Imported .+\. Use This Model makes it the current one\./ }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('models-notice').filter({ hasText: /^Imported .+\. Choose “Use This Model” to make it the current one\./ }).waitFor({ timeout: 60_000 });
     assert.equal(bridge.log.choose.at(-1), 'model-folder');
     const row = page.locator(`[data-testid="model-row"][data-model-id="${id}"]`);
     assert.equal(await row.getAttribute('data-current'), 'false', 'not current on arrival');

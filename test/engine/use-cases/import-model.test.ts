@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { exportModel } from '../../../engine/use-cases/export-model.js';
-import { importModel } from '../../../engine/use-cases/import-model.js';
+import { BASE_DIMS, importModel } from '../../../engine/use-cases/import-model.js';
 import { predict } from '../../../engine/use-cases/predict.js';
 import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
 import { trainFromFolder } from '../../../engine/use-cases/train.js';
@@ -46,31 +47,100 @@ test('import: another installation\'s model folder keeps the hashes of its image
 test('import: what is not a model this app can use is refused, naming the folder and why; nothing is left behind', async () => {
   const there = await newServices();
   const out = await tempDir();
-  const copy = async (name: string, edit: (meta: Record<string, unknown>) => void) => {
+  const copy = async (name: string, edit: (meta: Record<string, unknown>, model: { modelTopology: { config: { layers: Array<{ config: Record<string, unknown> }> } } }) => void = () => undefined) => {
     const dir = join(out, name);
     await cp(exported, dir, { recursive: true });
     const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as Record<string, unknown>;
-    edit(meta);
+    const model = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    edit(meta, model);
     await writeFile(join(dir, 'meta.json'), JSON.stringify(meta));
+    await writeFile(join(dir, 'model.json'), JSON.stringify(model));
     return dir;
+  };
+  const refused = async (dir: string, why: string | RegExp) => {
+    await assert.rejects(importModel(there, { dir }), (e: Error) => {
+      const expected = typeof why === 'string' ? `${dir}: not a model this app can use (${why})` : why;
+      assert.ok(typeof expected === 'string' ? e.message === expected : expected.test(e.message), e.message);
+      return true;
+    });
   };
   await assert.rejects(importModel(there, { dir: join(out, 'gone') }), { message: `${join(out, 'gone')}: no such folder` });
   await writeFile(join(out, 'a-file'), 'x');
   await assert.rejects(importModel(there, { dir: join(out, 'a-file') }), { message: `${join(out, 'a-file')}: not a folder` });
   await assert.rejects(importModel(there, { dir: join(exported, '..') }), /: no model here \(choose the folder Export Model made/);
-  const otherDim = await copy('other-dim', (m) => ((m.base as { dim: number }).dim = 512));
-  await assert.rejects(importModel(there, { dir: otherDim }), (e: Error) => e.message.startsWith(`${otherDim}: not a model this app can use (the head takes [,256] and gives [,1], not the 512 features`));
-  const otherBase = await copy('other-base', (m) => ((m.base as { id: string }).id = 'resnet-9000'));
-  await assert.rejects(importModel(there, { dir: otherBase }), { message: `${otherBase}: a model on the base "resnet-9000", which this app does not have` });
-  const newer = await copy('newer', (m) => (m.schemaVersion = 99));
-  await assert.rejects(importModel(there, { dir: newer }), { message: `${newer}: not a model this app can use (meta.json has schema version 99; this app reads version 1)` });
-  const noId = await copy('no-id', (m) => (m.id = '../../etc'));
-  await assert.rejects(importModel(there, { dir: noId }), /not a model this app can use \(meta\.json has no model id\)/);
-  const broken = join(out, 'broken-weights');
-  await cp(exported, broken, { recursive: true });
-  await writeFile(join(broken, 'weights.bin'), Buffer.alloc(10));
-  await assert.rejects(importModel(there, { dir: broken }), (e: Error) => e.message.startsWith(`${broken}: not a model this app can use (`));
+
+  // meta.json: what the app reads, of the right kind and within bounds
+  await refused(await copy('newer', (m) => (m.schemaVersion = 99)), 'meta.json has schema version 99; this app reads version 1');
+  await refused(await copy('bad-id', (m) => (m.id = '../../etc')), /not a model this app can use \(meta\.json id: not a model id\)$/);
+  await refused(await copy('other-base', (m) => ((m.base as { id: string }).id = 'resnet-9000')), /not a model this app can use \(meta\.json base\.id: /);
+  await refused(await copy('other-dim', (m) => ((m.base as { dim: number }).dim = 512)), 'meta.json says the face-expression base gives 512 features; it gives 256');
+  await refused(await copy('date', (m) => (m.createdAt = 12345)), /\(meta\.json createdAt: /);
+  await refused(await copy('no-dataset', (m) => (m.dataset = {})), /\(meta\.json dataset\.root: /);
+  await refused(await copy('endless', (m) => ((m.augment as { variants: number }).variants = 1e9)), /\(meta\.json augment\.variants: /);
+  await refused(await copy('history', (m) => (m.history = 'x')), /\(meta\.json history: /);
+  await refused(await copy('share', (m) => ((m.dataset as { root: string }).root = '\\\\evil-host\\share')), /\(meta\.json dataset\.root: a network share or URL\)$/);
+  // the head: exactly the one this app trains
+  await refused(await copy('linear', (_m, h) => (h.modelTopology.config.layers[0]!.config.activation = 'linear')), 'model.json is not a head of one sigmoid unit');
+  await refused(await copy('wide', (_m, h) => (h.modelTopology.config.layers[0]!.config.units = 1_000_000)), 'model.json is not a head of one sigmoid unit');
+  await refused(await copy('two-layers', (_m, h) => h.modelTopology.config.layers.push(h.modelTopology.config.layers[0]!)), 'model.json is not a head of one layer');
+  const short = await copy('short-weights');
+  await writeFile(join(short, 'weights.bin'), Buffer.alloc(10));
+  await refused(short, 'weights.bin is 10 bytes, not the 1028 of its head');
+  const nan = await copy('nan-weights');
+  await writeFile(join(nan, 'weights.bin'), Buffer.from(new Float32Array(257).fill(Number.NaN).buffer));
+  await refused(nan, 'weights.bin holds values that are not numbers');
+  const huge = await copy('huge-weights');
+  await writeFile(join(huge, 'weights.bin'), Buffer.alloc(50_000));
+  await refused(huge, /weights\.bin is 50000 bytes, more than a model's can be/);
+  // not a file to read: a link (it would copy what it points to into the data folder), a pipe (it would hang)
+  const linked = await copy('linked');
+  await writeFile(join(out, 'secret.txt'), 'PRIVATE KEY');
+  await rm(join(linked, 'weights.bin'));
+  await symlink(join(out, 'secret.txt'), join(linked, 'weights.bin'));
+  await refused(linked, 'weights.bin is a link, not a file');
+  const piped = await copy('piped');
+  execFileSync('mkfifo', [join(piped, 'samples.json')]);
+  await refused(piped, 'samples.json is not a regular file');
   assert.deepEqual(await readdir(there.registry.dir).catch(() => []), [], 'no model and no temporary folder from refused imports');
+});
+
+test('import: what is written is checked and made anew: no unknown fields, no download address; a model already here is never replaced', async () => {
+  const there = await newServices();
+  const dir = join(await tempDir(), 'with-extras');
+  await cp(exported, dir, { recursive: true });
+  const meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as { base: Record<string, unknown> } & Record<string, unknown>;
+  await writeFile(join(dir, 'meta.json'), JSON.stringify({ ...meta, base: { ...meta.base, source: { url: 'http://127.0.0.1:9/model.json' } }, extra: 'x'.repeat(1000) }));
+  await importModel(there, { dir });
+  const written = JSON.parse(await readFile(join(there.registry.dir, modelId, 'meta.json'), 'utf8')) as { base: Record<string, unknown> } & Record<string, unknown>;
+  assert.equal(written.base.source, undefined, 'an imported model uses this app\'s own MobileNetV2 source');
+  assert.equal(written.extra, undefined);
+  assert.deepEqual(Object.keys(written.base).sort(), ['dim', 'fingerprint', 'id']);
+
+  // the same id with other weights and figures: what is here stays, byte for byte
+  const before = await Promise.all(['model.json', 'weights.bin', 'meta.json'].map((f) => readFile(join(there.registry.dir, modelId, f))));
+  const other = join(await tempDir(), 'same-id');
+  await cp(exported, other, { recursive: true });
+  await writeFile(join(other, 'weights.bin'), Buffer.from(new Float32Array(257).fill(0.5).buffer));
+  await writeFile(join(other, 'meta.json'), JSON.stringify({ ...meta, appVersion: '9.9.9' }));
+  assert.deepEqual(await importModel(there, { dir: other }), { id: modelId, added: false, madeCurrent: false });
+  assert.deepEqual(await Promise.all(['model.json', 'weights.bin', 'meta.json'].map((f) => readFile(join(there.registry.dir, modelId, f)))), before);
+
+  // a folder of that name that is no model: refused, not replaced
+  const third = await newServices();
+  await mkdir(join(third.registry.dir, modelId), { recursive: true });
+  await writeFile(join(third.registry.dir, modelId, 'notes.txt'), 'mine');
+  await assert.rejects(importModel(third, { dir: exported }), (e: Error) => e.message.startsWith(`a folder for model ${modelId} is here already (${join(third.registry.dir, modelId)}) but is not a model this app can read (`) && e.message.endsWith('); move it away first'));
+  assert.deepEqual(await readdir(join(third.registry.dir, modelId)), ['notes.txt']);
+});
+
+test('import: the number of features each base gives is the bases\' own; a model on the two-network base imports too', async () => {
+  for (const id of ['face-expression', 'face-expression-emotion'] as const) assert.equal((await here.bases.load(id, undefined)).dim, BASE_DIMS[id], id);
+  const emotion = (await trainFromFolder(here, { data: FACES, epochs: 1, base: 'face-expression-emotion' })).modelId;
+  const there = await newServices();
+  await importModel(there, { dir: (await exportModel(here, { id: emotion, dir: await tempDir() })).dir });
+  assert.deepEqual(await probabilities(there, emotion), await probabilities(here, emotion));
+  // MobileNetV2 is downloaded on first use (not here): its pooled features are 1280 (alpha 1.0), as bases/mobilenet-v2.ts checks
+  assert.equal(BASE_DIMS['mobilenet-v2'], 1280);
 });
 
 test('import: a read-only data folder says so before reading anything', async () => {
