@@ -180,7 +180,7 @@ export const rendererEn = {
   'models.subtitle': 'Every version you train is kept. The current one judges your photos.',
   'models.loading': 'Loading models…',
   'models.emptyTitle': 'No trained models yet',
-  'models.emptyText': 'Until you train one, photos are judged by the built-in model (zero‑shot). Train one on your own photos in the Train view.',
+  'models.emptyText': 'Until you train one, photos are judged by the built-in model (zero‑shot). Train one on your own photos in the Train view, or import one exported from another computer (Import Model…).',
   'models.emptyTrain': 'Train a Model',
   'models.emptyCommand': 'Or from a terminal:',
   'models.listLabel': 'Model versions',

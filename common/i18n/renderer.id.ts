@@ -181,7 +181,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'models.subtitle': 'Setiap versi yang Anda latih disimpan. Versi yang aktif menilai foto Anda.',
   'models.loading': 'Memuat model…',
   'models.emptyTitle': 'Belum ada model yang dilatih',
-  'models.emptyText': 'Selama belum ada, foto dinilai oleh model bawaan, yang belum dilatih dengan foto Anda. Latih model dengan foto Anda sendiri di tampilan Latih.',
+  'models.emptyText': 'Selama belum ada, foto dinilai oleh model bawaan, yang belum dilatih dengan foto Anda. Latih model dengan foto Anda sendiri di tampilan Latih, atau impor model yang diekspor dari komputer lain (Impor Model…).',
   'models.emptyTrain': 'Latih Model',
   'models.emptyCommand': 'Atau dari terminal:',
   'models.listLabel': 'Versi model',
