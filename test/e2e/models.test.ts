@@ -399,6 +399,18 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     await page.getByTestId('models-notice').filter({ hasText: /is here already: nothing was imported\./ }).waitFor({ timeout: 60_000 });
     assert.equal((await bridge.engine.call('listModels', {})).length, 2);
 
+    // dropped on the window from another view: imported, not judged
+    const dropped = '20250202-120000-beef';
+    const droppedDir = join(out, `happysad-model-${dropped}`);
+    await cp(dir, droppedDir, { recursive: true });
+    await writeFile(join(droppedDir, 'meta.json'), JSON.stringify({ ...meta, id: dropped, createdAt: '2025-02-02T12:00:00.000Z' }));
+    await page.keyboard.press('Control+1');
+    const predictions = bridge.log.calls.filter((c) => c.method === 'predict').length;
+    await dropFiles(page, [droppedDir]);
+    await page.locator(`[data-testid="model-row"][data-model-id="${dropped}"]`).waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByRole('heading', { name: 'Models', level: 1 }).isVisible(), true);
+    assert.equal(bridge.log.calls.filter((c) => c.method === 'predict').length, predictions, 'nothing judged');
+
     // the folder above it holds no model: the reason, naming the folder
     bridge.chooseNext('model-folder', [out]);
     await page.getByTestId('models-import').click();
