@@ -2,7 +2,8 @@
  * meta.json as it must be to come in from outside (an imported model): every field the app reads, lists,
  * draws or trains with, of the right type and within the bounds the engine's own requests have, so that a
  * folder from anyone cannot break the Models view, the CLI's list or a retrain later. What is not known is
- * dropped, and so is `base.source` (where to fetch MobileNetV2 from: an imported model uses this app's own).
+ * dropped, and so are `base.source` (where to fetch MobileNetV2 from: an imported model uses this app's own)
+ * and `promotion` (how it fared against the current model where it was trained).
  * The app's own models are read with parseModelMeta alone: they were written by it.
  */
 import { z } from 'zod';
@@ -72,7 +73,7 @@ const schema = z.object({
   validation: metrics.nullable(),
   backend: text(200),
   seconds: figure,
-  // `why` is checked by parseModelMeta (a malformed one is dropped, the English reason shows)
+  // checked, then dropped by parseImportedMeta
   promotion: z.object({ madeCurrent: z.boolean(), reason: text(2000), why: z.unknown().optional() }).optional(),
 });
 
@@ -85,5 +86,8 @@ export function parseImportedMeta(raw: unknown): ModelMeta {
     const at = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
     throw new Error(`meta.json ${at}${issue.message}`);
   }
-  return parseModelMeta(r.data);
+  // whether it was made current, and against which model, was another installation's decision: here it is
+  // one more version, not a candidate that lost to a model this installation never had
+  const { promotion: _elsewhere, ...meta } = r.data;
+  return parseModelMeta(meta);
 }

@@ -114,6 +114,8 @@ test('import: what is written is checked and made anew: no unknown fields, no do
   const written = JSON.parse(await readFile(join(there.registry.dir, modelId, 'meta.json'), 'utf8')) as { base: Record<string, unknown> } & Record<string, unknown>;
   assert.equal(written.base.source, undefined, 'an imported model uses this app\'s own MobileNetV2 source');
   assert.equal(written.extra, undefined);
+  assert.equal(written.promotion, undefined, 'how it fared where it was trained is not this installation\'s');
+  assert.notEqual(meta.promotion, undefined, 'the exported one had it');
   assert.deepEqual(Object.keys(written.base).sort(), ['dim', 'fingerprint', 'id']);
 
   // the same id with other weights and figures: what is here stays, byte for byte
