@@ -17,8 +17,13 @@ const counts = z.object({ happy: count, sad: count });
 const share = z.number().min(0).max(1);
 const figure = z.number().min(0).max(1e9);
 const text = (max: number) => z.string().max(max);
-/** a folder on another machine: shown, and looked in only by an evaluation on its own images; never a share or a URL */
-const localPath = text(4096).refine((p) => !/^(\\\\|\/\/)/.test(p) && !/^[a-z][a-z0-9+.-]+:\/\//i.test(p), 'a network share or URL');
+/**
+ * A folder on another machine: shown, and looked in by an evaluation on the model's own images or a retrain
+ * with the library. An absolute local path (POSIX, or a Windows drive), never a share (any two slashes or
+ * backslashes first: Windows reads "/\\host\\share" as one) or a URL: looking in a share sends the user's
+ * credentials to its host.
+ */
+const localPath = text(4096).refine((p) => !/^[\\/]{2}/.test(p) && (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)), 'not a local folder (a network share, a URL or a relative path)');
 // a class never predicted, or absent from validation, has no precision or recall (NaN, written as null)
 const labelFigures = z.object({ precision: share.nullable(), recall: share.nullable() });
 
@@ -43,8 +48,8 @@ const schema = z.object({
     validationFrom: z.enum(['folders', 'split']),
     train: counts,
     validation: counts,
-    ignoredClasses: z.array(text(256)).max(1000),
-    skipped: z.array(z.object({ file: text(4096), reason: text(2000) })).max(100_000),
+    ignoredClasses: z.array(text(256)).max(100),
+    skipped: z.array(z.object({ file: text(4096), reason: text(2000) })).max(200),
     library: z.object({ dir: localPath, train: counts, validation: counts, includeUnreviewed: z.boolean(), minConfidence: share.nullable() }).optional(),
   }),
   hyperparameters: z.object({
@@ -77,15 +82,37 @@ const schema = z.object({
   promotion: z.object({ madeCurrent: z.boolean(), reason: text(2000), why: z.unknown().optional() }).optional(),
 });
 
+/** When a model id says it was made: 20261128-101530-ab12 is 2026-11-28T10:15:30Z. */
+function idTime(id: string): number {
+  const d = id.replace(/^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-.*$/, '$1-$2-$3T$4:$5:$6Z');
+  return Date.parse(d);
+}
+
+/**
+ * Lists a model's meta.json may hold more of than this app keeps (training keeps 200 skipped files) are cut,
+ * not refused: a long list is no reason to turn a model away, but it would be read at every listing.
+ */
+function trimmed(raw: unknown): unknown {
+  const r = raw as { dataset?: { skipped?: unknown; ignoredClasses?: unknown } } | null;
+  const d = r?.dataset;
+  if (typeof d !== 'object' || d === null) return raw;
+  const cut = (s: unknown, n: number) => (typeof s === 'string' && s.length > n ? `${s.slice(0, n - 1)}…` : s);
+  const skipped = Array.isArray(d.skipped) ? d.skipped.slice(0, 200).map((x: unknown) => (typeof x === 'object' && x !== null ? { ...x, reason: cut((x as { reason?: unknown }).reason, 2000) } : x)) : d.skipped;
+  const ignoredClasses = Array.isArray(d.ignoredClasses) ? d.ignoredClasses.slice(0, 100).map((x: unknown) => cut(x, 256)) : d.ignoredClasses;
+  return { ...r, dataset: { ...d, skipped, ignoredClasses } };
+}
+
 /** The meta.json of a model to import, checked and cleaned; throws an Error saying which field is wrong. */
 export function parseImportedMeta(raw: unknown): ModelMeta {
   parseModelMeta(raw); // a newer schema version, a missing field: said in its words
-  const r = schema.safeParse(raw);
+  const r = schema.safeParse(trimmed(raw));
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const at = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
     throw new Error(`meta.json ${at}${issue.message}`);
   }
+  const made = Date.parse(r.data.createdAt);
+  if (Math.abs(made - idTime(r.data.id)) > 24 * 3600 * 1000) throw new Error(`meta.json createdAt: ${r.data.createdAt} is not when model ${r.data.id} was made`);
   // whether it was made current, and against which model, was another installation's decision: here it is
   // one more version, not a candidate that lost to a model this installation never had
   const { promotion: _elsewhere, ...meta } = r.data;

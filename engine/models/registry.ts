@@ -83,7 +83,10 @@ export class ModelRegistry {
       const here = (await stat(dir).catch(() => null)) !== null;
       if (here) {
         try {
+          // the whole model on disk, not its meta.json alone (nor a copy kept in memory): a folder missing its
+          // weights is no model to keep
           await this.readMeta(meta.id);
+          await loadArtifacts(dir);
         } catch (err) {
           throw badInput(inputReason('reason.importClash', { id: meta.id, path: dir, error: errorText(err) }));
         }

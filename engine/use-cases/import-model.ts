@@ -10,7 +10,7 @@
  * It becomes current only when asked: an imported model was judged on someone else's photos.
  */
 import { constants } from 'node:fs';
-import { open, stat, writeFile } from 'node:fs/promises';
+import { lstat, open, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BaseId, ImportModelResult } from '../../common/engine-types.js';
 import { inputReason } from '../../common/i18n/reasons.js';
@@ -27,8 +27,8 @@ import type { EngineServices } from './services.js';
 export const BASE_DIMS: Record<BaseId, number> = { 'face-expression': 256, 'face-expression-emotion': 512, 'mobilenet-v2': 1280 };
 
 const MAX_MODEL_JSON = 1 << 20;
-/** a long list of skipped files can make it some megabytes */
-const MAX_META_JSON = 32 << 20;
+/** training keeps at most 200 skipped files in it (train.ts): a few hundred kilobytes at most */
+const MAX_META_JSON = 4 << 20;
 /** two 64-character hashes per image of an 80,000-image dataset, about 11 MB */
 const MAX_SAMPLES_JSON = 64 << 20;
 
@@ -88,22 +88,36 @@ async function readModelFiles(dir: string): Promise<{ model: Buffer; weights: Bu
  */
 async function readRegularFile(dir: string, name: string, max: number): Promise<Buffer | null> {
   const file = join(dir, name);
-  let handle: import('node:fs/promises').FileHandle;
+  const refuse = (why: string) => badInput(inputReason('reason.importDamaged', { path: dir, error: `${name} ${why}` }));
+  // Windows has no O_NOFOLLOW: the link is seen before opening, and the file opened must be the one looked at
+  const seen = process.platform === 'win32' ? await lstat(file).catch(() => null) : null;
+  if (seen?.isSymbolicLink()) throw refuse('is a link, not a file');
+  let handle: FileHandle;
   try {
     handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
-    if (code === 'ELOOP' || code === 'EMLINK') throw badInput(inputReason('reason.importDamaged', { path: dir, error: `${name} is a link, not a file` }));
+    if (code === 'ELOOP' || code === 'EMLINK') throw refuse('is a link, not a file');
     throw badInput(inputReason('reason.importFailed', { path: dir, error: fsReason(err) }));
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw badInput(inputReason('reason.importDamaged', { path: dir, error: `${name} is not a regular file` }));
-    if (st.size > max) throw badInput(inputReason('reason.importDamaged', { path: dir, error: `${name} is ${st.size} bytes, more than a model's can be (${max})` }));
-    const bytes = await handle.readFile();
-    if (bytes.length > max) throw badInput(inputReason('reason.importDamaged', { path: dir, error: `${name} grew while it was read` }));
-    return bytes;
+    if (!st.isFile()) throw refuse('is not a regular file');
+    if (seen && (seen.dev !== st.dev || seen.ino !== st.ino)) throw refuse('changed while it was opened');
+    if (st.size > max) throw refuse(`is ${st.size} bytes, more than a model's can be (${max})`);
+    // read up to one byte past the limit, whatever the size said (a file still being written, a share that
+    // reports 0): never more than `max` in memory
+    let buffer = Buffer.alloc(st.size + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(Math.min(buffer.length, max + 1 - buffer.length))]);
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > max) throw refuse(`is more than ${max} bytes, more than a model's can be`);
+    }
+    return buffer.subarray(0, length);
   } finally {
     await handle.close();
   }

@@ -78,7 +78,13 @@ test('import: what is not a model this app can use is refused, naming the folder
   await refused(await copy('no-dataset', (m) => (m.dataset = {})), /\(meta\.json dataset\.root: /);
   await refused(await copy('endless', (m) => ((m.augment as { variants: number }).variants = 1e9)), /\(meta\.json augment\.variants: /);
   await refused(await copy('history', (m) => (m.history = 'x')), /\(meta\.json history: /);
-  await refused(await copy('share', (m) => ((m.dataset as { root: string }).root = '\\\\evil-host\\share')), /\(meta\.json dataset\.root: a network share or URL\)$/);
+  for (const [name, root] of [['share', '\\\\evil-host\\share'], ['share-mixed', '/\\evil-host\\share'], ['share-posix', '//evil-host/share'], ['url', 'https://evil.example/photos'], ['relative', 'photos'], ['empty', '']]) {
+    await refused(await copy(name!, (m) => ((m.dataset as { root: string }).root = root!)), /\(meta\.json dataset\.root: not a local folder \(a network share, a URL or a relative path\)\)$/);
+  }
+  await refused(await copy('when', (m) => (m.createdAt = '9999-12-31T23:59:59.000Z')), /\(meta\.json createdAt: 9999-12-31T23:59:59\.000Z is not when model \S+ was made\)$/);
+  const bloated = await copy('bloated');
+  await writeFile(join(bloated, 'meta.json'), Buffer.alloc(5 << 20, 0x20));
+  await refused(bloated, /meta\.json is 5242880 bytes, more than a model's can be/);
   // the head: exactly the one this app trains
   await refused(await copy('linear', (_m, h) => (h.modelTopology.config.layers[0]!.config.activation = 'linear')), 'model.json is not a head of one sigmoid unit');
   await refused(await copy('wide', (_m, h) => (h.modelTopology.config.layers[0]!.config.units = 1_000_000)), 'model.json is not a head of one sigmoid unit');
@@ -118,6 +124,17 @@ test('import: what is written is checked and made anew: no unknown fields, no do
   assert.notEqual(meta.promotion, undefined, 'the exported one had it');
   assert.deepEqual(Object.keys(written.base).sort(), ['dim', 'fingerprint', 'id']);
 
+  // a Windows drive is a local folder; a long list of skipped files is cut to what training keeps, not refused
+  const windows = await newServices();
+  const long = join(await tempDir(), 'long-lists');
+  await cp(exported, long, { recursive: true });
+  const skipped = Array.from({ length: 500 }, (_, i) => ({ file: `C:\\photos\\${i}.txt`, reason: 'not an image file (.txt)' }));
+  await writeFile(join(long, 'meta.json'), JSON.stringify({ ...meta, dataset: { ...(meta.dataset as object), root: 'C:\\Users\\u\\photos', skipped } }));
+  await importModel(windows, { dir: long });
+  const cut = JSON.parse(await readFile(join(windows.registry.dir, modelId, 'meta.json'), 'utf8')) as { dataset: { root: string; skipped: unknown[] } };
+  assert.equal(cut.dataset.root, 'C:\\Users\\u\\photos');
+  assert.equal(cut.dataset.skipped.length, 200);
+
   // the same id with other weights and figures: what is here stays, byte for byte
   const before = await Promise.all(['model.json', 'weights.bin', 'meta.json'].map((f) => readFile(join(there.registry.dir, modelId, f))));
   const other = join(await tempDir(), 'same-id');
@@ -127,12 +144,16 @@ test('import: what is written is checked and made anew: no unknown fields, no do
   assert.deepEqual(await importModel(there, { dir: other }), { id: modelId, added: false, madeCurrent: false });
   assert.deepEqual(await Promise.all(['model.json', 'weights.bin', 'meta.json'].map((f) => readFile(join(there.registry.dir, modelId, f)))), before);
 
-  // a folder of that name that is no model: refused, not replaced
+  // a folder of that name that is no model (or no longer a whole one): refused, not replaced nor made current
   const third = await newServices();
   await mkdir(join(third.registry.dir, modelId), { recursive: true });
   await writeFile(join(third.registry.dir, modelId, 'notes.txt'), 'mine');
-  await assert.rejects(importModel(third, { dir: exported }), (e: Error) => e.message.startsWith(`a folder for model ${modelId} is here already (${join(third.registry.dir, modelId)}) but is not a model this app can read (`) && e.message.endsWith('); move it away first'));
+  const clash = (home: EngineServices) => (e: Error) => e.message.startsWith(`a folder for model ${modelId} is here already (${join(home.registry.dir, modelId)}) but is not a model this app can read (`) && e.message.endsWith('); move it away first');
+  await assert.rejects(importModel(third, { dir: exported }), clash(third));
   assert.deepEqual(await readdir(join(third.registry.dir, modelId)), ['notes.txt']);
+  await rm(join(there.registry.dir, modelId, 'weights.bin'));
+  await assert.rejects(importModel(there, { dir: exported, use: true }), clash(there));
+  assert.equal(await there.registry.currentId(), null, 'a broken model is not made current');
 });
 
 test('import: the number of features each base gives is the bases\' own; a model on the two-network base imports too', async () => {
