@@ -23,8 +23,13 @@ import { writeSamples } from '../models/registry.js';
 import { isContentHash } from '../samples.js';
 import type { EngineServices } from './services.js';
 
-/** The features each base gives (checked against the bases themselves in the tests). */
-export const BASE_DIMS: Record<BaseId, number> = { 'face-expression': 256, 'face-expression-emotion': 512, 'mobilenet-v2': 1280 };
+/**
+ * The features each base that ships with the app gives (checked against the bases themselves in the tests).
+ * MobileNetV2 is the user's own download or import (its width decides its features): a head on it is taken
+ * at its word, up to MAX_DIM, and its weights are checked against the installed ones when it is used.
+ */
+export const SHIPPED_DIMS: Partial<Record<BaseId, number>> = { 'face-expression': 256, 'face-expression-emotion': 512 };
+const MAX_DIM = 4096;
 
 const MAX_MODEL_JSON = 1 << 20;
 /** training keeps at most 200 skipped files in it (train.ts): a few hundred kilobytes at most */
@@ -76,7 +81,7 @@ export async function importModel(services: EngineServices, { dir, use = false }
 /** The folder's files, each read once; refused when one is missing, not a regular file, or too large. */
 async function readModelFiles(dir: string): Promise<{ model: Buffer; weights: Buffer; meta: Buffer; samples: Buffer | null }> {
   const read = (name: string, max: number) => readRegularFile(dir, name, max);
-  const [model, weights, meta] = await Promise.all([read('model.json', MAX_MODEL_JSON), read('weights.bin', 4 * (Math.max(...Object.values(BASE_DIMS)) + 1)), read('meta.json', MAX_META_JSON)]);
+  const [model, weights, meta] = await Promise.all([read('model.json', MAX_MODEL_JSON), read('weights.bin', 4 * (MAX_DIM + 1)), read('meta.json', MAX_META_JSON)]);
   if (!model || !weights || !meta) throw badInput(inputReason('reason.importNoModel', { path: dir }));
   return { model, weights, meta, samples: await read('samples.json', MAX_SAMPLES_JSON) };
 }
@@ -130,8 +135,9 @@ function importedMeta(raw: unknown): ModelMeta {
   } catch (err) {
     throw new NotImportable((err as Error).message);
   }
-  const dim = BASE_DIMS[meta.base.id];
-  if (meta.base.dim !== dim) throw new NotImportable(`meta.json says the ${meta.base.id} base gives ${meta.base.dim} features; it gives ${dim}`);
+  const dim = SHIPPED_DIMS[meta.base.id];
+  if (dim !== undefined && meta.base.dim !== dim) throw new NotImportable(`meta.json says the ${meta.base.id} base gives ${meta.base.dim} features; it gives ${dim}`);
+  if (meta.base.dim > MAX_DIM) throw new NotImportable(`meta.json says its base gives ${meta.base.dim} features, more than a base can (${MAX_DIM})`);
   return meta;
 }
 

@@ -4,7 +4,7 @@ import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/pr
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { exportModel } from '../../../engine/use-cases/export-model.js';
-import { BASE_DIMS, importModel } from '../../../engine/use-cases/import-model.js';
+import { importModel, SHIPPED_DIMS } from '../../../engine/use-cases/import-model.js';
 import { predict } from '../../../engine/use-cases/predict.js';
 import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
 import { trainFromFolder } from '../../../engine/use-cases/train.js';
@@ -71,6 +71,12 @@ test('import: what is not a model this app can use is refused, naming the folder
 
   // meta.json: what the app reads, of the right kind and within bounds
   await refused(await copy('newer', (m) => (m.schemaVersion = 99)), 'meta.json has schema version 99; this app reads version 1');
+  const empty = await copy('empty-meta');
+  await writeFile(join(empty, 'meta.json'), '');
+  await refused(empty, 'meta.json is not valid JSON');
+  const listed = await copy('array-meta');
+  await writeFile(join(listed, 'meta.json'), '[1, 2]');
+  await refused(listed, 'meta.json lacks "id"');
   await refused(await copy('bad-id', (m) => (m.id = '../../etc')), /not a model this app can use \(meta\.json id: not a model id\)$/);
   await refused(await copy('other-base', (m) => ((m.base as { id: string }).id = 'resnet-9000')), /not a model this app can use \(meta\.json base\.id: /);
   await refused(await copy('other-dim', (m) => ((m.base as { dim: number }).dim = 512)), 'meta.json says the face-expression base gives 512 features; it gives 256');
@@ -157,13 +163,26 @@ test('import: what is written is checked and made anew: no unknown fields, no do
 });
 
 test('import: the number of features each base gives is the bases\' own; a model on the two-network base imports too', async () => {
-  for (const id of ['face-expression', 'face-expression-emotion'] as const) assert.equal((await here.bases.load(id, undefined)).dim, BASE_DIMS[id], id);
+  for (const id of ['face-expression', 'face-expression-emotion'] as const) assert.equal((await here.bases.load(id, undefined)).dim, SHIPPED_DIMS[id], id);
   const emotion = (await trainFromFolder(here, { data: FACES, epochs: 1, base: 'face-expression-emotion' })).modelId;
   const there = await newServices();
   await importModel(there, { dir: (await exportModel(here, { id: emotion, dir: await tempDir() })).dir });
   assert.deepEqual(await probabilities(there, emotion), await probabilities(here, emotion));
-  // MobileNetV2 is downloaded on first use (not here): its pooled features are 1280 (alpha 1.0), as bases/mobilenet-v2.ts checks
-  assert.equal(BASE_DIMS['mobilenet-v2'], 1280);
+
+  // a head on MobileNetV2 (the user's own download or import, of any width) is taken at its word: 64 features here
+  const out = await tempDir();
+  const mobile = join(out, 'mobilenet-head');
+  await cp(exported, mobile, { recursive: true });
+  const meta = JSON.parse(await readFile(join(mobile, 'meta.json'), 'utf8')) as { id: string; createdAt: string; base: Record<string, unknown> };
+  const id = meta.id.replace(/[0-9a-f]{4}$/, 'beef');
+  await writeFile(join(mobile, 'meta.json'), JSON.stringify({ ...meta, id, base: { id: 'mobilenet-v2', fingerprint: 'f'.repeat(64), dim: 64 } }));
+  const model = JSON.parse(await readFile(join(mobile, 'model.json'), 'utf8')) as { modelTopology: { config: { layers: Array<{ config: { batch_input_shape: number[] } }> } }; weightsManifest: Array<{ weights: Array<{ shape: number[] }> }> };
+  model.modelTopology.config.layers[0]!.config.batch_input_shape = [null as unknown as number, 64];
+  model.weightsManifest[0]!.weights[0]!.shape = [64, 1];
+  await writeFile(join(mobile, 'model.json'), JSON.stringify(model));
+  await writeFile(join(mobile, 'weights.bin'), Buffer.from(new Float32Array(65).fill(0.01).buffer));
+  assert.deepEqual(await importModel(there, { dir: mobile }), { id, added: true, madeCurrent: false });
+  assert.equal((await there.registry.readMeta(id)).base.dim, 64);
 });
 
 test('import: a read-only data folder says so before reading anything', async () => {
