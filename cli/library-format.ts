@@ -36,7 +36,8 @@ export function modelLines(models: readonly ModelInfo[]): string {
       const d = m.dataset;
       const lib = d.library ? `, of which library ${d.library.train.happy + d.library.train.sad + d.library.validation.happy + d.library.validation.sad}` : '';
       const val = m.validation ? `val ${pct(m.validation.accuracy)}, sad recall ${pct(m.validation.perClass.sad.recall)}` : 'no validation';
-      const status = m.current ? 'current' : m.promotion && !m.promotion.madeCurrent ? 'candidate' : '';
+      const imported = m.importedAt ? `imported ${m.importedAt.slice(0, 10)}` : '';
+      const status = [m.current ? 'current' : m.promotion && !m.promotion.madeCurrent ? 'candidate' : '', imported].filter(Boolean).join(', ');
       return `${m.current ? '*' : ' '} ${m.id}  ${m.base.id}  ${val}  train ${classes(d.train)}${lib}  ${m.createdAt.slice(0, 19).replace('T', ' ')}${status ? `  ${status}` : ''}${m.promotion && !m.current ? `\n    ${m.promotion.reason}` : ''}`;
     })
     .join('\n');

@@ -454,6 +454,8 @@ export interface ModelInfo {
   seconds: number;
   current: boolean;
   promotion?: PromotionNote;
+  /** when it was imported into this installation (absent: trained here); dataset.root is then another installation's folder */
+  importedAt?: string;
 }
 
 /** What importModel did: the model's id, whether it was copied in (false: one with its id was here already), whether it is now current. */

@@ -82,6 +82,7 @@ export const reasonsEn = {
   'reason.validationUnreadable': 'the validation images of model {id} were in {path}, which cannot be read any more ({error})',
   'reason.noSampleList': 'model {id} was saved without the list of its images, so its validation images cannot be found',
   'reason.validationGone': 'none of the {count} validation images of model {id} were found in {path}',
+  'reason.importedValidationElsewhere': 'model {id} was imported: its validation images were in {path} on the computer it was made on, and are not here; choose a folder to evaluate it on',
   'reason.zeroShotNoValidation': 'the zero-shot model was trained on none of your images, so it has no validation data; choose a folder to evaluate it on',
   'reason.reportIsFile': '{path} is a file, not a folder to write the report into',
   // before noneJudgedOne, whose template would also match this text

@@ -77,6 +77,7 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.validationUnreadable': 'foto validasi model {id} ada di {path}, yang tidak dapat dibaca lagi ({error})',
   'reason.noSampleList': 'model {id} disimpan tanpa daftar fotonya, jadi foto validasinya tidak dapat ditemukan',
   'reason.validationGone': 'tak satu pun dari {count} foto validasi model {id} ditemukan di {path}',
+  'reason.importedValidationElsewhere': 'model {id} diimpor: foto validasinya ada di {path} pada komputer tempat model itu dibuat, dan tidak ada di sini; pilih folder untuk mengevaluasinya',
   'reason.zeroShotNoValidation': 'model bawaan tidak dilatih dengan gambar Anda, jadi tidak punya data validasi; pilih folder untuk mengevaluasinya',
   'reason.reportIsFile': '{path} adalah berkas, bukan folder untuk menulis laporan',
   'reason.noneJudged': 'tidak ada gambar yang bisa dinilai ({count} berkas gagal; yang pertama: {file}: {error})',

@@ -3,7 +3,8 @@
  * draws or trains with, of the right type and within the bounds the engine's own requests have, so that a
  * folder from anyone cannot break the Models view, the CLI's list or a retrain later. What is not known is
  * dropped, and so are `base.source` (where to fetch MobileNetV2 from: an imported model uses this app's own)
- * and `promotion` (how it fared against the current model where it was trained).
+ * and `promotion` (how it fared against the current model where it was trained); `importedAt` is dropped too,
+ * and set anew by the import (when this installation got it, not when the one it came from did).
  * The app's own models are read with parseModelMeta alone: they were written by it.
  */
 import { z } from 'zod';

@@ -23,6 +23,8 @@ export interface ModelMeta {
   seconds: number;
   /** set when saving decided on the validation images whether it became current */
   promotion?: PromotionNote;
+  /** when this installation imported it (absent: trained here); its dataset folders are another installation's */
+  importedAt?: string;
 }
 
 /**

@@ -7,7 +7,9 @@
  *   finite weights): it is rebuilt from those weights, not loaded from the folder's model.json;
  * - meta.json must hold every field the app reads, within bounds (models/meta-schema.ts);
  * - samples.json, when there (another installation's folder), only content hashes.
- * It becomes current only when asked: an imported model was judged on someone else's photos.
+ * It becomes current only when asked: an imported model was judged on someone else's photos. It is marked with
+ * when it came in (`importedAt`): its training data folder is the other installation's, and the app says so
+ * where it would otherwise look there (the Models view, an evaluation on its own validation images).
  */
 import { constants } from 'node:fs';
 import { lstat, open, stat, writeFile, type FileHandle } from 'node:fs/promises';
@@ -48,7 +50,7 @@ export async function importModel(services: EngineServices, { dir, use = false }
   let head: { kernel: Float32Array; bias: number };
   let samples: { trained: string[]; validation: string[] } | null;
   try {
-    meta = importedMeta(parseJson(files.meta, 'meta.json'));
+    meta = { ...importedMeta(parseJson(files.meta, 'meta.json')), importedAt: new Date().toISOString() };
     head = headWeights(parseJson(files.model, 'model.json'), files.weights, meta.base.dim);
     samples = files.samples ? parseSamples(parseJson(files.samples, 'samples.json')) : null;
   } catch (err) {

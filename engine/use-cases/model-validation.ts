@@ -42,6 +42,9 @@ export async function modelValidationImages(services: EngineServices, modelId: s
   const meta = await services.registry.readMeta(modelId);
   const root = meta.dataset.root;
   const listed = await services.registry.readSamples(modelId);
+  // an imported model's folder is the other installation's: an unreadable folder or a missing image there says
+  // nothing is wrong here, only that its images did not come with it
+  const elsewhere = meta.importedAt !== undefined ? inputReason('reason.importedValidationElsewhere', { id: modelId, path: root }) : undefined;
   ctx.progress?.({ type: 'stage', stage: 'scanning', message: `Finding the validation images of model ${modelId} in ${root}` });
 
   const candidates: Sample[] = [];
@@ -72,7 +75,7 @@ export async function modelValidationImages(services: EngineServices, modelId: s
       }
     } catch (err) {
       if (isCancelled(err)) throw err;
-      if (!listed || !meta.dataset.library) throw badInput(inputReason('reason.validationUnreadable', { id: modelId, path: root, error: (err as Error).message }));
+      if (!listed || !meta.dataset.library) throw badInput(elsewhere ?? inputReason('reason.validationUnreadable', { id: modelId, path: root, error: (err as Error).message }));
     }
   }
   if (!listed) throw badInput(inputReason('reason.noSampleList', { id: modelId }));
@@ -92,6 +95,6 @@ export async function modelValidationImages(services: EngineServices, modelId: s
       samples.push({ ...s, hash: h });
     }
   });
-  if (samples.length === 0) throw badInput(inputReason('reason.validationGone', { count: wanted.size, id: modelId, path: root }));
+  if (samples.length === 0) throw badInput(elsewhere ?? inputReason('reason.validationGone', { count: wanted.size, id: modelId, path: root }));
   return { root, samples, missing: wanted.size - samples.length };
 }

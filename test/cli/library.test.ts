@@ -104,7 +104,11 @@ test('predict --save, library list/confirm/correct/undo/delete, retrain --librar
   assert.equal(imported.stdout, `Imported model ${first.json.modelId}; make it current with "happysad models use ${first.json.modelId}".`, imported.stderr);
   const again = await cli(['models', 'import', join(home, 'models', first.json.modelId), '--use', '--home', other, '--json']);
   assert.deepEqual(again.json, { id: first.json.modelId, added: false, madeCurrent: true });
-  assert.match((await cli(['models', 'list', '--home', other])).stdout, new RegExp(`^\\* ${first.json.modelId} `, 'm'));
+  // marked as imported, with the day it came in (a model trained here is not: listed above)
+  const importedAt = (await cli(['models', 'list', '--home', other, '--json'])).json.models[0].importedAt as string;
+  assert.ok(Date.now() - Date.parse(importedAt) < 10 * 60_000, importedAt);
+  assert.match((await cli(['models', 'list', '--home', other])).stdout, new RegExp(`^\\* ${first.json.modelId} .*  current, imported ${importedAt.slice(0, 10)}$`, 'm'));
+  assert.doesNotMatch(listed.stdout, /imported/);
   const notModel = await cli(['models', 'import', home, '--home', other, '--json']);
   assert.equal(notModel.code, 1);
   assert.match(notModel.json.error.message, /: no model here \(choose the folder Export Model made/);

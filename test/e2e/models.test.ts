@@ -387,6 +387,15 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     const row = page.locator(`[data-testid="model-row"][data-model-id="${id}"]`);
     assert.equal(await row.getAttribute('data-current'), 'false', 'not current on arrival');
     assert.equal(await row.getByRole('button', { name: 'Use This Model' }).count(), 1);
+    // marked as imported, its training folder as the other installation's; one trained here is not
+    assert.equal(await row.getByTestId('imported').textContent(), 'Imported');
+    assert.match((await row.getByTestId('imported').getAttribute('title')) ?? '', /^Imported .+: trained on another computer or data folder$/);
+    assert.equal(await row.getByText('Training data (where it was made)').count(), 1);
+    const here = page.locator(`[data-testid="model-row"][data-model-id="${current.id}"]`);
+    assert.equal(await here.getByTestId('imported').count(), 0);
+    await row.getByTestId('model-evaluate').click();
+    assert.match((await row.getByTestId('eval-hint').textContent()) ?? '', /^This version was imported: the photos it was validated on stayed where it was made\./);
+    await row.getByTestId('model-evaluate').click();
     assert.deepEqual((await bridge.engine.call('listModels', {})).map((m) => [m.id, m.current]).sort(), [[current.id, true], [id, false]].sort());
     // the button sits beside the title, as every view's header actions do
     const [title, button] = [await page.getByRole('heading', { name: 'Models', level: 1 }).boundingBox(), await page.getByTestId('models-import').boundingBox()];

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { evaluate } from '../../../engine/use-cases/evaluate.js';
 import { exportModel } from '../../../engine/use-cases/export-model.js';
 import { importModel, SHIPPED_DIMS } from '../../../engine/use-cases/import-model.js';
 import { predict } from '../../../engine/use-cases/predict.js';
@@ -35,6 +36,28 @@ test('import: an exported model judges in another installation as it did where i
   assert.deepEqual(await importModel(there, { dir: exported, use: true }), { id: modelId, added: false, madeCurrent: true });
   assert.equal(await there.registry.currentId(), modelId);
   assert.deepEqual((await readdir(there.registry.dir)).sort(), [modelId, 'current.json'].sort());
+});
+
+test('import: the model is marked with when it came in; its own validation images, elsewhere, are said to be elsewhere', async () => {
+  const there = await newServices();
+  const t0 = Date.now();
+  await importModel(there, { dir: exported });
+  const [info] = await there.registry.list();
+  assert.ok(info!.importedAt !== undefined && Date.parse(info!.importedAt) >= t0 - 1000 && Date.parse(info!.importedAt) <= Date.now(), info!.importedAt);
+  assert.equal((await here.registry.list()).find((m) => m.id === modelId)!.importedAt, undefined, 'a model trained here is not marked');
+  // on this machine its training folder is here too: evaluated on its own validation images as where it was made
+  assert.equal((await evaluate(there, { model: modelId })).source.kind, 'validation');
+
+  // another machine's folder: no "cannot be read" about a folder that was never this computer's
+  const moved = join(await tempDir(), 'from-elsewhere');
+  await cp(exported, moved, { recursive: true });
+  const meta = JSON.parse(await readFile(join(moved, 'meta.json'), 'utf8')) as { dataset: object; importedAt?: string };
+  await writeFile(join(moved, 'meta.json'), JSON.stringify({ ...meta, dataset: { ...meta.dataset, root: '/home/someone/photos' }, importedAt: '2020-01-01T00:00:00.000Z' }));
+  const third = await newServices();
+  await importModel(third, { dir: moved });
+  const [marked] = await third.registry.list();
+  assert.ok(Date.parse(marked!.importedAt!) >= t0, `the time of this import, not the one written in the folder: ${marked!.importedAt}`);
+  await assert.rejects(evaluate(third, { model: modelId }), (e: Error) => e.message === `model ${modelId} was imported: its validation images were in /home/someone/photos on the computer it was made on, and are not here; choose a folder to evaluate it on`);
 });
 
 test('import: another installation\'s model folder keeps the hashes of its images', async () => {
