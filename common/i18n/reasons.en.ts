@@ -54,6 +54,7 @@ export const reasonsEn = {
   'reason.noModelYet': 'no model was trained yet: the library images are the only training data',
   'reason.libraryOnlyModel': 'the current model was trained on library images only',
   'reason.datasetUnreadable': '{root} cannot be read any more ({error}); only the library images are used',
+  'reason.datasetElsewhere': 'the training data of imported model {id} stayed where it was made ({root}); only the library images are used',
   'reason.otherBase': 'it uses another base network',
   'reason.noFiguresHere': 'it has no figures on these images',
   'reason.noSuchFolderAt': '{path}: no such folder',

@@ -49,6 +49,7 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.noModelYet': 'belum ada model yang dilatih: foto pustaka menjadi satu-satunya data latihan',
   'reason.libraryOnlyModel': 'model saat ini dilatih hanya dengan foto pustaka',
   'reason.datasetUnreadable': '{root} tidak dapat dibaca lagi ({error}); hanya foto pustaka yang dipakai',
+  'reason.datasetElsewhere': 'data latih model impor {id} tetap berada di tempat model itu dibuat ({root}); hanya foto pustaka yang dipakai',
   'reason.otherBase': 'model itu memakai jaringan dasar lain',
   'reason.noFiguresHere': 'model itu tidak punya hasil pada gambar-gambar ini',
   'reason.noSuchFolderAt': '{path}: folder tidak ada',

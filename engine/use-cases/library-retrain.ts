@@ -99,7 +99,9 @@ async function currentDataset(
     const samples = files.map((s, i): LabelledSample => ({ file: s.file, ...(hashes[i] && { hash: hashes[i] }), label: s.label, split: i < ds.train.length ? 'train' : 'validation' }));
     return { samples, summary: ds.summary };
   } catch (err) {
-    return { samples: [], summary: null, missing: inputReason('reason.datasetUnreadable', { root: recorded.root, error: (err as Error).message }) };
+    // an imported model's folder is the installation's it came from: gone from here is what is expected
+    const missing = meta.importedAt !== undefined ? inputReason('reason.datasetElsewhere', { id: meta.id, root: recorded.root }) : inputReason('reason.datasetUnreadable', { root: recorded.root, error: (err as Error).message });
+    return { samples: [], summary: null, missing };
   }
 }
 

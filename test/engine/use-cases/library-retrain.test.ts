@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readdir, readFile, rename } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { LibraryItem } from '../../../common/library-types.js';
@@ -227,6 +227,13 @@ test('without a trained model the library alone is the training data; a dataset 
   const gone = await retrainPreview(services, {});
   assert.match(gone.dataset.missing ?? '', /cannot be read any more/);
   assert.equal(gone.ready, true);
+
+  // an imported model's folder was never this computer's: said so, not that it "cannot be read any more"
+  const metaFile = join(services.registry.dir, trained.modelId, 'meta.json');
+  await writeFile(metaFile, JSON.stringify({ ...JSON.parse(await readFile(metaFile, 'utf8')), importedAt: new Date().toISOString() }));
+  const elsewhere = await retrainPreview(services, {});
+  assert.equal(elsewhere.dataset.missing, `the training data of imported model ${trained.modelId} stayed where it was made (${data}); only the library images are used`);
+  assert.equal(elsewhere.ready, true);
 });
 
 test('nothing reviewed: the preview says why, and the retrain is refused; an image already in the training data is used from there', async () => {
