@@ -120,8 +120,13 @@ export interface LibraryUndoResult {
 }
 
 export interface ThumbnailResult {
-  /** a JPEG made once with sharp and cached under <home>/cache/thumbnails */
-  path: string;
+  /**
+   * a JPEG made once with sharp and cached under <home>/cache/thumbnails; null when it could not be cached
+   * (a read-only data folder, a full disk): `data` then holds it
+   */
+  path: string | null;
+  /** the JPEG, base64, when `path` is null (a 256 px thumbnail is some 20 kB) */
+  data?: string;
   width: number;
   height: number;
 }

@@ -70,7 +70,6 @@ export const reasonsEn = {
   'reason.reportFailed': 'cannot write the report {path}: {error}',
   'reason.readOnlyTrain': 'the data folder {home} cannot be written, so a trained model could not be saved',
   'reason.readOnlyPredictions': 'the data folder {home} cannot be written, so predictions cannot be saved to the library',
-  'reason.readOnlyThumbnails': 'the data folder {home} cannot be written, so thumbnails cannot be cached; show the image itself',
   'reason.readOnlyLibrarySave': 'the data folder {home} cannot be written, so the library cannot be saved',
   'reason.readOnlyLibraryChange': 'the data folder {home} cannot be written, so the library cannot be changed',
   'reason.retrainChanged': 'the images to train on have changed since the preview (the library or the training data changed); look at the counts again',

@@ -65,7 +65,6 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.reportFailed': 'laporan {path} tidak dapat ditulis: {error}',
   'reason.readOnlyTrain': 'folder data {home} tidak dapat ditulis, jadi model yang dilatih tidak dapat disimpan',
   'reason.readOnlyPredictions': 'folder data {home} tidak dapat ditulis, jadi prediksi tidak dapat disimpan ke pustaka',
-  'reason.readOnlyThumbnails': 'folder data {home} tidak dapat ditulis, jadi gambar mini tidak dapat disimpan; tampilkan gambarnya sendiri',
   'reason.readOnlyLibrarySave': 'folder data {home} tidak dapat ditulis, jadi pustaka tidak dapat disimpan',
   'reason.readOnlyLibraryChange': 'folder data {home} tidak dapat ditulis, jadi pustaka tidak dapat diubah',
   'reason.retrainChanged': 'foto untuk latihan sudah berubah sejak pratinjau (pustaka atau data latihan berubah); periksa lagi jumlahnya',

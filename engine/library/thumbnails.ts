@@ -17,8 +17,12 @@ export function thumbnailPath(home: string, id: string, size: number): string {
   return join(home, 'cache', 'thumbnails', String(size), `${id}.jpg`);
 }
 
-/** The cached thumbnail of image `id` (stored at `file`), made now if it is not there yet. */
-export async function thumbnail(home: string, id: string, file: string, size: number): Promise<ThumbnailResult> {
+/**
+ * The cached thumbnail of image `id` (stored at `file`), made now if it is not there yet. Where it cannot be
+ * cached (`cache` false: a read-only data folder; or the write fails: a full disk) it comes back in the answer
+ * itself: the library still shows its photos, made again each time they are shown.
+ */
+export async function thumbnail(home: string, id: string, file: string, size: number, { cache = true }: { cache?: boolean } = {}): Promise<ThumbnailResult> {
   const path = thumbnailPath(home, id, size);
   if (await stat(path).catch(() => null)) {
     const meta = await sharp(path).metadata();
@@ -38,6 +42,13 @@ export async function thumbnail(home: string, id: string, file: string, size: nu
     await decodeImage(bytes, file, { size: 1 });
     throw new InputFileError(file, inputReason('reason.cannotDecode'));
   }
-  await writeFileAtomic(path, made.data);
+  const inMemory = { path: null, data: made.data.toString('base64'), width: made.info.width, height: made.info.height };
+  if (!cache) return inMemory;
+  try {
+    await writeFileAtomic(path, made.data);
+  } catch {
+    // the cache is a convenience: the thumbnail is made, whatever kept it from the disk
+    return inMemory;
+  }
   return { path, width: made.info.width, height: made.info.height };
 }

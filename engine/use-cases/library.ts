@@ -33,7 +33,6 @@ export async function predictAndSave(services: EngineServices, params: PredictPa
 export const DEFAULT_THUMBNAIL_SIZE = 256;
 
 export async function libraryThumbnail(services: EngineServices, { id, size }: { id: string; size?: number }): Promise<ThumbnailResult> {
-  if (services.readOnly) throw badInput(inputReason('reason.readOnlyThumbnails', { home: services.home }));
   const item = await services.library.get(id);
-  return thumbnail(services.home, id, item.file, size ?? DEFAULT_THUMBNAIL_SIZE);
+  return thumbnail(services.home, id, item.file, size ?? DEFAULT_THUMBNAIL_SIZE, { cache: !services.readOnly });
 }

@@ -150,7 +150,7 @@ export class LibraryStore {
       this.engine
         .call('thumbnail', { id, size: THUMB_SIZE })
         .then(
-          (r) => (this.thumbs[id] = this.files.imageUrl(r.path)),
+          (r) => (this.thumbs[id] = r.path !== null ? this.files.imageUrl(r.path) : r.data ? `data:image/jpeg;base64,${r.data}` : ''),
           () => (this.thumbs[id] = ''),
         )
         .finally(() => {

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -85,9 +85,26 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     await card.locator('[data-testid="review"][data-review="confirmed"]').waitFor();
     assert.equal((await list()).find((i) => i.originalPath === name)?.review, 'confirmed');
 
+    // thumbnails that cannot be cached (as on a full disk: a file where their folder would go) still show
+    const { home } = await bridge.engine.call('info', {});
+    const blocker = join(home, 'cache', 'thumbnails');
+    await mkdir(dirname(blocker), { recursive: true });
+    await writeFile(blocker, 'in the way');
+
     // the Library view: one tile per saved photo, its label and review state as the engine says
     await page.keyboard.press('Control+4');
     await waitForTotal(page, dropped.length);
+    // (loaded or failed: a thumbnail that failed is a placeholder, or an image that did not decode)
+    await page.waitForFunction((a) => {
+      const b = (globalThis as PageGlobals).__bridge;
+      return b.count(a.thumb) === b.count(`${a.thumb} img`) + b.count(`${a.thumb} .placeholder`) && b.imagesSettled();
+    }, { thumb: `${TILE} .thumb` }, { timeout: 0 });
+    const shown = await page.locator(`${TILE} .thumb`).evaluateAll((thumbs) => thumbs.map((t) => {
+      const img = t.querySelector('img');
+      return img ? `${img.src.slice(0, 23)} ${img.naturalWidth > 0}` : 'placeholder';
+    }));
+    assert.deepEqual(new Set(shown), new Set(['data:image/jpeg;base64, true']), 'made in memory, not cached, and shown');
+    await rm(blocker);
     assert.equal(await page.locator(TILE).count(), dropped.length);
     for (const item of await list()) {
       const t = tile(page, item.id);

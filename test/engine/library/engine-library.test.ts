@@ -37,13 +37,13 @@ test('through the engine worker: predict with save, list, review, undo, thumbnai
 
   // thumbnails: a JPEG no larger than asked, made once
   const t1 = await h.call('thumbnail', { id: ids[0]!, size: 64 });
-  assert.match(t1.path, new RegExp(`cache/thumbnails/64/${ids[0]}\\.jpg$`));
+  assert.match(t1.path ?? '', new RegExp(`cache/thumbnails/64/${ids[0]}\\.jpg$`));
   assert.ok(t1.width <= 64 && t1.height <= 64 && Math.max(t1.width, t1.height) > 0);
-  assert.equal((await sharp(t1.path).metadata()).format, 'jpeg');
-  const mtime = (await stat(t1.path)).mtimeMs;
+  assert.equal((await sharp(t1.path!).metadata()).format, 'jpeg');
+  const mtime = (await stat(t1.path!)).mtimeMs;
   const t2 = await h.call('thumbnail', { id: ids[0]!, size: 64 });
   assert.deepEqual(t2, t1);
-  assert.equal((await stat(t1.path)).mtimeMs, mtime, 'cached, not made again');
+  assert.equal((await stat(t1.path!)).mtimeMs, mtime, 'cached, not made again');
   const bmpId = ids[p.results.findIndex((x) => x.file === bmp)]!;
   const tb = await h.call('thumbnail', { id: bmpId });
   assert.deepEqual([tb.width, tb.height], [40, 30], 'BMPs too; never enlarged');

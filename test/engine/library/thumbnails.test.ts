@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { InputFileError } from '../../../engine/errors.js';
 import { decodeImage } from '../../../engine/image-decode.js';
-import { thumbnail } from '../../../engine/library/thumbnails.js';
+import { thumbnail, thumbnailPath } from '../../../engine/library/thumbnails.js';
 import { damagedJpeg } from '../../helpers/images.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -19,7 +19,7 @@ test('thumbnails: a photo judged despite a damaged run of bytes (libjpeg only wa
 
   const t = await thumbnail(home, 'a'.repeat(64), file, 64);
   assert.deepEqual([t.width, t.height], [64, 48]);
-  const meta = await sharp(t.path).metadata();
+  const meta = await sharp(t.path!).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 64, 48]);
 });
 
@@ -33,4 +33,27 @@ test('thumbnails: a truncated photo or a missing file is refused naming the file
   const gone = join(dir, 'gone.jpg');
   await assert.rejects(thumbnail(home, 'c'.repeat(64), gone, 64), (e: unknown) => e instanceof InputFileError && e.file === gone && /no such file/.test(e.reason));
   assert.deepEqual(await readdir(home).catch(() => []), [], 'no thumbnail folder made for images that have none');
+});
+
+test('thumbnails: where none can be cached (a read-only data folder, a write that fails) the thumbnail comes in the answer', async () => {
+  const file = join(await tempDir(), 'photo.jpg');
+  await writeFile(file, await sharp({ create: { width: 300, height: 200, channels: 3, background: '#4080c0' } }).jpeg().toBuffer());
+  const looksRight = async (t: { path: string | null; data?: string; width: number; height: number }) => {
+    assert.equal(t.path, null);
+    const meta = await sharp(Buffer.from(t.data ?? '', 'base64')).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height, t.width, t.height], ['jpeg', 96, 64, 96, 64]);
+  };
+  // read-only: nothing written, not even a folder
+  const readOnly = await tempDir();
+  await looksRight(await thumbnail(readOnly, 'd'.repeat(64), file, 96, { cache: false }));
+  assert.deepEqual(await readdir(readOnly), []);
+  // the cache folder cannot be made (a file where it would go: as a full disk, the write fails)
+  const blocked = await tempDir();
+  await writeFile(join(blocked, 'cache'), 'not a folder');
+  await looksRight(await thumbnail(blocked, 'e'.repeat(64), file, 96));
+  // where one was cached before, read-only still uses it
+  const cached = await tempDir();
+  const first = await thumbnail(cached, 'f'.repeat(64), file, 96);
+  assert.equal(first.path, thumbnailPath(cached, 'f'.repeat(64), 96));
+  assert.deepEqual(await thumbnail(cached, 'f'.repeat(64), file, 96, { cache: false }), first);
 });
