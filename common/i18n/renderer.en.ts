@@ -347,7 +347,7 @@ export const rendererEn = {
   'eval.failed': 'Evaluation failed: {reason}',
   'eval.cancelled': 'Evaluation cancelled.',
   'eval.hint': 'Judge this version on the photos it was validated on, or on a folder with happy and sad subfolders.',
-  'eval.hintImported': 'This version was imported: the photos it was validated on stayed where it was made. Judge it on a folder with happy and sad subfolders.',
+  'eval.hintImported': 'This version was imported: the photos it was validated on may not be on this computer. If they are not, judge it on a folder with happy and sad subfolders.',
   'eval.missingOne': '{count} validation photo could not be found any more in {folder}.',
   'eval.missingMany': '{count} validation photos could not be found any more in {folder}.',
   'eval.trainedOnTheOne': 'The photo judged was in this model’s training data (the same picture), so these figures overstate how it does on new photos.',

@@ -348,7 +348,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'eval.failed': 'Evaluasi gagal: {reason}',
   'eval.cancelled': 'Evaluasi dibatalkan.',
   'eval.hint': 'Nilai versi ini pada foto validasinya, atau pada folder berisi subfolder happy dan sad.',
-  'eval.hintImported': 'Versi ini diimpor: foto validasinya tetap berada di tempat model itu dibuat. Nilai pada folder berisi subfolder happy dan sad.',
+  'eval.hintImported': 'Versi ini diimpor: foto validasinya mungkin tidak ada di komputer ini. Jika tidak ada, nilai pada folder berisi subfolder happy dan sad.',
   'eval.missingOne': '{count} foto validasi tidak dapat ditemukan lagi di {folder}.',
   'eval.missingMany': '{count} foto validasi tidak dapat ditemukan lagi di {folder}.',
   'eval.trainedOnTheOne': 'Foto yang dinilai termasuk data latihan model ini (gambar yang sama), jadi angka ini melebih-lebihkan kinerjanya pada foto baru.',

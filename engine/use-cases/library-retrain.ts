@@ -18,7 +18,7 @@ import type { Label } from '../../common/labels.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import type { CallContext } from '../call-context.js';
 import { scanDataset } from '../dataset.js';
-import { badInput, throwIfAborted } from '../errors.js';
+import { badInput, EngineError, throwIfAborted } from '../errors.js';
 import { predictHead, type Matrix } from '../head.js';
 import { computeMetrics } from '../metrics.js';
 import type { ModelMeta } from '../models/model-meta.js';
@@ -83,7 +83,8 @@ async function currentDataset(
 ): Promise<{ samples: LabelledSample[]; summary: DatasetSummary | null; missing?: string }> {
   if (!meta) return { samples: [], summary: null, missing: inputReason('reason.noModelYet') };
   const recorded = meta.dataset;
-  if (recorded.root === libraryDir) return { samples: [], summary: null, missing: inputReason('reason.libraryOnlyModel') };
+  // (an imported model's library is the other installation's: its root is that library, not this one)
+  if (recorded.root === libraryDir || recorded.root === recorded.library?.dir) return { samples: [], summary: null, missing: inputReason('reason.libraryOnlyModel') };
   const own = { train: minus(recorded.train, recorded.library?.train), validation: minus(recorded.validation, recorded.library?.validation) };
   const nOwn = own.train.happy + own.train.sad + own.validation.happy + own.validation.sad;
   const seed = meta.hyperparameters.seed;
@@ -99,8 +100,9 @@ async function currentDataset(
     const samples = files.map((s, i): LabelledSample => ({ file: s.file, ...(hashes[i] && { hash: hashes[i] }), label: s.label, split: i < ds.train.length ? 'train' : 'validation' }));
     return { samples, summary: ds.summary };
   } catch (err) {
-    // an imported model's folder is the installation's it came from: gone from here is what is expected
-    const missing = meta.importedAt !== undefined ? inputReason('reason.datasetElsewhere', { id: meta.id, root: recorded.root }) : inputReason('reason.datasetUnreadable', { root: recorded.root, error: (err as Error).message });
+    // an imported model's folder is the installation's it came from: not here is what is expected (a folder
+    // here that cannot be read is said as it is)
+    const missing = meta.importedAt !== undefined && err instanceof EngineError && err.code === 'not-found' ? inputReason('reason.datasetElsewhere', { id: meta.id, root: recorded.root }) : inputReason('reason.datasetUnreadable', { root: recorded.root, error: (err as Error).message });
     return { samples: [], summary: null, missing };
   }
 }

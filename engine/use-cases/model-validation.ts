@@ -9,7 +9,7 @@ import { isCancelled } from '../../common/errors.js';
 import type { Label } from '../../common/labels.js';
 import type { CallContext } from '../call-context.js';
 import { scanDataset, type Sample } from '../dataset.js';
-import { badInput, throwIfAborted } from '../errors.js';
+import { badInput, EngineError, throwIfAborted } from '../errors.js';
 import { contentHash } from '../samples.js';
 import type { EngineServices } from './services.js';
 import { inputReason } from '../../common/i18n/reasons.js';
@@ -42,8 +42,8 @@ export async function modelValidationImages(services: EngineServices, modelId: s
   const meta = await services.registry.readMeta(modelId);
   const root = meta.dataset.root;
   const listed = await services.registry.readSamples(modelId);
-  // an imported model's folder is the other installation's: an unreadable folder or a missing image there says
-  // nothing is wrong here, only that its images did not come with it
+  // an imported model's folder is the other installation's: that it is not here, or holds none of its images,
+  // says nothing is wrong here, only that its images did not come with it
   const elsewhere = meta.importedAt !== undefined ? inputReason('reason.importedValidationElsewhere', { id: modelId, path: root }) : undefined;
   ctx.progress?.({ type: 'stage', stage: 'scanning', message: `Finding the validation images of model ${modelId} in ${root}` });
 
@@ -75,7 +75,9 @@ export async function modelValidationImages(services: EngineServices, modelId: s
       }
     } catch (err) {
       if (isCancelled(err)) throw err;
-      if (!listed || !meta.dataset.library) throw badInput(elsewhere ?? inputReason('reason.validationUnreadable', { id: modelId, path: root, error: (err as Error).message }));
+      // a folder there that cannot be read (permissions, another layout) is said as it is, imported or not
+      const gone = err instanceof EngineError && err.code === 'not-found';
+      if (!listed || !meta.dataset.library) throw badInput((gone ? elsewhere : undefined) ?? inputReason('reason.validationUnreadable', { id: modelId, path: root, error: (err as Error).message }));
     }
   }
   if (!listed) throw badInput(inputReason('reason.noSampleList', { id: modelId }));

@@ -49,6 +49,11 @@ export class LibraryStore {
   private thumbQueue: string[] = [];
   private thumbWanted = new Set<string>();
   private thumbsRunning = 0;
+  /**
+   * Thumbnails that came in the answer (none could be cached: a read-only data folder, a full disk), held as
+   * object URLs and let go once out of view: a long scroll must not keep every one in memory.
+   */
+  private memoryThumbs = new Set<string>();
 
   constructor(
     private readonly engine: EngineClient,
@@ -134,13 +139,26 @@ export class LibraryStore {
     return url;
   }
 
-  /** Thumbnails no longer in view are not made (they are asked for again if they come back). */
+  /** Thumbnails no longer in view are not made, nor kept when made in memory (they are asked for again if they come back). */
   forgetThumbsExcept(visible: Set<string>): void {
     this.thumbQueue = this.thumbQueue.filter((id) => {
       if (visible.has(id)) return true;
       this.thumbWanted.delete(id);
       return false;
     });
+    for (const id of this.memoryThumbs) {
+      if (visible.has(id)) continue;
+      URL.revokeObjectURL(this.thumbs[id]!);
+      delete this.thumbs[id];
+      this.memoryThumbs.delete(id);
+      this.thumbWanted.delete(id);
+    }
+  }
+
+  private memoryThumb(id: string, base64: string): string {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    this.memoryThumbs.add(id);
+    return URL.createObjectURL(new Blob([bytes], { type: 'image/jpeg' }));
   }
 
   private pumpThumbs(): void {
@@ -150,7 +168,7 @@ export class LibraryStore {
       this.engine
         .call('thumbnail', { id, size: THUMB_SIZE })
         .then(
-          (r) => (this.thumbs[id] = r.path !== null ? this.files.imageUrl(r.path) : r.data ? `data:image/jpeg;base64,${r.data}` : ''),
+          (r) => (this.thumbs[id] = r.path !== null ? this.files.imageUrl(r.path) : r.data ? this.memoryThumb(id, r.data) : ''),
           () => (this.thumbs[id] = ''),
         )
         .finally(() => {

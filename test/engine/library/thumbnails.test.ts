@@ -6,8 +6,11 @@ import sharp from 'sharp';
 import { InputFileError } from '../../../engine/errors.js';
 import { decodeImage } from '../../../engine/image-decode.js';
 import { thumbnail, thumbnailPath } from '../../../engine/library/thumbnails.js';
+import { libraryThumbnail } from '../../../engine/use-cases/library.js';
+import { createServices } from '../../../engine/use-cases/services.js';
+import { useBestBackend } from '../../helpers/backend.js';
 import { damagedJpeg } from '../../helpers/images.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { ASSETS, tempDir } from '../../helpers/tmp.js';
 
 test('thumbnails: a photo judged despite a damaged run of bytes (libjpeg only warns) gets its thumbnail too', async () => {
   const home = await tempDir();
@@ -56,4 +59,17 @@ test('thumbnails: where none can be cached (a read-only data folder, a write tha
   const first = await thumbnail(cached, 'f'.repeat(64), file, 96);
   assert.equal(first.path, thumbnailPath(cached, 'f'.repeat(64), 96));
   assert.deepEqual(await thumbnail(cached, 'f'.repeat(64), file, 96, { cache: false }), first);
+});
+
+test('thumbnails: a data folder opened read-only shows its library with thumbnails made in memory, nothing written', async () => {
+  const home = await tempDir();
+  const file = join(await tempDir(), 'photo.jpg');
+  await writeFile(file, await sharp({ create: { width: 120, height: 90, channels: 3, background: '#c08040' } }).jpeg().toBuffer());
+  const backend = await useBestBackend();
+  const [saved] = (await createServices(home, ASSETS, backend).library.save([{ file, predicted: 'happy', confidence: 0.9, modelId: 'zero-shot' }])).saved;
+  const before = await readdir(home, { recursive: true });
+  const t = await libraryThumbnail(createServices(home, ASSETS, backend, undefined, true), { id: saved!.id, size: 64 });
+  assert.equal(t.path, null);
+  assert.deepEqual([(await sharp(Buffer.from(t.data!, 'base64')).metadata()).width, t.width, t.height], [64, 64, 48]);
+  assert.deepEqual(await readdir(home, { recursive: true }), before, 'nothing written into a read-only data folder');
 });

@@ -58,6 +58,20 @@ test('import: the model is marked with when it came in; its own validation image
   const [marked] = await third.registry.list();
   assert.ok(Date.parse(marked!.importedAt!) >= t0, `the time of this import, not the one written in the folder: ${marked!.importedAt}`);
   await assert.rejects(evaluate(third, { model: modelId }), (e: Error) => e.message === `model ${modelId} was imported: its validation images were in /home/someone/photos on the computer it was made on, and are not here; choose a folder to evaluate it on`);
+
+  // a folder of that name here that cannot be read (a file, permissions) is said as it is
+  const blocked = join(await tempDir(), 'photos');
+  await writeFile(blocked, 'a file');
+  const installed = join(third.registry.dir, modelId, 'meta.json');
+  const written = JSON.parse(await readFile(installed, 'utf8')) as { dataset: object };
+  await writeFile(installed, JSON.stringify({ ...written, dataset: { ...written.dataset, root: blocked } }));
+  await assert.rejects(evaluate(third, { model: modelId }), (e: Error) => e.message.startsWith(`the validation images of model ${modelId} were in ${blocked}, which cannot be read any more (${blocked}: not a folder`));
+
+  // a damaged mark (hand-edited) is dropped when read, not passed on to break a listing
+  await writeFile(installed, JSON.stringify({ ...written, importedAt: 1 }));
+  assert.equal((await third.registry.list())[0]!.importedAt, undefined);
+  await writeFile(installed, JSON.stringify({ ...written, importedAt: 'yesterday' }));
+  assert.equal((await third.registry.list())[0]!.importedAt, undefined);
 });
 
 test('import: another installation\'s model folder keeps the hashes of its images', async () => {

@@ -234,6 +234,14 @@ test('without a trained model the library alone is the training data; a dataset 
   const elsewhere = await retrainPreview(services, {});
   assert.equal(elsewhere.dataset.missing, `the training data of imported model ${trained.modelId} stayed where it was made (${data}); only the library images are used`);
   assert.equal(elsewhere.ready, true);
+  const recorded = JSON.parse(await readFile(metaFile, 'utf8')) as { dataset: object };
+  // a folder here of that name that cannot be read is said as it is
+  await writeFile(data, 'a file where the folder was');
+  assert.match((await retrainPreview(services, {})).dataset.missing ?? '', /cannot be read any more \(.*: not a folder\)/);
+  // one trained on its own installation's library alone: that library is not this one, and it is said as such
+  const library = { dir: '/other/computer/library', train: { happy: 3, sad: 3 }, validation: { happy: 1, sad: 1 }, includeUnreviewed: false, minConfidence: null };
+  await writeFile(metaFile, JSON.stringify({ ...recorded, dataset: { ...recorded.dataset, root: library.dir, library } }));
+  assert.equal((await retrainPreview(services, {})).dataset.missing, 'the current model was trained on library images only');
 });
 
 test('nothing reviewed: the preview says why, and the retrain is refused; an image already in the training data is used from there', async () => {
