@@ -6,6 +6,7 @@
 import * as tf from '../tf.js';
 import { applyAugment, type AugmentParams } from '../augment.js';
 import type { FrozenBase } from '../bases/base.js';
+import { greyscale } from '../greyscale.js';
 import type { RgbImage } from '../image-decode.js';
 
 export interface ViewJob {
@@ -26,7 +27,10 @@ export function embedViews(base: FrozenBase, images: readonly RgbImage[], jobs: 
   const s = base.inputSize;
   const t0 = performance.now();
   const pixels = new Int32Array(jobs.length * s * s * 3);
-  jobs.forEach((job, i) => pixels.set(applyAugment(images[job.image]!, job.view).data, i * s * s * 3));
+  // in grey before the views are made (greyscale.ts): once per image, and a warp of a grey image stays grey
+  const grey = new Map<number, RgbImage>();
+  const greyOf = (i: number) => grey.get(i) ?? grey.set(i, greyscale(images[i]!)).get(i)!;
+  jobs.forEach((job, i) => pixels.set(applyAugment(greyOf(job.image), job.view).data, i * s * s * 3));
   const t1 = performance.now();
   const out = tf.tidy(() => base.embed(tf.tensor4d(pixels, [jobs.length, s, s, 3], 'int32')));
   let vectors: Float32Array;

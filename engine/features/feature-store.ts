@@ -20,8 +20,12 @@ import type { FaceDetector } from '../faces/face-detector.js';
 import { defaultPoolSize, EmbedPool, localExecutor, type Executor } from './embed-pool.js';
 import { EmbeddingCache } from './embedding-cache.js';
 
-/** Bumped whenever decoding or resizing changes, so that cached vectors from the old pipeline are not reused. */
-const PREPROCESS_VERSION = 'p3';
+/**
+ * Bumped whenever decoding, resizing or what the base is given changes, so that cached vectors from the old
+ * pipeline are not reused. p4: faces go in greyscale (greyscale.ts); and features cached before tiny images
+ * were refused are no longer found for an image given by its hash alone (a library image), which skips that check.
+ */
+const PREPROCESS_VERSION = 'p4';
 
 /** The views wanted of one image, given its content hash (augmented views are seeded by it). */
 export type ViewsOf = (contentHash: string) => readonly AugmentParams[];
