@@ -22,6 +22,11 @@ export interface FrozenBase {
   inputSize: number;
   /** length of the feature vector */
   dim: number;
+  /**
+   * faces go in greyscale (greyscale.ts): set for the bases that learned expressions from grey faces (FER2013);
+   * an ImageNet network learned from colour, and stays fed in colour
+   */
+  greyInput: boolean;
   /** [n, inputSize, inputSize, 3] RGB 0..255 (any dtype) -> [n, dim]; the caller disposes the result */
   embed(images: tf.Tensor4D): tf.Tensor2D;
   /** weights of a ready-made happy-vs-sad head (logit = features . kernel + bias), when the base has one */

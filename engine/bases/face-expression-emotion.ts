@@ -32,6 +32,7 @@ export async function loadFaceExpressionEmotionBase(dir: string): Promise<Frozen
     fingerprint: `${face.fingerprint}+${EMOTION_FILES.weights.sha256.slice(0, 16)}`,
     inputSize: face.inputSize,
     dim: face.dim + EMOTION_DIM,
+    greyInput: true,
     zeroShotHead: { kernel, bias: zeroShot.bias },
     standardize: true,
     embed: (images) => {

@@ -43,6 +43,7 @@ export async function loadFaceExpressionBase(dir: string): Promise<FrozenBase> {
     fingerprint: FACE_EXPRESSION_FILES.weights.sha256.slice(0, 16),
     inputSize: INPUT_SIZE,
     dim: 256,
+    greyInput: true,
     zeroShotHead: { kernel, bias: fcB[happy]! - fcB[sad]! },
     embed: (images) => tf.tidy(() => forward(params, images)),
     recipe: { kind: 'face-expression', dir },

@@ -179,6 +179,7 @@ export async function loadMobileNetBase(dir: string): Promise<FrozenBase> {
     fingerprint,
     inputSize: size,
     dim,
+    greyInput: false,
     embed: (images) =>
       tf.tidy(() => {
         const x = tf.sub(tf.div(tf.cast(images, 'float32'), 127.5), 1);

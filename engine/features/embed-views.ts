@@ -29,8 +29,8 @@ export function embedViews(base: FrozenBase, images: readonly RgbImage[], jobs: 
   const pixels = new Int32Array(jobs.length * s * s * 3);
   // in grey before the views are made (greyscale.ts): once per image, and a warp of a grey image stays grey
   const grey = new Map<number, RgbImage>();
-  const greyOf = (i: number) => grey.get(i) ?? grey.set(i, greyscale(images[i]!)).get(i)!;
-  jobs.forEach((job, i) => pixels.set(applyAugment(greyOf(job.image), job.view).data, i * s * s * 3));
+  const input = (i: number) => (base.greyInput ? (grey.get(i) ?? grey.set(i, greyscale(images[i]!)).get(i)!) : images[i]!);
+  jobs.forEach((job, i) => pixels.set(applyAugment(input(job.image), job.view).data, i * s * s * 3));
   const t1 = performance.now();
   const out = tf.tidy(() => base.embed(tf.tensor4d(pixels, [jobs.length, s, s, 3], 'int32')));
   let vectors: Float32Array;

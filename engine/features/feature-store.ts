@@ -26,6 +26,8 @@ import { EmbeddingCache } from './embedding-cache.js';
  * were refused are no longer found for an image given by its hash alone (a library image), which skips that check.
  */
 const PREPROCESS_VERSION = 'p4';
+/** What a base's views are made from, in every cache key: a colour base's vectors are never a grey one's. */
+const preprocessKey = (base: FrozenBase) => (base.greyInput ? PREPROCESS_VERSION : `${PREPROCESS_VERSION}-rgb`);
 
 /** The views wanted of one image, given its content hash (augmented views are seeded by it). */
 export type ViewsOf = (contentHash: string) => readonly AugmentParams[];
@@ -237,7 +239,7 @@ export class FeatureStore {
    */
   private key(hash: string, view: AugmentParams, face: Box | null = null): string {
     const crop = face === null ? '' : `|${this.faces!.detector.version}|${CROP_VERSION}|box${Math.round(face.x)},${Math.round(face.y)},${Math.round(face.width)},${Math.round(face.height)}`;
-    return EmbeddingCache.key(hash, `${PREPROCESS_VERSION}${crop}|${this.base.inputSize}|${paramsKey(view)}`);
+    return EmbeddingCache.key(hash, `${preprocessKey(this.base)}${crop}|${this.base.inputSize}|${paramsKey(view)}`);
   }
 
   /** The faces judged of a detection: the whole image (null), or the largest face or all of them. */

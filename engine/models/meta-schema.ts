@@ -42,7 +42,7 @@ const schema = z.object({
   id: z.string().regex(MODEL_ID_PATTERN, 'not a model id'),
   createdAt: z.iso.datetime(),
   appVersion: text(64),
-  base: z.object({ id: z.enum(BASE_IDS), fingerprint: text(200), dim: z.int().min(1).max(100_000) }),
+  base: z.object({ id: z.enum(BASE_IDS), fingerprint: text(200), dim: z.int().min(1).max(100_000), greyInput: z.boolean().optional() }),
   parentModel: z.string().regex(MODEL_ID_PATTERN, 'not a model id').nullable(),
   dataset: z.object({
     root: localPath,

@@ -11,7 +11,11 @@ export interface ModelMeta {
   id: string;
   createdAt: string;
   appVersion: string;
-  base: { id: BaseId; fingerprint: string; dim: number; source?: MobileNetSource };
+  /**
+   * greyInput: the faces went into the base in grey (FrozenBase.greyInput); absent in models saved before that
+   * (app 0.1.0 until p4 features), whose features were made in colour
+   */
+  base: { id: BaseId; fingerprint: string; dim: number; greyInput?: boolean; source?: MobileNetSource };
   parentModel: string | null;
   dataset: DatasetSummary;
   hyperparameters: HeadHyperparameters & { seed: number };

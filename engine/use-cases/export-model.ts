@@ -21,7 +21,7 @@ const BASE_NOTES: Record<string, string> = {
 const BASE_SIDE: Record<string, number> = { 'face-expression': 112, 'face-expression-emotion': 112, 'mobilenet-v2': 224 };
 
 /** The face crop, written from the constants the engine crops with (engine/faces/face-crops.ts). */
-const cropSteps = (side: string) => `1. Decode the image in its displayed orientation (EXIF rotation applied), alpha flattened onto black,
+const cropSteps = (side: string, grey: string) => `1. Decode the image in its displayed orientation (EXIF rotation applied), alpha flattened onto black,
    greyscale turned into RGB.
 2. Find the face. HappySad runs face-api's TinyFaceDetector (input ${DETECTOR_INPUT} px, minimum score ${MIN_SCORE}) and keeps
    the **largest** face. Its box becomes a square: side ${CROP_SCALE} x the box's larger side, centred ${-CROP_SHIFT_Y} x that
@@ -29,10 +29,20 @@ const cropSteps = (side: string) => `1. Decode the image in its displayed orient
    The whole image is used instead when it is a face crop already (at most ${CROP_MAX_SIDE} x ${CROP_MAX_SIDE} px, or the largest face
    covers ${FILLS_FRAME * 100} % or more of its longer side) or when no face is found: fitted into a square, centred, the rest
    padded black.
-3. Resize that square to ${side} and normalise it as the base above says.
+3. Resize that square to ${side}${grey} and normalise it as the base above says.
 4. Run the base on the square and on its mirror image (flipped left to right) and average the two feature
    vectors: that mean is the head's input.
 `;
+
+/**
+ * The grey step of engine/greyscale.ts, for the models whose faces went into the base in grey; a model saved
+ * before that was given them in colour, and the README says so (this version judges it in grey all the same).
+ */
+function greyStep(meta: ModelMeta): string {
+  if (meta.base.greyInput) return ', turn it grey (each pixel\'s three channels set to the integer part of (299 R + 587 G + 114 B + 500) / 1000)';
+  if (meta.base.greyInput === false) return ' (in colour)';
+  return ' (in colour: this model was trained by a HappySad version that gave the base colour faces; newer versions give it grey ones)';
+}
 
 export function exportReadme(meta: ModelMeta): string {
   const v = meta.validation;
@@ -57,7 +67,7 @@ The head judges features, not pixels. They come from the frozen base **${meta.ba
 The head was trained on faces cut out of the photos, not on whole photos: judge an image the same way, or
 its answers will not match HappySad's.
 
-${cropSteps(BASE_SIDE[meta.base.id] ? `${BASE_SIDE[meta.base.id]} x ${BASE_SIDE[meta.base.id]} px` : "the base's input size")}
+${cropSteps(BASE_SIDE[meta.base.id] ? `${BASE_SIDE[meta.base.id]} x ${BASE_SIDE[meta.base.id]} px` : "the base's input size", greyStep(meta))}
 ## Loading it in TensorFlow.js
 
 \`\`\`js

@@ -179,6 +179,7 @@ async function trainFrom(
         id: base.id,
         fingerprint: base.fingerprint,
         dim: base.dim,
+        greyInput: base.greyInput,
         ...(base.id === 'mobilenet-v2' && { source: parent?.source ?? options.mobilenet ?? services.mobilenet ?? {} }),
       },
       parentModel: parent?.id ?? null,

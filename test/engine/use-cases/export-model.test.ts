@@ -5,7 +5,7 @@ import { before, test } from 'node:test';
 import * as tf from '../../../engine/tf.js';
 import { fileSystemHandler } from '../../../engine/fs-io-handler.js';
 import { CROP_MAX_SIDE, CROP_SCALE, CROP_SHIFT_Y, FILLS_FRAME } from '../../../engine/faces/face-crops.js';
-import { exportModel } from '../../../engine/use-cases/export-model.js';
+import { exportModel, exportReadme } from '../../../engine/use-cases/export-model.js';
 import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
 import { trainFromFolder } from '../../../engine/use-cases/train.js';
 import { useBestBackend } from '../../helpers/backend.js';
@@ -44,6 +44,13 @@ test('export: a tfjs layers model that loads and judges as the saved one, meta.j
   assert.match(readme, /keeps\s+the \*\*largest\*\* face/);
   assert.match(readme, /side 0\.95 x the box's larger side, centred 0\.11 x that\s+side above/);
   assert.match(readme, /Resize that square to 112 x 112 px/);
+  // in grey, as embed-views.ts gives it to the base, with greyscale.ts's own figures
+  assert.equal(meta.base.greyInput, true);
+  assert.match(readme, /112 x 112 px, turn it grey \(each pixel's three channels set to the integer part of \(299 R \+ 587 G \+ 114 B \+ 500\) \/ 1000\)/);
+  // a model saved before faces went in grey: its README says it was given colour faces
+  const { greyInput: _, ...older } = meta.base;
+  assert.match(exportReadme({ ...meta, base: older }), /112 x 112 px \(in colour: this model was trained by a HappySad version that gave the base colour faces/);
+  assert.doesNotMatch(exportReadme({ ...meta, base: older }), /turn it grey/);
   assert.match(readme, /on its mirror image .* and average the two feature\s+vectors/s);
   // the figures are the ones the engine crops with
   assert.match(readme, new RegExp(`side ${CROP_SCALE} x the box's larger side, centred ${-CROP_SHIFT_Y} x that`));

@@ -45,6 +45,8 @@ test('import: the model is marked with when it came in; its own validation image
   const [info] = await there.registry.list();
   assert.ok(info!.importedAt !== undefined && Date.parse(info!.importedAt) >= t0 - 1000 && Date.parse(info!.importedAt) <= Date.now(), info!.importedAt);
   assert.equal((await here.registry.list()).find((m) => m.id === modelId)!.importedAt, undefined, 'a model trained here is not marked');
+  // how its features were made comes with it (the export README and this version read it)
+  assert.equal(info!.base.greyInput, true);
   // on this machine its training folder is here too: evaluated on its own validation images as where it was made
   assert.equal((await evaluate(there, { model: modelId })).source.kind, 'validation');
 
@@ -165,7 +167,7 @@ test('import: what is written is checked and made anew: no unknown fields, no do
   assert.equal(written.extra, undefined);
   assert.equal(written.promotion, undefined, 'how it fared where it was trained is not this installation\'s');
   assert.notEqual(meta.promotion, undefined, 'the exported one had it');
-  assert.deepEqual(Object.keys(written.base).sort(), ['dim', 'fingerprint', 'id']);
+  assert.deepEqual(Object.keys(written.base).sort(), ['dim', 'fingerprint', 'greyInput', 'id']);
 
   // a Windows drive is a local folder; a long list of skipped files is cut to what training keeps, not refused
   const windows = await newServices();
