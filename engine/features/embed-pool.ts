@@ -101,6 +101,11 @@ class RemoteExecutor implements Executor {
     else p.reject(outcome.error);
   }
 
+  /** lets the process end while no batch is pending (a batch, or a wait for the start, holds it) */
+  unrefIfIdle(): void {
+    if (this.pending.size === 0) this.worker.unref();
+  }
+
   fail(error: Error): void {
     this.dead = error;
     for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error });
@@ -115,6 +120,7 @@ class RemoteExecutor implements Executor {
 export class EmbedPool {
   readonly ready: Executor[] = [];
   private readonly workers: Worker[] = [];
+  private readonly executors: RemoteExecutor[] = [];
   private readonly listeners = new Set<() => void>();
   /** why workers were lost, for diagnostics */
   readonly failures: string[] = [];
@@ -127,7 +133,6 @@ export class EmbedPool {
   ) {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(entry, { workerData: { recipe } satisfies EmbedWorkerData, name: `embed-${i + 1}` });
-      worker.unref();
       const executor = new RemoteExecutor(`embedding worker ${i + 1}`, worker);
       const lose = (why: string) => {
         if (executor.dead) return;
@@ -152,7 +157,11 @@ export class EmbedPool {
       });
       worker.on('error', (err) => lose(err.message));
       worker.on('exit', (code) => lose(`stopped (exit code ${code})`));
+      // after the listeners: adding a 'message' listener refs the worker again, so that a pool whose workers
+      // never got a batch kept the process from ending
+      worker.unref();
       this.workers.push(worker);
+      this.executors.push(executor);
     }
   }
 
@@ -163,10 +172,13 @@ export class EmbedPool {
 
   /** Resolves when every worker is ready or lost, with the number ready. */
   settled(): Promise<number> {
+    // someone waits for the workers to start: until they have, they hold the process (an idle pool does not)
+    for (const w of this.workers) w.ref();
     return new Promise((resolve) => {
       const check = () => {
         if (this.ready.length >= this.alive) {
           off();
+          for (const e of this.executors) e.unrefIfIdle();
           resolve(this.ready.length);
         }
       };

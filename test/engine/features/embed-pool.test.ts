@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -74,4 +75,17 @@ test('a worker that dies mid-batch: its batch is run by the others; one that can
   const broken = await open(2, new URL('test/helpers/broken-embed-worker.mjs', `file://${ROOT}`));
   assert.equal(await broken.warm(), 0);
   assert.deepEqual((await broken.features(requests(), { batchSize: 8 })).vectors, expected.vectors);
+});
+
+test('an idle pool does not keep the process alive: its workers ready, no batch ever sent, the process ends', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'idle-pool-child.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  // a guard against a hang, not a measure of speed: the child ends in a few seconds or never
+  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(guard);
+  assert.equal(out.trim(), 'ready 2', out);
+  assert.equal(code, 0, `the process did not end by itself (killed after 60 s): an idle pool kept it alive\n${out}`);
 });
