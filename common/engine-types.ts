@@ -442,7 +442,8 @@ export interface ModelInfo {
   createdAt: string;
   appVersion: string;
   /** source: where a downloadable base came from, so that the model finds it again in the cache */
-  base: { id: BaseId; fingerprint: string; dim: number; source?: MobileNetSource };
+  /** greyInput: the faces went into the base in grey (absent: saved before that was recorded) */
+  base: { id: BaseId; fingerprint: string; dim: number; greyInput?: boolean; source?: MobileNetSource };
   parentModel: string | null;
   dataset: DatasetSummary;
   hyperparameters: HeadHyperparameters & { seed: number };

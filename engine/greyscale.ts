@@ -1,6 +1,6 @@
 /**
- * Every face goes into the base in greyscale, whatever its colours. The expression bases learned from grey
- * faces (FER2013 is greyscale) and colour says nothing about an expression, but it can stand in for one: in
+ * Faces go into the expression bases in greyscale, whatever their colours (GREY_INPUT in bases/base.ts). Those
+ * bases learned from grey faces (FER2013 is greyscale) and colour says nothing about an expression, but it can stand in for one: in
  * photos-happy-sad half the sad photos are in colour and almost no happy ones. Measured (`happysad train` on
  * fer2013-happy-sad, then `happysad eval` on photos-happy-sad as stored, 36 of its 120 in colour): 0.875 (sad
  * recall 0.85) judged in colour, 0.900 (sad recall 0.90) in greyscale, the same as on greyscaled copies;

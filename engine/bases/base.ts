@@ -13,6 +13,13 @@ export interface BaseRecipe {
   dir: string;
 }
 
+/**
+ * Which bases are given the faces in grey (greyscale.ts): those that learned expressions from grey faces
+ * (FER2013). MobileNetV2 learned ImageNet's colour photos. Read where no base is loaded: an imported or older
+ * model's meta.json is checked against it.
+ */
+export const GREY_INPUT: Readonly<Record<BaseId, boolean>> = { 'face-expression': true, 'face-expression-emotion': true, 'mobilenet-v2': false };
+
 /** A pretrained network used frozen: images in, one feature vector per image out. */
 export interface FrozenBase {
   id: BaseId;
@@ -22,10 +29,7 @@ export interface FrozenBase {
   inputSize: number;
   /** length of the feature vector */
   dim: number;
-  /**
-   * faces go in greyscale (greyscale.ts): set for the bases that learned expressions from grey faces (FER2013);
-   * an ImageNet network learned from colour, and stays fed in colour
-   */
+  /** faces go in greyscale (greyscale.ts): GREY_INPUT of its id */
   greyInput: boolean;
   /** [n, inputSize, inputSize, 3] RGB 0..255 (any dtype) -> [n, dim]; the caller disposes the result */
   embed(images: tf.Tensor4D): tf.Tensor2D;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as tf from '../tf.js';
-import type { FrozenBase } from './base.js';
+import { GREY_INPUT, type FrozenBase } from './base.js';
 import { EMOTION_FILES, loadEmotionNet } from './emotion.js';
 import { loadFaceExpressionBase } from './face-expression.js';
 
@@ -32,7 +32,7 @@ export async function loadFaceExpressionEmotionBase(dir: string): Promise<Frozen
     fingerprint: `${face.fingerprint}+${EMOTION_FILES.weights.sha256.slice(0, 16)}`,
     inputSize: face.inputSize,
     dim: face.dim + EMOTION_DIM,
-    greyInput: true,
+    greyInput: GREY_INPUT['face-expression-emotion'],
     zeroShotHead: { kernel, bias: zeroShot.bias },
     standardize: true,
     embed: (images) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../tf.js';
-import type { FrozenBase } from './base.js';
+import { GREY_INPUT, type FrozenBase } from './base.js';
 
 /**
  * face-api's FaceExpressionNet (MIT), run with our own forward pass: four dense blocks of depthwise
@@ -43,7 +43,7 @@ export async function loadFaceExpressionBase(dir: string): Promise<FrozenBase> {
     fingerprint: FACE_EXPRESSION_FILES.weights.sha256.slice(0, 16),
     inputSize: INPUT_SIZE,
     dim: 256,
-    greyInput: true,
+    greyInput: GREY_INPUT['face-expression'],
     zeroShotHead: { kernel, bias: fcB[happy]! - fcB[sad]! },
     embed: (images) => tf.tidy(() => forward(params, images)),
     recipe: { kind: 'face-expression', dir },

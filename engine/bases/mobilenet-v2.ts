@@ -6,7 +6,7 @@ import { writeDirAtomic } from '../atomic-fs.js';
 import { throwIfAborted } from '../errors.js';
 import { loadArtifacts, safeRelativePath } from '../fs-io-handler.js';
 import type { MobileNetSource } from '../../common/engine-types.js';
-import type { FrozenBase } from './base.js';
+import { GREY_INPUT, type FrozenBase } from './base.js';
 
 /**
  * ImageNet MobileNetV2 1.0/224 without its classifier (the notebook's base), as a tfjs layers model. Not
@@ -179,7 +179,7 @@ export async function loadMobileNetBase(dir: string): Promise<FrozenBase> {
     fingerprint,
     inputSize: size,
     dim,
-    greyInput: false,
+    greyInput: GREY_INPUT['mobilenet-v2'],
     embed: (images) =>
       tf.tidy(() => {
         const x = tf.sub(tf.div(tf.cast(images, 'float32'), 127.5), 1);

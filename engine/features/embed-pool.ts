@@ -176,7 +176,8 @@ export class EmbedPool {
     for (const w of this.workers) w.ref();
     return new Promise((resolve) => {
       const check = () => {
-        if (this.ready.length >= this.alive) {
+        // disposed: no worker will start any more (dispose empties `ready`, and lost ones are not counted then)
+        if (this.disposed || this.ready.length >= this.alive) {
           off();
           for (const e of this.executors) e.unrefIfIdle();
           resolve(this.ready.length);
@@ -200,6 +201,7 @@ export class EmbedPool {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.ready.length = 0;
+    this.changed(); // whoever waits for the start is answered: none ready
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

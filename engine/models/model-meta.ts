@@ -12,8 +12,9 @@ export interface ModelMeta {
   createdAt: string;
   appVersion: string;
   /**
-   * greyInput: the faces went into the base in grey (FrozenBase.greyInput); absent in models saved before that
-   * (app 0.1.0 until p4 features), whose features were made in colour
+   * greyInput: whether the faces went into the base in grey (FrozenBase.greyInput); absent in models saved before
+   * it was recorded: trained on colour faces, but for a few development builds of 0.1.0 (between p4 features and
+   * this field) whose grey-input bases were given grey ones
    */
   base: { id: BaseId; fingerprint: string; dim: number; greyInput?: boolean; source?: MobileNetSource };
   parentModel: string | null;

@@ -3,6 +3,7 @@
  * (model.json + weights.bin), its meta.json, and a README saying how to load and use it in TensorFlow.js.
  * The folder is written whole or not at all (writeDirAtomic); an existing one is never overwritten.
  */
+import { GREY_INPUT } from '../bases/base.js';
 import { copyFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../atomic-fs.js';
@@ -35,12 +36,13 @@ const cropSteps = (side: string, grey: string) => `1. Decode the image in its di
 `;
 
 /**
- * The grey step of engine/greyscale.ts, for the models whose faces went into the base in grey; a model saved
- * before that was given them in colour, and the README says so (this version judges it in grey all the same).
+ * The grey step of engine/greyscale.ts, for the models whose faces went into the base in grey. A model saved
+ * before meta.json said so, on a base that is given grey faces now, was trained on colour ones (this version
+ * judges it in grey all the same): the README says so.
  */
 function greyStep(meta: ModelMeta): string {
   if (meta.base.greyInput) return ', turn it grey (each pixel\'s three channels set to the integer part of (299 R + 587 G + 114 B + 500) / 1000)';
-  if (meta.base.greyInput === false) return ' (in colour)';
+  if (meta.base.greyInput === false || !GREY_INPUT[meta.base.id]) return ' (in colour)';
   return ' (in colour: this model was trained by a HappySad version that gave the base colour faces; newer versions give it grey ones)';
 }
 

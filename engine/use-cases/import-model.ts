@@ -15,6 +15,7 @@ import { constants } from 'node:fs';
 import { lstat, open, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BaseId, ImportModelResult } from '../../common/engine-types.js';
+import { GREY_INPUT } from '../bases/base.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { badInput, EngineError, fsReason } from '../errors.js';
 import { fileSystemHandler } from '../fs-io-handler.js';
@@ -140,6 +141,11 @@ function importedMeta(raw: unknown): ModelMeta {
   const dim = SHIPPED_DIMS[meta.base.id];
   if (dim !== undefined && meta.base.dim !== dim) throw new NotImportable(`meta.json says the ${meta.base.id} base gives ${meta.base.dim} features; it gives ${dim}`);
   if (meta.base.dim > MAX_DIM) throw new NotImportable(`meta.json says its base gives ${meta.base.dim} features, more than a base can (${MAX_DIM})`);
+  // how its features were made, when it says otherwise than this app makes them, describes nothing here: dropped
+  if (meta.base.greyInput !== undefined && meta.base.greyInput !== GREY_INPUT[meta.base.id]) {
+    const { greyInput: _, ...base } = meta.base;
+    return { ...meta, base };
+  }
   return meta;
 }
 

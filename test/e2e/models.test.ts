@@ -382,7 +382,7 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     await page.keyboard.press('Control+3');
     bridge.chooseNext('model-folder', [theirs]);
     await page.getByTestId('models-import').click();
-    await page.getByTestId('models-notice').filter({ hasText: /^Imported the model trained .+\. Choose “Use This Model” to make it the current one\./ }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('models-notice').filter({ hasText: /^Imported the model trained on .+\. Choose “Use This Model” to make it the current one\./ }).waitFor({ timeout: 60_000 });
     assert.equal(bridge.log.choose.at(-1), 'model-folder');
     const row = page.locator(`[data-testid="model-row"][data-model-id="${id}"]`);
     assert.equal(await row.getAttribute('data-current'), 'false', 'not current on arrival');
@@ -405,7 +405,7 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     // the menu's Import Model…, the same folder: nothing imported, said so
     bridge.chooseNext('model-folder', [theirs]);
     bridge.menu('import-model');
-    await page.getByTestId('models-notice').filter({ hasText: /^The model trained .+ is here already: nothing was imported\./ }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('models-notice').filter({ hasText: /^The model trained on .+ is here already: nothing was imported\./ }).waitFor({ timeout: 60_000 });
     assert.equal((await bridge.engine.call('listModels', {})).length, 2);
 
     // dropped on the window from another view: imported, not judged

@@ -8,6 +8,7 @@ import { isCancelled } from '../../../common/errors.js';
 import { DEFAULT_AUGMENT, IDENTITY, MIRROR, variantParams } from '../../../engine/augment.js';
 import type { FrozenBase } from '../../../engine/bases/base.js';
 import { loadFaceExpressionBase } from '../../../engine/bases/face-expression.js';
+import { EmbedPool } from '../../../engine/features/embed-pool.js';
 import { FeatureStore, type ViewsOf } from '../../../engine/features/feature-store.js';
 import { useBestBackend } from '../../helpers/backend.js';
 import { ASSETS, FACES, ROOT, tempDir } from '../../helpers/tmp.js';
@@ -80,12 +81,22 @@ test('a worker that dies mid-batch: its batch is run by the others; one that can
 test('an idle pool does not keep the process alive: its workers ready, no batch ever sent, the process ends', async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'idle-pool-child.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   // a guard against a hang, not a measure of speed: the child ends in a few seconds or never
   const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(guard);
-  assert.equal(out.trim(), 'ready 2', out);
-  assert.equal(code, 0, `the process did not end by itself (killed after 60 s): an idle pool kept it alive\n${out}`);
+  assert.equal(out.trim(), 'ready 2', err);
+  assert.equal(code, 0, `the process did not end by itself (killed after 60 s): an idle pool kept it alive\n${err}`);
+});
+
+test('a pool disposed while its start is awaited answers: none ready, then and afterwards', async () => {
+  const pool = new EmbedPool({ kind: 'face-expression', dir: join(ASSETS, 'models', 'face-expression') }, 1);
+  const waiting = pool.settled();
+  await pool.dispose();
+  // unanswered, this test would end with its promise pending (the pool's workers hold nothing)
+  assert.equal(await waiting, 0);
+  assert.equal(await pool.settled(), 0);
 });

@@ -51,6 +51,8 @@ test('export: a tfjs layers model that loads and judges as the saved one, meta.j
   const { greyInput: _, ...older } = meta.base;
   assert.match(exportReadme({ ...meta, base: older }), /112 x 112 px \(in colour: this model was trained by a HappySad version that gave the base colour faces/);
   assert.doesNotMatch(exportReadme({ ...meta, base: older }), /turn it grey/);
+  // MobileNetV2 learned from colour photos: given colour, whichever version saved the model
+  assert.match(exportReadme({ ...meta, base: { ...older, id: 'mobilenet-v2' } }), /224 x 224 px \(in colour\) and normalise/);
   assert.match(readme, /on its mirror image .* and average the two feature\s+vectors/s);
   // the figures are the ones the engine crops with
   assert.match(readme, new RegExp(`side ${CROP_SCALE} x the box's larger side, centred ${-CROP_SHIFT_Y} x that`));

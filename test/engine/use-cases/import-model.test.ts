@@ -169,6 +169,15 @@ test('import: what is written is checked and made anew: no unknown fields, no do
   assert.notEqual(meta.promotion, undefined, 'the exported one had it');
   assert.deepEqual(Object.keys(written.base).sort(), ['dim', 'fingerprint', 'greyInput', 'id']);
 
+  // a face-expression model that says its faces went in colour describes features this app never makes: the
+  // claim is dropped (its export then says what an older model's does), the model imported
+  const colour = await newServices();
+  const claims = join(await tempDir(), 'colour-claim');
+  await cp(exported, claims, { recursive: true });
+  await writeFile(join(claims, 'meta.json'), JSON.stringify({ ...meta, base: { ...meta.base, greyInput: false } }));
+  await importModel(colour, { dir: claims });
+  assert.equal((await colour.registry.readMeta(modelId)).base.greyInput, undefined);
+
   // a Windows drive is a local folder; a long list of skipped files is cut to what training keeps, not refused
   const windows = await newServices();
   const long = join(await tempDir(), 'long-lists');
