@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import type { LibraryItem } from '../../common/library-types.js';
 import { composeScene } from '../helpers/pasted-faces.js';
 import { FACES, tempDir } from '../helpers/tmp.js';
+import { until } from '../helpers/until.js';
 import { bridgeFor, buildRenderer, dropFiles, launch, needsChromium, openApp, screenshots, settle, waitForJudged, type AppPage, type Bridge, type PageGlobals } from './helpers.js';
 
 const TILE = '[data-testid="library-tile"]';
@@ -374,12 +375,18 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     bridge.changeSettings({ language: null });
     await page.getByRole('heading', { name: 'Predict', level: 1 }).waitFor();
 
-    // on again, from the Library view: the next photo is kept
+    // on again, from the Library view: the next photo is kept. Once in CI the switch was still off just after
+    // Space (not seen again in 8 runs here, 5 of them under load): the switch is pressed only once it is shown
+    // and has the focus, and what follows waits for the setting instead of reading it at once
     await page.keyboard.press('Control+4');
+    await toggle.waitFor({ state: 'visible' });
     await toggle.focus();
+    type Doc = { document: { activeElement: unknown; querySelector(s: string): { checked?: boolean } | null } };
+    await page.waitForFunction((sel) => (globalThis as unknown as Doc).document.activeElement === (globalThis as unknown as Doc).document.querySelector(sel), '[data-testid="save-predictions"]', { timeout: 30_000 });
     await page.keyboard.press('Space');
-    assert.equal(await toggle.isChecked(), true);
-    assert.equal(bridge.settings.savePredictions, true);
+    await page.waitForFunction((sel) => (globalThis as unknown as Doc).document.querySelector(sel)?.checked === true, '[data-testid="save-predictions"]', { timeout: 30_000 });
+    await until(() => bridge.settings.savePredictions === true);
+    assert.equal(bridge.settings.savePredictions, true, 'main is told, and keeps it');
     await page.keyboard.press('Control+1');
     assert.equal(await page.getByTestId('not-saving').count(), 0);
     await dropFiles(page, [fresh[1]!]);
