@@ -3,10 +3,10 @@
  * (model.json + weights.bin), its meta.json, and a README saying how to load and use it in TensorFlow.js.
  * The folder is written whole or not at all (writeDirAtomic); an existing one is never overwritten.
  */
-import { GREY_INPUT } from '../bases/base.js';
 import { copyFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../atomic-fs.js';
+import { GREY_INPUT } from '../bases/base.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { badInput, fsReason } from '../errors.js';
 import { CROP_MAX_SIDE, CROP_SCALE, CROP_SHIFT_Y, DETECTOR_INPUT, FILLS_FRAME, MIN_SCORE } from '../faces/face-crops.js';
