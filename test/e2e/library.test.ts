@@ -246,13 +246,37 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     const total = (await bridge.engine.call('libraryList', { limit: 1 })).total;
     assert.ok(total >= 500, `${total} photos in the library`);
 
+    // thumbnails that cannot be cached come in memory (blob: URLs): those scrolled out of view are let go
+    const { home } = await bridge.engine.call('info', {});
+    const blocker = join(home, 'cache', 'thumbnails');
+    await rm(blocker, { recursive: true, force: true });
+    await writeFile(blocker, 'in the way');
+
     await app.page.close();
     app = await openApp(context, bridge);
     const { page } = app;
+    // every object URL the page lets go of, noted (the page's own revokeObjectURL, wrapped before any is made)
+    type Revoked = { __revoked: Set<string>; URL: { revokeObjectURL(u: string): void } };
+    await page.evaluate(() => {
+      const g = globalThis as unknown as Revoked;
+      g.__revoked = new Set();
+      const revoke = g.URL.revokeObjectURL.bind(g.URL);
+      g.URL.revokeObjectURL = (u: string) => {
+        g.__revoked.add(u);
+        revoke(u);
+      };
+    });
     await page.keyboard.press('Control+4');
     await waitForTotal(page, total);
     const rendered = await page.locator(TILE).count();
     assert.ok(rendered > 0 && rendered < 120, `only the rows in view are rendered (${rendered} of ${total})`);
+    await page.waitForFunction((thumb) => {
+      const b = (globalThis as PageGlobals).__bridge;
+      return b.count(thumb) > 0 && b.count(thumb) === b.count(`${thumb} img`) && b.imagesSettled();
+    }, `${TILE} .thumb`, { timeout: 0 });
+    const firstShown = await page.locator(`${TILE} .thumb img`).evaluateAll((imgs) => imgs.map((i) => (i as unknown as { src: string }).src));
+    assert.ok(firstShown.length > 0 && firstShown.every((u) => u.startsWith('blob:')), `in memory: ${firstShown.slice(0, 3).join(', ')}`);
+    assert.equal(await page.evaluate((urls) => urls.filter((u) => (globalThis as unknown as Revoked).__revoked.has(u)).length, firstShown), 0, 'in view: kept');
 
     await page.getByTestId('sort').selectOption('least-sure');
     const least = await bridge.engine.call('libraryList', { sort: 'least-sure', limit: 3 });
@@ -263,6 +287,11 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     await page.getByTestId('library-grid').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
     await page.locator(`${TILE}[data-index="${total - 1}"]`).waitFor();
     assert.ok((await page.locator(TILE).count()) < 120);
+    await page.waitForFunction((urls) => urls.every((u) => (globalThis as unknown as Revoked).__revoked.has(u)), firstShown, { timeout: 30_000 });
+    // not one in view now came from before
+    const nowShown = await page.locator(`${TILE} .thumb img`).evaluateAll((imgs) => imgs.map((i) => (i as unknown as { src: string }).src));
+    assert.equal(nowShown.filter((u) => firstShown.includes(u)).length, 0);
+    await rm(blocker);
     await page.getByTestId('library-grid').evaluate((el) => el.scrollTo({ top: 0 }));
     await page.locator(`${TILE}[data-index="0"]`).waitFor();
 
