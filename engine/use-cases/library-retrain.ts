@@ -287,12 +287,16 @@ export async function retrainWithLibrary(
   };
   // `use` reaches training's own rule too: it decides when the validation images lack a class
   const base = trainOptions({ seed: meta?.hyperparameters.seed ?? DEFAULT_SEED, ...(meta && { fromModel: meta.id }), use: opts.use });
-  const { seed: _seed, ...recipe } = meta?.hyperparameters ?? { ...base.hp, seed: 0 };
+  // an imported model's recipe was another installation's choice (as its promotion note was): retrained here,
+  // with this app's own, so that settings nobody here chose (within the limits: up to 1000 epochs at batch size
+  // 1 with 16 views) cannot make "Retrain with collected data" run for hours
+  const own = meta?.importedAt === undefined ? meta : null;
+  const { seed: _seed, ...recipe } = own?.hyperparameters ?? { ...base.hp, seed: 0 };
   const options: TrainOptions = {
     ...base,
     // the current model's recipe: the same augmented views of the same images are already in the feature store
     hp: { ...recipe, ...(params.epochs !== undefined && { epochs: params.epochs }) },
-    augment: meta?.augment ?? base.augment,
+    augment: own?.augment ?? base.augment,
     promote: async (candidate, validation) => {
       promotion = await againstCurrent(computeMetrics(predictHead(candidate, validation.x), validation.y), validation);
       return { makeCurrent: promotion.madeCurrent, record: { madeCurrent: promotion.madeCurrent, reason: promotion.reason, why: promotion.why } };

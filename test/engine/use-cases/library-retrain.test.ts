@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { DEFAULT_AUGMENT, DEFAULT_HYPERPARAMETERS } from '../../../common/defaults.js';
 import type { LibraryItem } from '../../../common/library-types.js';
 import type { FeatureStore } from '../../../engine/features/feature-store.js';
 import type { ModelMeta } from '../../../engine/models/model-meta.js';
@@ -234,6 +235,16 @@ test('without a trained model the library alone is the training data; a dataset 
   const elsewhere = await retrainPreview(services, {});
   assert.equal(elsewhere.dataset.missing, `the training data of imported model ${trained.modelId} stayed where it was made (${data}); only the library images are used`);
   assert.equal(elsewhere.ready, true);
+  // its training settings were another installation's: retrained with this app's own (a crafted 999 epochs at
+  // batch size 1 with 16 views would take hours)
+  const imported = JSON.parse(await readFile(metaFile, 'utf8')) as ModelMeta;
+  await writeFile(metaFile, JSON.stringify({ ...imported, hyperparameters: { ...imported.hyperparameters, epochs: 999, batchSize: 1 }, augment: { ...imported.augment, variants: 16 } }));
+  const here = await retrainWithLibrary(services, {});
+  const made = await services.registry.readMeta(here.modelId);
+  assert.deepEqual({ ...made.hyperparameters, seed: 0 }, { ...DEFAULT_HYPERPARAMETERS, seed: 0 });
+  assert.equal(made.augment.variants, DEFAULT_AUGMENT.variants);
+  await services.registry.setCurrent(trained.modelId);
+  await writeFile(metaFile, JSON.stringify(imported));
   const recorded = JSON.parse(await readFile(metaFile, 'utf8')) as { dataset: object };
   // a folder here of that name that cannot be read is said as it is
   await writeFile(data, 'a file where the folder was');
