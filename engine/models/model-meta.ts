@@ -47,6 +47,11 @@ export function parseModelMeta(raw: unknown): ModelMeta {
   const meta: ModelMeta = { ...(r as ModelMeta), schemaVersion: MODEL_META_SCHEMA };
   // shown and listed as a date: a hand-edited or damaged one is dropped, not passed on to break a listing
   if (meta.importedAt !== undefined && !(typeof meta.importedAt === 'string' && Number.isFinite(Date.parse(meta.importedAt)))) delete meta.importedAt;
+  // the export README reads it as yes or no: anything else (hand-edited) says nothing
+  if (meta.base.greyInput !== undefined && typeof meta.base.greyInput !== 'boolean') {
+    const { greyInput: _, ...base } = meta.base;
+    meta.base = base;
+  }
   const note = meta.promotion;
   // figures that cannot explain the decision recorded next to them (no model before, yet kept) are not shown either
   const agrees = (w: PromotionWhy) => note!.madeCurrent || (w.kind !== 'first' && w.kind !== 'notJudged' && !w.asked);

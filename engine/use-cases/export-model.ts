@@ -7,6 +7,7 @@ import { copyFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirAtomic } from '../atomic-fs.js';
 import { GREY_INPUT } from '../bases/base.js';
+import { LUMA } from '../greyscale.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { badInput, fsReason } from '../errors.js';
 import { CROP_MAX_SIDE, CROP_SCALE, CROP_SHIFT_Y, DETECTOR_INPUT, FILLS_FRAME, MIN_SCORE } from '../faces/face-crops.js';
@@ -41,7 +42,8 @@ const cropSteps = (side: string, grey: string) => `1. Decode the image in its di
  * judges it in grey all the same): the README says so.
  */
 function greyStep(meta: ModelMeta): string {
-  if (meta.base.greyInput) return ', turn it grey (each pixel\'s three channels set to the integer part of (299 R + 587 G + 114 B + 500) / 1000)';
+  const { r, g, b, scale } = LUMA;
+  if (meta.base.greyInput) return `, turn it grey (each pixel's three channels set to the integer part of (${r} R + ${g} G + ${b} B + ${scale / 2}) / ${scale})`;
   if (meta.base.greyInput === false || !GREY_INPUT[meta.base.id]) return ' (in colour)';
   return ' (in colour: this model was trained by a HappySad version that gave the base colour faces; newer versions give it grey ones)';
 }

@@ -65,7 +65,7 @@ test('import: the model is marked with when it came in; its own validation image
   const blocked = join(await tempDir(), 'photos');
   await writeFile(blocked, 'a file');
   const installed = join(third.registry.dir, modelId, 'meta.json');
-  const written = JSON.parse(await readFile(installed, 'utf8')) as { dataset: object };
+  const written = JSON.parse(await readFile(installed, 'utf8')) as { dataset: object; base: object };
   await writeFile(installed, JSON.stringify({ ...written, dataset: { ...written.dataset, root: blocked } }));
   await assert.rejects(evaluate(third, { model: modelId }), (e: Error) => e.message.startsWith(`the validation images of model ${modelId} were in ${blocked}, which cannot be read any more (${blocked}: not a folder`));
 
@@ -74,6 +74,9 @@ test('import: the model is marked with when it came in; its own validation image
   assert.equal((await third.registry.list())[0]!.importedAt, undefined);
   await writeFile(installed, JSON.stringify({ ...written, importedAt: 'yesterday' }));
   assert.equal((await third.registry.list())[0]!.importedAt, undefined);
+  // so is a grey mark that is no yes or no (the export README would read "yes" as grey)
+  await writeFile(installed, JSON.stringify({ ...written, base: { ...written.base, greyInput: 'yes' } }));
+  assert.equal((await third.registry.list())[0]!.base.greyInput, undefined);
 });
 
 test('import: another installation\'s model folder keeps the hashes of its images', async () => {
