@@ -26,7 +26,8 @@ test('npm run bench --mini: a table, then one JSON line with every section', slo
     assert.ok(lines.some((l) => l.startsWith(`| ${row}`)), `a row for ${row}`);
   }
   const json = JSON.parse(lines.at(-1)!);
-  for (const k of ['machine', 'backend', 'reference', 'cold', 'warm', 'notebook', 'single', 'photo', 'batch', 'cli', 'scale', 'ratios', 'acceptance']) assert.ok(k in json, k);
+  for (const k of ['machine', 'backend', 'reference', 'cold', 'warm', 'notebook', 'single', 'photo', 'batch', 'cli', 'scale', 'ratios', 'acceptance', 'steadiness', 'unsure']) assert.ok(k in json, k);
+  assert.ok(json.steadiness.photo.runMs > 0 && Array.isArray(json.unsure));
   assert.ok(json.reference.b1MsPerImage > 0 && json.reference.b32MsPerImage > 0);
   assert.equal(json.base, 'face-expression', 'the default base unless --base names another');
   for (const k of ['scan', 'embed', 'head', 'save', 'read', 'hash', 'decode', 'augment', 'network']) assert.equal(typeof json.cold.timings[k], 'number', k);
