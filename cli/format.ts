@@ -10,6 +10,19 @@ export function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
 }
 
+/**
+ * A stored time (meta.json keeps ISO UTC) as this computer's clock reads it, "2026-12-07 21:23:01" or with
+ * `date` only "2026-12-07": what `date` prints here and what the desktop app shows, not a UTC figure read as
+ * local. A text that is no time is shown as it is.
+ */
+export function localTime(iso: string, date = false): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const day = `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())}`;
+  return date ? day : `${day} ${two(t.getHours())}:${two(t.getMinutes())}:${two(t.getSeconds())}`;
+}
+
 const MAX_LISTED = 20;
 
 /** Skipped files, one line each, up to MAX_LISTED: a folder of thousands must not flood the terminal. */

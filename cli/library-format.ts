@@ -1,7 +1,7 @@
 /** Plain-text output of the library, models and "retrain --library" commands. Pure. */
 import type { ClassCounts, ModelInfo } from '../common/engine-types.js';
 import type { LibraryListResult, LibraryRetrainResult, LibraryReviewResult, RetrainPreview, ReviewAction } from '../common/library-types.js';
-import { count, num, pct } from './format.js';
+import { count, localTime, num, pct } from './format.js';
 
 const classes = (c: ClassCounts) => `${c.happy} happy / ${c.sad} sad`;
 
@@ -36,9 +36,9 @@ export function modelLines(models: readonly ModelInfo[]): string {
       const d = m.dataset;
       const lib = d.library ? `, of which library ${d.library.train.happy + d.library.train.sad + d.library.validation.happy + d.library.validation.sad}` : '';
       const val = m.validation ? `val ${pct(m.validation.accuracy)}, sad recall ${pct(m.validation.perClass.sad.recall)}` : 'no validation';
-      const imported = m.importedAt ? `imported ${m.importedAt.slice(0, 10)}` : '';
+      const imported = m.importedAt ? `imported ${localTime(m.importedAt, true)}` : '';
       const status = [m.current ? 'current' : m.promotion && !m.promotion.madeCurrent ? 'candidate' : '', imported].filter(Boolean).join(', ');
-      return `${m.current ? '*' : ' '} ${m.id}  ${m.base.id}  ${val}  train ${classes(d.train)}${lib}  ${m.createdAt.slice(0, 19).replace('T', ' ')}${status ? `  ${status}` : ''}${m.promotion && !m.current ? `\n    ${m.promotion.reason}` : ''}`;
+      return `${m.current ? '*' : ' '} ${m.id}  ${m.base.id}  ${val}  train ${classes(d.train)}${lib}  ${localTime(m.createdAt)}${status ? `  ${status}` : ''}${m.promotion && !m.current ? `\n    ${m.promotion.reason}` : ''}`;
     })
     .join('\n');
 }

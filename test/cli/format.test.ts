@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backendLine, evalSummary, predictLines, trainSummary } from '../../cli/format.js';
+import { backendLine, evalSummary, localTime, predictLines, trainSummary } from '../../cli/format.js';
+import { modelLines } from '../../cli/library-format.js';
 import type { BackendInfo, EvalResult, TrainResult } from '../../common/engine-types.js';
 
 /** the per-image part of an eval result, which the summary lines do not use */
@@ -139,4 +140,22 @@ test('predict lines keep file, label, confidence (the largest face) and say when
   assert.equal(lines[0], 'one.jpg\thappy\t90.0 %');
   assert.equal(lines[1], 'two.jpg\tsad\t80.0 %\t2 faces: sad 80.0 % at 5,10 101x101; happy 70.0 % at 200,10 101x101');
   assert.equal(lines[2], 'none.jpg\thappy\t60.0 %\tno face found (whole image judged)');
+});
+
+test('stored UTC times are shown as this computer\'s clock reads them: the model list\'s date and its import date', (t) => {
+  const before = process.env.TZ;
+  t.after(() => (before === undefined ? delete process.env.TZ : (process.env.TZ = before)));
+  process.env.TZ = 'Asia/Jakarta'; // UTC+7 all year: the evening in UTC is the next morning there
+  assert.equal(localTime('2026-12-07T20:30:05.120Z'), '2026-12-08 03:30:05');
+  assert.equal(localTime('2026-12-07T20:30:05.120Z', true), '2026-12-08');
+  process.env.TZ = 'America/Los_Angeles';
+  assert.equal(localTime('2026-12-07T05:00:00.000Z'), '2026-12-06 21:00:00');
+  assert.equal(localTime('not a time'), 'not a time', 'a hand-edited value is shown as it is');
+  process.env.TZ = 'Asia/Jakarta';
+  const model = {
+    id: '20261207-203005-ab12', base: { id: 'face-expression', fingerprint: 'f', dim: 256 }, createdAt: '2026-12-07T20:30:05.120Z', importedAt: '2026-12-07T23:59:00.000Z', current: true,
+    dataset: { root: '/d', train: { happy: 1, sad: 1 }, validation: { happy: 1, sad: 1 } },
+    validation: { n: 2, accuracy: 1, perClass: { happy: { precision: 1, recall: 1 }, sad: { precision: 1, recall: 1 } } },
+  } as unknown as Parameters<typeof modelLines>[0][number];
+  assert.match(modelLines([model]), /  2026-12-08 03:30:05  current, imported 2026-12-08$/);
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { localTime } from '../../cli/format.js';
 import { run } from '../../cli/happysad.js';
 import { resolveImages } from '../../cli/library-commands.js';
 import type { LibraryItem } from '../../common/library-types.js';
@@ -107,7 +108,7 @@ test('predict --save, library list/confirm/correct/undo/delete, retrain --librar
   // marked as imported, with the day it came in (a model trained here is not: listed above)
   const importedAt = (await cli(['models', 'list', '--home', other, '--json'])).json.models[0].importedAt as string;
   assert.ok(Date.now() - Date.parse(importedAt) < 10 * 60_000, importedAt);
-  assert.match((await cli(['models', 'list', '--home', other])).stdout, new RegExp(`^\\* ${first.json.modelId} .*  current, imported ${importedAt.slice(0, 10)}$`, 'm'));
+  assert.match((await cli(['models', 'list', '--home', other])).stdout, new RegExp(`^\\* ${first.json.modelId} .*  current, imported ${localTime(importedAt, true)}$`, 'm'));
   assert.doesNotMatch(listed.stdout, /imported/);
   const notModel = await cli(['models', 'import', home, '--home', other, '--json']);
   assert.equal(notModel.code, 1);
