@@ -16,33 +16,68 @@ export function inputReason(key: ReasonKey, params: Params = {}): string {
   return fill(reasonsEn[key], params);
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const PATTERNS = (Object.entries(reasonsEn) as Array<[ReasonKey, string]>).map(([key, template]) => {
-  const names: string[] = [];
-  const source = template
-    .split(/(\{\w+\})/)
-    .map((part) => {
-      const m = /^\{(\w+)\}$/.exec(part);
-      if (!m) return escape(part);
-      names.push(m[1]!);
-      return '(.+?)';
-    })
-    .join('');
-  // 's': a path may hold a line break, and is still one value
-  return { key, names, re: new RegExp(`^${source}$`, 's') };
-});
+/** Values that hold another of the engine's reasons (a folder that "cannot be read any more ({error})"). */
+const NESTED = new Set(['error', 'detail']);
 
-/** The reason's key and values when `text` is one of the engine's reasons; null for any other text. */
+type Part = { literal: string } | { name: string };
+const TEMPLATES = (Object.entries(reasonsEn) as Array<[ReasonKey, string]>).map(([key, template]) => ({
+  key,
+  parts: template
+    .split(/(\{\w+\})/)
+    .filter((part) => part !== '')
+    .map((part): Part => {
+      const m = /^\{(\w+)\}$/.exec(part);
+      return m ? { name: m[1]! } : { literal: part };
+    }),
+}));
+// a value ends where the text after it begins: two values side by side could not be told apart
+for (const { key, parts } of TEMPLATES) {
+  if (parts.some((p, i) => 'name' in p && parts[i + 1] && 'name' in parts[i + 1]!)) throw new Error(`${key}: two values side by side`);
+}
+
+/**
+ * Every way `text` reads as the template's parts from `at` on, shortest values first: a value is any text of
+ * one character or more (a path may hold a line break, or ": " as a separator that follows it does).
+ */
+function* readings(parts: readonly Part[], text: string, at = 0, i = 0, values: Params = {}): Generator<Params> {
+  const part = parts[i];
+  if (!part) {
+    if (at === text.length) yield values;
+    return;
+  }
+  if ('literal' in part) {
+    if (text.startsWith(part.literal, at)) yield* readings(parts, text, at + part.literal.length, i + 1, values);
+    return;
+  }
+  const next = parts[i + 1];
+  if (!next) {
+    if (at < text.length) yield { ...values, [part.name]: text.slice(at) };
+    return;
+  }
+  const literal = (next as { literal: string }).literal;
+  for (let end = text.indexOf(literal, at + 1); end !== -1; end = text.indexOf(literal, end + 1)) {
+    yield* readings(parts, text, end, i + 1, { ...values, [part.name]: text.slice(at, end) });
+  }
+}
+
+/**
+ * The reason's key and values when `text` is one of the engine's reasons; null for any other text. Where it
+ * reads more than one way (a file named "a: b.jpg" before ": {error}"), the reading whose nested reasons are
+ * reasons themselves wins, so that they are translated too; else the one with the shortest values first.
+ */
 export function parseReason(text: string): { key: ReasonKey; params: Params } | null {
-  for (const { key, names, re } of PATTERNS) {
-    const m = re.exec(text);
-    if (m) return { key, params: Object.fromEntries(names.map((n, i) => [n, m[i + 1]!])) };
+  for (const { key, parts } of TEMPLATES) {
+    let first: Params | null = null;
+    for (const params of readings(parts, text)) {
+      first ??= params;
+      const nested = Object.entries(params).filter(([name]) => NESTED.has(name));
+      if (nested.length === 0) break;
+      if (nested.every(([, value]) => parseReason(String(value)) !== null)) return { key, params };
+    }
+    if (first) return { key, params: first };
   }
   return null;
 }
-
-/** Values that hold another of the engine's reasons (a folder that "cannot be read any more ({error})"). */
-const NESTED = new Set(['error', 'detail']);
 
 /**
  * `text` in another language when it is one of the engine's reasons (translate is the catalogue's); else as it

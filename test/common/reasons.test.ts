@@ -16,7 +16,12 @@ test('every reason the engine writes is read back as itself, with its values (no
   for (const key of keys) {
     const text = inputReason(key, params(key));
     assert.doesNotMatch(text, /\{\w+\}/, `${key}: every placeholder filled`);
-    assert.deepEqual(parseReason(text), { key, params: params(key) }, text);
+    const parsed = parseReason(text);
+    assert.equal(parsed?.key, key, text);
+    assert.equal(inputReason(key, parsed!.params), text, 'its values make the same text again');
+    // "EACCES: permission denied" as an error after a path reads also as the path "...: EACCES" and the reason
+    // "permission denied" (what the next test shows): exact values where no value holds the separator
+    if (!Object.values(params(key)).some((v) => v.includes(': '))) assert.deepEqual(parsed!.params, params(key), text);
   }
 });
 
@@ -47,4 +52,25 @@ test('in Bahasa Indonesia: a known reason is translated with its values; any oth
   assert.equal(id(inputReason('reason.folderUnreadableAt', { path: '/photos', error: inputReason('reason.permissionDenied') })), `/photos: folder tidak dapat dibaca (${translate('id', 'reason.permissionDenied')})`);
   // a value that only reads like a reason (a folder named so) stays as it is
   assert.equal(id(inputReason('reason.datasetUnreadable', { root: 'made current', error: 'EIO' })), 'made current tidak dapat dibaca lagi (EIO); hanya foto pustaka yang dipakai');
+});
+
+test('a file named with ": " before a nested reason: the reason inside is found and translated too', () => {
+  const id = (text: string) => localizeReason(text, (key, p) => translate('id', key, p));
+  const corrupt = inputReason('reason.corrupt', { format: 'JPEG' });
+  for (const file of ['/photos/Party: Ana and Bo.jpg', '/photos/a: b: c.jpg', 'C:\\photos\\x.jpg']) {
+    const text = inputReason('reason.noneJudgedOne', { file, error: corrupt });
+    assert.deepEqual(parseReason(text), { key: 'reason.noneJudgedOne', params: { file, error: corrupt } }, text);
+    assert.equal(id(text), translate('id', 'reason.noneJudgedOne', { file, error: translate('id', 'reason.corrupt', { format: 'JPEG' }) }));
+    const many = inputReason('reason.noneJudged', { count: 3, file, error: corrupt });
+    assert.equal(id(many), translate('id', 'reason.noneJudged', { count: 3, file, error: translate('id', 'reason.corrupt', { format: 'JPEG' }) }));
+  }
+  // a system message ending in one of the engine's reasons: that end is translated (the text reads the same)
+  const denied = inputReason('reason.exportFailed', { id: 'm1', path: '/photos/faces', error: 'EACCES: permission denied' });
+  assert.equal(id(denied), translate('id', 'reason.exportFailed', { id: 'm1', path: '/photos/faces: EACCES', error: translate('id', 'reason.permissionDenied') }));
+  assert.match(id(denied), /\/photos\/faces: EACCES: izin ditolak/);
+  // an error that is no reason (an operating system's words): the shortest reading, as before
+  assert.deepEqual(parseReason(inputReason('reason.noneJudgedOne', { file: '/p/a.jpg', error: 'EIO: i/o error' })), {
+    key: 'reason.noneJudgedOne',
+    params: { file: '/p/a.jpg', error: 'EIO: i/o error' },
+  });
 });
