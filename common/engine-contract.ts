@@ -181,10 +181,12 @@ export function validateRequest<M extends EngineMethod>(method: unknown, params:
 }
 
 /** Messages between the engine host and its worker thread (structured clone). */
-export type HostToWorker = { kind: 'request'; id: string; method: EngineMethod; params: unknown } | { kind: 'cancel'; id: string };
+/** close: finish what was deferred (the last prediction's cache writes), stop the embedding workers, say 'closed' */
+export type HostToWorker = { kind: 'request'; id: string; method: EngineMethod; params: unknown } | { kind: 'cancel'; id: string } | { kind: 'close' };
 
 export type WorkerToHost =
   | { kind: 'ready'; backend: BackendInfo }
+  | { kind: 'closed' }
   | { kind: 'fatal'; error: Failure }
   | { kind: 'progress'; id: string; event: ProgressEvent }
   | { kind: 'result'; id: string; ok: true; value: unknown }

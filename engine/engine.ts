@@ -69,6 +69,14 @@ export class Engine {
     await (await this.services.features.forBase(base)).warm();
   }
 
+  /**
+   * Before the engine's thread is stopped: the writes a call left for after its answer (a prediction's features
+   * and face detections) are finished, and the embedding workers stopped. A CLI run ends right after its answer.
+   */
+  async close(): Promise<void> {
+    await this.services.features.close();
+  }
+
   /** Removes temporary files and folders that killed processes left in the data folder (none when it is read-only). */
   async tidyDataFolder(): Promise<string[]> {
     return this.options.readOnly ? [] : sweepStaleTemps(this.options.home);

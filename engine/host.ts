@@ -72,6 +72,9 @@ function defaultWorkerEntry(): URL {
   return existsSync(js) ? js : new URL('./worker-tsx.mjs', import.meta.url);
 }
 
+/** How long a stopping engine may take to finish its deferred writes (a stale lock is taken over after 10 s). */
+export const CLOSE_MS = 15_000;
+
 export class EngineHost {
   private worker: Worker | null = null;
   /** the worker that reached 'ready'; only such a worker is restarted when it dies */
@@ -134,7 +137,7 @@ export class EngineHost {
           this.options.onStatus?.({ state: 'ready', backend: msg.backend });
         } else if (msg.kind === 'fatal') {
           reject(EngineError.from(msg.error));
-        } else this.onMessage(msg);
+        } else if (msg.kind !== 'closed') this.onMessage(msg);
       });
       worker.on('error', (err) => {
         reject(new EngineError('internal', inputReason('reason.engineStartFailed', { error: errorText(err) })));
@@ -183,24 +186,41 @@ export class EngineHost {
     return true;
   }
 
-  /** Stops the worker; pending calls fail with 'stopped'. */
-  async dispose(): Promise<void> {
+  /**
+   * Stops the worker; pending calls fail with 'stopped'. A worker that was serving is first asked to close:
+   * to write what its last calls left for after their answers (a prediction's cache), for up to `closeMs`,
+   * then it is stopped whatever it is doing. Terminated at once, a CLI run lost every prediction's cache
+   * writes, and one cut inside a write left its lock behind.
+   */
+  async dispose(closeMs = CLOSE_MS): Promise<void> {
     this.disposed = true;
     const w = this.worker;
+    const serving = w !== null && w === this.readyWorker;
     this.worker = null;
     this.ready = null;
     this.failAll(new EngineError('stopped', inputReason('reason.engineStopped')));
-    if (w) {
-      w.removeAllListeners('exit');
-      await w.terminate();
+    if (!w) return;
+    w.removeAllListeners('exit');
+    if (serving) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          w.on('message', (msg: WorkerToHost) => msg.kind === 'closed' && resolve());
+          w.once('exit', () => resolve());
+          w.postMessage({ kind: 'close' } satisfies HostToWorker);
+        }),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, closeMs))),
+      ]);
+      clearTimeout(timer);
     }
+    await w.terminate();
   }
 
   private post(msg: HostToWorker): void {
     this.worker?.postMessage(msg);
   }
 
-  private onMessage(msg: Exclude<WorkerToHost, { kind: 'ready' } | { kind: 'fatal' }>): void {
+  private onMessage(msg: Exclude<WorkerToHost, { kind: 'ready' } | { kind: 'fatal' } | { kind: 'closed' }>): void {
     if (msg.kind === 'progress') {
       this.pending.get(msg.id)?.onProgress?.(msg.event);
       return;

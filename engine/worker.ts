@@ -44,6 +44,17 @@ try {
       inflight.get(msg.id)?.abort();
       return;
     }
+    if (msg.kind === 'close') {
+      // the host is stopping: what is running is cancelled (its callers were answered 'stopped'), then what it
+      // left to write is written before the thread is let go
+      for (const ac of inflight.values()) ac.abort();
+      const closing = queue.then(() => engine.close());
+      closing.then(
+        () => send({ kind: 'closed' }),
+        () => send({ kind: 'closed' }),
+      );
+      return;
+    }
     const ac = new AbortController();
     inflight.set(msg.id, ac);
     const serve = async () => {

@@ -288,3 +288,18 @@ test('--backend native-cpu: runs on it where it is installed, else says why and 
   assert.match(r.stderr, /^happysad: the native-cpu backend cannot start: @tensorflow\/tfjs-node (is not installed|failed to load: .+)\. Install it with "npm install @tensorflow\/tfjs-node" \(it downloads libtensorflow, so it needs internet\); see README, "GPU and backends"$/m);
   assert.doesNotMatch(r.stderr, /not requested|tfjs-backend-wasm/, 'only the backend that was asked for');
 });
+
+test('predict keeps the features it wrote after answering: the next run finds them in the cache, and no lock is left behind', async () => {
+  const home = await tempDir();
+  const p = await runHere(['predict', join(FACES, 'happy'), '--home', home, '--json']);
+  assert.equal(p.code, 0, p.stderr);
+  const judged = (p.json.results as unknown[]).length;
+  assert.ok(judged > 0);
+  const locks = await readdir(join(home, 'locks')).catch(() => [] as string[]);
+  assert.deepEqual(locks.filter((n) => n.endsWith('.lock')), [], 'no lock left behind');
+  const e = await runHere(['eval', '--data', FACES, '--home', home, '--json']);
+  assert.equal(e.code, 0, e.stderr);
+  // each happy photo's two views (itself and its mirror) from the cache; the sad ones, new, computed
+  assert.equal(e.json.features.cached, judged * 2, JSON.stringify(e.json.features));
+  assert.equal(e.json.features.computed, (e.json.n - judged) * 2);
+});
