@@ -122,7 +122,7 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     const target = (await list()).find((i) => i.review === 'unreviewed')!;
     const other = target.label === 'happy' ? 'sad' : 'happy';
     // until something is done, the message row teaches selection
-    assert.match(await page.getByTestId('library-hint').innerText(), /^Click to select · Shift-click for a range · (Ctrl|⌘)\+A for all$/);
+    assert.match(await page.getByTestId('library-hint').innerText(), /^Click to select · Shift-click for a range · (Ctrl|⌘)\+A for all · Double-click or Enter to view$/);
     await tile(page, target.id).click();
     assert.equal(await tile(page, target.id).getAttribute('aria-selected'), 'true');
     await page.keyboard.press('x');
@@ -347,6 +347,73 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     assert.equal(await whole(two), true, 'several faces: the whole photo (object-fit: contain), every face in view');
     assert.equal(await whole(one), false, 'one face: the tile filled as every other');
     await screenshots(page, 'library-faces');
+    assert.deepEqual(app.problems, []);
+  });
+
+  test('the viewer: a saved photo large with each face outlined and labelled; arrows step, C confirms, Escape closes onto the grid', async () => {
+    const { page } = app;
+    const two = (await list()).find((i) => i.faces?.length === 2 && i.originalName === 'two-friends.jpg');
+    assert.ok(two, 'the two-face photo of the test before is in the library');
+    await page.keyboard.press('Control+4');
+    await page.getByTestId('sort').selectOption('newest');
+    const twoTile = tile(page, two.id);
+    await twoTile.waitFor({ timeout: 120_000 });
+    const at = Number(await twoTile.getAttribute('data-index'));
+    const total = Number(await page.getByTestId('library-grid').getAttribute('data-total'));
+    const viewer = page.getByTestId('library-viewer');
+    /** waits for a check that reads the page (a limit, so that one never true fails and says which) */
+    const eventually = async (check: () => Promise<boolean>, ms: number) => {
+      for (const t0 = Date.now(); !(await check()); await new Promise((r) => setTimeout(r, 50))) {
+        if (Date.now() - t0 > ms) assert.fail(`not so after ${ms} ms: ${check.toString()}`);
+      }
+    };
+    assert.equal(await viewer.isVisible(), false, 'closed until asked');
+
+    await twoTile.dblclick();
+    await viewer.waitFor();
+    const boxes = viewer.getByTestId('face-box');
+    await eventually(async () => (await boxes.count()) === 2, 30_000);
+    assert.deepEqual(await boxes.evaluateAll((els) => els.map((e) => e.getAttribute('data-label'))), two.faces!.map((f) => f.label), 'each face with its own label, largest first');
+    // the boxes are in the photo's own pixels: the viewBox is the photo as displayed (820x480 as it was made)
+    assert.equal(await viewer.getByTestId('faces').getAttribute('viewBox'), '0 0 820 480');
+    assert.equal(await viewer.getByTestId('viewer-position').innerText(), `${at + 1} of ${total}`);
+    assert.equal(await viewer.getByTestId('viewer-label').innerText(), two.label === 'happy' ? 'HAPPY' : 'SAD');
+    assert.equal(await viewer.getByRole('heading', { level: 2 }).innerText(), 'two-friends.jpg');
+    await screenshots(page, 'library-viewer');
+    bridge.changeSettings({ language: 'id' });
+    await viewer.getByText('Konfirmasi', { exact: false }).first().waitFor();
+    await screenshots(page, 'library-viewer-id');
+    bridge.changeSettings({ language: null });
+    await viewer.getByText('Confirm', { exact: false }).first().waitFor();
+
+    // a step away and back: the position and the photo follow
+    const step = at + 1 < total ? 1 : -1;
+    await page.keyboard.press(step === 1 ? 'ArrowRight' : 'ArrowLeft');
+    await eventually(async () => (await viewer.getByTestId('viewer-position').innerText()) === `${at + step + 1} of ${total}`, 30_000);
+    assert.notEqual(await viewer.getByRole('heading', { level: 2 }).innerText(), 'two-friends.jpg');
+    await page.keyboard.press(step === 1 ? 'ArrowLeft' : 'ArrowRight');
+    await eventually(async () => (await viewer.getByTestId('viewer-position').innerText()) === `${at + 1} of ${total}`, 30_000);
+
+    // C: this photo confirmed, in the viewer and in the library
+    assert.equal(two.review, 'unreviewed');
+    await page.keyboard.press('c');
+    await eventually(async () => (await viewer.getByTestId('viewer-review').getAttribute('data-review')) === 'confirmed', 30_000);
+    assert.equal((await list()).find((i) => i.id === two.id)!.review, 'confirmed');
+
+    // Escape: closed, the grid's selection on the photo last shown, the keys back on the grid (undo)
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'hidden' });
+    assert.equal(await twoTile.getAttribute('aria-selected'), 'true');
+    await page.getByTestId('library-count').filter({ hasText: '1 selected' }).waitFor();
+    await page.keyboard.press('Control+z');
+    await eventually(async () => (await list()).find((i) => i.id === two.id)!.review === 'unreviewed', 30_000);
+    // Enter on the grid opens the selected photo again
+    await page.getByTestId('library-grid').focus();
+    await page.keyboard.press('Enter');
+    await viewer.waitFor();
+    assert.equal(await viewer.getByTestId('viewer-position').innerText(), `${at + 1} of ${total}`);
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'hidden' });
     assert.deepEqual(app.problems, []);
   });
 
