@@ -164,9 +164,10 @@ export type PromotionWhy = { asked: boolean } & (
   /**
    * Both judged on the same `n` validation images. `loss` and `previousLoss` are set when equal accuracy left
    * the loss to decide (null where a model had none: a diverged model's loss is not a number);
-   * `tolerancePoints`: how many accuracy points worse the new model could be and still win.
+   * `tolerancePoints`: how many accuracy points worse the new model could be and still win. `leftOut`:
+   * validation images not counted, because the current model was trained on them (absent: none).
    */
-  | { kind: 'compared'; previous: string; n: number; accuracy: number; previousAccuracy: number; loss: number | null; previousLoss: number | null; tolerancePoints: number }
+  | { kind: 'compared'; previous: string; n: number; accuracy: number; previousAccuracy: number; loss: number | null; previousLoss: number | null; tolerancePoints: number; leftOut?: number }
 );
 
 /** Whether a new model was made current when it was saved, and why (the same validation images for both). */

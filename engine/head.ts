@@ -20,6 +20,13 @@ export interface Matrix {
   dim: number;
 }
 
+/** The given rows of `m`, in that order. Pure. */
+export function rowsOf(m: Matrix, rows: readonly number[]): Matrix {
+  const data = new Float32Array(rows.length * m.dim);
+  rows.forEach((r, i) => data.set(m.data.subarray(r * m.dim, (r + 1) * m.dim), i * m.dim));
+  return { data, n: rows.length, dim: m.dim };
+}
+
 export interface HeadTrainingData {
   x: Matrix;
   /** 1 = happy */

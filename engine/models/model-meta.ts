@@ -80,7 +80,7 @@ export function isPromotionWhy(x: unknown): x is PromotionWhy {
     case 'notCompared':
       return (w.previous === null || isStr(w.previous)) && (w.problem === null || isStr(w.problem));
     case 'compared':
-      return isStr(w.previous) && isNum(w.n) && w.n > 0 && isNum(w.accuracy) && isNum(w.previousAccuracy) && isNumOrNull(w.loss) && isNumOrNull(w.previousLoss) && isNum(w.tolerancePoints);
+      return isStr(w.previous) && isNum(w.n) && w.n > 0 && isNum(w.accuracy) && isNum(w.previousAccuracy) && isNumOrNull(w.loss) && isNumOrNull(w.previousLoss) && isNum(w.tolerancePoints) && (w.leftOut === undefined || (Number.isInteger(w.leftOut) && (w.leftOut as number) > 0));
     default:
       return false;
   }

@@ -12,20 +12,22 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_BASE, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../../common/defaults.js';
-import type { ClassCounts, DatasetSummary, Metrics, PromotionWhy, TrainResult } from '../../common/engine-types.js';
+import type { ClassCounts, DatasetSummary, PromotionWhy, TrainResult } from '../../common/engine-types.js';
 import type { LibraryItem, LibraryRetrainResult, RetrainOptions, RetrainPreview, RetrainPromotion } from '../../common/library-types.js';
 import type { Label } from '../../common/labels.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import type { CallContext } from '../call-context.js';
+import type * as tf from '../tf.js';
 import { scanDataset } from '../dataset.js';
 import { badInput, EngineError, throwIfAborted } from '../errors.js';
-import { predictHead, type Matrix } from '../head.js';
+import { predictHead, rowsOf, type Matrix } from '../head.js';
 import { computeMetrics } from '../metrics.js';
 import type { ModelMeta } from '../models/model-meta.js';
 import { resolveModel } from '../models/resolve.js';
 import { deriveSeed } from '../random.js';
 import type { LabelledSample, TrainingSet } from '../samples.js';
 import { contentHash } from '../samples.js';
+import { leftOutWords, trainedOn } from './promotion.js';
 import type { EngineServices } from './services.js';
 import { trainOnSamples, trainOptions, type TrainOptions } from './train.js';
 
@@ -208,7 +210,7 @@ const points = (x: number) => `${Math.abs(x).toFixed(1)} point${Math.abs(x).toFi
 export function decidePromotion(
   candidate: { accuracy: number; n: number },
   previous: { modelId: string; accuracy: number; loss?: number; sadRecall?: number; error?: string } | null,
-  opts: { tolerancePoints: number; use: boolean },
+  opts: { tolerancePoints: number; use: boolean; leftOut?: number },
 ): RetrainPromotion {
   const finite = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : x);
   const score = previous && { modelId: previous.modelId, valAccuracy: finite(previous.accuracy), valLoss: finite(previous.loss), sadRecall: finite(previous.sadRecall) };
@@ -230,7 +232,8 @@ export function decidePromotion(
     };
   }
   const diff = (candidate.accuracy - previous.accuracy) * 100;
-  const on = `on the same ${candidate.n} validation images`;
+  const leftOut = opts.leftOut ?? 0;
+  const on = `on the same ${candidate.n} validation images${leftOut > 0 ? ` (${leftOutWords(leftOut)})` : ''}`;
   const vs = `the current model ${previous.modelId} (${pct(previous.accuracy)})`;
   const wins = diff >= -opts.tolerancePoints - 1e-9;
   const why: PromotionWhy = {
@@ -243,6 +246,7 @@ export function decidePromotion(
     loss: null,
     previousLoss: null,
     tolerancePoints: opts.tolerancePoints,
+    ...(leftOut > 0 && { leftOut }),
   };
   if (wins) {
     const how = diff > 1e-9 ? `${points(diff)} better than ${vs}` : diff < -1e-9 ? `${points(diff)} below ${vs}, within the ${opts.tolerancePoints}-point allowance` : `as good as ${vs}`;
@@ -270,17 +274,26 @@ export async function retrainWithLibrary(
   let promotion: RetrainPromotion | null = null;
   const opts = { tolerancePoints, use: params.use ?? false };
   /** The rule, the new model's figures against the current model's on the same validation rows. */
-  const againstCurrent = async (cand: Metrics, validation: { x: Matrix; y: Float32Array }): Promise<RetrainPromotion> => {
+  const againstCurrent = async (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array; hashes: readonly string[] }): Promise<RetrainPromotion> => {
+    const all = computeMetrics(predictHead(candidate, validation.x), validation.y);
     // no trained model: the built-in zero-shot one is not a model to compare with (as in training's rule)
-    if (!(await services.registry.currentId())) return decidePromotion({ accuracy: cand.accuracy, n: cand.n }, null, opts);
+    if (!(await services.registry.currentId())) return decidePromotion({ accuracy: all.accuracy, n: all.n }, null, opts);
     const current = await resolveModel(services.registry, services.bases, 'current', ctx);
     try {
+      // only the validation images the current model was not trained on judge it fairly (promotion.ts)
+      const trained = await trainedOn(services, current.id);
+      const fair = validation.hashes.flatMap((h, row) => (trained.has(h) ? [] : [row]));
+      const leftOut = validation.hashes.length - fair.length;
+      const x = rowsOf(validation.x, fair);
+      const y = Float32Array.from(fair, (row) => validation.y[row]!);
+      const cand = fair.length ? computeMetrics(predictHead(candidate, x), y) : all;
       // a current model on another base (another feature size) cannot judge these features
-      const prev = current.base.dim === validation.x.dim ? computeMetrics(predictHead(current.head, validation.x), validation.y) : null;
+      const error = fair.length === 0 ? inputReason('reason.trainedOnAllValidation', { count: leftOut }) : current.base.dim !== x.dim ? inputReason('reason.otherBase') : null;
+      const prev = error === null ? computeMetrics(predictHead(current.head, x), y) : null;
       const previous = prev
         ? { modelId: current.id, accuracy: prev.accuracy, loss: prev.loss, sadRecall: prev.perClass.sad.recall }
-        : { modelId: current.id, accuracy: Number.NaN, error: inputReason('reason.otherBase') };
-      return decidePromotion({ accuracy: cand.accuracy, n: cand.n }, previous, opts);
+        : { modelId: current.id, accuracy: Number.NaN, error: error ?? inputReason('reason.noFiguresHere') };
+      return decidePromotion({ accuracy: cand.accuracy, n: cand.n }, previous, { ...opts, leftOut: prev ? leftOut : 0 });
     } finally {
       current.head.dispose();
     }
@@ -298,7 +311,7 @@ export async function retrainWithLibrary(
     hp: { ...recipe, ...(params.epochs !== undefined && { epochs: params.epochs }) },
     augment: own?.augment ?? base.augment,
     promote: async (candidate, validation) => {
-      promotion = await againstCurrent(computeMetrics(predictHead(candidate, validation.x), validation.y), validation);
+      promotion = await againstCurrent(candidate, validation);
       return { makeCurrent: promotion.madeCurrent, record: { madeCurrent: promotion.madeCurrent, reason: promotion.reason, why: promotion.why } };
     },
   };

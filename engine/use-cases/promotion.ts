@@ -33,6 +33,8 @@ export interface PromotionInput {
   use: boolean;
   /** why the validation images cannot judge a model (then candidate.metrics is null) */
   validationProblem?: string | null;
+  /** validation images left out of the comparison: the current model was trained on them (its figures there flatter it) */
+  leftOut?: number;
 }
 
 const loss4 = (x: number) => x.toFixed(4);
@@ -50,7 +52,7 @@ const shownLoss = (x: number) => (Number.isFinite(x) ? Number(loss4(x)) : null);
  * Pure: the rule above, with a reason in one plain sentence that quotes the figures compared, and the same as
  * figures (`why`; its `asked` is true only where the asking, not the figures, made the new model current).
  */
-export function decide({ candidate, current, use, validationProblem }: PromotionInput): Promotion {
+export function decide({ candidate, current, use, validationProblem, leftOut = 0 }: PromotionInput): Promotion {
   const previous = current ? score(current) : null;
   const made = (reason: string, why: PromotionWhy): Promotion => ({ madeCurrent: true, reason, why, previous });
   const kept = (reason: string, why: PromotionWhy): Promotion => ({ madeCurrent: false, reason, why, previous });
@@ -72,9 +74,10 @@ export function decide({ candidate, current, use, validationProblem }: Promotion
   const [lossA, lossB] = [shownLoss(a.loss), shownLoss(b.loss)];
   const better = correct(a) > correct(b) || (tied && lossA !== null && (lossB === null || lossA <= lossB));
   const who = better || use ? `the previous model ${current.modelId}` : `the current model ${current.modelId}`;
+  const apart = leftOut > 0 ? ` (${leftOutWords(leftOut)})` : '';
   const figures = tied
-    ? `val acc ${percent(a.accuracy)} for both ${same}, ${better ? 'and' : 'but'} val loss ${loss4(a.loss)} vs ${loss4(b.loss)} for ${who}`
-    : `val acc ${percent(a.accuracy)} vs ${percent(b.accuracy)} for ${who} ${same}`;
+    ? `val acc ${percent(a.accuracy)} for both ${same}${apart}, ${better ? 'and' : 'but'} val loss ${loss4(a.loss)} vs ${loss4(b.loss)} for ${who}`
+    : `val acc ${percent(a.accuracy)} vs ${percent(b.accuracy)} for ${who} ${same}${apart}`;
   const why: PromotionWhy = {
     kind: 'compared',
     asked: use && !better,
@@ -85,9 +88,23 @@ export function decide({ candidate, current, use, validationProblem }: Promotion
     loss: tied ? lossA : null,
     previousLoss: tied ? lossB : null,
     tolerancePoints: 0,
+    ...(leftOut > 0 && { leftOut }),
   };
   if (better) return made(figures, why);
   return use ? made(`made current as asked; ${figures}`, why) : kept(figures, why);
+}
+
+/** "3 validation images left out: the current model was trained on them" */
+export const leftOutWords = (n: number) => `${count(n, 'validation image')} left out: the current model was trained on ${n === 1 ? 'it' : 'them'}`;
+
+/**
+ * The content hashes a saved model was trained on (its own and its parents', samples.json); empty for a model
+ * saved without that list. Its figures on these images would flatter it: a folder without validation/ is split
+ * again when images are added (and by another seed), so a new run's validation images may be the current
+ * model's training images.
+ */
+export async function trainedOn(services: EngineServices, modelId: string): Promise<ReadonlySet<string>> {
+  return new Set((await services.registry.readSamples(modelId))?.trained ?? []);
 }
 
 /** A validation image the new model judged: its sample (hash known), label, and the new model's P(happy). */
@@ -95,7 +112,9 @@ type JudgedValidation = SampleRef & { hash: string; label: Label; pHappy: number
 
 /**
  * The promotion of a new model: the current model (if any) judged on the validation images the new model was
- * judged on, both scored on the images both could judge, then decide().
+ * judged on, less those the current model was trained on, both scored on the images both could judge, then
+ * decide(). When the current model was trained on every one of them, it cannot be judged there: the new model
+ * becomes current, as when the current model cannot be judged at all.
  */
 export async function promote(
   services: EngineServices,
@@ -111,7 +130,14 @@ export async function promote(
   if (!currentId || !candidate.validation) {
     return decide({ candidate: candidateScored(candidate.validation), current: currentId ? { modelId: currentId, metrics: null } : null, use: opts.use, validationProblem: opts.validationProblem });
   }
-  const images = candidate.validation;
+  // only images the current model was not trained on judge it fairly
+  const trained = await trainedOn(services, currentId);
+  const images = candidate.validation.filter((s) => !trained.has(s.hash));
+  const leftOut = candidate.validation.length - images.length;
+  if (images.length === 0) {
+    const error = inputReason('reason.trainedOnAllValidation', { count: leftOut });
+    return decide({ candidate: candidateScored(candidate.validation), current: { modelId: currentId, metrics: null, error }, use: opts.use });
+  }
   let model;
   try {
     model = await resolveModel(services.registry, services.bases, currentId, ctx);
@@ -130,7 +156,7 @@ export async function promote(
       modelId: currentId,
       metrics: both.length ? computeMetrics(both.map((b) => b.pCurrent), both.map((b) => labelToTarget(b.s.label))) : null,
     };
-    return decide({ candidate: candidateScored(both.map((b) => b.s)), current, use: opts.use, validationProblem: opts.validationProblem });
+    return decide({ candidate: candidateScored(both.map((b) => b.s)), current, use: opts.use, validationProblem: opts.validationProblem, leftOut });
   } finally {
     model.head.dispose();
   }

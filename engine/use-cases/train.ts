@@ -43,7 +43,7 @@ export interface TrainOptions {
    * A caller's own promotion rule (the library retrain allows 0.5 points), judged on the validation rows; by
    * default promote() decides: at least as good as the current model on the same validation images.
    */
-  promote?: (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array }) => Promise<{ makeCurrent: boolean; record: Required<PromotionNote> }>;
+  promote?: (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array; hashes: readonly string[] }) => Promise<{ makeCurrent: boolean; record: Required<PromotionNote> }>;
 }
 
 /** The request's settings over the defaults. */
@@ -162,10 +162,10 @@ async function trainFrom(
     const bestLog = result.history[result.bestEpoch - 1];
     const valP = valSet ? predictHead(head, valSet.x) : null;
     const validationMetrics = valSet && valP ? computeMetrics(valP, valSet.y) : null;
-    const custom = options.promote && valSet ? await options.promote(head, valSet) : null;
+    // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
+    const custom = options.promote && valSet ? await options.promote(head, { ...valSet, hashes: readValidation.map((s) => s.hash) }) : null;
     const id = newModelId();
     const best = { epoch: result.bestEpoch, valAccuracy: bestLog?.valAccuracy ?? null, valLoss: bestLog?.valLoss ?? null };
-    // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
     const judgedValidation = valP ? readValidation.map((s, row) => ({ ...s, pHappy: valP[row]! })) : null;
     const promotion: Promotion = custom
       ? { madeCurrent: custom.makeCurrent, reason: custom.record.reason, why: custom.record.why, previous: null }

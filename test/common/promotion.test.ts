@@ -12,6 +12,7 @@ import type { Language } from '../../common/ipc.js';
 import { metricsOf as metrics } from '../helpers/metrics.js';
 import { decidePromotion } from '../../engine/use-cases/library-retrain.js';
 import { decide } from '../../engine/use-cases/promotion.js';
+import { isPromotionWhy } from '../../engine/models/model-meta.js';
 
 function wording(lang: Language): PromotionWording {
   const tag = lang === 'id' ? 'id-ID' : 'en-US';
@@ -129,4 +130,21 @@ test('digitsToTell: enough decimals for two figures that differ to read apart, n
   assert.equal(digitsToTell(1.1943, 1.1941, (x, d) => x.toFixed(d), 3), 4, 'losses 1.194 and 1.194 told apart');
   assert.equal(digitsToTell(0.5, 0.5 + 1e-9, (x, d) => x.toFixed(d), 3), 4, 'at most 4 decimals');
   assert.equal(digitsToTell(Number.NaN, 0.3, (x, d) => x.toFixed(d), 3), 3);
+});
+
+test('validation images left out because the previous model trained on them: said after the figures, in each language; kept on reading meta.json only when well formed', () => {
+  assert.equal(
+    say('en', true, compared({ n: 8, accuracy: 1, previousAccuracy: 0.875, leftOut: 16 })),
+    'More accurate than Dec 6, 8:04 PM on the same 8 validation images: 100.0% against 87.5%. 16 of its validation images were left out: the previous model was trained on them.',
+  );
+  assert.match(say('id', true, compared({ n: 8, accuracy: 1, previousAccuracy: 0.875, leftOut: 16 })), / 16 gambar validasinya tidak dihitung: model sebelumnya dilatih dengan gambar-gambar itu\.$/);
+  assert.doesNotMatch(say('en', true, compared()), /left out/, 'none left out: nothing said');
+  // the engine's sentences say it too, for the CLI
+  const trained = decide({ candidate: { modelId: 'new', metrics: metrics(8, 8, 0.1) }, current: { modelId: 'old', metrics: metrics(7, 8, 0.2) }, use: false, leftOut: 1 });
+  assert.equal(trained.reason, 'val acc 100.0 % vs 87.5 % for the previous model old on the same 8 validation images (1 validation image left out: the current model was trained on it)');
+  assert.equal(trained.why?.kind === 'compared' && trained.why.leftOut, 1);
+  const library = decidePromotion({ accuracy: 0.5, n: 8 }, { modelId: 'old', accuracy: 1 }, { tolerancePoints: 0.5, use: false, leftOut: 3 });
+  assert.match(library.reason, /on the same 8 validation images \(3 validation images left out: the current model was trained on them\) is 50\.0 points below/);
+  assert.ok(isPromotionWhy(compared({ leftOut: 3 })));
+  for (const bad of [0, -1, 1.5, '3', null]) assert.equal(isPromotionWhy({ ...compared(), leftOut: bad }), false, String(bad));
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import sharp from 'sharp';
 import { DEFAULT_AUGMENT, DEFAULT_HYPERPARAMETERS } from '../../../common/defaults.js';
 import type { LibraryItem } from '../../../common/library-types.js';
 import type { FeatureStore } from '../../../engine/features/feature-store.js';
@@ -271,4 +272,23 @@ test('nothing reviewed: the preview says why, and the retrain is refused; an ima
   const p = await retrainPreview(services, {});
   assert.equal(p.library.notUsed.alreadyInTrainingData, 1);
   assert.equal(p.library.train.happy + p.library.train.sad + p.library.validation.happy + p.library.validation.sad, 1);
+});
+
+test('the current model is not judged on validation images it was trained on: the dataset folder grew, so its split was drawn again', async () => {
+  const { services, truth, items, data, first } = await setup();
+  await reviewAll(services, items, truth);
+  // two new images per class in the dataset folder (mirrored copies: new content): its 80/20 split is drawn anew
+  for (const label of ['happy', 'sad'] as const) {
+    for (const n of (await readdir(join(data, label))).sort().slice(0, 2)) await sharp(join(data, label, n)).flop().jpeg({ quality: 92 }).toFile(join(data, label, `mirrored-${n}`));
+  }
+  const r = await retrainWithLibrary(services, { epochs: 2 }, {}, { tolerancePoints: 100 });
+  const trained = new Set((await services.registry.readSamples(first!.modelId))!.trained);
+  const validation = (await services.registry.readSamples(r.modelId))!.validation;
+  const seen = validation.filter((h) => trained.has(h)).length;
+  assert.ok(seen > 0, 'some of the new validation images were the first model\'s training images: else this checks nothing');
+  const why = r.promotion.why;
+  assert.ok(why?.kind === 'compared', JSON.stringify(why));
+  assert.equal(why.leftOut, seen);
+  assert.equal(why.n, validation.length - seen, 'both judged on the others only');
+  assert.match(r.promotion.reason, new RegExp(`\\(${seen} validation images? left out: the current model was trained on (it|them)\\)`));
 });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { copyFile, cp, mkdir } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { before, test } from 'node:test';
 import { folderTrainingSet } from '../../../engine/dataset.js';
+import { contentHash } from '../../../engine/samples.js';
 import { evaluate } from '../../../engine/use-cases/evaluate.js';
 import { decide } from '../../../engine/use-cases/promotion.js';
 import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
@@ -82,20 +83,52 @@ test('retrain --epochs 1 that does worse does not replace the better current mod
   assert.equal(await services.registry.currentId(), forced.modelId);
 });
 
-test('the previous model is judged on the same validation images, by the same path as evaluate', async () => {
+test('the previous model is judged on the new run\'s validation images it was not trained on, by the same path as evaluate', async () => {
   const own = createServices(await tempDir(), ASSETS, services.backend);
   const first = await trainFromFolder(own, { data: FACES, epochs: 3, seed: 1 });
+  // another seed splits the same folder again: some of this run's validation images were the first model's training images
   const second = await trainFromFolder(own, { data: FACES, epochs: 3, seed: 2, validationSplit: 0.3 });
-  // evaluate the first model on exactly the second run's validation images
+  const trained = new Set((await own.registry.readSamples(first.modelId))!.trained);
   const set = await folderTrainingSet(FACES, { seed: 2, validationSplit: 0.3 });
+  const validation = set.samples.filter((x) => x.split === 'validation');
+  const fair = [];
+  for (const s of validation) if (!trained.has(contentHash(await readFile(s.file!)))) fair.push(s);
+  assert.ok(fair.length > 0 && fair.length < validation.length, `the two splits overlap in part (${fair.length} of ${validation.length} fair): else this checks nothing`);
+  // evaluate the first model on exactly those of the second run's validation images it did not train on
   const dir = await tempDir();
-  for (const s of set.samples.filter((x) => x.split === 'validation')) {
+  for (const s of fair) {
     await mkdir(join(dir, s.label), { recursive: true });
     await copyFile(s.file!, join(dir, s.label, basename(s.file!)));
   }
   const e = await evaluate(own, { data: dir, model: first.modelId });
-  assert.equal(e.n, second.validation!.n);
+  assert.equal(e.n, fair.length);
   assert.deepEqual(second.promotion.previous, { modelId: first.modelId, valAccuracy: e.accuracy, valLoss: e.loss, sadRecall: e.perClass.sad.recall });
+  const why = second.promotion.why;
+  assert.ok(why?.kind === 'compared');
+  assert.equal(why.n, fair.length);
+  assert.equal(why.leftOut, validation.length - fair.length);
+  const leftOut = validation.length - fair.length;
+  assert.match(second.promotion.reason, new RegExp(`on the same ${fair.length} validation images? \\(${leftOut} validation images? left out: the current model was trained on (it|them)\\)`));
+});
+
+test('a current model trained on every one of the new run\'s validation images cannot be judged on them: the new model becomes current', async () => {
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  const first = await trainFromFolder(own, { data: FACES, epochs: 3, seed: 1 });
+  const trained = new Set((await own.registry.readSamples(first.modelId))!.trained);
+  // validation/: two images of each class the first model was trained on, copied under other names
+  const data = await tempDir();
+  for (const label of ['happy', 'sad'] as const) {
+    await cp(join(FACES, label), join(data, 'train', label), { recursive: true });
+    await mkdir(join(data, 'validation', label), { recursive: true });
+    let copied = 0;
+    for (const name of (await readdir(join(FACES, label))).sort()) {
+      if (copied < 2 && trained.has(contentHash(await readFile(join(FACES, label, name))))) await copyFile(join(FACES, label, name), join(data, 'validation', label, `seen-${copied++}.jpg`));
+    }
+  }
+  const second = await trainFromFolder(own, { data, epochs: 3, seed: 3 });
+  assert.equal(second.promotion.madeCurrent, true, second.promotion.reason);
+  assert.deepEqual(second.promotion.why, { kind: 'notJudged', asked: false, previous: first.modelId, error: 'it was trained on all 4 of these validation images' });
+  assert.equal(await own.registry.currentId(), second.modelId);
 });
 
 test('validation without a sad image: no validation figure is claimed; the first model still becomes current', async () => {
