@@ -91,7 +91,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   retrain: {
     synopsis: 'happysad retrain --data DIR [--model ID] [options] | retrain --library [--include-unreviewed [--min-confidence F]] [--dry-run]',
-    summary: 'continue training from a saved model (default: the current one) on a dataset folder',
+    summary: 'continue training from a saved model (default: the current one) on a dataset folder; --library: with collected data (the library\'s reviewed images)',
     options: ['data', 'model', ...TRAINING, 'library', 'include-unreviewed', 'min-confidence', 'dry-run'],
   },
   eval: {
@@ -328,6 +328,15 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
     return val;
   };
   const num = (k: OptionName) => (str(k) === undefined ? undefined : number(k, str(k)!, OPTIONS[k], command));
+  // a --model that cannot name a model is bad usage (exit 2), as "models use" says it; a well-formed id that is
+  // not there is a missing result (exit 1), said by the engine
+  const model = () => {
+    const id = str('model');
+    if (id !== undefined && id !== 'current' && id !== 'zero-shot' && !MODEL_ID_PATTERN.test(id)) {
+      throw new UsageError(`--model takes a model id (they look like 20261128-101530-ab12), "current" or "zero-shot", not "${id}" (see "happysad models list")`, command);
+    }
+    return id;
+  };
 
   const common: Common = { json: v.json === true, verbose: v.verbose === true };
   const home = path('home');
@@ -338,7 +347,7 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
   if (command === 'predict') {
     if (rest.length === 0) throw new UsageError('predict needs at least one image or folder', command);
     if (rest.some((p) => p === '')) throw new UsageError('predict was given an empty path; name an image or folder (use . for this folder)', command);
-    return { command, inputs: rest.map((p) => expandPath(p, cwd)), ...(str('model') && { model: str('model')! }), recursive: v.recursive === true, ...(v.save === true && { save: true as const }), common };
+    return { command, inputs: rest.map((p) => expandPath(p, cwd)), ...(model() && { model: model()! }), recursive: v.recursive === true, ...(v.save === true && { save: true as const }), common };
   }
   if (command === 'library') return libraryCommand(rest, choice('label') as Label | undefined, { review: choice('review') as ReviewState | undefined, sort: choice('sort') as LibrarySort | undefined, limit: num('limit') }, common, cwd);
   if (command === 'models') return modelsCommand(rest, v.use === true, common, cwd);
@@ -365,7 +374,7 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
   }
   if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"${rest[0]!.startsWith('-') ? '' : ' (options start with --)'}`, command);
   const data = path('data');
-  if (command === 'eval') return { command, ...(data && { data }), ...(str('model') && { model: str('model')! }), ...(path('report') && { report: path('report')! }), common };
+  if (command === 'eval') return { command, ...(data && { data }), ...(model() && { model: model()! }), ...(path('report') && { report: path('report')! }), common };
   if (!data) throw new UsageError(`${command} needs --data DIR`, command);
 
   const base = choice('base') as BaseId | undefined;
@@ -383,7 +392,7 @@ export function parseCommand(argv: string[], cwd: string = process.cwd()): Comma
   set('seed', num('seed'));
   set('maxPerClass', num('max-per-class'));
   set('validationSplit', num('validation-split'));
-  set('model', str('model'));
+  set('model', model());
   set('baseUrl', str('base-url'));
   set('baseDir', path('base-dir'));
   return out;

@@ -10,7 +10,10 @@ const PRODUCT_NAME = 'HappySad Studio';
  * app.getPath('userData') for this product on each OS.
  */
 export function defaultHome(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
-  if (env.HAPPYSAD_HOME) return resolve(env.HAPPYSAD_HOME);
+  // "~/..." as a shell would have expanded it: a value set where no shell runs (a .desktop file, a service unit)
+  // keeps its "~", which would otherwise make a folder named "~" in whatever folder the app started in
+  const set = env.HAPPYSAD_HOME;
+  if (set) return resolve(set === '~' ? home : /^~[\\/]/.test(set) ? join(home, set.slice(2)) : set);
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
   return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), PRODUCT_NAME);

@@ -11,12 +11,12 @@ test('parses each command with its options; paths are resolved against the user\
   assert.deepEqual(parseCommand(['train', '--data', 'd', '--epochs', '5', '--max-per-class', '9', '--seed', '0', '--learning-rate', '0.01', '--json'], CWD), {
     command: 'train', data: '/work/here/d', epochs: 5, maxPerClass: 9, seed: 0, learningRate: 0.01, use: false, common: { json: true, verbose: false },
   });
-  assert.deepEqual(parseCommand(['predict', 'a.jpg', '/abs/dir', '--model', 'x', '--home', 'h', '--recursive'], CWD), {
-    command: 'predict', inputs: ['/work/here/a.jpg', '/abs/dir'], model: 'x', recursive: true, common: { json: false, verbose: false, home: '/work/here/h' },
+  assert.deepEqual(parseCommand(['predict', 'a.jpg', '/abs/dir', '--model', 'zero-shot', '--home', 'h', '--recursive'], CWD), {
+    command: 'predict', inputs: ['/work/here/a.jpg', '/abs/dir'], model: 'zero-shot', recursive: true, common: { json: false, verbose: false, home: '/work/here/h' },
   });
   assert.deepEqual(parseCommand(['eval', '--data', 'd'], CWD), { command: 'eval', data: '/work/here/d', common: { json: false, verbose: false } });
   // without --data: the model's own validation images; --report takes a folder
-  assert.deepEqual(parseCommand(['eval', '--model', 'm', '--report', 'out'], CWD), { command: 'eval', model: 'm', report: '/work/here/out', common: { json: false, verbose: false } });
+  assert.deepEqual(parseCommand(['eval', '--model', '20261128-101530-ab12', '--report', 'out'], CWD), { command: 'eval', model: '20261128-101530-ab12', report: '/work/here/out', common: { json: false, verbose: false } });
   assert.throws(() => parseCommand(['train', '--report', 'out'], CWD), /--report does not apply to "train"/);
   assert.throws(() => parseCommand(['train'], CWD), /train needs --data DIR/);
   assert.deepEqual(parseCommand(['retrain', '--data', 'd', '--use'], CWD), { command: 'retrain', data: '/work/here/d', use: true, common: { json: false, verbose: false } });
@@ -69,6 +69,10 @@ test('bad usage is a UsageError in plain words', () => {
     [['predict', 'x', '--modle', 'y'], /^unknown option --modle; did you mean --model\?$/],
     [['predict', 'x', '--colour'], /^unknown option --colour$/],
     [['predict', 'x', '--model'], /^--model needs a value \(ID\)$/],
+    // a --model that cannot name a model: bad usage (exit 2), as "models use nope" is
+    [['predict', 'x', '--model', 'nope'], /^--model takes a model id \(they look like 20261128-101530-ab12\), "current" or "zero-shot", not "nope"/],
+    [['eval', '--model', 'nope-123'], /^--model takes a model id .*not "nope-123"/],
+    [['retrain', '--data', 'd', '--model', 'latest'], /^--model takes a model id .*not "latest"/],
     [['eval', '--data', 'd', 'extra'], /unexpected argument "extra"/],
     [['predict', 'x', '--backend', 'tpu'], /--backend must be one of gpu, native-cpu, wasm, cpu, not "tpu"/],
     [['predict', 'x', '--home', ''], /--home needs a value; it was given an empty one/],

@@ -12,6 +12,13 @@ test("the data folder is Electron's userData for this product on each OS, unless
   assert.equal(defaultHome('linux', { HAPPYSAD_HOME: '/data/hs' }, '/home/ann'), '/data/hs');
 });
 
+test('HAPPYSAD_HOME starting with ~ is in the home folder, as a shell would have it (set where no shell runs: a .desktop file)', () => {
+  assert.equal(defaultHome('linux', { HAPPYSAD_HOME: '~/happysad' }, '/home/ann'), '/home/ann/happysad');
+  assert.equal(defaultHome('linux', { HAPPYSAD_HOME: '~' }, '/home/ann'), '/home/ann');
+  assert.equal(defaultHome('linux', { HAPPYSAD_HOME: '/data/~x' }, '/home/ann'), '/data/~x', 'a ~ further on is a name');
+  assert.equal(defaultHome('linux', { HAPPYSAD_HOME: '~ann/x' }, '/home/ann'), join(process.cwd(), '~ann/x'), "another user's ~name is not guessed");
+});
+
 test('assets are found from the source tree', () => {
   assert.ok(existsSync(join(assetsDir(), 'models', 'face-expression', 'face_expression_model.bin')));
 });
