@@ -107,7 +107,8 @@ export async function selectBackend(candidates: readonly BackendCandidate[] = DE
   if (only) {
     // a forced backend: only the reasons of the candidates that were asked for
     const tried = attempts.filter((a, i) => candidates[i]!.id === only || candidates[i]!.kind === only);
-    throw new Error(`the ${only} backend cannot start: ${tried.map((a) => a.reason).join('; ')}`);
+    // something the user can change (another --backend, installing the package), not a fault of the engine
+    throw badInput(`the ${only} backend cannot start: ${tried.map((a) => a.reason).join('; ')}`);
   }
   throw new Error(`no TensorFlow.js backend could start: ${attempts.map((a) => `${a.candidate}: ${a.reason}`).join('; ')}`);
 }

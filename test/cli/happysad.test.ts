@@ -287,6 +287,9 @@ test('--backend native-cpu: runs on it where it is installed, else says why and 
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^happysad: the native-cpu backend cannot start: @tensorflow\/tfjs-node (is not installed|failed to load: .+)\. Install it with "npm install @tensorflow\/tfjs-node" \(it downloads libtensorflow, so it needs internet\); see README, "GPU and backends"$/m);
   assert.doesNotMatch(r.stderr, /not requested|tfjs-backend-wasm/, 'only the backend that was asked for');
+  // for a script: something the user can change, not a fault of the engine
+  const j = await runHere(['predict', join(FACES, 'happy'), '--home', await tempDir(), '--backend', 'native-cpu', '--json']);
+  assert.equal(j.json.error.code, 'bad-input');
 });
 
 test('predict keeps the features it wrote after answering: the next run finds them in the cache, and no lock is left behind', async () => {
