@@ -61,17 +61,27 @@ function* readings(parts: readonly Part[], text: string, at = 0, i = 0, values: 
 }
 
 /**
+ * A value that took an operating system's error code from the text after it ("/photos: EACCES" out of
+ * "/photos: EACCES: permission denied"): not a reading to prefer. Node's codes are E and capitals (EACCES,
+ * ENOENT, EISDIR); a language that puts the path and the error apart would show the code in the wrong place.
+ */
+const SWALLOWED_CODE = /: E[A-Z0-9]{2,}$/;
+
+/**
  * The reason's key and values when `text` is one of the engine's reasons; null for any other text. Where it
  * reads more than one way (a file named "a: b.jpg" before ": {error}"), the reading whose nested reasons are
- * reasons themselves wins, so that they are translated too; else the one with the shortest values first.
+ * reasons themselves wins, so that they are translated too, unless a value took a system error code to get
+ * there; else the one with the shortest values first.
  */
 export function parseReason(text: string): { key: ReasonKey; params: Params } | null {
   for (const { key, parts } of TEMPLATES) {
     let first: Params | null = null;
     for (const params of readings(parts, text)) {
       first ??= params;
-      const nested = Object.entries(params).filter(([name]) => NESTED.has(name));
+      const entries = Object.entries(params);
+      const nested = entries.filter(([name]) => NESTED.has(name));
       if (nested.length === 0) break;
+      if (entries.some(([name, value]) => !NESTED.has(name) && SWALLOWED_CODE.test(String(value)))) continue;
       if (nested.every(([, value]) => parseReason(String(value)) !== null)) return { key, params };
     }
     if (first) return { key, params: first };

@@ -19,9 +19,7 @@ test('every reason the engine writes is read back as itself, with its values (no
     const parsed = parseReason(text);
     assert.equal(parsed?.key, key, text);
     assert.equal(inputReason(key, parsed!.params), text, 'its values make the same text again');
-    // "EACCES: permission denied" as an error after a path reads also as the path "...: EACCES" and the reason
-    // "permission denied" (what the next test shows): exact values where no value holds the separator
-    if (!Object.values(params(key)).some((v) => v.includes(': '))) assert.deepEqual(parsed!.params, params(key), text);
+    assert.deepEqual(parsed!.params, params(key), text);
   }
 });
 
@@ -64,10 +62,15 @@ test('a file named with ": " before a nested reason: the reason inside is found 
     const many = inputReason('reason.noneJudged', { count: 3, file, error: corrupt });
     assert.equal(id(many), translate('id', 'reason.noneJudged', { count: 3, file, error: translate('id', 'reason.corrupt', { format: 'JPEG' }) }));
   }
-  // a system message ending in one of the engine's reasons: that end is translated (the text reads the same)
-  const denied = inputReason('reason.exportFailed', { id: 'm1', path: '/photos/faces', error: 'EACCES: permission denied' });
-  assert.equal(id(denied), translate('id', 'reason.exportFailed', { id: 'm1', path: '/photos/faces: EACCES', error: translate('id', 'reason.permissionDenied') }));
-  assert.match(id(denied), /\/photos\/faces: EACCES: izin ditolak/);
+  // a system message ("EACCES: permission denied") after a path: the path stays whole, the message as it is
+  // (its code taken into the path would stand in the wrong place where a language moves the path: "laporan
+  // /photos: EACCES tidak dapat ditulis: izin ditolak")
+  for (const key of ['reason.exportFailed', 'reason.reportFailed', 'reason.importFailed'] as const) {
+    const values = Object.fromEntries([...reasonsEn[key].matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, m[1] === 'error' ? 'EACCES: permission denied' : m[1] === 'id' ? 'm1' : '/photos/faces']));
+    const text = inputReason(key, values);
+    assert.deepEqual(parseReason(text), { key, params: values }, text);
+    assert.equal(id(text), translate('id', key, values));
+  }
   // an error that is no reason (an operating system's words): the shortest reading, as before
   assert.deepEqual(parseReason(inputReason('reason.noneJudgedOne', { file: '/p/a.jpg', error: 'EIO: i/o error' })), {
     key: 'reason.noneJudgedOne',
