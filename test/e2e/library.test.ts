@@ -412,8 +412,18 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     await page.keyboard.press('Enter');
     await viewer.waitFor();
     assert.equal(await viewer.getByTestId('viewer-position').innerText(), `${at + 1} of ${total}`);
+    // Confirm clicked: the button is disabled while its review runs, which leaves the focus nowhere; the keys
+    // still reach the viewer
+    await viewer.getByTestId('viewer-confirm').click();
+    await eventually(async () => (await viewer.getByTestId('viewer-review').getAttribute('data-review')) === 'confirmed', 30_000);
+    await page.keyboard.press(step === 1 ? 'ArrowRight' : 'ArrowLeft');
+    await eventually(async () => (await viewer.getByTestId('viewer-position').innerText()) === `${at + step + 1} of ${total}`, 30_000);
+    await page.keyboard.press(step === 1 ? 'ArrowLeft' : 'ArrowRight');
+    await eventually(async () => (await viewer.getByTestId('viewer-position').innerText()) === `${at + 1} of ${total}`, 30_000);
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'hidden' });
+    await page.keyboard.press('Control+z');
+    await eventually(async () => (await list()).find((i) => i.id === two.id)!.review === 'unreviewed', 30_000);
     assert.deepEqual(app.problems, []);
   });
 
