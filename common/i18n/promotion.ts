@@ -21,7 +21,8 @@ export interface PromotionWording {
 function figures(w: PromotionWhy, madeCurrent: boolean, f: PromotionWording): string {
   const said = verdict(w, madeCurrent, f);
   // validation images the current model was trained on were not counted: said, so that "the same N" adds up
-  return w.kind === 'compared' && w.leftOut ? `${said} ${f.t('promotion.leftOut', { count: f.number(w.leftOut, 0) })}` : said;
+  if (w.kind !== 'compared' || !w.leftOut) return said;
+  return `${said} ${w.leftOut === 1 ? f.t('promotion.leftOutOne') : f.t('promotion.leftOut', { count: f.number(w.leftOut, 0) })}`;
 }
 
 function verdict(w: PromotionWhy, madeCurrent: boolean, f: PromotionWording): string {

@@ -57,6 +57,7 @@ export const reasonsEn = {
   'reason.datasetElsewhere': 'the training data of imported model {id} stayed where it was made ({root}); only the library images are used',
   'reason.otherBase': 'it uses another base network',
   'reason.noFiguresHere': 'it has no figures on these images',
+  'reason.trainedOnTheValidationImage': 'it was trained on this validation image',
   'reason.trainedOnAllValidation': 'it was trained on all {count} of these validation images',
   'reason.noSuchFolderAt': '{path}: no such folder',
   'reason.notFolderAt': '{path}: not a folder',

@@ -52,6 +52,7 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.datasetElsewhere': 'data latih model impor {id} tetap berada di tempat model itu dibuat ({root}); hanya foto pustaka yang dipakai',
   'reason.otherBase': 'model itu memakai jaringan dasar lain',
   'reason.noFiguresHere': 'model itu tidak punya hasil pada gambar-gambar ini',
+  'reason.trainedOnTheValidationImage': 'model itu dilatih dengan gambar validasi ini',
   'reason.trainedOnAllValidation': 'model itu dilatih dengan semua {count} gambar validasi ini',
   'reason.noSuchFolderAt': '{path}: folder tidak ada',
   'reason.notFolderAt': '{path}: bukan folder',

@@ -310,6 +310,7 @@ export const rendererEn = {
   'promotion.noValidation': 'There were no validation images to compare on.',
   'promotion.notCompared': 'There were no validation figures to compare it with {previous}.',
   'promotion.notComparedWhy': 'It could not be compared with {previous}: {problem}.',
+  'promotion.leftOutOne': 'One of its validation images was left out: the previous model was trained on it.',
   'promotion.leftOut': '{count} of its validation images were left out: the previous model was trained on them.',
   'promotion.moreAccurate': 'More accurate than {previous} on the same {count} validation images: {accuracy} against {previousAccuracy}.',
   'promotion.asAccurate': 'As accurate as {previous} on the same {count} validation images: {accuracy}.',

@@ -311,6 +311,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'promotion.noValidation': 'Tidak ada gambar validasi untuk membandingkan keduanya.',
   'promotion.notCompared': 'Tidak ada hasil validasi untuk membandingkannya dengan {previous}.',
   'promotion.notComparedWhy': 'Tidak dapat dibandingkan dengan {previous}: {problem}.',
+  'promotion.leftOutOne': 'Satu gambar validasinya tidak dihitung: model sebelumnya dilatih dengan gambar itu.',
   'promotion.leftOut': '{count} gambar validasinya tidak dihitung: model sebelumnya dilatih dengan gambar-gambar itu.',
   'promotion.moreAccurate': 'Lebih akurat daripada {previous} pada {count} gambar validasi yang sama: {accuracy} berbanding {previousAccuracy}.',
   'promotion.asAccurate': 'Sama akuratnya dengan {previous} pada {count} gambar validasi yang sama: {accuracy}.',

@@ -280,20 +280,23 @@ export async function retrainWithLibrary(
     if (!(await services.registry.currentId())) return decidePromotion({ accuracy: all.accuracy, n: all.n }, null, opts);
     const current = await resolveModel(services.registry, services.bases, 'current', ctx);
     try {
+      // a current model on another base (another feature size) cannot judge these features
+      if (current.base.dim !== validation.x.dim) {
+        return decidePromotion({ accuracy: all.accuracy, n: all.n }, { modelId: current.id, accuracy: Number.NaN, error: inputReason('reason.otherBase') }, opts);
+      }
       // only the validation images the current model was not trained on judge it fairly (promotion.ts)
       const trained = await trainedOn(services, current.id);
       const fair = validation.hashes.flatMap((h, row) => (trained.has(h) ? [] : [row]));
       const leftOut = validation.hashes.length - fair.length;
+      if (fair.length === 0) {
+        const error = leftOut === 1 ? inputReason('reason.trainedOnTheValidationImage') : inputReason('reason.trainedOnAllValidation', { count: leftOut });
+        return decidePromotion({ accuracy: all.accuracy, n: all.n }, { modelId: current.id, accuracy: Number.NaN, error }, opts);
+      }
       const x = rowsOf(validation.x, fair);
       const y = Float32Array.from(fair, (row) => validation.y[row]!);
-      const cand = fair.length ? computeMetrics(predictHead(candidate, x), y) : all;
-      // a current model on another base (another feature size) cannot judge these features
-      const error = fair.length === 0 ? inputReason('reason.trainedOnAllValidation', { count: leftOut }) : current.base.dim !== x.dim ? inputReason('reason.otherBase') : null;
-      const prev = error === null ? computeMetrics(predictHead(current.head, x), y) : null;
-      const previous = prev
-        ? { modelId: current.id, accuracy: prev.accuracy, loss: prev.loss, sadRecall: prev.perClass.sad.recall }
-        : { modelId: current.id, accuracy: Number.NaN, error: error ?? inputReason('reason.noFiguresHere') };
-      return decidePromotion({ accuracy: cand.accuracy, n: cand.n }, previous, { ...opts, leftOut: prev ? leftOut : 0 });
+      const cand = computeMetrics(predictHead(candidate, x), y);
+      const prev = computeMetrics(predictHead(current.head, x), y);
+      return decidePromotion({ accuracy: cand.accuracy, n: cand.n }, { modelId: current.id, accuracy: prev.accuracy, loss: prev.loss, sadRecall: prev.perClass.sad.recall }, { ...opts, leftOut });
     } finally {
       current.head.dispose();
     }

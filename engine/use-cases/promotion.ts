@@ -135,7 +135,7 @@ export async function promote(
   const images = candidate.validation.filter((s) => !trained.has(s.hash));
   const leftOut = candidate.validation.length - images.length;
   if (images.length === 0) {
-    const error = inputReason('reason.trainedOnAllValidation', { count: leftOut });
+    const error = leftOut === 1 ? inputReason('reason.trainedOnTheValidationImage') : inputReason('reason.trainedOnAllValidation', { count: leftOut });
     return decide({ candidate: candidateScored(candidate.validation), current: { modelId: currentId, metrics: null, error }, use: opts.use });
   }
   let model;
@@ -143,7 +143,7 @@ export async function promote(
     model = await resolveModel(services.registry, services.bases, currentId, ctx);
   } catch (err) {
     if (isCancelled(err)) throw err;
-    return decide({ candidate: candidateScored(images), current: { modelId: currentId, metrics: null, error: (err as Error).message }, use: opts.use });
+    return decide({ candidate: candidateScored(candidate.validation), current: { modelId: currentId, metrics: null, error: (err as Error).message }, use: opts.use });
   }
   try {
     ctx.progress?.({ type: 'stage', stage: 'evaluating', message: `Judging the current model ${currentId} on the same ${count(images.length, 'validation image')}` });

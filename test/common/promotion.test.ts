@@ -139,6 +139,8 @@ test('validation images left out because the previous model trained on them: sai
   );
   assert.match(say('id', true, compared({ n: 8, accuracy: 1, previousAccuracy: 0.875, leftOut: 16 })), / 16 gambar validasinya tidak dihitung: model sebelumnya dilatih dengan gambar-gambar itu\.$/);
   assert.doesNotMatch(say('en', true, compared()), /left out/, 'none left out: nothing said');
+  assert.match(say('en', true, compared({ leftOut: 1 })), / One of its validation images was left out: the previous model was trained on it\.$/);
+  assert.match(say('id', true, compared({ leftOut: 1 })), / Satu gambar validasinya tidak dihitung: model sebelumnya dilatih dengan gambar itu\.$/);
   // the engine's sentences say it too, for the CLI
   const trained = decide({ candidate: { modelId: 'new', metrics: metrics(8, 8, 0.1) }, current: { modelId: 'old', metrics: metrics(7, 8, 0.2) }, use: false, leftOut: 1 });
   assert.equal(trained.reason, 'val acc 100.0 % vs 87.5 % for the previous model old on the same 8 validation images (1 validation image left out: the current model was trained on it)');
