@@ -1,5 +1,5 @@
 /**
- * Whether a ratio's reference rounds saw the same machine as the rest of the run. The single-image and photo
+ * Whether a ratio's reference rounds saw the same machine as the rest of the run (its start, middle and end). The single-image and photo
  * ratios divide by reference runs that alternate with them, so that both see the same machine; but these
  * machines are shared, and another tenant's load can land on the reference (one thread) harder than on the
  * engine (two): on 2026-12-07 the photo rounds' reference rose from 7.5 to 12 ms for eight rounds out of ten
@@ -13,7 +13,7 @@ export const STEADY_FACTOR = 1.2;
 export interface Steadiness {
   /** median reference batch-1 time of the section's own rounds, ms */
   sectionMs: number;
-  /** median of every reference batch-1 figure of the run (start, middle, end and every section's rounds), ms */
+  /** median of the run's reference batch-1 figures measured apart from the sections (start, middle, end), ms */
   runMs: number;
   /** sectionMs / runMs */
   factor: number;
