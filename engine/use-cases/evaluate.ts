@@ -68,8 +68,11 @@ export async function evaluate(services: EngineServices, params: EvalParams, ctx
     const trainedOn = await countTrainedOn(services, model.id, judged.map((s) => s.hash));
     const warnings: string[] = [];
     if (source.kind === 'validation' && source.missing) warnings.push(`${count(source.missing, 'validation image')} could not be found any more in ${source.root}`);
-    if (trainedOn) warnings.push(trainedOnWarning(trainedOn, judged.length, model.id));
-    for (const message of warnings) ctx.progress?.({ type: 'warning', message });
+    if (trainedOn) {
+      // the missing images were said as they were found, before the judging: said once
+      warnings.push(trainedOnWarning(trainedOn, judged.length, model.id));
+      ctx.progress?.({ type: 'warning', message: warnings.at(-1)! });
+    }
     const result: EvalResult = {
       ...computeMetrics(pHappy, targets),
       backend: services.backend.label,

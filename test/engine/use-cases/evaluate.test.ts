@@ -132,8 +132,10 @@ test("evaluation on the model's own validation images gives the figures recorded
   // a validation image removed since: judged on the others, and said
   const gone = e.images[0]!.file;
   await rm(gone);
-  const less = await evaluate(own, { model: r.modelId });
+  const said: string[] = [];
+  const less = await evaluate(own, { model: r.modelId }, { progress: (ev) => ev.type === 'warning' && said.push(ev.message) });
   assert.equal(less.n, e.n - 1);
+  assert.equal(said.filter((m) => /could not be found any more/.test(m)).length, 1, `said once: ${said.join(' | ')}`);
   assert.equal(less.source.kind === 'validation' && less.source.missing, 1);
   assert.match(less.warnings.join('\n'), /1 validation image could not be found any more/);
 
