@@ -20,7 +20,10 @@ export async function predict(services: EngineServices, params: PredictParams, c
   const files = entries.filter((e) => !e.error).map((e) => e.file);
   const model = await resolveModel(services.registry, services.bases, params.model ?? 'current', ctx);
   try {
-    ctx.progress?.({ type: 'stage', stage: 'predicting', message: `Predicting ${count(files.length, 'image')} with ${model.id}` });
+    // a path given that cannot be read is one of the results too: said here, so that the counts add up
+    const unreadable = entries.length - files.length;
+    const also = unreadable ? ` (${count(unreadable, 'path')} given cannot be judged: ${unreadable === 1 ? 'its reason is' : 'their reasons are'} with the results)` : '';
+    ctx.progress?.({ type: 'stage', stage: 'predicting', message: `Predicting ${count(files.length, 'image')} with ${model.id}${also}` });
     // the answer first, the cache's appends just after it (a single image's latency is what the app shows)
     const { judgements } = await judgeSamples(services, model, files.map((file) => ({ file })), ctx, { faces: 'all', flushLater: true });
     const judged = files.map((file, i): Prediction => {

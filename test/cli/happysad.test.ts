@@ -91,6 +91,8 @@ test('predict: one result per image, bad files in between are reported and do no
     assert.equal(x.confidence, Math.max(p.happy, p.sad));
   }
   assert.match(r.stderr, /b-corrupt.jpg: not a supported image format/);
+  // the counts add up: 5 images judged (2 of them failing), the missing path said apart
+  assert.match(r.stderr, /Predicting 5 images with \S+ \(1 path given cannot be judged: its reason is with the results\)/);
   const empty = await tempDir();
   const none = await runCli(['predict', empty, '--home', await tempDir(), '--json']);
   assert.equal(none.code, 1);
