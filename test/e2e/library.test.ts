@@ -424,6 +424,17 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     await viewer.waitFor({ state: 'hidden' });
     await page.keyboard.press('Control+z');
     await eventually(async () => (await list()).find((i) => i.id === two.id)!.review === 'unreviewed', 30_000);
+
+    // a photo in which no face was found: no box, and the viewer says the whole photo was judged
+    const none = (await list()).find((i) => i.face === 'none found' && i.originalName === 'no-face.jpg');
+    assert.ok(none, 'the no-face photo of the test before');
+    await tile(page, none.id).dblclick();
+    await viewer.waitFor();
+    await viewer.getByText('No face found: the whole photo was judged').waitFor({ timeout: 30_000 });
+    assert.equal(await viewer.getByTestId('face-box').count(), 0);
+    await screenshots(page, 'library-viewer-no-face');
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'hidden' });
     assert.deepEqual(app.problems, []);
   });
 
