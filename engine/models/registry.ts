@@ -6,7 +6,7 @@
 import { errorText } from '../../common/errors.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../tf.js';
@@ -22,6 +22,9 @@ import { parseModelMeta, type ModelMeta } from './model-meta.js';
 function isModelId(id: string): boolean {
   return MODEL_ID_PATTERN.test(id);
 }
+
+/** current.json holds an id: {"id":"20261128-101530-ab12"} and little else */
+const CURRENT_MAX_BYTES = 4096;
 
 export function newModelId(now: Date = new Date()): string {
   const iso = now.toISOString(); // 2026-11-28T10:15:30.123Z
@@ -122,8 +125,12 @@ export class ModelRegistry {
   async currentId(): Promise<string | null> {
     try {
       // read synchronously: a few dozen bytes asked on every prediction, where the promise version's four trips
-      // through libuv's thread pool took 0.35 ms (about 4 % of a single image's whole prediction)
-      const { id } = JSON.parse(readFileSync(join(this.dir, 'current.json'), 'utf8')) as { id?: unknown };
+      // through libuv's thread pool took 0.35 ms (about 4 % of a single image's whole prediction). Only a small
+      // plain file: a pipe put there would block the engine's thread for good, a huge file fill its memory
+      const file = join(this.dir, 'current.json');
+      const st = statSync(file);
+      if (!st.isFile() || st.size > CURRENT_MAX_BYTES) return null;
+      const { id } = JSON.parse(readFileSync(file, 'utf8')) as { id?: unknown };
       return typeof id === 'string' && isModelId(id) ? id : null;
     } catch {
       return null;

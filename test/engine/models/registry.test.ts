@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -172,4 +173,27 @@ test('a lock left by a killed process goes stale and is taken over', async () =>
   const id = newModelId();
   await saveModel(home, createHead(16), meta(id));
   assert.equal(await currentModelId(home), id);
+});
+
+test('current.json that is no small plain file names no model, at once: a pipe (which would block the engine for good), a folder, a huge file', { skip: process.platform === 'win32' && 'no mkfifo' }, async () => {
+  const home = await tempDir();
+  await mkdir(join(home, 'models'), { recursive: true });
+  const current = join(home, 'models', 'current.json');
+  execFileSync('mkfifo', [current]);
+  // someone writing a valid id into it: were the pipe read, the id would come back (instead of a hang)
+  const writer = spawn('sh', ['-c', `printf '%s' '${JSON.stringify({ id: newModelId() })}' > "$1"`, 'sh', current], { stdio: 'ignore' });
+  try {
+    assert.equal(await currentModelId(home), null, 'a pipe: not read');
+  } finally {
+    writer.kill();
+  }
+  await rm(current);
+  await mkdir(current);
+  assert.equal(await currentModelId(home), null, 'a folder');
+  await rm(current, { recursive: true });
+  await writeFile(current, JSON.stringify({ id: newModelId(), pad: 'x'.repeat(10_000) }));
+  assert.equal(await currentModelId(home), null, 'larger than an id needs');
+  const id = newModelId();
+  await writeFile(current, JSON.stringify({ id }));
+  assert.equal(await currentModelId(home), id, 'a plain small one is read');
 });
