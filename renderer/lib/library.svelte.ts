@@ -227,6 +227,8 @@ export class LibraryStore {
   async review(action: ReviewAction, ids: string[] = [...this.selected]): Promise<number> {
     if (ids.length === 0 || this.busy) return 0;
     this.busy = true;
+    let done!: () => void;
+    this.reviewing = new Promise<void>((resolve) => (done = resolve));
     try {
       const r = await this.engine.call('libraryReview', { ids, action });
       this.undo = r.undo;
@@ -235,11 +237,16 @@ export class LibraryStore {
       return action === 'delete' ? r.deleted.length : r.items.length;
     } finally {
       this.busy = false;
+      done();
     }
   }
 
-  /** Undoes the last review; false when there was nothing to undo. */
+  /** the review running, if any: an undo asked meanwhile waits for it (else the key press was lost, or said "nothing to undo") */
+  private reviewing: Promise<void> = Promise.resolve();
+
+  /** Undoes the last review (once a review still running has ended); false when there was nothing to undo. */
   async undoLast(): Promise<boolean> {
+    await this.reviewing;
     if (this.busy) return false;
     this.busy = true;
     try {

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -435,6 +435,13 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     await screenshots(page, 'library-viewer-no-face');
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'hidden' });
+
+    // undo pressed while the review it undoes still runs: it waits for it, instead of saying there is nothing to undo
+    await tile(page, two.id).click();
+    await page.keyboard.press('c');
+    await page.keyboard.press('Control+z');
+    await page.getByTestId('library-message').filter({ hasText: 'Undone.' }).waitFor({ timeout: 30_000 });
+    assert.equal((await list()).find((i) => i.id === two.id)!.review, 'unreviewed');
     assert.deepEqual(app.problems, []);
   });
 
