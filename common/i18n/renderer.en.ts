@@ -242,6 +242,7 @@ export const rendererEn = {
   'library.modelSaid': 'The model said {label}, {confidence} sure',
   'library.byHand': 'Added by hand',
   'library.tileAria': '{name}: {label}, {review}, {confidence}',
+  'viewer.cannotShow': 'This photo cannot be shown: its file was changed or is gone.',
   'viewer.position': '{index} of {total}',
   'viewer.previous': 'Previous photo',
   'viewer.next': 'Next photo',

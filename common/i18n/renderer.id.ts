@@ -243,6 +243,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'library.modelSaid': 'Menurut model {label}, yakin {confidence}',
   'library.byHand': 'Ditambahkan manual',
   'library.tileAria': '{name}: {label}, {review}, {confidence}',
+  'viewer.cannotShow': 'Foto ini tidak dapat ditampilkan: berkasnya berubah atau sudah tidak ada.',
   'viewer.position': '{index} dari {total}',
   'viewer.previous': 'Foto sebelumnya',
   'viewer.next': 'Foto berikutnya',

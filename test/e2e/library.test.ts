@@ -436,6 +436,24 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'hidden' });
 
+    // a photo whose file was overwritten on disk since (no image any more; one not shown large yet, so that no
+    // cached picture answers): a broken picture, its facts and buttons stay
+    const one = (await list()).find((i) => i.originalName === 'one-face.jpg')!;
+    const bytes = await readFile(one.file);
+    await writeFile(one.file, 'not an image any more');
+    try {
+      await tile(page, one.id).dblclick();
+      await viewer.waitFor();
+      await viewer.getByTestId('viewer-broken').waitFor({ timeout: 30_000 });
+      assert.equal(await viewer.getByTestId('viewer-confirm').isEnabled(), true);
+      assert.equal(await viewer.getByRole('heading', { level: 2 }).innerText(), 'one-face.jpg');
+      await screenshots(page, 'library-viewer-broken');
+      await page.keyboard.press('Escape');
+      await viewer.waitFor({ state: 'hidden' });
+    } finally {
+      await writeFile(one.file, bytes);
+    }
+
     // undo pressed while the review it undoes still runs: it waits for it, instead of saying there is nothing to undo
     await tile(page, two.id).click();
     await page.keyboard.press('c');
