@@ -458,6 +458,8 @@ export interface ModelInfo {
   promotion?: PromotionNote;
   /** when it was imported into this installation (absent: trained here); dataset.root is then another installation's folder */
   importedAt?: string;
+  /** its second look: faces it is unsure of (P(happy) within `margin` of 0.5) are judged again with human's emotion network too, by a head trained on `trainedOn` images */
+  secondLook?: { margin: number; trainedOn: number };
 }
 
 /** What importModel did: the model's id, whether it was copied in (false: one with its id was here already), whether it is now current. */

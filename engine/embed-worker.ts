@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from './tf.js';
-import type { BaseRecipe, FrozenBase } from './bases/base.js';
+import type { BaseRecipe, FrozenBase, NetworkId } from './bases/base.js';
 import type { EmbedWorkerData, FromEmbedWorker, ToEmbedWorker } from './features/embed-pool.js';
 import { embedViews } from './features/embed-views.js';
 
@@ -13,8 +13,9 @@ const port = parentPort;
 if (!port) throw new Error('embed-worker.ts must run in a worker thread');
 const send = (m: FromEmbedWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
-async function loadBase(recipe: BaseRecipe): Promise<FrozenBase> {
+async function loadBase(recipe: BaseRecipe): Promise<FrozenBase<NetworkId>> {
   if (recipe.kind === 'face-expression') return (await import('./bases/face-expression.js')).loadFaceExpressionBase(recipe.dir);
+  if (recipe.kind === 'emotion') return (await import('./bases/emotion.js')).loadEmotionBase(recipe.dir);
   if (recipe.kind === 'face-expression-emotion') return (await import('./bases/face-expression-emotion.js')).loadFaceExpressionEmotionBase(recipe.dir);
   return (await import('./bases/mobilenet-v2.js')).loadMobileNetBase(recipe.dir);
 }

@@ -27,6 +27,14 @@ export function rowsOf(m: Matrix, rows: readonly number[]): Matrix {
   return { data, n: rows.length, dim: m.dim };
 }
 
+/** The mean of one image's view vectors (the head is linear: the mean of their logits). */
+export function meanVector(views: readonly Float32Array[]): Float32Array {
+  if (views.length === 1) return views[0]!;
+  const out = new Float32Array(views[0]!.length);
+  for (const v of views) for (let i = 0; i < out.length; i++) out[i]! += v[i]! / views.length;
+  return out;
+}
+
 export interface HeadTrainingData {
   x: Matrix;
   /** 1 = happy */

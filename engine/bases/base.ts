@@ -5,11 +5,17 @@ import type { BaseId } from '../../common/engine-types.js';
 export type { BaseId };
 
 /**
+ * The networks the engine embeds with: the bases a model is trained on, and human's emotion network alone,
+ * which only a model's second look uses (use-cases/second-look.ts), never a model's base.
+ */
+export type NetworkId = BaseId | 'emotion';
+
+/**
  * How another thread (an embedding worker, see features/embed-pool.ts) loads the very same weights: the
  * loader's kind and the folder it reads (already verified and in place).
  */
 export interface BaseRecipe {
-  kind: BaseId;
+  kind: NetworkId;
   dir: string;
 }
 
@@ -21,8 +27,8 @@ export interface BaseRecipe {
 export const GREY_INPUT: Readonly<Record<BaseId, boolean>> = { 'face-expression': true, 'face-expression-emotion': true, 'mobilenet-v2': false };
 
 /** A pretrained network used frozen: images in, one feature vector per image out. */
-export interface FrozenBase {
-  id: BaseId;
+export interface FrozenBase<Id extends NetworkId = BaseId> {
+  id: Id;
   /** changes whenever the weights change; part of every embedding-cache key */
   fingerprint: string;
   /** side of the square RGB image it takes */

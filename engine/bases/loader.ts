@@ -4,6 +4,7 @@ import { badInput } from '../errors.js';
 import type { CallContext } from '../call-context.js';
 import type { FrozenBase } from './base.js';
 import { loadFaceExpressionBase } from './face-expression.js';
+import { loadEmotionBase } from './emotion.js';
 import { loadFaceExpressionEmotionBase } from './face-expression-emotion.js';
 import { ensureMobileNet, loadMobileNetBase } from './mobilenet-v2.js';
 
@@ -44,4 +45,18 @@ export class BaseLoader {
     }
     return p;
   }
+
+  /** human's emotion network alone, for a model's second look (use-cases/second-look.ts); loaded once. */
+  emotion(): Promise<FrozenBase<'emotion'>> {
+    if (!this.emotionBase) {
+      const p = loadEmotionBase(join(this.assetsDir, 'models', 'emotion'));
+      this.emotionBase = p;
+      p.catch(() => {
+        if (this.emotionBase === p) this.emotionBase = null;
+      });
+    }
+    return this.emotionBase;
+  }
+
+  private emotionBase: Promise<FrozenBase<'emotion'>> | null = null;
 }

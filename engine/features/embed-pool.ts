@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { BaseRecipe, FrozenBase } from '../bases/base.js';
+import type { BaseRecipe, FrozenBase, NetworkId } from '../bases/base.js';
 import { yieldToEventLoop } from '../errors.js';
 import type { RgbImage } from '../image-decode.js';
 import { embedViews, type BatchResult, type ViewJob } from './embed-views.js';
@@ -28,7 +28,7 @@ export interface Executor {
 }
 
 /** The engine thread: runs a batch synchronously, after letting pending events (a cancel, finished decodes) through. */
-export function localExecutor(base: FrozenBase): Executor {
+export function localExecutor(base: FrozenBase<NetworkId>): Executor {
   return {
     name: 'engine thread',
     depth: 1,

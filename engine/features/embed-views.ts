@@ -5,7 +5,7 @@
  */
 import * as tf from '../tf.js';
 import { applyAugment, type AugmentParams } from '../augment.js';
-import type { FrozenBase } from '../bases/base.js';
+import type { FrozenBase, NetworkId } from '../bases/base.js';
 import { greyscale } from '../greyscale.js';
 import type { RgbImage } from '../image-decode.js';
 
@@ -23,7 +23,7 @@ export interface BatchResult {
   networkMs: number;
 }
 
-export function embedViews(base: FrozenBase, images: readonly RgbImage[], jobs: readonly ViewJob[]): BatchResult {
+export function embedViews(base: FrozenBase<NetworkId>, images: readonly RgbImage[], jobs: readonly ViewJob[]): BatchResult {
   const s = base.inputSize;
   const t0 = performance.now();
   const pixels = new Int32Array(jobs.length * s * s * 3);

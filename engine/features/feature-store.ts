@@ -9,7 +9,7 @@ import * as tf from '../tf.js';
 import sharp from 'sharp';
 import type { SkippedFile } from '../../common/engine-types.js';
 import { paramsKey, type AugmentParams } from '../augment.js';
-import type { FrozenBase } from '../bases/base.js';
+import type { FrozenBase, NetworkId } from '../bases/base.js';
 import { tryWithDataLockSync, withDataLock } from '../data-lock.js';
 import { cancelled, InputFileError, yieldToEventLoop } from '../errors.js';
 import { decodeImage, readImageBytesQuick, refuseTinyImage, type RgbImage } from '../image-decode.js';
@@ -27,7 +27,7 @@ import { EmbeddingCache } from './embedding-cache.js';
  */
 const PREPROCESS_VERSION = 'p4';
 /** What a base's views are made from, in every cache key: a colour base's vectors are never a grey one's. */
-const preprocessKey = (base: FrozenBase) => (base.greyInput ? PREPROCESS_VERSION : `${PREPROCESS_VERSION}-rgb`);
+const preprocessKey = (base: FrozenBase<NetworkId>) => (base.greyInput ? PREPROCESS_VERSION : `${PREPROCESS_VERSION}-rgb`);
 
 /** The views wanted of one image, given its content hash (augmented views are seeded by it). */
 export type ViewsOf = (contentHash: string) => readonly AugmentParams[];
@@ -131,6 +131,15 @@ interface FaceTools {
   detections: DetectionCache;
 }
 
+type CacheLock = Parameters<typeof EmbeddingCache.open>[4];
+
+/** `dir`: the embeddings' folder (null: in memory); the detections live next to it, in faces/. */
+async function openFaceTools(dir: string | null, options: FeatureStoreOptions, lock?: CacheLock): Promise<FaceTools | null> {
+  if (!options.detector) return null;
+  const detector = await options.detector();
+  return { detector, detections: await DetectionCache.open(dir ? join(dirname(dir), 'faces') : null, `${detector.version}-${CROP_VERSION}`, lock) };
+}
+
 type Busy = Omit<FeatureTimings, 'wall' | 'threads'>;
 
 /**
@@ -156,7 +165,7 @@ export class FeatureStore {
   private readonly slots = new Semaphore(PREPARE_SLOTS);
 
   private constructor(
-    readonly base: FrozenBase,
+    readonly base: FrozenBase<NetworkId>,
     private readonly cache: EmbeddingCache,
     private readonly options: FeatureStoreOptions,
     private readonly faces: FaceTools | null = null,
@@ -165,15 +174,18 @@ export class FeatureStore {
   }
 
   /** `dir` null: features kept in memory only. `lock` wraps every write of the cache file. */
-  static async open(dir: string | null, base: FrozenBase, lock?: Parameters<typeof EmbeddingCache.open>[4], options: FeatureStoreOptions = {}): Promise<FeatureStore> {
+  static async open(
+    dir: string | null,
+    base: FrozenBase<NetworkId>,
+    lock?: CacheLock,
+    options: FeatureStoreOptions = {},
+    /** the detector and detections of the engine's other stores, so that one network's crops are the other's without detecting again */
+    shared?: Promise<FaceTools | null>,
+  ): Promise<FeatureStore> {
     const cache = await EmbeddingCache.open(dir, base.id, base.fingerprint, base.dim, lock, {
       ...(options.cacheMaxBytes !== undefined && { maxBytes: options.cacheMaxBytes }),
     });
-    let faces: FaceTools | null = null;
-    if (options.detector) {
-      const detector = await options.detector();
-      faces = { detector, detections: await DetectionCache.open(dir ? join(dirname(dir), 'faces') : null, `${detector.version}-${CROP_VERSION}`, lock) };
-    }
+    const faces = shared ? await shared : await openFaceTools(dir, options, lock);
     return new FeatureStore(base, cache, options, faces);
   }
 
@@ -533,20 +545,39 @@ export class FeatureStores {
     private readonly options: FeatureStoreOptions = {},
   ) {}
 
-  forBase(base: FrozenBase): Promise<FeatureStore> {
+  forBase(base: FrozenBase<NetworkId>): Promise<FeatureStore> {
     const key = `${base.id}-${base.fingerprint}`;
     let store = this.stores.get(key);
     if (!store) {
-      const home = this.home;
-      const lock = Object.assign(<T>(fn: () => Promise<T>) => withDataLock(home, `cache-${key}`, fn), {
-        now: (fn: () => void) => tryWithDataLockSync(home, `cache-${key}`, fn),
-      });
-      store = FeatureStore.open(this.readOnly ? null : join(home, 'cache', 'embeddings'), base, lock, this.options);
+      store = FeatureStore.open(this.embeddingsDir(), base, this.lock(`cache-${key}`), this.options, this.faceTools());
       this.stores.set(key, store);
       store.catch(() => this.stores.delete(key));
     }
     return store;
   }
+
+  private embeddingsDir(): string | null {
+    return this.readOnly ? null : join(this.home, 'cache', 'embeddings');
+  }
+
+  private lock(name: `cache-${string}`): CacheLock {
+    const home = this.home;
+    return Object.assign(<T>(fn: () => Promise<T>) => withDataLock(home, name, fn), { now: (fn: () => void) => tryWithDataLockSync(home, name, fn) });
+  }
+
+  /** One detection cache for every store: a face found for one network is the face the next one is shown. */
+  private faceTools(): Promise<FaceTools | null> {
+    if (!this.faces) {
+      const faces = openFaceTools(this.embeddingsDir(), this.options, this.lock('cache-faces'));
+      this.faces = faces;
+      faces.catch(() => {
+        if (this.faces === faces) this.faces = null;
+      });
+    }
+    return this.faces;
+  }
+
+  private faces: Promise<FaceTools | null> | null = null;
 
   /** Stops every store's embedding workers. */
   async close(): Promise<void> {

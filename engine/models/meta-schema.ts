@@ -79,6 +79,8 @@ const schema = z.object({
   validation: metrics.nullable(),
   backend: text(200),
   seconds: figure,
+  // its weights are checked against the base by parseModelMeta (isSecondLookRecord), which drops one that does not fit
+  secondLook: z.unknown().optional(),
   // checked, then dropped by parseImportedMeta
   promotion: z.object({ madeCurrent: z.boolean(), reason: text(2000), why: z.unknown().optional() }).optional(),
 });

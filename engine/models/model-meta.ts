@@ -30,6 +30,37 @@ export interface ModelMeta {
   promotion?: PromotionNote;
   /** when this installation imported it (absent: trained here); its dataset folders are another installation's */
   importedAt?: string;
+  /** the second head that judges the faces the first is unsure of (use-cases/second-look.ts); absent: none */
+  secondLook?: SecondLookRecord;
+}
+
+/** A second look as saved: one dense unit over [the base's features, the emotion network's], and when it is asked. */
+export interface SecondLookRecord {
+  network: { id: 'emotion'; fingerprint: string; dim: number };
+  /** asked when the first head's P(happy) is within this of 0.5 */
+  margin: number;
+  /** the share of training images it learned from (those the first head was least sure of) */
+  share: number;
+  /** how many images that was */
+  trainedOn: number;
+  /** base.dim + network.dim weights, then the bias */
+  kernel: number[];
+  bias: number;
+}
+
+/** Whether `x` is a second look a model on `base` can use (meta.json is read from disk: nothing in it is taken on trust). */
+export function isSecondLookRecord(x: unknown, base: { id: string; dim: number }): x is SecondLookRecord {
+  if (typeof x !== 'object' || x === null || base.id !== 'face-expression') return false;
+  const r = x as Record<string, unknown>;
+  const n = r.network as Record<string, unknown> | null | undefined;
+  if (typeof n !== 'object' || n === null || n.id !== 'emotion' || !isStr(n.fingerprint) || n.fingerprint.length > 200 || !Number.isInteger(n.dim) || (n.dim as number) < 1 || (n.dim as number) > 4096) return false;
+  return (
+    isNum(r.margin) && r.margin > 0 && r.margin <= 0.5 &&
+    isNum(r.share) && r.share > 0 && r.share <= 1 &&
+    Number.isInteger(r.trainedOn) && (r.trainedOn as number) >= 0 &&
+    Array.isArray(r.kernel) && r.kernel.length === base.dim + (n.dim as number) && r.kernel.every(isNum) &&
+    isNum(r.bias)
+  );
 }
 
 /**
@@ -52,6 +83,8 @@ export function parseModelMeta(raw: unknown): ModelMeta {
     const { greyInput: _, ...base } = meta.base;
     meta.base = base;
   }
+  // judging with a damaged second look would be worse than judging without one
+  if (meta.secondLook !== undefined && !isSecondLookRecord(meta.secondLook, meta.base)) delete meta.secondLook;
   const note = meta.promotion;
   // figures that cannot explain the decision recorded next to them (no model before, yet kept) are not shown either
   const agrees = (w: PromotionWhy) => note!.madeCurrent || (w.kind !== 'first' && w.kind !== 'notJudged' && !w.asked);
@@ -87,6 +120,6 @@ export function isPromotionWhy(x: unknown): x is PromotionWhy {
 }
 
 export function toModelInfo(meta: ModelMeta, current: boolean): ModelInfo {
-  const { schemaVersion: _v, ...rest } = meta;
-  return { ...rest, current };
+  const { schemaVersion: _v, secondLook, ...rest } = meta;
+  return { ...rest, current, ...(secondLook && { secondLook: { margin: secondLook.margin, trainedOn: secondLook.trainedOn } }) };
 }

@@ -6,6 +6,7 @@ import type { BaseLoader } from '../bases/loader.js';
 import { badInput } from '../errors.js';
 import type { CallContext } from '../call-context.js';
 import { createHead } from '../head.js';
+import type { SecondLookRecord } from './model-meta.js';
 import type { ModelRegistry } from './registry.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 
@@ -18,6 +19,25 @@ export interface ResolvedModel {
   base: FrozenBase;
   head: tf.LayersModel;
   source?: MobileNetSource;
+  /** faces the head is unsure of are judged again (use-cases/second-look.ts) */
+  secondLook?: SecondLook;
+}
+
+/** A second look made ready to judge. */
+export interface SecondLook {
+  base: FrozenBase<'emotion'>;
+  margin: number;
+  /** over [the base's features, the emotion network's] */
+  kernel: Float32Array;
+  bias: number;
+}
+
+/** A saved second look made ready, or none when its network's weights are not the ones it learned from (another app version). */
+async function loadSecondLook(bases: BaseLoader, record: SecondLookRecord | undefined): Promise<SecondLook | undefined> {
+  if (!record) return undefined;
+  const base = await bases.emotion();
+  if (base.fingerprint !== record.network.fingerprint) return undefined;
+  return { base, margin: record.margin, kernel: Float32Array.from(record.kernel), bias: record.bias };
 }
 
 /**
@@ -37,7 +57,8 @@ export async function resolveModel(registry: ModelRegistry, bases: BaseLoader, r
     if (base.fingerprint !== meta.base.fingerprint) {
       throw badInput(inputReason('reason.modelOtherWeights', { id, base: meta.base.id, fingerprint: meta.base.fingerprint, installed: base.fingerprint }));
     }
-    return { id, base, head, ...(meta.base.source && { source: meta.base.source }) };
+    const secondLook = await loadSecondLook(bases, meta.secondLook);
+    return { id, base, head, ...(meta.base.source && { source: meta.base.source }), ...(secondLook && { secondLook }) };
   } catch (err) {
     head.dispose();
     throw err;

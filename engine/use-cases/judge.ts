@@ -1,16 +1,18 @@
 /**
  * The one path by which samples are judged, for evaluate and predict alike (and for the validation set while
  * training): each image's judge views (the photo and its mirror) are embedded, their features averaged (the
- * head is linear, so this averages the logits), and the head gives P(happy).
+ * head is linear, so this averages the logits), and the head gives P(happy); a face it is unsure of is judged
+ * again by the model's second look, when it has one (second-look.ts).
  */
 import type { SkippedFile } from '../../common/engine-types.js';
 import { JUDGE_VIEWS } from '../augment.js';
 import type { CallContext } from '../call-context.js';
 import { visibleBox, type Box } from '../faces/face-crops.js';
-import { predictHead, type Matrix } from '../head.js';
+import { meanVector, predictHead, type Matrix } from '../head.js';
 import type { ResolvedModel } from '../models/resolve.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { sampleName, type SampleRef } from '../samples.js';
+import { lookAgain, type FirstLook } from './second-look.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
 /**
@@ -29,8 +31,10 @@ interface Judged {
   /** one per sample, in order */
   judgements: Judgement[];
   failures: SkippedFile[];
-  /** feature vectors computed by the base in this call, and found in the cache */
+  /** feature vectors computed by the networks in this call, and found in the cache */
   features: { computed: number; cached: number };
+  /** faces judged again by the model's second look */
+  secondLooks: number;
 }
 
 export async function judgeSamples(services: EngineServices, model: ResolvedModel, samples: readonly SampleRef[], ctx: CallContext, opts: { faces?: 'all'; flushLater?: boolean } = {}): Promise<Judged> {
@@ -41,8 +45,23 @@ export async function judgeSamples(services: EngineServices, model: ResolvedMode
   );
   const { x, rows } = judgeRows(model.base.dim, out.vectors);
   const p = predictHead(model.head, x);
+  // each face judged: the largest of each sample (row r of x), then, with all faces asked, the others
+  const first: FirstLook[] = rows.map((i, r) => ({ sample: samples[i]!, hash: out.hashes[i]!, face: 0, features: x.data.subarray(r * x.dim, (r + 1) * x.dim), pHappy: p[r]! }));
+  const others = new Map<number, number>(); // sample index -> index in `first` of its second face
+  if (opts.faces) {
+    for (const i of rows) {
+      const each = out.faceVectors[i];
+      if (!out.detections[i]?.faces.length || !each || each.length < 2) continue;
+      // every face after the largest: its views averaged and judged by the same head
+      const more = judgeRows(model.base.dim, each.slice(1));
+      const pMore = predictHead(model.head, more.x);
+      others.set(i, first.length);
+      for (let k = 0; k < more.x.n; k++) first.push({ sample: samples[i]!, hash: out.hashes[i]!, face: k + 1, features: more.x.data.subarray(k * more.x.dim, (k + 1) * more.x.dim), pHappy: pMore[k]! });
+    }
+  }
+  const second = await lookAgain(services, model.secondLook, first, ctx, opts);
   const reasons = new Map(out.failures.map((f) => [f.file, f.reason]));
-  const byIndex = new Map(rows.map((i, row) => [i, p[row]!]));
+  const byIndex = new Map(rows.map((i, row) => [i, second.pHappy[row]!]));
   const judgements = samples.map((s, i): Judgement => {
     const pHappy = byIndex.get(i);
     const hash = out.hashes[i];
@@ -52,11 +71,10 @@ export async function judgeSamples(services: EngineServices, model: ResolvedMode
     const size = { width: d.width, height: d.height };
     if (d.faces.length === 0) return { pHappy, hash, faces: [], noFace: true, size };
     const each = out.faceVectors[i]!;
-    // every face after the largest: its views averaged and judged by the same head
-    const others = each.length > 1 ? predictHead(model.head, judgeRows(model.base.dim, each.slice(1)).x) : new Float32Array(0);
-    return { pHappy, hash, size, faces: each.map((_, k) => ({ box: visibleBox(d.faces[k]!, d), pHappy: k === 0 ? pHappy : others[k - 1]! })) };
+    const from = others.get(i);
+    return { pHappy, hash, size, faces: each.map((_, k) => ({ box: visibleBox(d.faces[k]!, d), pHappy: k === 0 ? pHappy : second.pHappy[from! + k - 1]! })) };
   });
-  return { judgements, failures: out.failures, features: { computed: out.computed, cached: out.cached } };
+  return { judgements, failures: out.failures, features: { computed: out.computed + second.computed, cached: out.cached + second.cached }, secondLooks: second.asked };
 }
 
 /** One row per judged image, the mean of its views' features; `rows[r]` is the index of row r's image. Failed images are left out. */
@@ -65,11 +83,4 @@ export function judgeRows(dim: number, vectors: ReadonlyArray<Float32Array[] | n
   const x: Matrix = { n: rows.length, dim, data: new Float32Array(rows.length * dim) };
   rows.forEach((i, row) => x.data.set(meanVector(vectors[i]!), row * dim));
   return { x, rows };
-}
-
-function meanVector(views: readonly Float32Array[]): Float32Array {
-  if (views.length === 1) return views[0]!;
-  const out = new Float32Array(views[0]!.length);
-  for (const v of views) for (let i = 0; i < out.length; i++) out[i]! += v[i]! / views.length;
-  return out;
 }

@@ -25,9 +25,10 @@ import { computeMetrics } from '../metrics.js';
 import type { ModelMeta } from '../models/model-meta.js';
 import { resolveModel } from '../models/resolve.js';
 import { deriveSeed } from '../random.js';
-import type { LabelledSample, TrainingSet } from '../samples.js';
+import type { LabelledSample, SampleRef, TrainingSet } from '../samples.js';
 import { contentHash } from '../samples.js';
 import { leftOutWords, trainedOn } from './promotion.js';
+import { lookAgainAtRows } from './second-look.js';
 import type { EngineServices } from './services.js';
 import { trainOnSamples, trainOptions, type TrainOptions } from './train.js';
 
@@ -274,8 +275,8 @@ export async function retrainWithLibrary(
   let promotion: RetrainPromotion | null = null;
   const opts = { tolerancePoints, use: params.use ?? false };
   /** The rule, the new model's figures against the current model's on the same validation rows. */
-  const againstCurrent = async (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array; hashes: readonly string[] }): Promise<RetrainPromotion> => {
-    const all = computeMetrics(predictHead(candidate, validation.x), validation.y);
+  const againstCurrent = async (validation: { x: Matrix; y: Float32Array; hashes: readonly string[]; samples: ReadonlyArray<SampleRef & { hash: string }>; pHappy: Float32Array }): Promise<RetrainPromotion> => {
+    const all = computeMetrics(validation.pHappy, validation.y);
     // no trained model: the built-in zero-shot one is not a model to compare with (as in training's rule)
     if (!(await services.registry.currentId())) return decidePromotion({ accuracy: all.accuracy, n: all.n }, null, opts);
     const current = await resolveModel(services.registry, services.bases, 'current', ctx);
@@ -294,8 +295,9 @@ export async function retrainWithLibrary(
       }
       const x = rowsOf(validation.x, fair);
       const y = Float32Array.from(fair, (row) => validation.y[row]!);
-      const cand = computeMetrics(predictHead(candidate, x), y);
-      const prev = computeMetrics(predictHead(current.head, x), y);
+      const cand = computeMetrics(Float32Array.from(fair, (row) => validation.pHappy[row]!), y);
+      const prevP = await lookAgainAtRows(services, current.secondLook, fair.map((row) => validation.samples[row]!), x, predictHead(current.head, x), ctx);
+      const prev = computeMetrics(prevP, y);
       return decidePromotion({ accuracy: cand.accuracy, n: cand.n }, { modelId: current.id, accuracy: prev.accuracy, loss: prev.loss, sadRecall: prev.perClass.sad.recall }, { ...opts, leftOut });
     } finally {
       current.head.dispose();
@@ -313,8 +315,8 @@ export async function retrainWithLibrary(
     // the current model's recipe: the same augmented views of the same images are already in the feature store
     hp: { ...recipe, ...(params.epochs !== undefined && { epochs: params.epochs }) },
     augment: own?.augment ?? base.augment,
-    promote: async (candidate, validation) => {
-      promotion = await againstCurrent(candidate, validation);
+    promote: async (_candidate, validation) => {
+      promotion = await againstCurrent(validation);
       return { makeCurrent: promotion.madeCurrent, record: { madeCurrent: promotion.madeCurrent, reason: promotion.reason, why: promotion.why } };
     },
   };

@@ -19,12 +19,13 @@ import { MODEL_META_SCHEMA, type ModelMeta } from '../models/model-meta.js';
 import { newModelId } from '../models/registry.js';
 import { DEFAULT_BASE, resolveModel, type ResolvedModel } from '../models/resolve.js';
 import { deriveSeed } from '../random.js';
-import type { TrainingSet } from '../samples.js';
+import type { SampleRef, TrainingSet } from '../samples.js';
 import { APP_VERSION } from '../version.js';
 import { count } from '../words.js';
 import { checkTrainingData } from './data-warnings.js';
 import { judgeRows } from './judge.js';
 import { promote } from './promotion.js';
+import { lookAgainAtRows, trainSecondLook } from './second-look.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
 export interface TrainOptions {
@@ -43,7 +44,7 @@ export interface TrainOptions {
    * A caller's own promotion rule (the library retrain allows 0.5 points), judged on the validation rows; by
    * default promote() decides: at least as good as the current model on the same validation images.
    */
-  promote?: (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array; hashes: readonly string[] }) => Promise<{ makeCurrent: boolean; record: Required<PromotionNote> }>;
+  promote?: (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array; hashes: readonly string[]; samples: ReadonlyArray<SampleRef & { hash: string }>; pHappy: Float32Array }) => Promise<{ makeCurrent: boolean; record: Required<PromotionNote> }>;
 }
 
 /** The request's settings over the defaults. */
@@ -157,13 +158,26 @@ async function trainFrom(
       onEpoch: (log) => ctx.progress?.({ type: 'epoch', epochs: hp.epochs, ...log }),
       onBatch: throttle(250, (epoch, batch, batches, loss) => ctx.progress?.({ type: 'batch', epoch, batch, batches, loss })),
     }, { standardize: base.standardize === true });
+    const firstP = valSet ? predictHead(head, valSet.x) : null;
+    const second = base.id === 'face-expression' ? await trainSecondLook(services, {
+      head,
+      train: readTrain.map((s) => ({ sample: s, hash: s.hash, label: s.label })),
+      trainX: originalViewRows(base.dim, trainVectors),
+      validation: readValidation.map((s) => ({ sample: s, hash: s.hash, label: s.label })),
+      validationX: valRows.x,
+      validationP: firstP ?? predictHead(head, valRows.x),
+      useValidation: valSet !== null,
+      ...(parent?.secondLook && { parent: parent.secondLook }),
+      hp,
+      seed: deriveSeed(seed, 'second-look'),
+    }, ctx) : null;
     const headSeconds = (performance.now() - tHead) / 1000;
     const tSave = performance.now();
     const bestLog = result.history[result.bestEpoch - 1];
-    const valP = valSet ? predictHead(head, valSet.x) : null;
+    const valP = valSet && firstP ? await lookAgainAtRows(services, second?.look, readValidation, valSet.x, firstP, ctx) : null;
     const validationMetrics = valSet && valP ? computeMetrics(valP, valSet.y) : null;
     // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
-    const custom = options.promote && valSet ? await options.promote(head, { ...valSet, hashes: readValidation.map((s) => s.hash) }) : null;
+    const custom = options.promote && valSet && valP ? await options.promote(head, { ...valSet, hashes: readValidation.map((s) => s.hash), samples: readValidation, pHappy: valP }) : null;
     const id = newModelId();
     const best = { epoch: result.bestEpoch, valAccuracy: bestLog?.valAccuracy ?? null, valLoss: bestLog?.valLoss ?? null };
     const judgedValidation = valP ? readValidation.map((s, row) => ({ ...s, pHappy: valP[row]! })) : null;
@@ -192,6 +206,7 @@ async function trainFrom(
       backend: services.backend.label,
       seconds: (performance.now() - startedAt) / 1000,
       promotion: { madeCurrent: promotion.madeCurrent, reason: promotion.reason, why: promotion.why },
+      ...(second && { secondLook: second.record }),
     };
     const parentSamples = parent ? await services.registry.readSamples(parent.id) : null;
     ctx.progress?.({ type: 'stage', stage: 'saving', message: `Saving model ${id}` });
@@ -239,6 +254,14 @@ function countClasses(samples: ReadonlyArray<{ label: Label }>): ClassCounts {
   const c = { happy: 0, sad: 0 };
   for (const s of samples) c[s.label]++;
   return c;
+}
+
+/** One row per image read: the features of its original view (variant 0, the first). */
+function originalViewRows(dim: number, vectors: ReadonlyArray<Float32Array[] | null>): Matrix {
+  const read = vectors.filter((v): v is Float32Array[] => v !== null);
+  const data = new Float32Array(read.length * dim);
+  read.forEach((v, i) => data.set(v[0]!, i * dim));
+  return { data, n: read.length, dim };
 }
 
 /** Training rows: one per view of each image, all with the image's label. Failed images are left out. */

@@ -1,0 +1,178 @@
+/**
+ * A model's second look: a face the face-expression head is unsure of (P(happy) within `margin` of 0.5) is
+ * also shown to human's emotion network, and judged by a second head on both networks' features side by side.
+ *
+ * Why: a linear head on FaceExpressionNet's 256 features stays at 0.90-0.91 on fer2013-happy-sad whatever
+ * else was tried; both networks on every face reach about 0.92 / 0.93 on the grey photos, but cost two
+ * forward passes per view in training and in every prediction, past issue 9's budgets. Measured here (six
+ * seeds, features of the engine's own views, scratch/cascade-seeds.ts), a second head trained on the fifth of
+ * the training images the first head is least sure of (their original view only), asked when the first head's
+ * P(happy) is within 0.4 of 0.5: fer2013 validation 0.919 (first head alone 0.908, both networks on every
+ * view 0.917), grey photos 0.931 (0.910; 0.932); about 30 % of faces asked, so that most predictions cost what
+ * they did, and training embeds about 8 % more views.
+ */
+import { labelToTarget, type Label } from '../../common/labels.js';
+import { IDENTITY, JUDGE_VIEWS } from '../augment.js';
+import { EMOTION_DIM } from '../bases/emotion.js';
+import type { CallContext } from '../call-context.js';
+import { createHead, meanVector, predictHead, trainHead, type HeadHyperparameters, type Matrix } from '../head.js';
+import type { SecondLookRecord } from '../models/model-meta.js';
+import type { SecondLook } from '../models/resolve.js';
+import type * as tf from '../tf.js';
+import type { SampleRef } from '../samples.js';
+import { embeddingOptions, type EngineServices } from './services.js';
+
+/** The settings measured best (see above). */
+export const SECOND_LOOK = {
+  /** a face whose P(happy) is within this of 0.5 is looked at again */
+  margin: 0.4,
+  /** the share of training images, least sure first, that the second head learns from */
+  share: 0.2,
+  /** fewer of either class among them and no second look is trained: a head on a handful of faces would only add noise */
+  minPerClass: 10,
+} as const;
+
+export function isUnsure(pHappy: number, margin: number): boolean {
+  return Math.abs(pHappy - 0.5) < margin;
+}
+
+/** The indexes of the `share` of rows whose P(happy) is nearest 0.5, nearest first (ties by index). Pure. */
+export function leastSure(pHappy: ArrayLike<number>, share: number): number[] {
+  const order = Array.from({ length: pHappy.length }, (_, i) => i).sort((a, b) => Math.abs(pHappy[a]! - 0.5) - Math.abs(pHappy[b]! - 0.5) || a - b);
+  return order.slice(0, Math.round(share * pHappy.length));
+}
+
+/** P(happy) of the second head on one face's two feature vectors. Pure. */
+export function secondLookP(look: Pick<SecondLook, 'kernel' | 'bias'>, face: Float32Array, emotion: Float32Array): number {
+  let z = look.bias;
+  for (let i = 0; i < face.length; i++) z += look.kernel[i]! * face[i]!;
+  for (let i = 0; i < emotion.length; i++) z += look.kernel[face.length + i]! * emotion[i]!;
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** One face judged by the first head: the sample, which face (0: the largest), its face-expression judge row and P(happy). */
+export interface FirstLook {
+  sample: SampleRef;
+  /** the sample's content hash as the first look read it: a file changed since is not looked at again */
+  hash: string;
+  face: number;
+  features: Float32Array;
+  pHappy: number;
+}
+
+/**
+ * P(happy) of each face, those the first head is unsure of judged again with both networks' features (the
+ * emotion network's judge views of the very same crops). A face that cannot be looked at again keeps its first
+ * P(happy). `faces`: as the first look asked its features.
+ */
+export async function lookAgain(services: EngineServices, look: SecondLook | undefined, first: readonly FirstLook[], ctx: CallContext, opts: { faces?: 'all'; flushLater?: boolean } = {}): Promise<{ pHappy: number[]; asked: number; computed: number; cached: number }> {
+  const pHappy = first.map((f) => f.pHappy);
+  const unsure = look ? first.flatMap((f, i) => (isUnsure(f.pHappy, look.margin) ? [i] : [])) : [];
+  if (!look || unsure.length === 0) return { pHappy, asked: 0, computed: 0, cached: 0 };
+  // one request per sample, however many of its faces are unsure
+  const samples = [...new Set(unsure.map((i) => first[i]!.hash))];
+  const bySample = new Map(unsure.map((i) => [first[i]!.hash, first[i]!.sample]));
+  const store = await services.features.forBase(look.base);
+  const out = await store.features(
+    samples.map((h) => ({ sample: { ...bySample.get(h)!, hash: h }, views: () => JUDGE_VIEWS, ...(opts.faces && { faces: opts.faces }) })),
+    { ...embeddingOptions(ctx), ...(opts.flushLater && { flushLater: true }) },
+  );
+  for (const i of unsure) {
+    const f = first[i]!;
+    const s = samples.indexOf(f.hash);
+    if (out.hashes[s] !== f.hash) continue;
+    const views = out.faceVectors[s]?.[f.face] ?? (f.face === 0 ? out.vectors[s] : null);
+    if (!views?.length) continue;
+    pHappy[i] = secondLookP(look, f.features, meanVector(views));
+  }
+  return { pHappy, asked: unsure.length, computed: out.computed, cached: out.cached };
+}
+
+/** P(happy) of judge rows (`x`, row i: sample i's largest face, first judged `pHappy`), those unsure looked at again. */
+export async function lookAgainAtRows(services: EngineServices, look: SecondLook | undefined, samples: ReadonlyArray<SampleRef & { hash: string }>, x: Matrix, pHappy: Float32Array, ctx: CallContext): Promise<Float32Array> {
+  const first = samples.map((s, r): FirstLook => ({ sample: s, hash: s.hash, face: 0, features: x.data.subarray(r * x.dim, (r + 1) * x.dim), pHappy: pHappy[r]! }));
+  return Float32Array.from((await lookAgain(services, look, first, ctx)).pHappy);
+}
+
+export interface SecondLookTraining {
+  /** the first head, trained */
+  head: tf.LayersModel;
+  /** the training images read, their face-expression features of the original view (row i: image i) */
+  train: ReadonlyArray<{ sample: SampleRef; hash: string; label: Label }>;
+  trainX: Matrix;
+  /** the validation images read, with their judge rows and the first head's P(happy) (row i: image i) */
+  validation: ReadonlyArray<{ sample: SampleRef; hash: string; label: Label }>;
+  validationX: Matrix;
+  validationP: Float32Array;
+  /** none: the validation set is not used (it lacks a class) */
+  useValidation: boolean;
+  /** the parent model's second look, where the new one starts from */
+  parent?: { kernel: ArrayLike<number>; bias: number };
+  hp: HeadHyperparameters;
+  seed: number;
+}
+
+/**
+ * Trains a second look on the training images the first head is least sure of, or says why none was trained
+ * (too few of either class among them). Validation images the first head is unsure of hold its early stopping.
+ */
+export async function trainSecondLook(services: EngineServices, t: SecondLookTraining, ctx: CallContext): Promise<{ look: SecondLook; record: SecondLookRecord } | null> {
+  const pTrain = predictHead(t.head, t.trainX);
+  const picked = leastSure(pTrain, SECOND_LOOK.share);
+  const perClass = { happy: 0, sad: 0 };
+  for (const i of picked) perClass[t.train[i]!.label]++;
+  if (Math.min(perClass.happy, perClass.sad) < SECOND_LOOK.minPerClass) return null;
+  const unsureVal = t.useValidation ? t.validation.flatMap((_, i) => (isUnsure(t.validationP[i]!, SECOND_LOOK.margin) ? [i] : [])) : [];
+
+  ctx.progress?.({ type: 'stage', stage: 'embedding', message: `Computing emotion features of the ${picked.length + unsureVal.length} faces the model is least sure of` });
+  const base = await services.bases.emotion();
+  const store = await services.features.forBase(base);
+  const out = await store.features(
+    [...picked.map((i) => ({ sample: { ...t.train[i]!.sample, hash: t.train[i]!.hash }, views: () => [IDENTITY] })), ...unsureVal.map((i) => ({ sample: { ...t.validation[i]!.sample, hash: t.validation[i]!.hash }, views: () => JUDGE_VIEWS }))],
+    embeddingOptions(ctx),
+  );
+  const joined = (rows: readonly number[], x: Matrix, first: number, of: ReadonlyArray<{ hash: string; label: Label }>) =>
+    rows.flatMap((row, k) => {
+      const v = out.vectors[first + k];
+      return v && out.hashes[first + k] === of[row]!.hash ? [{ x: join(x.data.subarray(row * x.dim, (row + 1) * x.dim), meanVector(v)), y: labelToTarget(of[row]!.label) }] : [];
+    });
+  const train = joined(picked, t.trainX, 0, t.train);
+  const val = joined(unsureVal, t.validationX, picked.length, t.validation);
+  const dim = t.trainX.dim + EMOTION_DIM;
+  const init = t.parent?.kernel.length === dim ? { kernel: Float32Array.from(t.parent.kernel), bias: t.parent.bias } : startFrom(t.head, dim);
+  const second = createHead(dim, init, t.seed);
+  try {
+    const hasBoth = (rows: ReadonlyArray<{ y: number }>) => rows.some((r) => r.y === 1) && rows.some((r) => r.y === 0);
+    await trainHead(second, asData(train, dim), hasBoth(val) ? asData(val, dim) : null, t.hp, t.seed, ctx.signal ? { signal: ctx.signal } : {}, { standardize: true });
+    const [k, b] = second.getWeights();
+    const kernel = Float32Array.from(k!.dataSync());
+    const bias = b!.dataSync()[0]!;
+    return {
+      look: { base, margin: SECOND_LOOK.margin, kernel, bias },
+      record: { network: { id: 'emotion', fingerprint: base.fingerprint, dim: EMOTION_DIM }, margin: SECOND_LOOK.margin, share: SECOND_LOOK.share, trainedOn: train.length, kernel: Array.from(kernel), bias },
+    };
+  } finally {
+    second.dispose();
+  }
+}
+
+/** The second head starts as the first: its face-expression half is the first head's kernel, the emotion half zero. */
+function startFrom(head: tf.LayersModel, dim: number): { kernel: Float32Array; bias: number } {
+  const [k, b] = head.getWeights();
+  const kernel = new Float32Array(dim);
+  kernel.set(k!.dataSync());
+  return { kernel, bias: b!.dataSync()[0]! };
+}
+
+function asData(rows: ReadonlyArray<{ x: Float32Array; y: number }>, dim: number): { x: Matrix; y: Float32Array } {
+  const data = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => data.set(r.x, i * dim));
+  return { x: { data, n: rows.length, dim }, y: Float32Array.from(rows, (r) => r.y) };
+}
+
+function join(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
