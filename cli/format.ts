@@ -46,8 +46,12 @@ export function trainSummary(r: TrainResult): string {
       `${d.skipped.length ? `; ${count(d.skipped.length, 'file')} skipped` : ''}.`,
     d.ignoredClasses.length ? `Ignored class folders: ${d.ignoredClasses.join(', ')}.` : '',
     v
-      ? `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}: val_acc ${pct(r.best.valAccuracy)}, val_loss ${num(r.best.valLoss)}, sad recall ${pct(v.perClass.sad.recall)} on ${count(v.n, 'validation image')}.`
+      ? `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}: val_acc ${pct(r.best.valAccuracy)}, val_loss ${num(r.best.valLoss)}` +
+        (r.secondLook
+          ? `; with its second look (faces it was unsure of judged again, ${r.secondLook.asked} of ${v.n}; learned from ${count(r.secondLook.trainedOn, 'training image')}): accuracy ${pct(v.accuracy)}, sad recall ${pct(v.perClass.sad.recall)} on ${count(v.n, 'validation image')}.`
+          : `, sad recall ${pct(v.perClass.sad.recall)} on ${count(v.n, 'validation image')}.`)
       : `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}, by training loss: no validation figures (see the warning above).`,
+    r.secondLook && !v ? `Its second look learned from ${count(r.secondLook.trainedOn, 'training image')}.` : '',
     ...skippedLines(d.skipped),
   ]
     .filter(Boolean)

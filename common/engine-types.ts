@@ -294,6 +294,12 @@ export interface TrainResult {
    * validation figure is claimed (see `warnings`).
    */
   validation: Metrics | null;
+  /**
+   * The model's second look, when one was trained (face-expression base, enough images): `trainedOn` training
+   * images it learned from, `asked` validation faces it judged again. `best` is the first head's alone, so that
+   * what the second look adds can be seen.
+   */
+  secondLook?: { trainedOn: number; asked: number };
   promotion: Promotion;
   /** problems with the data, said before training started (also sent as 'warning' progress events) */
   warnings: string[];

@@ -297,7 +297,7 @@ export async function retrainWithLibrary(
       const y = Float32Array.from(fair, (row) => validation.y[row]!);
       const cand = computeMetrics(Float32Array.from(fair, (row) => validation.pHappy[row]!), y);
       const prevP = await lookAgainAtRows(services, current.secondLook, fair.map((row) => validation.samples[row]!), x, predictHead(current.head, x), ctx);
-      const prev = computeMetrics(prevP, y);
+      const prev = computeMetrics(prevP.pHappy, y);
       return decidePromotion({ accuracy: cand.accuracy, n: cand.n }, { modelId: current.id, accuracy: prev.accuracy, loss: prev.loss, sadRecall: prev.perClass.sad.recall }, { ...opts, leftOut });
     } finally {
       current.head.dispose();

@@ -89,9 +89,10 @@ export async function lookAgain(services: EngineServices, look: SecondLook | und
 }
 
 /** P(happy) of judge rows (`x`, row i: sample i's largest face, first judged `pHappy`), those unsure looked at again. */
-export async function lookAgainAtRows(services: EngineServices, look: SecondLook | undefined, samples: ReadonlyArray<SampleRef & { hash: string }>, x: Matrix, pHappy: Float32Array, ctx: CallContext): Promise<Float32Array> {
+export async function lookAgainAtRows(services: EngineServices, look: SecondLook | undefined, samples: ReadonlyArray<SampleRef & { hash: string }>, x: Matrix, pHappy: Float32Array, ctx: CallContext): Promise<{ pHappy: Float32Array; asked: number }> {
   const first = samples.map((s, r): FirstLook => ({ sample: s, hash: s.hash, face: 0, features: x.data.subarray(r * x.dim, (r + 1) * x.dim), pHappy: pHappy[r]! }));
-  return Float32Array.from((await lookAgain(services, look, first, ctx)).pHappy);
+  const again = await lookAgain(services, look, first, ctx);
+  return { pHappy: Float32Array.from(again.pHappy), asked: again.asked };
 }
 
 export interface SecondLookTraining {
@@ -116,13 +117,19 @@ export interface SecondLookTraining {
  * Trains a second look on the training images the first head is least sure of, or says why none was trained
  * (too few of either class among them). Validation images the first head is unsure of hold its early stopping.
  */
-export async function trainSecondLook(services: EngineServices, t: SecondLookTraining, ctx: CallContext): Promise<{ look: SecondLook; record: SecondLookRecord } | null> {
+export async function trainSecondLook(
+  services: EngineServices,
+  t: SecondLookTraining,
+  ctx: CallContext,
+  /** tests train one on a handful of images */
+  settings: { readonly margin: number; readonly share: number; readonly minPerClass: number } = SECOND_LOOK,
+): Promise<{ look: SecondLook; record: SecondLookRecord } | null> {
   const pTrain = predictHead(t.head, t.trainX);
-  const picked = leastSure(pTrain, SECOND_LOOK.share);
+  const picked = leastSure(pTrain, settings.share);
   const perClass = { happy: 0, sad: 0 };
   for (const i of picked) perClass[t.train[i]!.label]++;
-  if (Math.min(perClass.happy, perClass.sad) < SECOND_LOOK.minPerClass) return null;
-  const unsureVal = t.useValidation ? t.validation.flatMap((_, i) => (isUnsure(t.validationP[i]!, SECOND_LOOK.margin) ? [i] : [])) : [];
+  if (Math.min(perClass.happy, perClass.sad) < settings.minPerClass) return null;
+  const unsureVal = t.useValidation ? t.validation.flatMap((_, i) => (isUnsure(t.validationP[i]!, settings.margin) ? [i] : [])) : [];
 
   ctx.progress?.({ type: 'stage', stage: 'embedding', message: `Computing emotion features of the ${picked.length + unsureVal.length} faces the model is least sure of` });
   const base = await services.bases.emotion();
@@ -148,8 +155,8 @@ export async function trainSecondLook(services: EngineServices, t: SecondLookTra
     const kernel = Float32Array.from(k!.dataSync());
     const bias = b!.dataSync()[0]!;
     return {
-      look: { base, margin: SECOND_LOOK.margin, kernel, bias },
-      record: { network: { id: 'emotion', fingerprint: base.fingerprint, dim: EMOTION_DIM }, margin: SECOND_LOOK.margin, share: SECOND_LOOK.share, trainedOn: train.length, kernel: Array.from(kernel), bias },
+      look: { base, margin: settings.margin, kernel, bias },
+      record: { network: { id: 'emotion', fingerprint: base.fingerprint, dim: EMOTION_DIM }, margin: settings.margin, share: settings.share, trainedOn: train.length, kernel: Array.from(kernel), bias },
     };
   } finally {
     second.dispose();

@@ -40,9 +40,12 @@ export interface TrainOptions {
   fromModel?: string;
   /** make the new model current even when it scores lower than the current one */
   use: boolean;
+  /** a second look's settings other than SECOND_LOOK's (tests train one on a handful of images) */
+  secondLook?: { readonly margin: number; readonly share: number; readonly minPerClass: number };
   /**
-   * A caller's own promotion rule (the library retrain allows 0.5 points), judged on the validation rows; by
-   * default promote() decides: at least as good as the current model on the same validation images.
+   * A caller's own promotion rule (the library retrain allows 0.5 points), judged on the validation rows (the
+   * new model's P(happy), with its second look); by default promote() decides: at least as good as the
+   * current model on the same validation images.
    */
   promote?: (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array; hashes: readonly string[]; samples: ReadonlyArray<SampleRef & { hash: string }>; pHappy: Float32Array }) => Promise<{ makeCurrent: boolean; record: Required<PromotionNote> }>;
 }
@@ -170,11 +173,12 @@ async function trainFrom(
       ...(parent?.secondLook && { parent: parent.secondLook }),
       hp,
       seed: deriveSeed(seed, 'second-look'),
-    }, ctx) : null;
+    }, ctx, options.secondLook) : null;
     const headSeconds = (performance.now() - tHead) / 1000;
     const tSave = performance.now();
     const bestLog = result.history[result.bestEpoch - 1];
-    const valP = valSet && firstP ? await lookAgainAtRows(services, second?.look, readValidation, valSet.x, firstP, ctx) : null;
+    const again = valSet && firstP ? await lookAgainAtRows(services, second?.look, readValidation, valSet.x, firstP, ctx) : null;
+    const valP = again?.pHappy ?? null;
     const validationMetrics = valSet && valP ? computeMetrics(valP, valSet.y) : null;
     // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
     const custom = options.promote && valSet && valP ? await options.promote(head, { ...valSet, hashes: readValidation.map((s) => s.hash), samples: readValidation, pHappy: valP }) : null;
@@ -229,6 +233,7 @@ async function trainFrom(
       stoppedEarly: result.stoppedEarly,
       failed,
       validation: validationMetrics,
+      ...(second && { secondLook: { trainedOn: second.record.trainedOn, asked: again?.asked ?? 0 } }),
       promotion,
       warnings,
       timings: {

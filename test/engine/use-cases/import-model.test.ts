@@ -8,7 +8,8 @@ import { exportModel } from '../../../engine/use-cases/export-model.js';
 import { importModel, SHIPPED_DIMS } from '../../../engine/use-cases/import-model.js';
 import { predict } from '../../../engine/use-cases/predict.js';
 import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
-import { trainFromFolder } from '../../../engine/use-cases/train.js';
+import { folderTrainingSet } from '../../../engine/dataset.js';
+import { trainFromFolder, trainOnSamples, trainOptions } from '../../../engine/use-cases/train.js';
 import { useBestBackend } from '../../helpers/backend.js';
 import { ASSETS, FACES, tempDir } from '../../helpers/tmp.js';
 
@@ -239,4 +240,27 @@ test('import: the number of features each base gives is the bases\' own; a model
 test('import: a read-only data folder says so before reading anything', async () => {
   const readOnly = createServices(await tempDir(), ASSETS, await useBestBackend(), undefined, true);
   await assert.rejects(importModel(readOnly, { dir: exported }), /cannot be written, so a model cannot be imported$/);
+});
+
+test('import: a model\'s second look comes with it and judges there as here; one whose weights do not fit is dropped, the model kept', async () => {
+  const set = await folderTrainingSet(FACES, { seed: 42 });
+  const trained = await trainOnSamples(here, set, { ...trainOptions({ epochs: 2 }), secondLook: { margin: 0.45, share: 0.5, minPerClass: 1 } });
+  assert.ok(trained.secondLook, 'trained with a second look');
+  const dir = (await exportModel(here, { id: trained.modelId, dir: await tempDir() })).dir;
+  const there = await newServices();
+  await importModel(there, { dir });
+  const kept = (await there.registry.list()).find((m) => m.id === trained.modelId)!.secondLook;
+  assert.deepEqual(kept, (await here.registry.readMeta(trained.modelId)).secondLook);
+  assert.deepEqual({ margin: kept!.margin, trainedOn: kept!.trainedOn }, { margin: 0.45, trainedOn: trained.secondLook.trainedOn });
+  const p = await probabilities(there, trained.modelId);
+  assert.deepEqual(p, await probabilities(here, trained.modelId));
+
+  const damaged = join(await tempDir(), 'damaged');
+  await cp(dir, damaged, { recursive: true });
+  const meta = JSON.parse(await readFile(join(damaged, 'meta.json'), 'utf8')) as { secondLook: { kernel: number[] } };
+  await writeFile(join(damaged, 'meta.json'), JSON.stringify({ ...meta, secondLook: { ...meta.secondLook, kernel: meta.secondLook.kernel.slice(0, 300) } }));
+  const third = await newServices();
+  await importModel(third, { dir: damaged });
+  assert.equal((await third.registry.list())[0]!.secondLook, undefined);
+  assert.equal((await third.registry.readMeta(trained.modelId)).secondLook, undefined, 'not kept on disk either');
 });

@@ -7,7 +7,10 @@ import { DEFAULT_AUGMENT, DEFAULT_HYPERPARAMETERS } from '../../../common/defaul
 import type { LibraryItem } from '../../../common/library-types.js';
 import type { FeatureStore } from '../../../engine/features/feature-store.js';
 import type { ModelMeta } from '../../../engine/models/model-meta.js';
-import type { SampleRef } from '../../../engine/samples.js';
+import { contentHash, type SampleRef } from '../../../engine/samples.js';
+import { EMOTION_DIM, EMOTION_FINGERPRINT } from '../../../engine/bases/emotion.js';
+import { resolveModel, type ResolvedModel } from '../../../engine/models/resolve.js';
+import { judgeSamples } from '../../../engine/use-cases/judge.js';
 import { predictAndSave } from '../../../engine/use-cases/library.js';
 import { decidePromotion, planLibraryRetrain, retrainPreview, retrainWithLibrary } from '../../../engine/use-cases/library-retrain.js';
 import { createServices, type EngineServices } from '../../../engine/use-cases/services.js';
@@ -291,4 +294,40 @@ test('the current model is not judged on validation images it was trained on: th
   assert.equal(why.leftOut, seen);
   assert.equal(why.n, validation.length - seen, 'both judged on the others only');
   assert.match(r.promotion.reason, new RegExp(`\\(${seen} validation images? left out: the current model was trained on (it|them)\\)`));
+});
+
+test('the current model is judged with its second look, as its predictions are', async () => {
+  const { services: before, truth, items, first, data, home } = await setup();
+  await reviewAll(before, items, truth);
+  // a second look that turns every verdict round (margin 0.5: every face asked), written into the current model
+  const metaFile = join(before.registry.dir, first!.modelId, 'meta.json');
+  const meta = JSON.parse(await readFile(metaFile, 'utf8')) as ModelMeta;
+  const current = await resolveModel(before.registry, before.bases, first!.modelId);
+  const [k, b] = current.head.getWeights();
+  const kernel = [...Array.from(k!.dataSync(), (w) => -w), ...new Array<number>(EMOTION_DIM).fill(0)];
+  const bias = -b!.dataSync()[0]!;
+  current.head.dispose();
+  await writeFile(metaFile, JSON.stringify({ ...meta, secondLook: { network: { id: 'emotion', fingerprint: EMOTION_FINGERPRINT, dim: EMOTION_DIM }, margin: 0.5, share: 0.2, trainedOn: 1, kernel, bias } }));
+  const services = createServices(home, ASSETS, before.backend); // the registry keeps what it loaded
+
+  const r = await retrainWithLibrary(services, { epochs: 2 }, {}, { tolerancePoints: 100 });
+  const why = r.promotion.why;
+  assert.ok(why?.kind === 'compared', JSON.stringify(why));
+  const trained = new Set((await services.registry.readSamples(first!.modelId))!.trained);
+  const fair = (await services.registry.readSamples(r.modelId))!.validation.filter((h) => !trained.has(h));
+  // the label of each image by content hash: library items are named by it, the dataset's files are hashed here
+  const labels = new Map<string, 'happy' | 'sad'>((await services.library.items()).map((i) => [i.id, i.label]));
+  for (const label of ['happy', 'sad'] as const) for (const n of await readdir(join(data, label))) labels.set(contentHash(await readFile(join(data, label, n))), label);
+  const accuracy = async (model: ResolvedModel) => {
+    const { judgements } = await judgeSamples(services, model, fair.map((hash) => ({ hash })), {});
+    const right = judgements.filter((j, i) => 'pHappy' in j && (j.pHappy >= 0.5 ? 'happy' : 'sad') === labels.get(fair[i]!));
+    return right.length / fair.length;
+  };
+  const withLook = await resolveModel(services.registry, services.bases, first!.modelId);
+  const without = { ...withLook };
+  delete without.secondLook;
+  const expected = await accuracy(withLook);
+  assert.notEqual(expected, await accuracy(without), 'the second look changes the figure: else this checks nothing');
+  assert.equal(why.previousAccuracy, expected);
+  withLook.head.dispose();
 });
