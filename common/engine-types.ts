@@ -262,6 +262,8 @@ export interface TrainTimings {
   embed: number;
   /** head training (every epoch, validation included) */
   head: number;
+  /** the second look: the emotion network on the faces it learns from and is asked about, and its head's training (0 without one) */
+  secondLook: number;
   /** judging the current model for the promotion rule, and writing the new model */
   save: number;
   total: number;

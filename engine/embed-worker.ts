@@ -25,9 +25,23 @@ try {
   tf.loadWasmBackend();
   tf.enableProdMode();
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
-  const base = await loadBase(recipe);
-  port.on('message', (msg: ToEmbedWorker) => {
+  const own = await loadBase(recipe);
+  // another base, when the pool is lent to another store (EmbedPool.lend): loaded on its first batch, then kept
+  const others = new Map<string, Promise<FrozenBase<NetworkId>>>();
+  const baseFor = (r: BaseRecipe): FrozenBase<NetworkId> | Promise<FrozenBase<NetworkId>> => {
+    if (r.kind === recipe.kind && r.dir === recipe.dir) return own;
+    const key = `${r.kind}\n${r.dir}`;
+    let p = others.get(key);
+    if (!p) {
+      p = loadBase(r);
+      others.set(key, p);
+      p.catch(() => others.delete(key));
+    }
+    return p;
+  };
+  port.on('message', async (msg: ToEmbedWorker) => {
     try {
+      const base = msg.recipe ? await baseFor(msg.recipe) : own;
       const images = msg.images.map((data) => ({ size: msg.size, data }));
       const result = embedViews(base, images, msg.jobs);
       send({ type: 'done', id: msg.id, ...result }, [result.vectors.buffer as ArrayBuffer]);

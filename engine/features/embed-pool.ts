@@ -48,6 +48,8 @@ export interface ToEmbedWorker {
   size: number;
   images: Uint8Array[];
   jobs: ViewJob[];
+  /** embed with this base instead of the worker's own (loaded on first use, then kept): a pool lent to another store */
+  recipe?: BaseRecipe;
 }
 export type FromEmbedWorker =
   | { type: 'ready' }
@@ -81,13 +83,13 @@ class RemoteExecutor implements Executor {
     private readonly worker: Worker,
   ) {}
 
-  run(images: readonly RgbImage[], jobs: readonly ViewJob[]): Promise<BatchResult> {
+  run(images: readonly RgbImage[], jobs: readonly ViewJob[], recipe?: BaseRecipe): Promise<BatchResult> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise<BatchResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.worker.ref(); // a pending batch keeps the process alive; an idle pool does not
-      const msg: ToEmbedWorker = { id, size: images[0]?.size ?? 0, images: images.map((i) => i.data), jobs: [...jobs] };
+      const msg: ToEmbedWorker = { id, size: images[0]?.size ?? 0, images: images.map((i) => i.data), jobs: [...jobs], ...(recipe && { recipe }) };
       this.worker.postMessage(msg);
     });
   }
@@ -112,12 +114,22 @@ class RemoteExecutor implements Executor {
   }
 }
 
+/** The embedding workers a feature store sends its batches to: its own pool, or one lent by another store. */
+export interface Workers {
+  /** the workers that can take work now */
+  readonly ready: readonly Executor[];
+  /** how many there are meant to be */
+  readonly size: number;
+  /** called whenever a worker becomes ready or is lost; returns the unsubscribe */
+  onChange(fn: () => void): () => void;
+}
+
 /**
  * Embedding workers for one frozen base. They start in the background (a second or so each: TensorFlow.js,
  * the wasm module, the weights); `ready` lists those that can take work. A worker that fails to start or
  * dies is left out; its batches fail and the feature store runs them elsewhere.
  */
-export class EmbedPool {
+export class EmbedPool implements Workers {
   readonly ready: Executor[] = [];
   private readonly workers: Worker[] = [];
   private readonly executors: RemoteExecutor[] = [];
@@ -186,6 +198,31 @@ export class EmbedPool {
       const off = this.onChange(check);
       check();
     });
+  }
+
+  /**
+   * The same workers for another base's batches (each worker loads it on its first batch and keeps it): a
+   * second network that judges a few faces now and then (a model's second look) runs beside the first on
+   * workers already started, instead of starting threads of its own. The pool's owner still disposes them.
+   */
+  lend(recipe: BaseRecipe): Workers {
+    const lent = new Map<Executor, Executor>();
+    const as = (e: RemoteExecutor): Executor => {
+      let x = lent.get(e);
+      if (!x) {
+        x = { name: e.name, depth: e.depth, get dead() { return e.dead; }, run: (images, jobs) => e.run(images, jobs, recipe) };
+        lent.set(e, x);
+      }
+      return x;
+    };
+    const pool = this;
+    return {
+      get ready() {
+        return pool.ready.map((e) => as(e as RemoteExecutor));
+      },
+      size: this.size,
+      onChange: (fn) => this.onChange(fn),
+    };
   }
 
   /** Called whenever a worker becomes ready or is lost; returns the unsubscribe. */

@@ -9,7 +9,7 @@ import * as tf from '../tf.js';
 import sharp from 'sharp';
 import type { SkippedFile } from '../../common/engine-types.js';
 import { paramsKey, type AugmentParams } from '../augment.js';
-import type { FrozenBase, NetworkId } from '../bases/base.js';
+import type { BaseRecipe, FrozenBase, NetworkId } from '../bases/base.js';
 import { tryWithDataLockSync, withDataLock } from '../data-lock.js';
 import { cancelled, InputFileError, yieldToEventLoop } from '../errors.js';
 import { decodeImage, readImageBytesQuick, refuseTinyImage, type RgbImage } from '../image-decode.js';
@@ -17,7 +17,7 @@ import { contentHash, isContentHash, sampleName, type SampleRef } from '../sampl
 import { DetectionCache } from '../faces/detection-cache.js';
 import { CROP_VERSION, cropFace, decodeFrame, findFaces, judgedWhole, wholeIfSmall, type Box, type Detection } from '../faces/face-crops.js';
 import type { FaceDetector } from '../faces/face-detector.js';
-import { defaultPoolSize, EmbedPool, localExecutor, type Executor } from './embed-pool.js';
+import { defaultPoolSize, EmbedPool, localExecutor, type Executor, type Workers } from './embed-pool.js';
 import { EmbeddingCache } from './embedding-cache.js';
 
 /**
@@ -91,6 +91,8 @@ export interface FeatureStoreOptions {
   cacheMaxBytes?: number;
   /** finds the faces in each image, whose crops are then embedded; without it each image is embedded whole */
   detector?: () => Promise<FaceDetector>;
+  /** workers another store lends (EmbedPool.lend), used while there are any instead of starting a pool of its own */
+  borrowWorkers?: () => Workers | null;
 }
 
 /** Totals since the store was opened. */
@@ -160,7 +162,9 @@ const PREPARE_SLOTS = Math.max(1, Number(process.env.UV_THREADPOOL_SIZE) || 4);
 
 export class FeatureStore {
   readonly stats: FeatureStats = { hits: 0, misses: 0, reads: 0, decoded: 0 };
-  private pool: EmbedPool | null = null;
+  /** the workers in use: this store's own pool, or another store's lent to it */
+  private pool: Workers | null = null;
+  private ownPool: EmbedPool | null = null;
   private readonly local: Executor;
   private readonly slots = new Semaphore(PREPARE_SLOTS);
 
@@ -204,19 +208,26 @@ export class FeatureStore {
   }
 
   private startPool(): EmbedPool {
-    if (!this.pool) {
+    if (!this.ownPool) {
       // the workers take the cores for the network; sharp decodes each image on one thread so that they do not fight
       sharp.concurrency(1);
-      this.pool = new EmbedPool(this.base.recipe!, this.poolSize, this.options.workerEntry);
+      this.ownPool = new EmbedPool(this.base.recipe!, this.poolSize, this.options.workerEntry);
     }
-    return this.pool;
+    this.pool = this.ownPool;
+    return this.ownPool;
+  }
+
+  /** This store's workers for another base's batches (EmbedPool.lend), once they were started. */
+  lendWorkers(recipe: BaseRecipe): Workers | null {
+    return this.ownPool && this.ownPool.ready.length > 0 ? this.ownPool.lend(recipe) : null;
   }
 
   /** Stops the embedding workers (they are started again when needed). */
   async close(): Promise<void> {
     await this.flushing;
-    const pool = this.pool;
+    const pool = this.ownPool;
     this.pool = null;
+    this.ownPool = null;
     await pool?.dispose();
   }
 
@@ -340,6 +351,8 @@ export class FeatureStore {
   private async compute(requests: readonly FeatureRequest[], opts: FeatureOptions): Promise<FeatureOutcome> {
     const t0 = performance.now();
     const { base, cache } = this;
+    // without workers of its own, the ones lent now (another store's, started since the last call, or none any more)
+    if (!this.ownPool && this.poolSize > 0) this.pool = this.options.borrowWorkers?.() ?? null;
     const maxBatch = Math.max(1, opts.batchSize ?? BATCH);
     const slots: Array<Float32Array[][] | null> = requests.map(() => []);
     const hashes: Array<string | null> = requests.map(() => null);
@@ -549,7 +562,10 @@ export class FeatureStores {
     const key = `${base.id}-${base.fingerprint}`;
     let store = this.stores.get(key);
     if (!store) {
-      store = FeatureStore.open(this.embeddingsDir(), base, this.lock(`cache-${key}`), this.options, this.faceTools());
+      // the emotion network of a second look judges a few faces now and then: on the workers another store started, not threads of its own
+      const borrow = base.id === 'emotion' && base.recipe ? { borrowWorkers: () => this.lender(base.recipe!) } : {};
+      store = FeatureStore.open(this.embeddingsDir(), base, this.lock(`cache-${key}`), { ...this.options, ...borrow }, this.faceTools());
+      void store.then((s) => this.opened.push(s), () => undefined);
       this.stores.set(key, store);
       store.catch(() => this.stores.delete(key));
     }
@@ -578,6 +594,16 @@ export class FeatureStores {
   }
 
   private faces: Promise<FaceTools | null> | null = null;
+  private readonly opened: FeatureStore[] = [];
+
+  /** Workers that another store started, lent for `recipe`'s batches; none when no store has any running. */
+  private lender(recipe: BaseRecipe): Workers | null {
+    for (const s of this.opened) {
+      const lent = s.base.recipe?.kind !== recipe.kind ? s.lendWorkers(recipe) : null;
+      if (lent) return lent;
+    }
+    return null;
+  }
 
   /** Stops every store's embedding workers. */
   async close(): Promise<void> {

