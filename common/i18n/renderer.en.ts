@@ -159,6 +159,7 @@ export const rendererEn = {
   'train.newModel': 'New model',
   'train.previousModel': 'Before ({model})',
   'train.noPrevious': 'There was no trained model before this one.',
+  'train.secondLook': 'These figures include its second look: the {asked} of {count} validation faces it was unsure of were judged again with a second network too. The curves above show its first look.',
   'train.loss': 'Validation loss',
   'train.busy': 'Training is running: stop it before choosing other data.',
   'train.dropFolder': 'Drop a folder of training photos, not single images.',
@@ -195,6 +196,8 @@ export const rendererEn = {
   'models.baseFaceExpression': 'Face expression',
   'models.baseMobileNet': 'MobileNetV2',
   'models.baseFaceExpressionEmotion': 'Face expression + emotion',
+  'models.withSecondLook': '{base}, with a second look',
+  'models.secondLookTitle': 'Faces it is unsure of are judged again with the emotion network too (learned from {count} images)',
   'models.trainedWith': 'Trained with',
   'models.parent': 'Retrained from',
 

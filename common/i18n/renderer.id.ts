@@ -160,6 +160,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'train.newModel': 'Model baru',
   'train.previousModel': 'Sebelumnya ({model})',
   'train.noPrevious': 'Sebelumnya belum ada model terlatih.',
+  'train.secondLook': 'Angka-angka ini sudah termasuk tinjauan keduanya: {asked} dari {count} wajah validasi yang diragukannya dinilai ulang dengan jaringan kedua juga. Kurva di atas menunjukkan tinjauan pertamanya.',
   'train.loss': 'Loss validasi',
   'train.busy': 'Latihan sedang berjalan: hentikan dulu sebelum memilih data lain.',
   'train.dropFolder': 'Lepaskan folder foto latihan, bukan gambar satu per satu.',
@@ -196,6 +197,8 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'models.baseFaceExpression': 'Ekspresi wajah',
   'models.baseMobileNet': 'MobileNetV2',
   'models.baseFaceExpressionEmotion': 'Ekspresi wajah + emosi',
+  'models.withSecondLook': '{base}, dengan tinjauan kedua',
+  'models.secondLookTitle': 'Wajah yang diragukannya dinilai ulang dengan jaringan emosi juga (dipelajari dari {count} gambar)',
   'models.trainedWith': 'Dilatih di',
   'models.parent': 'Dilatih ulang dari',
 

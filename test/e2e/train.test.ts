@@ -36,12 +36,12 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
   let before1: ModelInfo;
 
   before(async () => {
-    // the notebook's layout: 24 + 24 to train on, 6 + 6 to validate, an expression that is left out and a stray file
+    // the notebook's layout: 40 + 40 to train on (enough for a second look), 6 + 6 to validate, an expression that is left out and a stray file
     data = await tempDir('happysad-fer60-');
     for (const label of ['happy', 'sad'] as const) {
-      const files = (await readdir(join(FER, 'train', label))).sort().slice(0, 30);
+      const files = (await readdir(join(FER, 'train', label))).sort().slice(0, 46);
       for (const [i, f] of files.entries()) {
-        const split = i < 24 ? 'train' : 'validation';
+        const split = i < 40 ? 'train' : 'validation';
         await mkdir(join(data, split, label), { recursive: true });
         await copyFile(join(FER, 'train', label, f), join(data, split, label, f));
       }
@@ -81,12 +81,12 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
       bridge.log.calls.filter((c) => c.method === 'inspectData').map((c) => (c.params as { data: string }).data),
       [data],
     );
-    assert.equal(await counts.locator('tr[data-split="train"]').innerText(), 'Train\t24\t24\t48');
+    assert.equal(await counts.locator('tr[data-split="train"]').innerText(), 'Train\t40\t40\t80');
     assert.equal(await counts.locator('tr[data-split="validation"]').innerText(), 'Validation\t6\t6\t12');
     assert.match(await page.getByTestId('train-ignored').innerText(), /^Left out \(other expressions\): angry \(1 image\)$/);
     await page.getByTestId('train-skipped').locator('summary').click();
     assert.match(await page.getByTestId('train-skipped').innerText(), /1 file skipped[\s\S]*notes\.txt\s*not an image file \(\.txt\)/);
-    assert.equal(await page.getByTestId('train-warning').count(), 0, '24 + 24 is balanced and enough');
+    assert.equal(await page.getByTestId('train-warning').count(), 0, '40 + 40 is balanced and enough');
     assert.equal(await page.getByTestId('train-start').isDisabled(), false);
     // a number out of range is brought into it, and the field shows what training will use
     const epochs = page.getByTestId('train-epochs');
@@ -175,11 +175,21 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.match(compare, /On the same 12 validation images/);
     assert.equal(await page.getByTestId('new-accuracy').innerText(), `${(made.validation!.accuracy * 100).toFixed(1)}%`);
     assert.match(compare, new RegExp(`Before \\(`), 'the previous current model is the other column');
+    // 80 training images: enough for a second look, which judged some validation faces again; the view says so
+    assert.equal(made.secondLook?.trainedOn, 24, 'learned from the 30 % of the 80 training images the first head was least sure of');
+    const note = (await page.getByTestId('train-second-look').innerText()).match(/^These figures include its second look: the (\d+) of 12 validation faces it was unsure of were judged again with a second network too\. The curves above show its first look\.$/);
+    assert.ok(note && Number(note[1]) >= 1 && Number(note[1]) <= 12, String(note));
     await screenshots(page, 'train-finished');
 
     await page.keyboard.press('Control+3');
-    await page.locator(`[data-testid="model-row"][data-model-id="${made.id}"]`).waitFor();
+    const row = page.locator(`[data-testid="model-row"][data-model-id="${made.id}"]`);
+    await row.waitFor();
     assert.equal(await page.getByTestId('model-row').count(), 2);
+    assert.equal(await row.getByTestId('model-base').innerText(), 'Face expression, with a second look');
+    assert.equal(await row.getByTestId('model-base').getAttribute('title'), `Faces it is unsure of are judged again with the emotion network too (learned from ${made.secondLook!.trainedOn} images)`);
+    const older = page.locator(`[data-testid="model-row"][data-model-id="${before1.id}"]`);
+    assert.equal(await older.getByTestId('model-base').innerText(), 'Face expression', 'a model on 14 images has none');
+    await screenshots(page, 'models-second-look');
     assert.deepEqual(problems, []);
   });
 
