@@ -84,8 +84,11 @@ const matrix = (rows: Float32Array[]): Matrix => {
 const judged = (items: readonly Item[], row: Row) => matrix(items.map((it) => row(it, 2)));
 const targets = (items: readonly Item[]) => Float32Array.from(items, (it) => labelToTarget(it.label));
 
-/** A head trained as the engine trains one: from the zero-shot head's weights (emotion half zero), one row per training view. */
-async function fit(items: readonly Item[], row: Row, views: number, valItems: readonly Item[], seed: number, both: boolean) {
+/**
+ * A head trained as the engine trains one, one row per training view, from the zero-shot head's weights (their
+ * emotion half zero for two networks; engine/use-cases/second-look.ts starts a second look so too).
+ */
+async function fit(items: readonly Item[], row: Row, views: number, valItems: readonly Item[], seed: number, both: boolean, from: { kernel: ArrayLike<number>; bias: number } = zeroShot) {
   const rows: Float32Array[] = [];
   const y: number[] = [];
   for (const it of items) {
@@ -95,8 +98,8 @@ async function fit(items: readonly Item[], row: Row, views: number, valItems: re
     }
   }
   const kernel = new Float32Array(rows[0]!.length);
-  kernel.set(zeroShot.kernel);
-  const head = createHead(kernel.length, { kernel, bias: zeroShot.bias }, seed);
+  kernel.set(from.kernel);
+  const head = createHead(kernel.length, { kernel, bias: from.bias }, seed);
   const validation = valItems.length && valItems.some((i) => i.label === 'happy') && valItems.some((i) => i.label === 'sad') ? { x: judged(valItems, row), y: targets(valItems) } : null;
   await trainHead(head, { x: matrix(rows), y: Float32Array.from(y) }, validation, DEFAULT_HYPERPARAMETERS, seed, {}, { standardize: both });
   return head;

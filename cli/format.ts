@@ -47,15 +47,20 @@ export function trainSummary(r: TrainResult): string {
     d.ignoredClasses.length ? `Ignored class folders: ${d.ignoredClasses.join(', ')}.` : '',
     v
       ? `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}: val_acc ${pct(r.best.valAccuracy)}, val_loss ${num(r.best.valLoss)}` +
-        (r.secondLook
-          ? `; with its second look (faces it was unsure of judged again, ${r.secondLook.asked} of ${v.n}; learned from ${count(r.secondLook.trainedOn, 'training image')}): accuracy ${pct(v.accuracy)}, sad recall ${pct(v.perClass.sad.recall)} on ${count(v.n, 'validation image')}.`
-          : `, sad recall ${pct(v.perClass.sad.recall)} on ${count(v.n, 'validation image')}.`)
+        (r.secondLook ? `; ${secondLookSentence(r)}` : `, sad recall ${pct(v.perClass.sad.recall)} on ${count(v.n, 'validation image')}.`)
       : `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}, by training loss: no validation figures (see the warning above).`,
     r.secondLook && !v ? `Its second look learned from ${count(r.secondLook.trainedOn, 'training image')}.` : '',
     ...skippedLines(d.skipped),
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/** What the model as it judges scored, its second look included: "with its second look (…): accuracy …, sad recall … on N validation images." */
+export function secondLookSentence(r: Pick<TrainResult, 'secondLook' | 'validation'>): string {
+  const v = r.validation!;
+  const look = r.secondLook!;
+  return `with its second look (faces it was unsure of judged again, ${look.asked} of ${v.n}; learned from ${count(look.trainedOn, 'training image')}): accuracy ${pct(v.accuracy)}, sad recall ${pct(v.perClass.sad.recall)} on ${count(v.n, 'validation image')}.`;
 }
 
 /** "features computed", "features from the cache", or how many of each. */

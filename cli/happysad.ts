@@ -113,8 +113,8 @@ async function runCommand(argv: string[], io: Io, opts: RunOptions): Promise<num
       case 'retrain': {
         const r = await host.call('train', trainParams(cmd), callOpts);
         if (cmd.common.json) {
-          const { modelId, backend, seconds, epochs, best, history, dataset, failed, validation, promotion, warnings } = r;
-          io.out(JSON.stringify({ modelId, backend, seconds, epochs, best, history, dataset, failed, validation, promotion, warnings }));
+          const { modelId, backend, seconds, epochs, best, history, dataset, failed, validation, secondLook, promotion, warnings } = r;
+          io.out(JSON.stringify({ modelId, backend, seconds, epochs, best, history, dataset, failed, validation, ...(secondLook && { secondLook }), promotion, warnings }));
         }
         else io.out(trainSummary(r));
         return 0;

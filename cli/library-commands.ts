@@ -103,8 +103,8 @@ export async function runLibraryRetrain(host: EngineHost, cmd: LibraryRetrainCom
   if (!preview.ready) throw new EngineError('bad-input', `nothing to retrain with: ${preview.reason}`);
   const r = await host.call('retrainWithLibrary', { ...options, expect: preview.fingerprint, use: cmd.use, ...(cmd.epochs !== undefined && { epochs: cmd.epochs }) }, opts);
   if (cmd.common.json) {
-    const { modelId, backend, seconds, epochs, best, history, dataset, failed, embedding, preview: p, promotion } = r;
-    io.out(JSON.stringify({ modelId, backend, seconds, epochs, best, history, dataset, failed, embedding, preview: p, promotion }));
+    const { modelId, backend, seconds, epochs, best, history, dataset, failed, embedding, validation, secondLook, preview: p, promotion } = r;
+    io.out(JSON.stringify({ modelId, backend, seconds, epochs, best, history, dataset, failed, embedding, validation, ...(secondLook && { secondLook }), preview: p, promotion }));
   } else io.out(retrainSummary(r));
   return 0;
 }

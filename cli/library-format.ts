@@ -1,7 +1,7 @@
 /** Plain-text output of the library, models and "retrain --library" commands. Pure. */
 import type { ClassCounts, ModelInfo } from '../common/engine-types.js';
 import type { LibraryListResult, LibraryRetrainResult, LibraryReviewResult, RetrainPreview, ReviewAction } from '../common/library-types.js';
-import { count, localTime, num, pct } from './format.js';
+import { count, localTime, num, pct, secondLookSentence } from './format.js';
 
 const classes = (c: ClassCounts) => `${c.happy} happy / ${c.sad} sad`;
 
@@ -71,7 +71,7 @@ export function retrainSummary(r: LibraryRetrainResult): string {
   return [
     `Model ${r.modelId} saved${r.promotion.madeCurrent ? ' and made current' : ' as a candidate'} (${r.backend}, ${r.seconds.toFixed(1)} s; features: ${e.views - e.cached} computed, ${e.cached} from the cache).`,
     `${r.promotion.reason[0]!.toUpperCase()}${r.promotion.reason.slice(1)}.`,
-    `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}: val_acc ${pct(r.best.valAccuracy)}, val_loss ${num(r.best.valLoss)}.`,
+    `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}: val_acc ${pct(r.best.valAccuracy)}, val_loss ${num(r.best.valLoss)}${r.secondLook && r.validation ? `; ${secondLookSentence(r)}` : '.'}`,
     ...r.failed.slice(0, 20).map((f) => `Skipped ${f.file}: ${f.reason}`),
     ...(r.failed.length > 20 ? [`... and ${count(r.failed.length - 20, 'more skipped file')} (all of them are in --json output)`] : []),
   ].join('\n');

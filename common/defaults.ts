@@ -36,8 +36,10 @@ export const DEFAULT_HYPERPARAMETERS: HeadHyperparameters = {
  * head training), two views per image did as well as three (validation 0.93 against 0.92; greyscale photos
  * 0.94 against 0.925, within the noise of 400 and 120 images), so the third was only cost.
  * face-expression: its model's second look (engine/use-cases/second-look.ts) runs the emotion network on
- * about 600 faces of a 2,000-image training, which took cold training from about 1.95x to 2.2x the issue's
- * yardstick (<= 2.0x); a third of the views fewer pays for it (1.44-1.67x measured with it). Measured by
+ * 500-700 faces of a 2,000-image training, which took cold training from about 1.95x to 2.2x the issue's
+ * yardstick (<= 2.0x); a third of the views fewer pays for it (1.44-1.67x measured with it). A training too
+ * small for a second look (under about 70 images) gets one view fewer all the same: one rule, and the same
+ * views a second look's retrain would find in the cache. Measured by
  * `npm run bench:second-look` (six seeds): with the second look, validation 0.919 and grey photos 0.926 on
  * two views, 0.914 and 0.932 on three; the first head alone 0.900 / 0.899 on two, 0.908 / 0.910 on three.
  */

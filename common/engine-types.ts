@@ -262,7 +262,7 @@ export interface TrainTimings {
   embed: number;
   /** head training (every epoch, validation included) */
   head: number;
-  /** the second look: the emotion network on the faces it learns from and is asked about, and its head's training (0 without one) */
+  /** the second look: the emotion network on the faces it learns from and is asked about, and its head's training (about 0 without one) */
   secondLook: number;
   /** judging the current model for the promotion rule, and writing the new model */
   save: number;
@@ -372,7 +372,7 @@ export interface EvalResult extends Metrics {
   backend: string;
   /** wall time of judging per image; see `features` for whether that included computing the features */
   msPerImage: number;
-  /** feature vectors (two views per image: the photo and its mirror) computed by the base in this call, or found in the cache */
+  /** feature vectors (two views per image: the photo and its mirror; the emotion network's too for faces a second look was asked about) computed in this call, or found in the cache */
   features: { computed: number; cached: number };
   modelId: string;
   source: EvalSource;

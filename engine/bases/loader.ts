@@ -47,8 +47,9 @@ export class BaseLoader {
   }
 
   /** human's emotion network alone, for a model's second look (use-cases/second-look.ts); loaded once. */
-  emotion(): Promise<FrozenBase<'emotion'>> {
+  emotion(ctx: CallContext = {}): Promise<FrozenBase<'emotion'>> {
     if (!this.emotionBase) {
+      ctx.progress?.({ type: 'stage', stage: 'loading-base', message: 'Loading the emotion network' });
       const p = loadEmotionBase(join(this.assetsDir, 'models', 'emotion'));
       this.emotionBase = p;
       p.catch(() => {

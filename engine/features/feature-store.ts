@@ -32,7 +32,7 @@ const preprocessKey = (base: FrozenBase<NetworkId>) => (base.greyInput ? PREPROC
 /** The views wanted of one image, given its content hash (augmented views are seeded by it). */
 export type ViewsOf = (contentHash: string) => readonly AugmentParams[];
 
-interface FeatureRequest {
+export interface FeatureRequest {
   sample: SampleRef;
   views: ViewsOf;
   /** with a face detector: the largest face only (training, evaluation; the default), or every face found */
@@ -91,8 +91,11 @@ export interface FeatureStoreOptions {
   cacheMaxBytes?: number;
   /** finds the faces in each image, whose crops are then embedded; without it each image is embedded whole */
   detector?: () => Promise<FaceDetector>;
-  /** workers another store lends (EmbedPool.lend), used while there are any instead of starting a pool of its own */
-  borrowWorkers?: () => Workers | null;
+  /**
+   * workers another store lends (EmbedPool.lend), used instead of a pool of its own: those started already, or,
+   * with `start`, the lender's started for a call with enough views (null: no store can lend; it starts its own)
+   */
+  borrowWorkers?: (start: boolean) => Workers | null;
 }
 
 /** Totals since the store was opened. */
@@ -217,9 +220,10 @@ export class FeatureStore {
     return this.ownPool;
   }
 
-  /** This store's workers for another base's batches (EmbedPool.lend), once they were started. */
-  lendWorkers(recipe: BaseRecipe): Workers | null {
-    return this.ownPool && this.ownPool.ready.length > 0 ? this.ownPool.lend(recipe) : null;
+  /** This store's workers for another base's batches (EmbedPool.lend): those started, or with `start` started now; null when it has none to lend. */
+  lendWorkers(recipe: BaseRecipe, start: boolean): Workers | null {
+    if (!this.ownPool && (!start || this.poolSize === 0)) return null;
+    return (this.ownPool ?? this.startPool()).lend(recipe);
   }
 
   /** Stops the embedding workers (they are started again when needed). */
@@ -352,7 +356,7 @@ export class FeatureStore {
     const t0 = performance.now();
     const { base, cache } = this;
     // without workers of its own, the ones lent now (another store's, started since the last call, or none any more)
-    if (!this.ownPool && this.poolSize > 0) this.pool = this.options.borrowWorkers?.() ?? null;
+    if (!this.ownPool && this.poolSize > 0) this.pool = this.options.borrowWorkers?.(false) ?? null;
     const maxBatch = Math.max(1, opts.batchSize ?? BATCH);
     const slots: Array<Float32Array[][] | null> = requests.map(() => []);
     const hashes: Array<string | null> = requests.map(() => null);
@@ -504,7 +508,7 @@ export class FeatureStore {
           if (left[p.index] === 0) done++;
         }
         if (!this.pool && misses >= POOL_MIN_VIEWS && this.poolSize > 0) {
-          this.startPool();
+          this.pool = this.options.borrowWorkers?.(true) ?? this.startPool();
           watchPool();
         }
         pump();
@@ -563,7 +567,7 @@ export class FeatureStores {
     let store = this.stores.get(key);
     if (!store) {
       // the emotion network of a second look judges a few faces now and then: on the workers another store started, not threads of its own
-      const borrow = base.id === 'emotion' && base.recipe ? { borrowWorkers: () => this.lender(base.recipe!) } : {};
+      const borrow = base.id === 'emotion' && base.recipe ? { borrowWorkers: (start: boolean) => this.lender(base.recipe!, start) } : {};
       store = FeatureStore.open(this.embeddingsDir(), base, this.lock(`cache-${key}`), { ...this.options, ...borrow }, this.faceTools());
       void store.then((s) => this.opened.push(s), () => undefined);
       this.stores.set(key, store);
@@ -596,10 +600,15 @@ export class FeatureStores {
   private faces: Promise<FaceTools | null> | null = null;
   private readonly opened: FeatureStore[] = [];
 
-  /** Workers that another store started, lent for `recipe`'s batches; none when no store has any running. */
-  private lender(recipe: BaseRecipe): Workers | null {
-    for (const s of this.opened) {
-      const lent = s.base.recipe?.kind !== recipe.kind ? s.lendWorkers(recipe) : null;
+  /** Workers of another store, lent for `recipe`'s batches: one that has them running, else (with `start`) the first that can start them. */
+  private lender(recipe: BaseRecipe, start: boolean): Workers | null {
+    const others = this.opened.filter((s) => s.base.recipe && s.base.recipe.kind !== recipe.kind);
+    for (const s of others) {
+      const lent = s.lendWorkers(recipe, false);
+      if (lent) return lent;
+    }
+    for (const s of start ? others : []) {
+      const lent = s.lendWorkers(recipe, true);
       if (lent) return lent;
     }
     return null;

@@ -48,18 +48,25 @@ export interface SecondLookRecord {
   bias: number;
 }
 
-/** Whether `x` is a second look a model on `base` can use (meta.json is read from disk: nothing in it is taken on trust). */
+/** The emotion network's number of features (bases/emotion.ts' EMOTION_DIM, checked equal in a test): the only second network there is. */
+export const SECOND_LOOK_DIM = 256;
+
+/**
+ * Whether `x` is a second look a model on `base` can use (meta.json is read from disk, or comes with an imported
+ * model: nothing in it is taken on trust). Its weights must be finite as float32, the type they are used in.
+ */
 export function isSecondLookRecord(x: unknown, base: { id: string; dim: number }): x is SecondLookRecord {
   if (typeof x !== 'object' || x === null || base.id !== 'face-expression') return false;
   const r = x as Record<string, unknown>;
   const n = r.network as Record<string, unknown> | null | undefined;
-  if (typeof n !== 'object' || n === null || n.id !== 'emotion' || !isStr(n.fingerprint) || n.fingerprint.length > 200 || !Number.isInteger(n.dim) || (n.dim as number) < 1 || (n.dim as number) > 4096) return false;
+  if (typeof n !== 'object' || n === null || n.id !== 'emotion' || !isStr(n.fingerprint) || n.fingerprint.length > 200 || n.dim !== SECOND_LOOK_DIM) return false;
+  const isWeight = (w: unknown) => isNum(w) && Number.isFinite(Math.fround(w));
   return (
     isNum(r.margin) && r.margin > 0 && r.margin <= 0.5 &&
     isNum(r.share) && r.share > 0 && r.share <= 1 &&
-    Number.isInteger(r.trainedOn) && (r.trainedOn as number) >= 0 &&
-    Array.isArray(r.kernel) && r.kernel.length === base.dim + (n.dim as number) && r.kernel.every(isNum) &&
-    isNum(r.bias)
+    Number.isInteger(r.trainedOn) && (r.trainedOn as number) >= 0 && (r.trainedOn as number) <= 1e9 &&
+    Array.isArray(r.kernel) && r.kernel.length === base.dim + SECOND_LOOK_DIM && r.kernel.every(isWeight) &&
+    isWeight(r.bias)
   );
 }
 

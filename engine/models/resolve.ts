@@ -32,11 +32,17 @@ export interface SecondLook {
   bias: number;
 }
 
-/** A saved second look made ready, or none when its network's weights are not the ones it learned from (another app version). */
-async function loadSecondLook(bases: BaseLoader, record: SecondLookRecord | undefined): Promise<SecondLook | undefined> {
+/**
+ * A saved second look made ready (parseModelMeta checked its form). One learned on other weights of its network
+ * than this app's is refused, as a base's are: the model's figures were made with it, and it would judge other
+ * features.
+ */
+async function loadSecondLook(id: string, bases: BaseLoader, record: SecondLookRecord | undefined, ctx: CallContext): Promise<SecondLook | undefined> {
   if (!record) return undefined;
-  const base = await bases.emotion();
-  if (base.fingerprint !== record.network.fingerprint) return undefined;
+  const base = await bases.emotion(ctx);
+  if (base.fingerprint !== record.network.fingerprint) {
+    throw badInput(inputReason('reason.modelOtherWeights', { id, base: base.id, fingerprint: record.network.fingerprint, installed: base.fingerprint }));
+  }
   return { base, margin: record.margin, kernel: Float32Array.from(record.kernel), bias: record.bias };
 }
 
@@ -57,7 +63,7 @@ export async function resolveModel(registry: ModelRegistry, bases: BaseLoader, r
     if (base.fingerprint !== meta.base.fingerprint) {
       throw badInput(inputReason('reason.modelOtherWeights', { id, base: meta.base.id, fingerprint: meta.base.fingerprint, installed: base.fingerprint }));
     }
-    const secondLook = await loadSecondLook(bases, meta.secondLook);
+    const secondLook = await loadSecondLook(id, bases, meta.secondLook, ctx);
     return { id, base, head, ...(meta.base.source && { source: meta.base.source }), ...(secondLook && { secondLook }) };
   } catch (err) {
     head.dispose();

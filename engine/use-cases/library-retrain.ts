@@ -17,7 +17,6 @@ import type { LibraryItem, LibraryRetrainResult, RetrainOptions, RetrainPreview,
 import type { Label } from '../../common/labels.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import type { CallContext } from '../call-context.js';
-import type * as tf from '../tf.js';
 import { scanDataset } from '../dataset.js';
 import { badInput, EngineError, throwIfAborted } from '../errors.js';
 import { predictHead, rowsOf, type Matrix } from '../head.js';
@@ -315,7 +314,7 @@ export async function retrainWithLibrary(
     // the current model's recipe: the same augmented views of the same images are already in the feature store
     hp: { ...recipe, ...(params.epochs !== undefined && { epochs: params.epochs }) },
     augment: own?.augment ?? base.augment,
-    promote: async (_candidate, validation) => {
+    promote: async (validation) => {
       promotion = await againstCurrent(validation);
       return { makeCurrent: promotion.madeCurrent, record: { madeCurrent: promotion.madeCurrent, reason: promotion.reason, why: promotion.why } };
     },

@@ -47,7 +47,7 @@ export interface TrainOptions {
    * new model's P(happy), with its second look); by default promote() decides: at least as good as the
    * current model on the same validation images.
    */
-  promote?: (candidate: tf.LayersModel, validation: { x: Matrix; y: Float32Array; hashes: readonly string[]; samples: ReadonlyArray<SampleRef & { hash: string }>; pHappy: Float32Array }) => Promise<{ makeCurrent: boolean; record: Required<PromotionNote> }>;
+  promote?: (validation: { x: Matrix; y: Float32Array; hashes: readonly string[]; samples: ReadonlyArray<SampleRef & { hash: string }>; pHappy: Float32Array }) => Promise<{ makeCurrent: boolean; record: Required<PromotionNote> }>;
 }
 
 /** The request's settings over the defaults. */
@@ -170,9 +170,9 @@ async function trainFrom(
       trainX: originalViewRows(base.dim, trainVectors),
       validation: readValidation.map((s) => ({ sample: s, hash: s.hash, label: s.label })),
       validationX: valRows.x,
-      validationP: firstP ?? predictHead(head, valRows.x),
+      validationP: firstP ?? new Float32Array(0), // read only with validation figures
       useValidation: valSet !== null,
-      ...(parent?.secondLook && { parent: parent.secondLook }),
+      start: parent?.secondLook ?? base.zeroShotHead ?? { kernel: new Float32Array(0), bias: 0 },
       hp,
       seed: deriveSeed(seed, 'second-look'),
     }, ctx, options.secondLook) : null;
@@ -183,7 +183,7 @@ async function trainFrom(
     const valP = again?.pHappy ?? null;
     const validationMetrics = valSet && valP ? computeMetrics(valP, valSet.y) : null;
     // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
-    const custom = options.promote && valSet && valP ? await options.promote(head, { ...valSet, hashes: readValidation.map((s) => s.hash), samples: readValidation, pHappy: valP }) : null;
+    const custom = options.promote && valSet && valP ? await options.promote({ ...valSet, hashes: readValidation.map((s) => s.hash), samples: readValidation, pHappy: valP }) : null;
     const id = newModelId();
     const best = { epoch: result.bestEpoch, valAccuracy: bestLog?.valAccuracy ?? null, valLoss: bestLog?.valLoss ?? null };
     const judgedValidation = valP ? readValidation.map((s, row) => ({ ...s, pHappy: valP[row]! })) : null;

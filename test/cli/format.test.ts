@@ -80,6 +80,9 @@ test('human train summary: which model is current and why, counts of images read
   const blind = trainSummary(trainResult({ validation: null, best: { epoch: 3, valAccuracy: null, valLoss: null } }));
   assert.match(blind, /Best epoch 3 of 10 \(stopped early\), by training loss: no validation figures/);
   assert.doesNotMatch(blind, /100\.0 %|val_acc/);
+  // with a second look: val_acc is the first head's, the model's accuracy is said with what the second look did
+  const looked = trainSummary(trainResult({ secondLook: { trainedOn: 600, asked: 68 }, validation: { ...trainResult().validation!, accuracy: 0.9275, perClass: { happy: { precision: 0.95, recall: 0.895 }, sad: { precision: 0.9, recall: 0.96 } } } }));
+  assert.match(looked, /^Best epoch 7 of 10 \(stopped early\): val_acc 89\.5 %, val_loss 0\.2500; with its second look \(faces it was unsure of judged again, 68 of 400; learned from 600 training images\): accuracy 92\.8 %, sad recall 96\.0 % on 400 validation images\.$/m);
 });
 
 test('human eval summary: ms/image says whether features were computed or came from the cache; "1 image"', () => {

@@ -123,6 +123,12 @@ test('a second network borrows the workers another store started: the very same 
     const after = await borrower.features(call(3));
     assert.equal(after.timings.threads, 1);
     assert.deepEqual(after.failures, []);
+    // a call with views enough for workers: the lender starts its own and lends them; the borrower starts none
+    const many = files.map((file) => ({ sample: { file }, views: (hash: string) => [1, 2, 3, 4].map((v) => variantParams(DEFAULT_AUGMENT, 5, hash, v)) }));
+    const big = await borrower.features(many);
+    assert.deepEqual(big.failures, []);
+    assert.equal(borrower.lendWorkers(base.recipe!, false), null, 'the borrower has no pool of its own');
+    assert.notEqual(lender.lendWorkers(emotion.recipe!, false), null, 'the lender started one');
   } finally {
     await set.close();
     await alone.close();
