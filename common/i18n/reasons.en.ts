@@ -81,6 +81,7 @@ export const reasonsEn = {
   'reason.noSuchLibraryImage': 'no image {id} in the library',
   'reason.modelDamaged': 'model "{id}" is damaged: {error}',
   'reason.modelOtherWeights': 'model {id} was trained on other {base} weights ({fingerprint}) than the ones installed ({installed})',
+  'reason.noSecondLook': 'no second look was trained (the model judges with its first head alone): {error}',
   'reason.validationUnreadable': 'the validation images of model {id} were in {path}, which cannot be read any more ({error})',
   'reason.noSampleList': 'model {id} was saved without the list of its images, so its validation images cannot be found',
   'reason.validationGone': 'none of the {count} validation images of model {id} were found in {path}',

@@ -76,6 +76,7 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.noSuchLibraryImage': 'tidak ada gambar {id} di pustaka',
   'reason.modelDamaged': 'model "{id}" rusak: {error}',
   'reason.modelOtherWeights': 'model {id} dilatih dengan bobot {base} ({fingerprint}) yang berbeda dari yang terpasang ({installed})',
+  'reason.noSecondLook': 'tinjauan kedua tidak dilatih (model menilai dengan kepala pertamanya saja): {error}',
   'reason.validationUnreadable': 'foto validasi model {id} ada di {path}, yang tidak dapat dibaca lagi ({error})',
   'reason.noSampleList': 'model {id} disimpan tanpa daftar fotonya, jadi foto validasinya tidak dapat ditemukan',
   'reason.validationGone': 'tak satu pun dari {count} foto validasi model {id} ditemukan di {path}',

@@ -25,6 +25,7 @@ import type * as tf from '../tf.js';
 import type { SampleRef } from '../samples.js';
 import type { FeatureRequest, FeatureStore } from '../features/feature-store.js';
 import { isCancelled } from '../../common/errors.js';
+import { inputReason } from '../../common/i18n/reasons.js';
 import type { EngineServices } from './services.js';
 
 /** The settings measured best (see above). */
@@ -169,7 +170,7 @@ export async function trainSecondLook(
     );
   } catch (err) {
     if (isCancelled(err)) throw err;
-    ctx.progress?.({ type: 'warning', message: `No second look was trained: ${(err as Error).message}` });
+    ctx.progress?.({ type: 'warning', message: inputReason('reason.noSecondLook', { error: (err as Error).message }) });
     return null;
   }
   const joined = (rows: readonly number[], x: Matrix, first: number, of: ReadonlyArray<{ hash: string; label: Label }>) =>

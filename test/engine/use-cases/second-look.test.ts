@@ -242,3 +242,24 @@ test('training: images that cannot be read again for the second look are left ou
     model.head.dispose();
   }
 });
+
+test('the emotion network failing: a prediction keeps the first head\'s answer, a training saves its model without a second look and says why', async () => {
+  const files = (await readdir(join(FACES, 'happy'))).sort().slice(0, 2).map((f) => join(FACES, 'happy', f));
+  const model = await modelWith(0, () => 0.01, 1);
+  const broken = { ...model.secondLook!.base, fingerprint: 'emotion-broken', recipe: undefined, embed: () => { throw new Error('the emotion network broke'); } };
+  try {
+    const { judgements, secondLooks } = await judgeSamples(services, { ...model, secondLook: { ...model.secondLook!, base: broken } }, files.map((file) => ({ file })), {});
+    assert.equal(secondLooks, 0);
+    for (const j of judgements) assert.ok('pHappy' in j && j.pHappy === 0.5, JSON.stringify(j));
+  } finally {
+    model.head.dispose();
+  }
+
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  own.bases.emotion = () => Promise.reject(new Error('emotion.bin: checksum mismatch'));
+  const said: string[] = [];
+  const r = await trainOnSamples(own, await folderTrainingSet(FACES, { seed: 42 }), { ...trainOptions({ epochs: 2 }), secondLook: { margin: 0.45, share: 0.5, minPerClass: 1 } }, { progress: (e) => e.type === 'warning' && said.push(e.message) });
+  assert.equal(r.secondLook, undefined);
+  assert.equal(said.at(-1), 'no second look was trained (the model judges with its first head alone): emotion.bin: checksum mismatch');
+  assert.equal((await own.registry.readMeta(r.modelId)).secondLook, undefined, 'the model is saved, without one');
+});
