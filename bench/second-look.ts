@@ -11,7 +11,7 @@
  *
  *   npm run bench:second-look [-- --seeds 1,2,3,4,5,42] [--home DIR]
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,12 @@ import { createServices } from '../engine/use-cases/services.js';
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '1,2,3,4,5,42' }, home: { type: 'string' } } });
 const seeds = values.seeds.split(',').map(Number);
 const DATA = join(import.meta.dirname, '..', '..', 'shared', 'datasets');
+for (const d of ['fer2013-happy-sad', 'photos-happy-sad']) {
+  if (!existsSync(join(DATA, d))) {
+    process.stderr.write(`bench:second-look needs ${join(DATA, d)} (see ../shared/datasets/README.md)\n`);
+    process.exit(2);
+  }
+}
 
 interface Item {
   label: Label;
