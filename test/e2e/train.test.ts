@@ -190,6 +190,11 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     const older = page.locator(`[data-testid="model-row"][data-model-id="${before1.id}"]`);
     assert.equal(await older.getByTestId('model-base').innerText(), 'Face expression', 'a model on 14 images has none');
     await screenshots(page, 'models-second-look');
+    bridge.changeSettings({ language: 'id' });
+    await row.getByText('Ekspresi wajah, dengan tinjauan kedua').waitFor();
+    await screenshots(page, 'models-second-look-id');
+    bridge.changeSettings({ language: null });
+    await row.getByText('Face expression, with a second look').waitFor();
     assert.deepEqual(problems, []);
   });
 
