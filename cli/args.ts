@@ -10,6 +10,7 @@ import { MODEL_ID_PATTERN } from '../common/engine-contract.js';
 import { BACKEND_KINDS, BASE_IDS, type BaseId } from '../common/engine-types.js';
 import { LIBRARY_SORTS, REVIEW_STATES, type LibrarySort, type ReviewState } from '../common/library-types.js';
 import type { Label } from '../common/labels.js';
+import { expandTilde } from '../engine/paths.js';
 
 export class UsageError extends Error {
   constructor(
@@ -231,7 +232,7 @@ export function usage(topic?: CommandName): string {
 
 /** "~" and "~/x" mean the user's home folder, as a shell would expand them (also in --opt=~/x). */
 export function expandPath(p: string, cwd: string, home: string = homedir()): string {
-  const expanded = p === '~' ? home : p.startsWith('~/') || p.startsWith('~\\') ? join(home, p.slice(2)) : p;
+  const expanded = expandTilde(p, home);
   return isAbsolute(expanded) ? expanded : resolve(cwd, expanded);
 }
 

@@ -5,6 +5,11 @@ import { fileURLToPath } from 'node:url';
 
 const PRODUCT_NAME = 'HappySad Studio';
 
+/** "~" and "~/..." (or "~\\...") as a shell expands them; any other path as it is ("x/~", "~ann/x"). */
+export function expandTilde(p: string, home: string = homedir()): string {
+  return p === '~' ? home : p.startsWith('~/') || p.startsWith('~\\') ? join(home, p.slice(2)) : p;
+}
+
 /**
  * The data folder shared by the app and the CLI: HAPPYSAD_HOME if set, else where Electron puts
  * app.getPath('userData') for this product on each OS.
@@ -13,7 +18,7 @@ export function defaultHome(platform: NodeJS.Platform = process.platform, env: N
   // "~/..." as a shell would have expanded it: a value set where no shell runs (a .desktop file, a service unit)
   // keeps its "~", which would otherwise make a folder named "~" in whatever folder the app started in
   const set = env.HAPPYSAD_HOME;
-  if (set) return resolve(set === '~' ? home : /^~[\\/]/.test(set) ? join(home, set.slice(2)) : set);
+  if (set) return resolve(expandTilde(set, home));
   if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
   return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), PRODUCT_NAME);
