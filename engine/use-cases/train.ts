@@ -148,6 +148,8 @@ async function trainFrom(
 
   const trainSet = eachViewRows(base.dim, train, trainVectors);
   const valRows = judgeRows(base.dim, valVectors);
+  // the validation rows, their hashes (promotion, samples.json) and the second look are matched by position
+  if (valRows.x.n !== readValidation.length) throw new Error(`${valRows.x.n} validation rows for ${readValidation.length} validation images read`);
   // a validation set without both classes is not used at all: its figures would flatter any model (see checkTrainingData)
   const valSet = validationProblem ? null : { x: valRows.x, y: Float32Array.from(valRows.rows, (i) => labelToTarget(validation[i]!.label)) };
 
