@@ -38,7 +38,7 @@ import { createRng, shuffled } from '../engine/random.js';
 import { naivePipeline, type NaiveRun } from './naive.js';
 import { startReference, type Reference } from './reference.js';
 import { generateDataset, trainInChild, type ScaleRun } from './scale.js';
-import { median, steadiness } from './steadiness.js';
+import { median, sectionSteadiness } from './steadiness.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -320,10 +320,7 @@ function report(f: Figures): void {
     cli: median(f.cli) <= 1.0,
     scale: scaleOk,
   };
-  // the reference measured apart from both sections (start, middle, end): what their own rounds are held
-  // against; with their rounds in it, two sections that strayed together would move the yardstick with them
-  const runRef = f.refs.map((r) => r.b1);
-  const steady = { single: steadiness(f.singleRef, runRef), photo: steadiness(f.photoRef, runRef) };
+  const steady = sectionSteadiness(f.refs.map((r) => r.b1), { single: f.singleRef, photo: f.photoRef });
   /** verdicts drawn from rounds whose reference strayed from the run's: not to be taken, rerun */
   const unsure = (['single', 'photo'] as const).filter((k) => !steady[k].steady);
   const t = f.cold.r.timings;

@@ -31,3 +31,12 @@ export function steadiness(section: readonly number[], run: readonly number[]): 
 export function median(xs: readonly number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
+
+/**
+ * Each timed section's steadiness, held against the reference measured apart from both sections (start, middle,
+ * end: `runs`, batch-1 ms): with the sections' own rounds in the yardstick, two sections that strayed together
+ * would move it with them and pass.
+ */
+export function sectionSteadiness(runs: readonly number[], sections: { single: readonly number[]; photo: readonly number[] }): { single: Steadiness; photo: Steadiness } {
+  return { single: steadiness(sections.single, runs), photo: steadiness(sections.photo, runs) };
+}

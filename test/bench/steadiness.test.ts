@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { STEADY_FACTOR, steadiness } from '../../bench/steadiness.js';
+import { sectionSteadiness, STEADY_FACTOR, steadiness } from '../../bench/steadiness.js';
 
 // the reference figures of a real run (2026-12-07): start / middle / end, the single-image rounds, the photo rounds
 const runs = [8.07, 7.69, 7.32];
@@ -33,3 +33,16 @@ test('no figures: an error, not a verdict', () => {
   assert.throws(() => steadiness([], [1]), /no reference figures/);
   assert.throws(() => steadiness([1], []), /no reference figures/);
 });
+
+test('both sections held against the start/middle/end reference alone: two that strayed together are both unsteady', () => {
+  // ten rounds each at 12 ms against a run reference of 7.5 ms: with the rounds in the yardstick its median would be 12, and both would pass
+  const strayed = Array.from({ length: 10 }, () => 12);
+  const s = sectionSteadiness([7.6, 7.5, 7.4], { single: strayed, photo: strayed });
+  assert.equal(s.single.steady, false);
+  assert.equal(s.photo.steady, false);
+  assert.equal(s.photo.runMs, 7.5);
+  assert.equal(steadiness(strayed, [7.6, 7.5, 7.4, ...strayed, ...strayed]).steady, true, 'what a yardstick with the rounds in it would have said');
+  const calm = sectionSteadiness([7.6, 7.5, 7.4], { single: [7.5, 7.7], photo: [7.2, 7.4] });
+  assert.deepEqual([calm.single.steady, calm.photo.steady], [true, true]);
+});
+
