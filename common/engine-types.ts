@@ -97,6 +97,12 @@ export interface DatasetSummary {
   root: string;
   /** 'folders': train/ and validation/ were given; 'split': validation was split off train */
   validationFrom: 'folders' | 'split';
+  /**
+   * with 'split': the share of each class held out for validation, the images with the lowest seeded hash of
+   * their path (a retrain may then move a few back to train: its parent learned from them). Absent from models
+   * saved before it was recorded: those were split by a shuffle at the share their counts give.
+   */
+  validationSplit?: number;
   train: ClassCounts;
   validation: ClassCounts;
   /** class folders other than happy/sad that were left out (angry, neutral...) */

@@ -1,12 +1,12 @@
 import { DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../common/defaults.js';
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { dirname, extname, join, sep } from 'node:path';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import { badInput, fsReason, notFound } from './errors.js';
 import { IMAGE_EXTENSIONS } from './image-decode.js';
 import type { ClassCounts, DataProblem, DatasetSummary, SkippedFile } from '../common/engine-types.js';
 import type { Label } from '../common/labels.js';
 import { inputReason } from '../common/i18n/reasons.js';
-import { createRng, shuffled } from './random.js';
+import { createRng, deriveSeed, shuffled } from './random.js';
 import type { TrainingSet } from './samples.js';
 
 /**
@@ -28,10 +28,15 @@ interface Dataset {
   ignoredImages?: Record<string, number>;
 }
 
-interface ScanOptions {
+export interface ScanOptions {
   /** fraction of each class split off for validation when there is no validation/ folder */
   validationSplit?: number;
   seed?: number;
+  /**
+   * how a folder without validation/ is split: 'stable' (stableSplit, the default) or 'shuffle' (shuffledSplit:
+   * how models saved before DatasetSummary.validationSplit was recorded were split, to find their images again)
+   */
+  splitRule?: 'stable' | 'shuffle';
   /** keep only the first N training images per class (by file name); validation is never capped */
   maxPerClass?: number;
   /** also count the images in the folders that are left out (Dataset.ignoredImages); training does not need them */
@@ -176,19 +181,67 @@ function countClasses(samples: readonly Sample[]): ClassCounts {
   return c;
 }
 
-/** Splits off `fraction` of each class, chosen by a seeded shuffle; both parts keep file-name order. */
-export function stratifiedSplit(samples: readonly Sample[], fraction: number, seed: number): { train: Sample[]; validation: Sample[] } {
+/**
+ * Splits off `fraction` of each class for validation (rounded; a class of one image keeps it to train on, any
+ * other lends at least one and keeps at least one): the images whose seeded hash of their path in the dataset
+ * folder (relative to `root`, '/' between folders) is lowest. An image's rank among its class never depends on
+ * which other images are there, so a folder that grows moves only the few images near the cut from train into
+ * validation (a shuffle moved most of them: a retrain's starting model learned its training images, and in
+ * validation they flatter the new model's figures; the few left are moved back by the retrain, see
+ * trainFromFolder). The same folder elsewhere splits the same way. Both parts keep file-name order.
+ */
+export function stableSplit(samples: readonly Sample[], fraction: number, seed: number, root: string): { train: Sample[]; validation: Sample[] } {
+  const picked = new Set<Sample>();
+  for (const label of ['happy', 'sad'] as const) {
+    const ofClass = samples.filter((s) => s.label === label);
+    const keyed = ofClass.map((s) => ({ s, key: splitKey(seed, root, s.file) })).sort((a, b) => a.key - b.key || compareNames(a.s.file, b.s.file));
+    for (const k of keyed.slice(0, validationCount(ofClass.length, fraction))) picked.add(k.s);
+  }
+  return { train: samples.filter((s) => !picked.has(s)), validation: samples.filter((s) => picked.has(s)) };
+}
+
+/**
+ * How many of a class of `n` go to validation: a class with a single image cannot lend one without leaving
+ * nothing to learn from; nor can any split take a class's last image (a fraction near 1 rounds up to all of them).
+ */
+function validationCount(n: number, fraction: number): number {
+  return n < 2 ? 0 : Math.min(n - 1, Math.max(1, Math.round(n * fraction)));
+}
+
+/** An image's rank key for stableSplit: the same on every OS (the path's separators made '/'). */
+function splitKey(seed: number, root: string, file: string): number {
+  return deriveSeed(seed, 'validation', relative(root, file).split(sep).join('/')) / 2 ** 32;
+}
+
+/**
+ * Splits off `fraction` of each class, chosen by a seeded shuffle of the class: the split of models saved
+ * before the split was stableSplit (they recorded no validationSplit), kept to find their images again. Adding
+ * one image reshuffles them all. Both parts keep file-name order.
+ */
+export function shuffledSplit(samples: readonly Sample[], fraction: number, seed: number): { train: Sample[]; validation: Sample[] } {
   const train: Sample[] = [];
   const validation: Sample[] = [];
   for (const label of ['happy', 'sad'] as const) {
     const ofClass = samples.filter((s) => s.label === label);
-    // a class with a single image cannot lend one to validation without leaving nothing to learn from; nor can
-    // any split take a class's last image (a fraction near 1 rounds up to all of them)
-    const nVal = ofClass.length < 2 ? 0 : Math.min(ofClass.length - 1, Math.max(1, Math.round(ofClass.length * fraction)));
+    const nVal = validationCount(ofClass.length, fraction);
     const picked = new Set(shuffled(ofClass, createRng(seed ^ (label === 'happy' ? 0x9e37 : 0x79b9))).slice(0, nVal));
     for (const s of ofClass) (picked.has(s) ? validation : train).push(s);
   }
   return { train, validation };
+}
+
+/**
+ * How to split a model's dataset folder again as it was split for it: the share it recorded (stableSplit) or,
+ * for a model saved before the share was recorded, a shuffle at the share its counts give (its library images,
+ * counted with the folder's, left out). Nothing for a folder with its own validation/.
+ */
+export function recordedSplit(recorded: DatasetSummary): Pick<ScanOptions, 'validationSplit' | 'splitRule'> {
+  if (recorded.validationFrom !== 'split') return {};
+  if (recorded.validationSplit !== undefined) return { validationSplit: recorded.validationSplit };
+  const lib = recorded.library;
+  const nVal = recorded.validation.happy + recorded.validation.sad - (lib ? lib.validation.happy + lib.validation.sad : 0);
+  const nAll = nVal + recorded.train.happy + recorded.train.sad - (lib ? lib.train.happy + lib.train.sad : 0);
+  return { splitRule: 'shuffle', ...(nAll > 0 && { validationSplit: Math.min(0.9, Math.max(0.01, nVal / nAll)) }) };
 }
 
 /** The first `n` of each class, in file-name order. */
@@ -199,7 +252,7 @@ export function capPerClass(samples: readonly Sample[], n: number): Sample[] {
 
 /**
  * Reads a dataset in the notebook's layout (train/{happy,sad}, validation/{happy,sad}), or a plain
- * {happy,sad} folder. Without validation/, a stratified, seeded split of train is used. Never refuses a
+ * {happy,sad} folder. Without validation/, a seeded split of each class is used (stableSplit). Never refuses a
  * folder that can be listed: a class without training images is for the caller to judge (missingClasses).
  */
 export async function readDatasetLayout(root: string, opts: ScanOptions = {}): Promise<Dataset> {
@@ -208,6 +261,8 @@ export async function readDatasetLayout(root: string, opts: ScanOptions = {}): P
   const skipped: SkippedFile[] = [];
   const ignoredClasses: string[] = [];
   const ignoredImages = opts.countIgnored ? new Map<string, number>() : undefined;
+  const stable = opts.splitRule !== 'shuffle';
+  const split = (samples: Sample[]) => (stable ? stableSplit(samples, fraction, seed, root) : shuffledSplit(samples, fraction, seed));
   const entries = await listDir(root);
   const trainDir = findDir(entries, TRAIN_DIRS);
   const valDir = findDir(entries, VALIDATION_DIRS);
@@ -221,19 +276,27 @@ export async function readDatasetLayout(root: string, opts: ScanOptions = {}): P
       validation = await scanClassFolders(join(root, valDir), skipped, ignoredClasses, ignoredImages);
       validationFrom = 'folders';
     } else {
-      ({ train, validation } = stratifiedSplit(train, fraction, seed));
+      ({ train, validation } = split(train));
       validationFrom = 'split';
     }
   } else {
     const all = await scanClassFolders(root, skipped, ignoredClasses, ignoredImages);
-    ({ train, validation } = stratifiedSplit(all, fraction, seed));
+    ({ train, validation } = split(all));
     validationFrom = 'split';
   }
   if (opts.maxPerClass !== undefined) train = capPerClass(train, opts.maxPerClass);
   return {
     train,
     validation,
-    summary: { root, validationFrom, train: countClasses(train), validation: countClasses(validation), ignoredClasses, skipped },
+    summary: {
+      root,
+      validationFrom,
+      ...(validationFrom === 'split' && stable && { validationSplit: fraction }),
+      train: countClasses(train),
+      validation: countClasses(validation),
+      ignoredClasses,
+      skipped,
+    },
     ...(ignoredImages && { ignoredImages: Object.fromEntries(ignoredImages) }),
   };
 }

@@ -4,6 +4,8 @@
  * copied into the library, is still the same sample with the same cached features and augmented views.
  */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { throwIfAborted } from './errors.js';
 import type { DatasetSummary } from '../common/engine-types.js';
 import type { Label } from '../common/labels.js';
 
@@ -34,4 +36,19 @@ export function isContentHash(s: string): boolean {
 /** How a sample is named in reports: its file, else its hash. */
 export function sampleName(s: SampleRef): string {
   return s.file ?? `sha256:${s.hash}`;
+}
+
+/** Reads files' content hashes, a few at a time; null for a file that cannot be read (what reads it next says why). */
+export async function hashFiles(files: readonly string[], signal?: AbortSignal): Promise<Array<string | null>> {
+  const out: Array<string | null> = new Array(files.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      throwIfAborted(signal);
+      const i = next++;
+      out[i] = await readFile(files[i]!).then(contentHash, () => null);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return out;
 }

@@ -59,6 +59,8 @@ export const reasonsEn = {
   'reason.noFiguresHere': 'it has no figures on these images',
   'reason.trainedOnTheValidationImage': 'it was trained on this validation image',
   'reason.trainedOnAllValidation': 'it was trained on all {count} of these validation images',
+  'reason.learnedValidationImage': '1 validation image was moved to training: model {id}, which this one starts from, learned from it (judged, it would flatter this model)',
+  'reason.learnedValidationImages': '{count} validation images were moved to training: model {id}, which this one starts from, learned from them (judged, they would flatter this model)',
   'reason.noSuchFolderAt': '{path}: no such folder',
   'reason.notFolderAt': '{path}: not a folder',
   'reason.folderUnreadableAt': '{path}: cannot read the folder ({error})',

@@ -10,14 +10,13 @@
  * training alike, and named by a fingerprint, so the training uses exactly the images the preview announced.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { DEFAULT_BASE, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../../common/defaults.js';
 import type { ClassCounts, DatasetSummary, PromotionWhy, TrainResult } from '../../common/engine-types.js';
 import type { LibraryItem, LibraryRetrainResult, RetrainOptions, RetrainPreview, RetrainPromotion } from '../../common/library-types.js';
 import type { Label } from '../../common/labels.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import type { CallContext } from '../call-context.js';
-import { scanDataset } from '../dataset.js';
+import { recordedSplit, scanDataset } from '../dataset.js';
 import { badInput, EngineError, throwIfAborted } from '../errors.js';
 import { predictHead, rowsOf, type Matrix } from '../head.js';
 import { computeMetrics } from '../metrics.js';
@@ -25,7 +24,7 @@ import type { ModelMeta } from '../models/model-meta.js';
 import { resolveModel } from '../models/resolve.js';
 import { deriveSeed } from '../random.js';
 import type { LabelledSample, SampleRef, TrainingSet } from '../samples.js';
-import { contentHash } from '../samples.js';
+import { hashFiles } from '../samples.js';
 import { leftOutWords, trainedOn } from './promotion.js';
 import { lookAgainAtRows } from './second-look.js';
 import type { EngineServices } from './services.js';
@@ -61,20 +60,6 @@ function countOf(samples: ReadonlyArray<{ label: Label }>): ClassCounts {
   return c;
 }
 
-/** Reads files' content hashes, a few at a time; null for a file that cannot be read (training reports it). */
-async function hashFiles(files: readonly string[]): Promise<Array<string | null>> {
-  const out: Array<string | null> = new Array(files.length).fill(null);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      out[i] = await readFile(files[i]!).then(contentHash, () => null);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return out;
-}
-
 /**
  * The current model's training data, read again: its folder with the seed, validation share and per-class cap
  * it was read with (the share and cap are inferred from the counts it recorded, without its library part).
@@ -88,14 +73,13 @@ async function currentDataset(
   // (an imported model's library is the other installation's: its root is that library, not this one)
   if (recorded.root === libraryDir || recorded.root === recorded.library?.dir) return { samples: [], summary: null, missing: inputReason('reason.libraryOnlyModel') };
   const own = { train: minus(recorded.train, recorded.library?.train), validation: minus(recorded.validation, recorded.library?.validation) };
-  const nOwn = own.train.happy + own.train.sad + own.validation.happy + own.validation.sad;
   const seed = meta.hyperparameters.seed;
-  const validationSplit = recorded.validationFrom === 'split' && nOwn > 0 ? Math.min(0.9, Math.max(0.01, (own.validation.happy + own.validation.sad) / nOwn)) : undefined;
+  const split = recordedSplit(recorded);
   try {
-    let ds = await scanDataset(recorded.root, { seed, ...(validationSplit !== undefined && { validationSplit }) });
+    let ds = await scanDataset(recorded.root, { seed, ...split });
     const found = countOf(ds.train);
     if (found.happy > own.train.happy || found.sad > own.train.sad) {
-      ds = await scanDataset(recorded.root, { seed, ...(validationSplit !== undefined && { validationSplit }), maxPerClass: Math.max(1, own.train.happy, own.train.sad) });
+      ds = await scanDataset(recorded.root, { seed, ...split, maxPerClass: Math.max(1, own.train.happy, own.train.sad) });
     }
     const files = [...ds.train, ...ds.validation];
     const hashes = await hashFiles(files.map((s) => s.file));
@@ -187,6 +171,7 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
   const summary: DatasetSummary = {
     root: ds.summary?.root ?? libraryDir,
     validationFrom: ds.summary?.validationFrom ?? 'split',
+    ...(ds.summary?.validationSplit !== undefined && { validationSplit: ds.summary.validationSplit }),
     train,
     validation,
     ignoredClasses: ds.summary?.ignoredClasses ?? [],

@@ -4,13 +4,12 @@
  * validation images. So "evaluate on its validation data" judges exactly what its recorded figures were
  * measured on, wherever the split put them, and says how many of them could not be found any more.
  */
-import { readFile } from 'node:fs/promises';
 import { isCancelled } from '../../common/errors.js';
 import type { Label } from '../../common/labels.js';
 import type { CallContext } from '../call-context.js';
-import { scanDataset, type Sample } from '../dataset.js';
+import { recordedSplit, scanDataset, type Sample } from '../dataset.js';
 import { badInput, EngineError, throwIfAborted } from '../errors.js';
-import { contentHash } from '../samples.js';
+import { hashFiles } from '../samples.js';
 import type { EngineServices } from './services.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 
@@ -20,21 +19,6 @@ export interface ValidationImages {
   samples: Array<Sample & { hash?: string }>;
   /** validation images the model lists that were not found (moved, deleted or changed files) */
   missing: number;
-}
-
-/** Reads files' content hashes, a few at a time; null for a file that cannot be read. */
-async function hashFiles(files: readonly string[], signal: AbortSignal | undefined): Promise<Array<string | null>> {
-  const out: Array<string | null> = new Array(files.length).fill(null);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      throwIfAborted(signal);
-      const i = next++;
-      out[i] = await readFile(files[i]!).then(contentHash, () => null);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return out;
 }
 
 export async function modelValidationImages(services: EngineServices, modelId: string, ctx: CallContext = {}): Promise<ValidationImages> {
@@ -51,18 +35,14 @@ export async function modelValidationImages(services: EngineServices, modelId: s
   const hashes: Array<string | null> = [];
   if (root !== services.library.dir) {
     try {
-      // the seed it was split with; the recorded counts give the share that was held out
-      const v = meta.dataset.validation;
-      const t = meta.dataset.train;
-      const lib = meta.dataset.library;
-      const nVal = v.happy + v.sad - (lib ? lib.validation.happy + lib.validation.sad : 0);
-      const nAll = nVal + t.happy + t.sad - (lib ? lib.train.happy + lib.train.sad : 0);
-      const validationSplit = meta.dataset.validationFrom === 'split' && nAll > 0 ? Math.min(0.9, Math.max(0.01, nVal / nAll)) : undefined;
-      const ds = await scanDataset(root, { seed: meta.hyperparameters.seed, ...(validationSplit !== undefined && { validationSplit }) });
+      // the folder split again with the seed and the share it was split with
+      const ds = await scanDataset(root, { seed: meta.hyperparameters.seed, ...recordedSplit(meta.dataset) });
       const validation = ds.validation;
       if (!listed) {
         // an older model without its sample list: the same folder split again the same way
-        return { root, samples: validation, missing: Math.max(0, nVal - validation.length) };
+        const v = meta.dataset.validation;
+        const lib = meta.dataset.library?.validation;
+        return { root, samples: validation, missing: Math.max(0, v.happy + v.sad - (lib ? lib.happy + lib.sad : 0) - validation.length) };
       }
       // the split's own validation images first (the usual case: all found there), the training images only when some are missing
       candidates.push(...validation);

@@ -6,12 +6,13 @@
  */
 import { inputReason } from '../../common/i18n/reasons.js';
 import { BASE_AUGMENT, DEFAULT_SEED } from '../../common/defaults.js';
+import { resolve } from 'node:path';
 import type * as tf from '../tf.js';
 import type { AugmentConfig, BaseId, ClassCounts, DatasetSummary, MobileNetSource, Promotion, PromotionNote, TrainParams, TrainResult } from '../../common/engine-types.js';
 import { labelToTarget, type Label } from '../../common/labels.js';
 import { DEFAULT_AUGMENT, JUDGE_VIEWS, variantParams } from '../augment.js';
 import type { CallContext } from '../call-context.js';
-import { folderTrainingSet } from '../dataset.js';
+import { folderTrainingSet, recordedSplit } from '../dataset.js';
 import { badInput, throwIfAborted } from '../errors.js';
 import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead, type HeadHyperparameters, type Matrix } from '../head.js';
 import { computeMetrics } from '../metrics.js';
@@ -24,6 +25,7 @@ import { APP_VERSION } from '../version.js';
 import { count } from '../words.js';
 import { checkTrainingData } from './data-warnings.js';
 import { judgeRows } from './judge.js';
+import { learnedToTrain } from './learned-to-train.js';
 import { promote } from './promotion.js';
 import { lookAgainAtRows, trainSecondLook } from './second-look.js';
 import { embeddingOptions, type EngineServices } from './services.js';
@@ -71,16 +73,27 @@ export function trainOptions(params: Omit<TrainParams, 'data'>): TrainOptions {
 /** Trains on a dataset folder (train/ + validation/, or happy/ + sad/). */
 export async function trainFromFolder(services: EngineServices, params: TrainParams, ctx: CallContext = {}): Promise<TrainResult> {
   const startedAt = performance.now();
-  const options = trainOptions(params);
+  const parent = params.fromModel ? await startingMeta(services, params.fromModel) : null;
+  // a retrain splits its parent's folder as the parent did (seed, share, rule): the images the parent learned
+  // from stay in train, where they cannot flatter the new model's figures
+  const sameFolder = parent !== null && resolve(parent.dataset.root) === resolve(params.data);
+  const options = trainOptions({ ...params, ...(params.seed === undefined && parent && { seed: parent.hyperparameters.seed }) });
   ctx.progress?.({ type: 'stage', stage: 'scanning', message: `Reading ${params.data}` });
   const tScan = performance.now();
   const set = await folderTrainingSet(params.data, {
     seed: options.seed,
     ...(params.maxPerClass !== undefined && { maxPerClass: params.maxPerClass }),
-    ...(params.validationSplit !== undefined && { validationSplit: params.validationSplit }),
+    ...(params.validationSplit !== undefined ? { validationSplit: params.validationSplit } : sameFolder && recordedSplit(parent.dataset)),
   });
   throwIfAborted(ctx.signal);
   return trainOnSamples(services, set, options, ctx, startedAt, (performance.now() - tScan) / 1000);
+}
+
+/** The saved model a retrain starts from; null for the zero-shot head, or one that cannot be read (resolveModel says why). */
+async function startingMeta(services: EngineServices, ref: string): Promise<ModelMeta | null> {
+  const id = ref === 'current' ? await services.registry.currentId() : ref;
+  if (!id || id === 'zero-shot') return null;
+  return services.registry.readMeta(id).catch(() => null);
 }
 
 /** Trains a new model on labelled samples and saves it; it becomes the current one by the promotion rule (promotion.ts). */
@@ -96,7 +109,9 @@ export async function trainOnSamples(
   if (services.readOnly) throw badInput(inputReason('reason.readOnlyTrain', { home: services.home }));
   const parent = options.fromModel ? await resolveModel(services.registry, services.bases, options.fromModel, ctx) : null;
   try {
-    return await trainFrom(services, set, options, parent, ctx, startedAt, scanSeconds);
+    const fair = parent ? await learnedToTrain(services, set, parent.id, ctx) : { set, warning: null };
+    if (fair.warning) ctx.progress?.({ type: 'warning', message: fair.warning });
+    return await trainFrom(services, fair.set, options, parent, ctx, startedAt, scanSeconds, fair.warning ? [fair.warning] : []);
   } finally {
     parent?.head.dispose();
   }
@@ -110,6 +125,8 @@ async function trainFrom(
   ctx: CallContext,
   startedAt: number,
   scanSeconds: number,
+  /** said before training began (progress), kept with the result's own */
+  earlierWarnings: string[],
 ): Promise<TrainResult> {
   const base = parent?.base ?? (await services.bases.load(options.base ?? DEFAULT_BASE, options.mobilenet, ctx));
   // a retrain names no base: its parent's defaults apply as they did to the parent
@@ -143,8 +160,10 @@ async function trainFrom(
   if (dataset.train.happy === 0 || dataset.train.sad === 0) {
     throw badInput(inputReason('reason.classGoneAfterSkips', { path: set.summary.root }));
   }
-  const { warnings, details, validationProblem } = checkTrainingData(dataset.train, dataset.validation);
-  warnings.forEach((message, i) => ctx.progress?.({ type: 'warning', message, detail: details[i]! }));
+  const check = checkTrainingData(dataset.train, dataset.validation);
+  check.warnings.forEach((message, i) => ctx.progress?.({ type: 'warning', message, detail: check.details[i]! }));
+  const { validationProblem } = check;
+  const warnings = [...earlierWarnings, ...check.warnings];
 
   const trainSet = eachViewRows(base.dim, train, trainVectors);
   const valRows = judgeRows(base.dim, valVectors);

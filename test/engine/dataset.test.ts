@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { capPerClass, folderTrainingSet, scanDataset, scanEvalSet, stratifiedSplit, type Sample } from '../../engine/dataset.js';
+import { capPerClass, folderTrainingSet, recordedSplit, scanDataset, scanEvalSet, shuffledSplit, stableSplit, type Sample } from '../../engine/dataset.js';
+import type { DatasetSummary } from '../../common/engine-types.js';
 import { tempDir } from '../helpers/tmp.js';
 
 async function tree(root: string, files: string[]): Promise<void> {
@@ -92,11 +93,12 @@ test("a link from one class's folder into another's is skipped and said: its ima
   ]);
 });
 
-test('without validation/, a seeded stratified split of 20 % per class', async () => {
+test('without validation/, a seeded split of 20 % per class, the share recorded', async () => {
   const root = await tempDir();
   await tree(root, [...names(50).map((n) => `happy/${n}`), ...names(30).map((n) => `sad/${n}`)]);
   const a = await scanDataset(root, { seed: 7 });
   assert.equal(a.summary.validationFrom, 'split');
+  assert.equal(a.summary.validationSplit, 0.2);
   assert.deepEqual(a.summary.validation, { happy: 10, sad: 6 });
   assert.deepEqual(a.summary.train, { happy: 40, sad: 24 });
   const b = await scanDataset(root, { seed: 7 });
@@ -109,6 +111,49 @@ test('without validation/, a seeded stratified split of 20 % per class', async (
   assert.deepEqual(half.summary.validation, { happy: 25, sad: 15 });
 });
 
+test('a folder that grows moves few of its training images into validation (a retrain learned them); the same folder elsewhere splits the same', async () => {
+  const root = await tempDir();
+  const before = [...names(60).map((n) => `happy/${n}`), ...names(40).map((n) => `sad/${n}`)];
+  const grown = [...names(30).map((n) => `happy/new-${n}`), ...names(20).map((n) => `sad/new-${n}`)];
+  await tree(root, before);
+  const moved = async (rule: 'stable' | 'shuffle') => {
+    const dir = await tempDir();
+    await tree(dir, before);
+    const a = await scanDataset(dir, { seed: 42, splitRule: rule });
+    await tree(dir, grown);
+    const b = new Set((await scanDataset(dir, { seed: 42, splitRule: rule })).validation.map((s) => s.file));
+    return { moved: a.train.filter((s) => b.has(s.file)).length, validation: b.size };
+  };
+  const stable = await moved('stable');
+  const shuffle = await moved('shuffle');
+  assert.equal(stable.validation, 30);
+  // only the images just past the cut can move in: by their hashes, 2 of 30 here; the shuffle moved 18
+  assert.ok(stable.moved <= 3, `${stable.moved} of the training images moved into validation`);
+  assert.ok(shuffle.moved >= 15, `the shuffle moved ${shuffle.moved}: else this compares nothing`);
+  const here = await scanDataset(root, { seed: 42 });
+  const elsewhere = await tempDir();
+  await tree(elsewhere, before);
+  const there = await scanDataset(elsewhere, { seed: 42 });
+  assert.deepEqual(there.validation.map((s) => s.file.slice(elsewhere.length)), here.validation.map((s) => s.file.slice(root.length)));
+});
+
+test('models saved before the share was recorded are split again by their shuffle, at the share their counts give', async () => {
+  const root = await tempDir();
+  await tree(root, [...names(50).map((n) => `happy/${n}`), ...names(30).map((n) => `sad/${n}`)]);
+  const legacy = await scanDataset(root, { seed: 7, splitRule: 'shuffle' });
+  assert.deepEqual(legacy.summary.validation, { happy: 10, sad: 6 }, 'exactly the share of each class');
+  assert.equal(legacy.summary.validationSplit, undefined, 'a shuffled split records no share: its descendants are split the same way');
+  assert.notDeepEqual(legacy.validation, (await scanDataset(root, { seed: 7 })).validation, 'not the rank split');
+
+  const summary = (over: Partial<DatasetSummary>): DatasetSummary => ({ root, validationFrom: 'split', train: { happy: 40, sad: 24 }, validation: { happy: 10, sad: 6 }, ignoredClasses: [], skipped: [], ...over });
+  assert.deepEqual(recordedSplit(summary({ validationSplit: 0.3 })), { validationSplit: 0.3 });
+  assert.deepEqual(recordedSplit(summary({})), { splitRule: 'shuffle', validationSplit: 0.2 });
+  // a library retrain's counts include the library's images: the folder's own share is without them
+  const lib = { dir: '/lib', train: { happy: 8, sad: 8 }, validation: { happy: 2, sad: 2 }, includeUnreviewed: false, minConfidence: null };
+  assert.deepEqual(recordedSplit(summary({ train: { happy: 48, sad: 32 }, validation: { happy: 12, sad: 8 }, library: lib })), { splitRule: 'shuffle', validationSplit: 0.2 });
+  assert.deepEqual(recordedSplit(summary({ validationFrom: 'folders' })), {});
+});
+
 test('--max-per-class caps training images (first by name), never validation', async () => {
   const root = await tempDir();
   await tree(root, [...names(12).map((n) => `train/happy/${n}`), ...names(12).map((n) => `train/sad/${n}`), ...names(5).map((n) => `validation/happy/${n}`), ...names(5).map((n) => `validation/sad/${n}`)]);
@@ -118,17 +163,19 @@ test('--max-per-class caps training images (first by name), never validation', a
   assert.deepEqual(ds.train.filter((s) => s.label === 'sad').map((s) => s.file.slice(-10)), ['img000.jpg', 'img001.jpg', 'img002.jpg']);
 });
 
-test('pure helpers: split keeps tiny classes in train, cap keeps order', () => {
-  const s = (label: 'happy' | 'sad', i: number): Sample => ({ file: `${label}${i}`, label });
-  const { train, validation } = stratifiedSplit([s('happy', 0), s('sad', 0), s('sad', 1)], 0.2, 1);
-  assert.deepEqual(train.filter((x) => x.label === 'happy').length, 1, 'a single image stays in train');
-  assert.equal(validation.length, 1);
-  assert.deepEqual(capPerClass([s('happy', 0), s('sad', 0), s('happy', 1), s('happy', 2)], 2).map((x) => x.file), ['happy0', 'sad0', 'happy1']);
-  // a fraction near 1 rounds up to a whole class: one image of each stays to train on
-  const twenty = (['happy', 'sad'] as const).flatMap((label) => Array.from({ length: 20 }, (_, i) => s(label, i)));
-  const most = stratifiedSplit(twenty, 0.99, 1);
-  assert.deepEqual([most.train.filter((x) => x.label === 'happy').length, most.train.filter((x) => x.label === 'sad').length], [1, 1]);
-  assert.equal(most.validation.length, 38);
+test('pure helpers: split keeps tiny classes in train and lends one of any other, cap keeps order', () => {
+  const s = (label: 'happy' | 'sad', i: number): Sample => ({ file: `/d/${label}/${label}${i}`, label });
+  for (const split of [(x: Sample[], f: number) => stableSplit(x, f, 1, '/d'), (x: Sample[], f: number) => shuffledSplit(x, f, 1)]) {
+    const { train, validation } = split([s('happy', 0), s('sad', 0), s('sad', 1)], 0.2);
+    assert.deepEqual(train.filter((x) => x.label === 'happy').length, 1, 'a single image stays in train');
+    assert.equal(validation.length, 1, 'a class of two lends one');
+    // a fraction near 1 rounds up to a whole class: one image of each stays to train on
+    const twenty = (['happy', 'sad'] as const).flatMap((label) => Array.from({ length: 20 }, (_, i) => s(label, i)));
+    const most = split(twenty, 0.99);
+    assert.deepEqual([most.train.filter((x) => x.label === 'happy').length, most.train.filter((x) => x.label === 'sad').length], [1, 1]);
+    assert.equal(most.validation.length, 38);
+  }
+  assert.deepEqual(capPerClass([s('happy', 0), s('sad', 0), s('happy', 1), s('happy', 2)], 2).map((x) => x.file), ['/d/happy/happy0', '/d/sad/sad0', '/d/happy/happy1']);
 });
 
 test('missing folders and missing classes are clear errors', async () => {

@@ -55,6 +55,44 @@ test('train, then retrain from it: the child records its parent; same seed gives
   assert.equal(await services.registry.currentId(), child.modelId);
 });
 
+test('a retrain splits its parent\'s folder as the parent did (seed, share), and moves to train the validation images its parent learned', async () => {
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  const parent = await trainFromFolder(own, { data: FACES, epochs: 2, seed: 9, validationSplit: 0.3 });
+  const parentMeta = await own.registry.readMeta(parent.modelId);
+  assert.equal(parentMeta.dataset.validationSplit, 0.3);
+  const child = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: parent.modelId });
+  const childMeta = await own.registry.readMeta(child.modelId);
+  assert.equal(childMeta.hyperparameters.seed, 9, 'the parent\'s seed');
+  assert.equal(childMeta.dataset.validationSplit, 0.3, 'the parent\'s share');
+  assert.deepEqual(child.dataset.validation, parent.dataset.validation);
+  assert.deepEqual((await own.registry.readSamples(child.modelId))!.validation, (await own.registry.readSamples(parent.modelId))!.validation, 'the same validation images');
+  assert.deepEqual(child.warnings.filter((w) => /moved to training/.test(w)), [], 'none of them was learned by the parent');
+  // asked for another seed, a retrain gets it, and the parent's training images it puts in validation go to train
+  const reseeded = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: parent.modelId, seed: 4 });
+  const trained = new Set((await own.registry.readSamples(parent.modelId))!.trained);
+  const resplit = await folderTrainingSet(FACES, { seed: 4, validationSplit: 0.3 });
+  const learned = (await Promise.all(resplit.samples.filter((x) => x.split === 'validation').map(async (x) => contentHash(await readFile(x.file!))))).filter((h) => trained.has(h));
+  assert.ok(learned.length > 0, 'else this checks nothing');
+  assert.deepEqual(reseeded.warnings.filter((w) => /moved to training/.test(w)), [`${learned.length} validation images were moved to training: model ${parent.modelId}, which this one starts from, learned from them (judged, they would flatter this model)`]);
+  const v = reseeded.dataset.validation;
+  assert.equal(v.happy + v.sad, 6 - learned.length);
+  assert.deepEqual((await own.registry.readSamples(reseeded.modelId))!.validation.filter((h) => trained.has(h)), []);
+
+  // a folder with its own validation/ holding two of the parent's training images and two it never saw
+  const data = await tempDir();
+  const parentSplit = (await folderTrainingSet(FACES, { seed: 9, validationSplit: 0.3 })).samples;
+  const seen = parentSplit.filter((x) => x.split === 'train');
+  const unseen = parentSplit.filter((x) => x.split === 'validation');
+  for (const [i, x] of [...seen.slice(0, 12), ...seen.slice(-2), ...unseen.slice(0, 2)].entries()) {
+    const split = i < 12 ? 'train' : 'validation';
+    await mkdir(join(data, split, x.label), { recursive: true });
+    await copyFile(x.file!, join(data, split, x.label, `${i}.jpg`));
+  }
+  const folders = await trainFromFolder(own, { data, epochs: 1, fromModel: parent.modelId });
+  assert.deepEqual(folders.warnings.filter((w) => /moved to training/.test(w)), [`2 validation images were moved to training: model ${parent.modelId}, which this one starts from, learned from them (judged, they would flatter this model)`]);
+  assert.equal(folders.dataset.validation.happy + folders.dataset.validation.sad, 2);
+});
+
 test('training takes labelled samples: by content hash alone once their features are cached, the same model as from the folder', async () => {
   const folder = await trainFromFolder(services, { data: FACES, epochs: 4, seed: 11 });
   const set = await folderTrainingSet(FACES, { seed: 11 });
