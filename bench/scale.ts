@@ -60,8 +60,11 @@ export interface ScaleRun {
   valAccuracy: number | null;
   /** peak resident memory of the training process, in bytes */
   peakRss: number;
-  /** the engine's tensors before the training, after it, and after one more prediction */
-  numTensors: { before: number; after: number; afterPredict: number };
+  /**
+   * the engine's tensors before the training, after it (with the networks it loaded and keeps), after a second
+   * training (every feature cached), and after one more prediction
+   */
+  numTensors: { before: number; afterFirst: number; after: number; afterPredict: number };
   views: number;
   cacheBytes: number;
   timings: unknown;
