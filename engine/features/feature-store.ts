@@ -35,8 +35,11 @@ export type ViewsOf = (contentHash: string) => readonly AugmentParams[];
 export interface FeatureRequest {
   sample: SampleRef;
   views: ViewsOf;
-  /** with a face detector: the largest face only (training, evaluation; the default), or every face found */
-  faces?: 'largest' | 'all';
+  /**
+   * with a face detector: the largest face only (training, evaluation; the default), every face found, or
+   * these faces (indexes into the image's detection, largest first: a second look at the unsure ones only)
+   */
+  faces?: 'largest' | 'all' | readonly number[];
 }
 
 /** Where the time of one features() call went, in seconds. */
@@ -54,13 +57,16 @@ export interface FeatureTimings {
 }
 
 interface FeatureOutcome {
-  /** per request: one vector per view, or null when the sample failed */
+  /** per request: one vector per view of the first face judged, or null when the sample failed */
   vectors: Array<Float32Array[] | null>;
   /** per request: the sample's content hash, or null when it failed */
   hashes: Array<string | null>;
   /** per request: the faces found (no face detector: none asked), or null when it failed */
   detections: Array<Detection | null>;
-  /** per request: one list of view vectors per face judged (`faces: 'all'`; else the largest only), the first as in `vectors` */
+  /**
+   * per request: one list of view vectors per face judged, at the face's index in the detection (`faces: 'all'`:
+   * each; a list: those, the others left empty; else the largest only); the first of them as in `vectors`
+   */
   faceVectors: Array<Float32Array[][] | null>;
   failures: SkippedFile[];
   /** views found in the cache, and views computed, in this call */
@@ -113,8 +119,8 @@ interface FeatureStats {
 interface Prepared {
   index: number;
   hash: string | null;
-  /** per face judged (one: the whole image, or the largest face, unless all faces were asked) */
-  crops: Array<{ keys: string[]; image: RgbImage | null }>;
+  /** per face judged (one: the whole image, or the largest face, unless others were asked), with its index in the detection */
+  crops: Array<{ face: number; keys: string[]; image: RgbImage | null }>;
   views: readonly AugmentParams[];
   detection: Detection | null;
   error: string | null;
@@ -269,10 +275,16 @@ export class FeatureStore {
     return EmbeddingCache.key(hash, `${preprocessKey(this.base)}${crop}|${this.base.inputSize}|${paramsKey(view)}`);
   }
 
-  /** The faces judged of a detection: the whole image (null), or the largest face or all of them. */
+  /** The faces judged of a detection: the whole image (null), or the largest face, all of them or those asked (each once, largest first). */
   private facesOf(d: Detection | null, request: FeatureRequest): Array<number | null> {
     if (!d || judgedWhole(d)) return [null];
-    return request.faces === 'all' ? d.faces.map((_, i) => i) : [0];
+    const { faces } = request;
+    if (faces === 'all') return d.faces.map((_, i) => i);
+    if (Array.isArray(faces)) {
+      const asked = d.faces.flatMap((_, i) => (faces.includes(i) ? [i] : []));
+      if (asked.length) return asked;
+    }
+    return [0];
   }
 
   private async prepare(index: number, request: FeatureRequest, busy: Busy): Promise<Prepared> {
@@ -295,7 +307,8 @@ export class FeatureStore {
       const keysOf = (d: Detection | null) => this.facesOf(d, request).map((face) => views.map((v) => this.key(hash, v, face === null ? null : d!.faces[face]!)));
       if (known) {
         const keys = keysOf(detection);
-        if (keys.every((k) => k.every((key) => this.cache.has(key)))) return { index, hash, crops: keys.map((k) => ({ keys: k, image: null })), views, detection, error: null };
+        const faces = this.facesOf(detection, request);
+        if (keys.every((k) => k.every((key) => this.cache.has(key)))) return { index, hash, crops: keys.map((k, i) => ({ face: faces[i] ?? 0, keys: k, image: null })), views, detection, error: null };
       }
       if (!bytes) {
         if (sample.file === undefined) throw new InputFileError(name, 'its features are not cached, and no file was given to compute them from');
@@ -306,13 +319,13 @@ export class FeatureStore {
       let crops: Prepared['crops'];
       try {
         if (!this.faces) {
-          crops = [{ keys: keysOf(null)[0]!, image: await decodeImage(bytes, name, { size: this.base.inputSize }) }];
+          crops = [{ face: 0, keys: keysOf(null)[0]!, image: await decodeImage(bytes, name, { size: this.base.inputSize }) }];
         } else {
           const small = detection ? null : await wholeIfSmall(bytes);
           if (small) detection = small;
           if (detection && judgedWhole(detection)) {
             // a face crop already, or no face: decoded as before faces were detected
-            crops = [{ keys: keysOf(detection)[0]!, image: await decodeImage(bytes, name, { size: this.base.inputSize }) }];
+            crops = [{ face: 0, keys: keysOf(detection)[0]!, image: await decodeImage(bytes, name, { size: this.base.inputSize }) }];
             // kept only once the image decoded: a corrupt file must not leave a detection behind
             if (small) this.faces.detections.set(hash, small);
           } else {
@@ -324,7 +337,7 @@ export class FeatureStore {
             const d = detection;
             const faces = this.facesOf(d, request);
             const keys = keysOf(d);
-            crops = await Promise.all(faces.map(async (face, i) => ({ keys: keys[i]!, image: await cropFace(bytes!, name, frame, d, face ?? 0, this.base.inputSize) })));
+            crops = await Promise.all(faces.map(async (face, i) => ({ face: face ?? 0, keys: keys[i]!, image: await cropFace(bytes!, name, frame, d, face ?? 0, this.base.inputSize) })));
           }
         }
       } finally {
@@ -489,7 +502,7 @@ export class FeatureStore {
           }
           hashes[p.index] = p.hash;
           detections[p.index] = p.detection;
-          p.crops.forEach(({ keys, image }, face) => {
+          p.crops.forEach(({ face, keys, image }) => {
             const views: Float32Array[] = (slots[p.index]![face] = []);
             keys.forEach((key, view) => {
               const hit = cache.get(key);
@@ -527,7 +540,7 @@ export class FeatureStore {
     if (opts.signal?.aborted) throw cancelled();
     progress(true);
     const timings: FeatureTimings = { wall: (performance.now() - t0) / 1000, ...busy, threads: threads.size };
-    const vectors = slots.map((s) => (s ? s[0]! : null));
+    const vectors = slots.map((s) => (s ? s.find((face) => face !== undefined)! : null));
     return { vectors, hashes, detections, faceVectors: slots, failures, cached, computed, timings };
   }
 }

@@ -70,21 +70,25 @@ export interface FirstLook {
  * P(happy) of each face, those the first head is unsure of judged again with both networks' features (the
  * emotion network's judge views of the very same crops: the stores share their face detections, so a photo's
  * faces come in the same order). A face that cannot be looked at again (its file changed since, or the emotion
- * network failed) keeps its first P(happy); `asked` counts the faces that were. `faces`: as the first look asked
- * its features. A cancel still cancels.
+ * network failed) keeps its first P(happy); `asked` counts the faces that were. Only the unsure faces of a photo
+ * are shown to the emotion network. A cancel still cancels.
  */
-export async function lookAgain(services: EngineServices, look: SecondLook | undefined, first: readonly FirstLook[], ctx: CallContext, opts: { faces?: 'all'; flushLater?: boolean } = {}): Promise<{ pHappy: number[]; asked: number; computed: number; cached: number }> {
+export async function lookAgain(services: EngineServices, look: SecondLook | undefined, first: readonly FirstLook[], ctx: CallContext, opts: { flushLater?: boolean } = {}): Promise<{ pHappy: number[]; asked: number; computed: number; cached: number }> {
   const pHappy = first.map((f) => f.pHappy);
   const unsure = look ? first.flatMap((f, i) => (isUnsure(f.pHappy, look.margin) ? [i] : [])) : [];
   if (!look || unsure.length === 0) return { pHappy, asked: 0, computed: 0, cached: 0 };
-  // one request per sample, however many of its faces are unsure
+  // one request per sample, for its unsure faces only (a group photo with one unsure face costs one face's views)
   const samples = new Map<string, number>();
-  const requests: FeatureRequest[] = [];
+  const requests: Array<FeatureRequest & { faces: number[] }> = [];
   for (const i of unsure) {
     const f = first[i]!;
-    if (samples.has(f.hash)) continue;
+    const s = samples.get(f.hash);
+    if (s !== undefined) {
+      requests[s]!.faces.push(f.face);
+      continue;
+    }
     samples.set(f.hash, requests.length);
-    requests.push({ sample: { ...f.sample, hash: f.hash }, views: () => JUDGE_VIEWS, ...(opts.faces && { faces: opts.faces }) });
+    requests.push({ sample: { ...f.sample, hash: f.hash }, views: () => JUDGE_VIEWS, faces: [f.face] });
   }
   let out: Awaited<ReturnType<FeatureStore['features']>>;
   try {

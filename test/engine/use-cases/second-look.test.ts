@@ -120,6 +120,37 @@ test('several faces in one photo: each face is looked at again on its own crop',
   }
 });
 
+test('a photo with a sure face and an unsure one: only the unsure face is shown to the emotion network', async () => {
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  const dir = await tempDir();
+  const file = join(dir, 'two.jpg');
+  const happy = join(FACES, 'happy', 'Aleksander_Kwasniewski_0002.jpg');
+  const sad = join(FACES, 'sad', 'Andre_Agassi_0034.jpg');
+  await writeFile(file, await composeScene(820, 480, [{ file: happy, box: { x: 40, y: 60, width: 230, height: 230 } }, { file: sad, box: { x: 420, y: 120, width: 190, height: 190 } }], 3));
+  const [a, b] = (await judgeViews([file], 'all'))[0]!;
+  // a first head along the two faces' difference, P = 0.5 at the smaller face (index 1) and about 0.95 at the larger
+  const diff = a!.face.map((x, i) => x - b!.face[i]!);
+  const scale = 3 / dot(diff, diff);
+  const kernel = Float32Array.from(diff, (x) => x * scale);
+  const base = await resolveModel(own.registry, own.bases, 'zero-shot');
+  base.head.dispose();
+  const emotion = await own.bases.emotion();
+  const weights = Float32Array.from({ length: base.base.dim + emotion.dim }, (_, i) => ((i % 5) - 2) / 40);
+  const model: ResolvedModel = { ...base, head: createHead(base.base.dim, { kernel, bias: -dot(kernel, b!.face) }), secondLook: { base: emotion, margin: 0.4, kernel: weights, bias: -0.2 } };
+  try {
+    const { judgements, secondLooks } = await judgeSamples(own, model, [{ file }], {}, { faces: 'all' });
+    const j = judgements[0]!;
+    assert.ok('faces' in j && j.faces!.length === 2, JSON.stringify(j));
+    assert.equal(secondLooks, 1);
+    assert.ok(Math.abs(j.faces![0]!.pHappy - sigmoid(3)) < 1e-4, `the sure face keeps its first answer: ${j.faces![0]!.pHappy}`);
+    assert.ok(Math.abs(j.faces![1]!.pHappy - secondP(model, b!)) < 1e-5, `the unsure face: ${j.faces![1]!.pHappy} vs ${secondP(model, b!)}`);
+    const store = await own.features.forBase(emotion);
+    assert.equal(store.stats.misses, 2, 'the unsure face\'s two judge views, not the sure face\'s');
+  } finally {
+    model.head.dispose();
+  }
+});
+
 test('training: a second look learns from the least sure share of the training images, is saved with the model and judges its predictions', async () => {
   const own = createServices(await tempDir(), ASSETS, services.backend);
   const set = await folderTrainingSet(FACES, { seed: 42 });
