@@ -210,6 +210,12 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     assert.match(reason, /^(Made current as you asked\. )?(More|As|Less) accurate (than|as) /);
     assert.ok(why.kind === 'compared' && reason.includes(`${(why.accuracy * 100).toFixed(1)}%`), reason);
     assert.ok(why.kind === 'compared' && !reason.includes(why.previous), `the previous model by its name, not its id: ${reason}`);
+    // what the retrain said as it ran is shown with its outcome, one line each
+    const said = bridge.log.warnings.filter((w) => w.method === 'retrainWithLibrary');
+    assert.ok(said.length > 0, 'a retrain on a handful of photos warns about it: else this checks nothing');
+    const shown = await dialog.getByTestId('run-warning').allInnerTexts();
+    assert.equal(shown.length, said.length, shown.join('\n'));
+    assert.ok(shown[0]!.startsWith(`Too few training images (${expected.total.train.happy} happy, ${expected.total.train.sad} sad): `), shown[0]);
     await screenshots(page, 'library-retrain-outcome');
 
     await dialog.getByTestId('retrain-show-models').click();

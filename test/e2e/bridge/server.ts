@@ -56,6 +56,8 @@ export interface BridgeOptions {
 /** What the renderer did through the API, for the tests to assert on. */
 export interface BridgeLog {
   calls: Array<{ method: string; params: unknown }>;
+  /** the warnings each call said as it ran (progress), in order */
+  warnings: Array<{ method: string; message: string }>;
   choose: ChooseKind[];
   reveals: string[];
   states: AppState[];
@@ -132,7 +134,7 @@ async function shimSource(): Promise<string> {
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const rendererDir = resolve(options.rendererDir);
   const shim = await shimSource();
-  const log: BridgeLog = { calls: [], choose: [], reveals: [], states: [], settingsPatches: [], pasted: [], ready: 0 };
+  const log: BridgeLog = { calls: [], warnings: [], choose: [], reveals: [], states: [], settingsPatches: [], pasted: [], ready: 0 };
   const initialSettings: Settings = { language: null, savePredictions: true, ...options.settings };
   const settings: Settings = { ...initialSettings };
   const given = new Set<string>();
@@ -205,7 +207,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (refused !== undefined) return { ok: false, error: toFailure(new EngineError('bad-input', `${request.method}: ${refused} is not a folder the user chose`)) };
       if (request.method === 'evaluate' && (request.params as { data?: string }).data) givenFolders.add(resolve((request.params as { data: string }).data));
       await waitForHold(request.method, callId);
-      const call = engine.request(request.method, request.params as never, { onProgress: (event) => send('progress', { callId, event }) });
+      const call = engine.request(request.method, request.params as never, {
+        onProgress: (event) => {
+          if (event.type === 'warning') log.warnings.push({ method: request.method, message: event.message });
+          send('progress', { callId, event });
+        },
+      });
       running.set(callId, { engineId: call.id });
       const value = await call.result;
       if (request.method === 'predict') for (const r of (value as PredictResult).results) give(r.file);
