@@ -61,10 +61,11 @@ export interface ScaleRun {
   /** peak resident memory of the training process, in bytes */
   peakRss: number;
   /**
-   * the engine's tensors before the training, after it (with the networks it loaded and keeps), after a second
-   * training (every feature cached), and after one more prediction
+   * the engine's tensors before the training, after it, after a second training (every feature cached), and
+   * after one more prediction; `loaded`: those of the networks the first training loads and keeps (a second
+   * look's emotion network, counted alone)
    */
-  numTensors: { before: number; afterFirst: number; after: number; afterPredict: number };
+  numTensors: { before: number; afterFirst: number; after: number; afterPredict: number; loaded: number };
   views: number;
   cacheBytes: number;
   timings: unknown;

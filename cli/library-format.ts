@@ -61,6 +61,7 @@ export function previewLines(p: RetrainPreview): string {
             .join(', ')}`,
         ]
       : []),
+    ...(p.learned ? [`  moved to train: ${p.learned === 1 ? '1 validation image' : `${p.learned} validation images`} the current model learned from (judged, ${p.learned === 1 ? 'it' : 'they'} would flatter the new model)`] : []),
     `  in all: train ${classes(p.total.train)}, validation ${classes(p.total.validation)}`,
     ...(p.ready ? [] : [`Cannot retrain: ${p.reason}.`]),
   ].join('\n');

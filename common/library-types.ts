@@ -167,6 +167,11 @@ export interface RetrainPreview {
     };
   };
   total: { train: ClassCounts; validation: ClassCounts };
+  /**
+   * images of the split's validation share the current model learned from (its samples.json), counted in train
+   * above instead: judged, they would flatter the new model, which starts from it (learned-to-train.ts)
+   */
+  learned: number;
   includeUnreviewed: boolean;
   minConfidence: number | null;
   /** false: a retrain would be refused, `reason` says why */

@@ -269,6 +269,8 @@ export const rendererEn = {
   'retrain.counts': '{happy} happy · {sad} sad',
   'retrain.used': '{confirmed} confirmed, {corrected} corrected, {unreviewed} unreviewed',
   'retrain.leftOut': '{count} photos not reviewed yet are left out.',
+  'retrain.learnedOne': '{count} photo of the validation share goes to training instead: the current model already learned from it, so it cannot judge the new version fairly.',
+  'retrain.learnedMany': '{count} photos of the validation share go to training instead: the current model already learned from them, so they cannot judge the new version fairly.',
   'retrain.includeUnreviewed': 'Also learn from unreviewed photos the model was at least {percent} sure of',
   'retrain.datasetMissing': 'The original training photos are not used: {reason}',
   'retrain.notReady': 'Not possible yet: {reason}',

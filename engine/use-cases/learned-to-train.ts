@@ -9,6 +9,7 @@
 import { inputReason } from '../../common/i18n/reasons.js';
 import type { CallContext } from '../call-context.js';
 import { hashFiles, type LabelledSample, type TrainingSet } from '../samples.js';
+import { trainedOn } from './promotion.js';
 import type { EngineServices } from './services.js';
 
 /** The samples with the validation ones in `learned` (by their hash; null: not known) moved to train. Pure. */
@@ -29,14 +30,18 @@ export function moveLearnedToTrain(samples: readonly LabelledSample[], hashes: R
  * (training reports it).
  */
 export async function learnedToTrain(services: EngineServices, set: TrainingSet, parentId: string, ctx: CallContext = {}): Promise<{ set: TrainingSet; warning: string | null }> {
-  const learned = (await services.registry.readSamples(parentId))?.trained;
-  if (!learned?.length) return { set, warning: null };
+  const learned = await trainedOn(services, parentId);
+  if (learned.size === 0) return { set, warning: null };
   const unhashed = set.samples.map((s) => (s.split === 'validation' && !s.hash && s.file ? s.file : null));
   const read = await hashFiles(unhashed.filter((f): f is string => f !== null), ctx.signal);
   let next = 0;
   const hashes = set.samples.map((s, i) => s.hash ?? (unhashed[i] !== null ? read[next++]! : null));
-  const { samples, moved } = moveLearnedToTrain(set.samples, hashes, new Set(learned));
+  const { samples, moved } = moveLearnedToTrain(set.samples, hashes, learned);
   if (moved === 0) return { set, warning: null };
-  const warning = moved === 1 ? inputReason('reason.learnedValidationImage', { id: parentId }) : inputReason('reason.learnedValidationImages', { count: moved, id: parentId });
-  return { set: { ...set, samples }, warning };
+  return { set: { ...set, samples }, warning: learnedWarning(moved, parentId) };
+}
+
+/** "3 validation images were moved to training: model ID, which this one starts from, learned from them (...)" */
+export function learnedWarning(moved: number, parentId: string): string {
+  return moved === 1 ? inputReason('reason.learnedValidationImage', { id: parentId }) : inputReason('reason.learnedValidationImages', { count: moved, id: parentId });
 }

@@ -25,6 +25,7 @@ import { resolveModel } from '../models/resolve.js';
 import { deriveSeed } from '../random.js';
 import type { LabelledSample, SampleRef, TrainingSet } from '../samples.js';
 import { hashFiles } from '../samples.js';
+import { learnedWarning, moveLearnedToTrain } from './learned-to-train.js';
 import { leftOutWords, trainedOn } from './promotion.js';
 import { lookAgainAtRows } from './second-look.js';
 import type { EngineServices } from './services.js';
@@ -62,11 +63,13 @@ function countOf(samples: ReadonlyArray<{ label: Label }>): ClassCounts {
 
 /**
  * The current model's training data, read again: its folder with the seed, validation share and per-class cap
- * it was read with (the share and cap are inferred from the counts it recorded, without its library part).
+ * it was read with (the share as recorded, or for an older model inferred from its counts, and the cap inferred
+ * from its counts, both without its library part: recordedSplit).
  */
 async function currentDataset(
   meta: ModelMeta | null,
   libraryDir: string,
+  signal: AbortSignal | undefined,
 ): Promise<{ samples: LabelledSample[]; summary: DatasetSummary | null; missing?: string }> {
   if (!meta) return { samples: [], summary: null, missing: inputReason('reason.noModelYet') };
   const recorded = meta.dataset;
@@ -82,7 +85,7 @@ async function currentDataset(
       ds = await scanDataset(recorded.root, { seed, ...split, maxPerClass: Math.max(1, own.train.happy, own.train.sad) });
     }
     const files = [...ds.train, ...ds.validation];
-    const hashes = await hashFiles(files.map((s) => s.file));
+    const hashes = await hashFiles(files.map((s) => s.file), signal);
     const samples = files.map((s, i): LabelledSample => ({ file: s.file, ...(hashes[i] && { hash: hashes[i] }), label: s.label, split: i < ds.train.length ? 'train' : 'validation' }));
     return { samples, summary: ds.summary };
   } catch (err) {
@@ -114,7 +117,7 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
   const meta = currentId ? await services.registry.readMeta(currentId) : null;
   const seed = meta?.hyperparameters.seed ?? DEFAULT_SEED;
   const libraryDir = services.library.dir;
-  const ds = await currentDataset(meta, libraryDir);
+  const ds = await currentDataset(meta, libraryDir, ctx.signal);
   throwIfAborted(ctx.signal);
 
   const inDataset = new Set(ds.samples.flatMap((s) => (s.hash ? [s.hash] : [])));
@@ -131,13 +134,19 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
     else reviewed.push(item);
   }
   const lib = splitReviewed(reviewed, seed);
-  const libTrain = [...lib.train, ...guessed];
   const asSample = (split: 'train' | 'validation') => (i: LibraryItem): LabelledSample => ({ file: i.file, hash: i.id, label: i.label, split });
+  // validation images the current model learned from (a folder that grew, a library whose split moved) go to
+  // train here, where the preview counts them, as the retrain would move them (learned-to-train.ts)
+  const learned = currentId ? await trainedOn(services, currentId) : new Set<string>();
+  const fromFolder = moveLearnedToTrain(ds.samples, ds.samples.map((s) => s.hash ?? null), learned);
+  const fromLibrary = moveLearnedToTrain([...lib.train, ...guessed].map(asSample('train')).concat(lib.validation.map(asSample('validation'))), [...lib.train, ...guessed, ...lib.validation].map((i) => i.id), learned);
+  const libTrain = fromLibrary.samples.filter((s) => s.split === 'train');
+  const libValidation = fromLibrary.samples.filter((s) => s.split === 'validation');
   const samples: LabelledSample[] = [
-    ...ds.samples.filter((s) => s.split === 'train'),
-    ...libTrain.map(asSample('train')),
-    ...ds.samples.filter((s) => s.split === 'validation'),
-    ...lib.validation.map(asSample('validation')),
+    ...fromFolder.samples.filter((s) => s.split === 'train'),
+    ...libTrain,
+    ...fromFolder.samples.filter((s) => s.split === 'validation'),
+    ...libValidation,
   ];
   const train = countOf(samples.filter((s) => s.split === 'train'));
   const validation = countOf(samples.filter((s) => s.split === 'validation'));
@@ -155,13 +164,14 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
     .update(`\n${currentId ?? 'zero-shot'}`)
     .digest('hex');
 
-  const dsOnly = (split: 'train' | 'validation') => countOf(ds.samples.filter((s) => s.split === split));
+  const dsOnly = (split: 'train' | 'validation') => countOf(fromFolder.samples.filter((s) => s.split === split));
   const preview: RetrainPreview = {
     fromModel: currentId,
     base: meta?.base.id ?? DEFAULT_BASE,
     dataset: { root: ds.summary?.root ?? null, train: dsOnly('train'), validation: dsOnly('validation'), ...(ds.missing && { missing: ds.missing }) },
-    library: { train: countOf(libTrain), validation: countOf(lib.validation), used, notUsed },
+    library: { train: countOf(libTrain), validation: countOf(libValidation), used, notUsed },
     total: { train, validation },
+    learned: fromFolder.moved + fromLibrary.moved,
     includeUnreviewed,
     minConfidence,
     ready: reason === undefined,
@@ -304,7 +314,10 @@ export async function retrainWithLibrary(
       return { makeCurrent: promotion.madeCurrent, record: { madeCurrent: promotion.madeCurrent, reason: promotion.reason, why: promotion.why } };
     },
   };
-  const result: TrainResult = await trainOnSamples(services, set, options, ctx, startedAt);
+  // said now: the plan moved them, so training finds none left to move
+  const said = meta && preview.learned > 0 ? learnedWarning(preview.learned, meta.id) : null;
+  if (said) ctx.progress?.({ type: 'warning', message: said });
+  const result: TrainResult = await trainOnSamples(services, set, { ...options, ...(said && { said: [said] }) }, ctx, startedAt);
   // without validation figures (validation lacking a class) the rule above is not called: training's rule decided
   const decided: RetrainPromotion = promotion ?? { ...result.promotion, candidate: { accuracy: Number.NaN, n: 0 }, tolerancePoints };
   return { ...result, preview, promotion: decided };

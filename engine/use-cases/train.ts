@@ -42,6 +42,8 @@ export interface TrainOptions {
   fromModel?: string;
   /** make the new model current even when it scores lower than the current one */
   use: boolean;
+  /** warnings the caller said before training (a library retrain's plan moved learned images): kept with the result's own */
+  said?: readonly string[];
   /** a second look's settings other than SECOND_LOOK's (tests train one on a handful of images) */
   secondLook?: { readonly margin: number; readonly share: number; readonly minPerClass: number };
   /**
@@ -111,7 +113,7 @@ export async function trainOnSamples(
   try {
     const fair = parent ? await learnedToTrain(services, set, parent.id, ctx) : { set, warning: null };
     if (fair.warning) ctx.progress?.({ type: 'warning', message: fair.warning });
-    return await trainFrom(services, fair.set, options, parent, ctx, startedAt, scanSeconds, fair.warning ? [fair.warning] : []);
+    return await trainFrom(services, fair.set, options, parent, ctx, startedAt, scanSeconds, [...(options.said ?? []), ...(fair.warning ? [fair.warning] : [])]);
   } finally {
     parent?.head.dispose();
   }

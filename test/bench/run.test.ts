@@ -40,5 +40,7 @@ test('npm run bench --mini: a table, then one JSON line with every section', slo
   assert.equal(json.scale.images, 40);
   assert.deepEqual(json.scale.numTensors.after, json.scale.numTensors.afterFirst, 'the engine holds no tensor more after a second training');
   assert.deepEqual(json.scale.numTensors.afterFirst, json.scale.numTensors.before, 'nor after the first here (too few images for a second look: no network loaded)');
+  assert.equal(json.scale.numTensors.loaded, 0);
+  assert.equal(json.acceptance.scale, json.scale.peakRss <= 1.5 * 2 ** 30, 'the verdict on tensors holds');
   for (const k of ['cold', 'warm', 'valAccuracy', 'modelAccuracy', 'single', 'photo', 'cli', 'scale']) assert.ok(k in json.acceptance, k);
 });

@@ -84,6 +84,7 @@ test('the preview counts each kind of image; the retrain trains on exactly those
   assert.equal(preview.library.used.confirmed + preview.library.used.corrected, 5);
   assert.deepEqual(preview.library.notUsed, { unreviewed: 3, belowConfidence: 0, alreadyInTrainingData: 0 });
   assert.deepEqual(preview.total.train, { happy: first!.dataset.train.happy + 2, sad: first!.dataset.train.sad + 1 });
+  assert.equal(preview.learned, 0, 'the folder split as it was: none of its validation images was learned');
 
   const plan = await planLibraryRetrain(services, {});
   assert.equal(plan.preview.fingerprint, preview.fingerprint, 'the same images give the same fingerprint');
@@ -299,8 +300,12 @@ test('the dataset folder grew: validation images the current model learned from 
   assert.ok(learned.length > 0, 'some of the split\'s validation images were the first model\'s training images: else this checks nothing');
 
   const services = createServices(home, ASSETS, before.backend); // the registry keeps what it loaded
+  // the preview counts them in train already, as the run does
+  const preview = await retrainPreview(services, {});
+  assert.equal(preview.learned, learned.length);
   const warned: string[] = [];
   const r = await retrainWithLibrary(services, { epochs: 2 }, { progress: (e) => e.type === 'warning' && warned.push(e.message) }, { tolerancePoints: 100 });
+  assert.deepEqual([r.dataset.train, r.dataset.validation], [preview.total.train, preview.total.validation], 'the run trains and validates on what the preview counted');
   const said = learned.length === 1 ? '1 validation image was moved' : `${learned.length} validation images were moved`;
   assert.ok(r.warnings.includes(`${said} to training: model ${first!.modelId}, which this one starts from, learned from ${learned.length === 1 ? 'it (judged, it' : 'them (judged, they'} would flatter this model)`), r.warnings.join('\n'));
   assert.ok(warned.some((w) => w.startsWith(said)), 'said while it runs too');

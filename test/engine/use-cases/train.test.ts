@@ -93,6 +93,27 @@ test('a retrain splits its parent\'s folder as the parent did (seed, share), and
   assert.equal(folders.dataset.validation.happy + folders.dataset.validation.sad, 2);
 });
 
+test('a retrain whose every validation image its parent learned: moved to train, no figures, kept as a candidate unless asked', async () => {
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  const parent = await trainFromFolder(own, { data: FACES, epochs: 2, seed: 9 });
+  const seen = (await folderTrainingSet(FACES, { seed: 9 })).samples.filter((x) => x.split === 'train');
+  const data = await tempDir();
+  for (const [i, x] of seen.entries()) {
+    const split = i < 4 || i >= seen.length - 4 ? 'validation' : 'train';
+    await mkdir(join(data, split, x.label), { recursive: true });
+    await copyFile(x.file!, join(data, split, x.label, `${i}.jpg`));
+  }
+  const r = await trainFromFolder(own, { data, epochs: 1, fromModel: parent.modelId });
+  assert.ok(r.warnings.includes(`8 validation images were moved to training: model ${parent.modelId}, which this one starts from, learned from them (judged, they would flatter this model)`), r.warnings.join('\n'));
+  assert.deepEqual(r.dataset.validation, { happy: 0, sad: 0 });
+  assert.equal(r.validation, null, 'no figure from images its starting weights learned');
+  assert.equal(r.promotion.madeCurrent, false);
+  assert.equal(r.promotion.why?.kind, 'notCompared');
+  assert.equal(await own.registry.currentId(), parent.modelId);
+  const used = await trainFromFolder(own, { data, epochs: 1, fromModel: parent.modelId, use: true });
+  assert.equal(used.promotion.madeCurrent, true, 'made current when asked');
+});
+
 test('training takes labelled samples: by content hash alone once their features are cached, the same model as from the folder', async () => {
   const folder = await trainFromFolder(services, { data: FACES, epochs: 4, seed: 11 });
   const set = await folderTrainingSet(FACES, { seed: 11 });
