@@ -80,6 +80,8 @@ interface CommandSpec {
   synopsis: string;
   summary: string;
   options: readonly OptionName[];
+  /** this command's own defaults where they are not the option's (a retrain takes its starting model's) */
+  defaults?: Partial<Record<OptionName, string>>;
 }
 
 const TRAINING: readonly OptionName[] = ['epochs', 'batch-size', 'learning-rate', 'seed', 'max-per-class', 'validation-split', 'use'];
@@ -94,6 +96,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     synopsis: 'happysad retrain --data DIR [--model ID] [options] | retrain --library [--include-unreviewed [--min-confidence F]] [--dry-run]',
     summary: 'continue training from a saved model (default: the current one) on a dataset folder, with its seed and (on its own folder) its validation share unless given; --library: with collected data (the library\'s reviewed images)',
     options: ['data', 'model', ...TRAINING, 'library', 'include-unreviewed', 'min-confidence', 'dry-run'],
+    defaults: { seed: "the starting model's", 'validation-split': `the starting model's on its own folder, else ${DEFAULT_VALIDATION_SPLIT}` },
   },
   eval: {
     synopsis: 'happysad eval [--data DIR] [--model ID] [--report DIR]',
@@ -199,13 +202,14 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   return best !== null && bestD <= Math.max(2, Math.floor(best.length / 3)) ? best : null;
 }
 
-function optionList(names: readonly OptionName[]): string[] {
+function optionList(names: readonly OptionName[], defaults: Partial<Record<OptionName, string>> = {}): string[] {
   return names.map((n) => {
     const o: OptionSpec = OPTIONS[n];
     const flag = `${'short' in o && o.short ? `-${o.short}, ` : '    '}--${n}${o.arg ? ` ${o.arg}` : ''}`;
     const choices = o.choices ? ` (${o.choices.join(', ')})` : '';
     const range = o.max !== undefined ? ` (${o.min ?? '>0'}..${o.max})` : '';
-    const def = o.default !== undefined ? ` [default: ${o.default}]` : '';
+    const shown = defaults[n] ?? o.default;
+    const def = shown !== undefined ? ` [default: ${shown}]` : '';
     return `  ${flag.padEnd(28)} ${o.help}${choices}${range}${def}`;
   });
 }
@@ -213,7 +217,7 @@ function optionList(names: readonly OptionName[]): string[] {
 export function usage(topic?: CommandName): string {
   if (topic) {
     const c = COMMANDS[topic];
-    return [`Usage: ${c.synopsis}`, '', `${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.`, '', 'Options:', ...optionList(c.options), '', 'Common options:', ...optionList(COMMON)].join('\n');
+    return [`Usage: ${c.synopsis}`, '', `${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.`, '', 'Options:', ...optionList(c.options, c.defaults), '', 'Common options:', ...optionList(COMMON)].join('\n');
   }
   return [
     'Usage: happysad <command> [options]',

@@ -103,6 +103,11 @@ export interface DatasetSummary {
    * saved before it was recorded: those were split by a shuffle at the share their counts give.
    */
   validationSplit?: number;
+  /**
+   * 'shuffle': split by a seeded shuffle instead (a model saved before the rank split, and its retrains on the
+   * same folder, which split it as it was split)
+   */
+  validationRule?: 'shuffle';
   train: ClassCounts;
   validation: ClassCounts;
   /** class folders other than happy/sad that were left out (angry, neutral...) */

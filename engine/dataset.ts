@@ -231,13 +231,13 @@ export function shuffledSplit(samples: readonly Sample[], fraction: number, seed
 }
 
 /**
- * How to split a model's dataset folder again as it was split for it: the share it recorded (stableSplit) or,
- * for a model saved before the share was recorded, a shuffle at the share its counts give (its library images,
- * counted with the folder's, left out). Nothing for a folder with its own validation/.
+ * How to split a model's dataset folder again as it was split for it: the share and rule it recorded or, for a
+ * model saved before they were recorded, a shuffle at the share its counts give (its library images, counted
+ * with the folder's, left out). Nothing for a folder with its own validation/.
  */
 export function recordedSplit(recorded: DatasetSummary): Pick<ScanOptions, 'validationSplit' | 'splitRule'> {
   if (recorded.validationFrom !== 'split') return {};
-  if (recorded.validationSplit !== undefined) return { validationSplit: recorded.validationSplit };
+  if (recorded.validationSplit !== undefined) return { validationSplit: recorded.validationSplit, ...(recorded.validationRule === 'shuffle' && { splitRule: 'shuffle' as const }) };
   const lib = recorded.library;
   const nVal = recorded.validation.happy + recorded.validation.sad - (lib ? lib.validation.happy + lib.validation.sad : 0);
   const nAll = nVal + recorded.train.happy + recorded.train.sad - (lib ? lib.train.happy + lib.train.sad : 0);
@@ -291,7 +291,7 @@ export async function readDatasetLayout(root: string, opts: ScanOptions = {}): P
     summary: {
       root,
       validationFrom,
-      ...(validationFrom === 'split' && stable && { validationSplit: fraction }),
+      ...(validationFrom === 'split' && { validationSplit: fraction, ...(!stable && { validationRule: 'shuffle' as const }) }),
       train: countClasses(train),
       validation: countClasses(validation),
       ignoredClasses,

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,17 @@ const PRODUCT_NAME = 'HappySad Studio';
 /** "~" and "~/..." (or "~\\...") as a shell expands them; any other path as it is ("x/~", "~ann/x"). */
 export function expandTilde(p: string, home: string = homedir()): string {
   return p === '~' ? home : p.startsWith('~/') || p.startsWith('~\\') ? join(home, p.slice(2)) : p;
+}
+
+/**
+ * Whether two paths name the same folder: symbolic links followed (macOS' /tmp is /private/tmp), and on Windows
+ * and macOS without regard to case, as their usual file systems compare names. A path that cannot be resolved
+ * is compared as written, made absolute.
+ */
+export async function sameFolder(a: string, b: string, platform: NodeJS.Platform = process.platform): Promise<boolean> {
+  const real = (p: string) => realpath(p).catch(() => resolve(p));
+  const [x, y] = await Promise.all([real(a), real(b)]);
+  return platform === 'win32' || platform === 'darwin' ? x.toLowerCase() === y.toLowerCase() : x === y;
 }
 
 /**

@@ -48,6 +48,7 @@ const schema = z.object({
     root: localPath,
     validationFrom: z.enum(['folders', 'split']),
     validationSplit: z.number().gt(0).lt(1).optional(),
+    validationRule: z.literal('shuffle').optional(),
     train: counts,
     validation: counts,
     ignoredClasses: z.array(text(256)).max(100),

@@ -182,6 +182,7 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
     root: ds.summary?.root ?? libraryDir,
     validationFrom: ds.summary?.validationFrom ?? 'split',
     ...(ds.summary?.validationSplit !== undefined && { validationSplit: ds.summary.validationSplit }),
+    ...(ds.summary?.validationRule && { validationRule: ds.summary.validationRule }),
     train,
     validation,
     ignoredClasses: ds.summary?.ignoredClasses ?? [],

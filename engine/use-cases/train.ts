@@ -6,7 +6,6 @@
  */
 import { inputReason } from '../../common/i18n/reasons.js';
 import { BASE_AUGMENT, DEFAULT_SEED } from '../../common/defaults.js';
-import { resolve } from 'node:path';
 import type * as tf from '../tf.js';
 import type { AugmentConfig, BaseId, ClassCounts, DatasetSummary, MobileNetSource, Promotion, PromotionNote, TrainParams, TrainResult } from '../../common/engine-types.js';
 import { labelToTarget, type Label } from '../../common/labels.js';
@@ -18,6 +17,7 @@ import { createHead, DEFAULT_HYPERPARAMETERS, predictHead, trainHead, type HeadH
 import { computeMetrics } from '../metrics.js';
 import { MODEL_META_SCHEMA, type ModelMeta } from '../models/model-meta.js';
 import { newModelId } from '../models/registry.js';
+import { sameFolder } from '../paths.js';
 import { DEFAULT_BASE, resolveModel, type ResolvedModel } from '../models/resolve.js';
 import { deriveSeed } from '../random.js';
 import type { SampleRef, TrainingSet } from '../samples.js';
@@ -78,14 +78,14 @@ export async function trainFromFolder(services: EngineServices, params: TrainPar
   const parent = params.fromModel ? await startingMeta(services, params.fromModel) : null;
   // a retrain splits its parent's folder as the parent did (seed, share, rule): the images the parent learned
   // from stay in train, where they cannot flatter the new model's figures
-  const sameFolder = parent !== null && resolve(parent.dataset.root) === resolve(params.data);
+  const ownFolder = parent !== null && (await sameFolder(parent.dataset.root, params.data));
   const options = trainOptions({ ...params, ...(params.seed === undefined && parent && { seed: parent.hyperparameters.seed }) });
   ctx.progress?.({ type: 'stage', stage: 'scanning', message: `Reading ${params.data}` });
   const tScan = performance.now();
   const set = await folderTrainingSet(params.data, {
     seed: options.seed,
     ...(params.maxPerClass !== undefined && { maxPerClass: params.maxPerClass }),
-    ...(params.validationSplit !== undefined ? { validationSplit: params.validationSplit } : sameFolder && recordedSplit(parent.dataset)),
+    ...(params.validationSplit !== undefined ? { validationSplit: params.validationSplit } : ownFolder && recordedSplit(parent.dataset)),
   });
   throwIfAborted(ctx.signal);
   return trainOnSamples(services, set, options, ctx, startedAt, (performance.now() - tScan) / 1000);

@@ -42,6 +42,9 @@ test('each command\'s help lists every option it takes, with its default', () =>
   assert.match(train, /--learning-rate F .*\[default: 0\.001\]/);
   assert.match(train, /--seed N .*\[default: 42\]/);
   assert.match(train, /--validation-split F .*\[default: 0\.2\]/);
+  // a retrain takes its starting model's
+  assert.match(usage('retrain'), /--seed N .*\[default: the starting model's\]/);
+  assert.match(usage('retrain'), /--validation-split F .*\[default: the starting model's on its own folder, else 0\.2\]/);
   assert.doesNotMatch(usage('eval'), /--epochs/);
   assert.match(usage('predict'), /--recursive/);
   assert.match(usage(), /happysad help COMMAND/);

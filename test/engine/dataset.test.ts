@@ -142,11 +142,12 @@ test('models saved before the share was recorded are split again by their shuffl
   await tree(root, [...names(50).map((n) => `happy/${n}`), ...names(30).map((n) => `sad/${n}`)]);
   const legacy = await scanDataset(root, { seed: 7, splitRule: 'shuffle' });
   assert.deepEqual(legacy.summary.validation, { happy: 10, sad: 6 }, 'exactly the share of each class');
-  assert.equal(legacy.summary.validationSplit, undefined, 'a shuffled split records no share: its descendants are split the same way');
+  assert.deepEqual([legacy.summary.validationSplit, legacy.summary.validationRule], [0.2, 'shuffle'], 'a shuffled split records its share and rule: its retrains split the folder as it was split');
   assert.notDeepEqual(legacy.validation, (await scanDataset(root, { seed: 7 })).validation, 'not the rank split');
 
   const summary = (over: Partial<DatasetSummary>): DatasetSummary => ({ root, validationFrom: 'split', train: { happy: 40, sad: 24 }, validation: { happy: 10, sad: 6 }, ignoredClasses: [], skipped: [], ...over });
   assert.deepEqual(recordedSplit(summary({ validationSplit: 0.3 })), { validationSplit: 0.3 });
+  assert.deepEqual(recordedSplit(summary({ validationSplit: 0.3, validationRule: 'shuffle' })), { validationSplit: 0.3, splitRule: 'shuffle' });
   assert.deepEqual(recordedSplit(summary({})), { splitRule: 'shuffle', validationSplit: 0.2 });
   // a library retrain's counts include the library's images: the folder's own share is without them
   const lib = { dir: '/lib', train: { happy: 8, sad: 8 }, validation: { happy: 2, sad: 2 }, includeUnreviewed: false, minConfidence: null };

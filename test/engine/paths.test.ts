@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { assetsDir, defaultHome } from '../../engine/paths.js';
+import { assetsDir, defaultHome, sameFolder } from '../../engine/paths.js';
+import { tempDir } from '../helpers/tmp.js';
 
 test("the data folder is Electron's userData for this product on each OS, unless HAPPYSAD_HOME says otherwise", () => {
   assert.equal(defaultHome('linux', {}, '/home/ann'), '/home/ann/.config/HappySad Studio');
@@ -21,4 +23,17 @@ test('HAPPYSAD_HOME starting with ~ is in the home folder, as a shell would have
 
 test('assets are found from the source tree', () => {
   assert.ok(existsSync(join(assetsDir(), 'models', 'face-expression', 'face_expression_model.bin')));
+});
+
+test('the same folder by a link, by a relative path, and (on Windows and macOS) in another case; another folder is not', async () => {
+  const root = await tempDir();
+  await mkdir(join(root, 'Faces'));
+  await mkdir(join(root, 'other'));
+  await symlink(join(root, 'Faces'), join(root, 'link'));
+  assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'link')), true);
+  assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'other', '..', 'Faces')), true);
+  assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'other')), false);
+  assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'faces'), 'darwin'), true);
+  assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'faces'), 'linux'), false);
+  assert.equal(await sameFolder(join(root, 'gone'), join(root, 'gone')), true, 'a folder not there any more, as written');
 });
