@@ -32,7 +32,10 @@ export async function withDataLock<T>(home: string, resource: LockedResource, fn
   let compromised: Error | null = null;
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(join(home, 'locks'), {
+    // one locked path per resource: proper-lockfile keeps its locks by that path, and two resources locked at
+    // once under one (the locks folder, as before) overwrote each other's entry: releasing one released the
+    // other's bookkeeping, and the other's refresh timer then threw (a TypeError that killed the process)
+    release = await lockfile.lock(join(home, 'locks', resource), {
       lockfilePath: lockPath(home, resource),
       realpath: false,
       stale: staleMs,

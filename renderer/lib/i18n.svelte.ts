@@ -32,8 +32,9 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
 }
 
 /** The engine's reason for refusing a file, in the current language when it is one of its known reasons. */
-export function reasonText(reason: string): string {
-  return localizeReason(reason, (key, params) => t(key, params));
+export function reasonText(reason: string, modelName?: (id: string) => string): string {
+  // a model named by its id in the engine's words is named as the app names it, where the caller can
+  return localizeReason(reason, (key, params) => t(key, modelName && typeof params.id === 'string' ? { ...params, id: modelName(params.id) } : params));
 }
 
 /** Why a new model was or was not made current, in the current language; `modelName` names a model as the app does. */

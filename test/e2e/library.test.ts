@@ -28,12 +28,14 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
   /** per class: the fixture photos the first model is trained on, and the ones dropped on the window */
   const trainedOn: string[] = [];
   const dropped: string[] = [];
+  /** the first model's training data folder */
+  let data: string;
 
   before(async () => {
     const rendererDir = await buildRenderer();
     bridge = await bridgeFor(rendererDir);
     // a first model, trained on 6 photos of each class; the other 4 of each are new to it (the library's)
-    const data = await tempDir('happysad-train-');
+    data = await tempDir('happysad-train-');
     for (const label of ['happy', 'sad'] as const) {
       await mkdir(join(data, label));
       const files = (await readdir(join(FACES, label))).sort();
@@ -178,8 +180,19 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
   test('"Retrain with collected data" from the menu: its counts first, then a new version in Models, current or candidate with its reason', async () => {
     const { page } = app;
     const before = await bridge.engine.call('listModels', {});
+    // the current model as an earlier version saved it (its folder split by a shuffle, no share recorded), and its
+    // folder grown since (mirrored copies: new content): split again as it was, some of the images it learned
+    // from fall in the validation share, and the retrain counts them in training instead
+    const metaFile = join(bridge.home, 'models', before.find((m) => m.current)!.id, 'meta.json');
+    const meta = JSON.parse(await readFile(metaFile, 'utf8')) as { dataset: { validationSplit?: number } };
+    delete meta.dataset.validationSplit;
+    await writeFile(metaFile, JSON.stringify(meta));
+    for (const label of ['happy', 'sad'] as const) {
+      for (const f of (await readdir(join(data, label))).sort().slice(0, 2)) await sharp(join(data, label, f)).flop().jpeg({ quality: 92 }).toFile(join(data, label, `mirrored-${f}`));
+    }
     const expected = await bridge.engine.call('retrainPreview', {});
     assert.equal(expected.ready, true, expected.reason);
+    assert.ok(expected.learned > 0, 'some validation images were learned: else the note is not shown');
 
     bridge.menu('retrain-with-collected-data');
     const dialog = page.getByTestId('retrain-dialog');
@@ -188,6 +201,7 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     assert.match(row, new RegExp(`${expected.library.train.happy} happy · ${expected.library.train.sad} sad`), 'the library photos it will train on');
     assert.match(row, new RegExp(`${expected.library.used.confirmed} confirmed, ${expected.library.used.corrected} corrected`));
     assert.equal(await dialog.getByTestId('retrain-total-train').innerText(), `${expected.total.train.happy} happy · ${expected.total.train.sad} sad`);
+    assert.equal(await dialog.getByTestId('retrain-learned').innerText(), `${expected.learned} photo${expected.learned === 1 ? ' of the validation share goes' : 's of the validation share go'} to training instead: the current model already learned from ${expected.learned === 1 ? 'it' : 'them'}, so ${expected.learned === 1 ? 'it' : 'they'} cannot judge the new version fairly.`);
     await screenshots(page, 'library-retrain-preview');
 
     await dialog.getByTestId('retrain-start').click();
@@ -212,10 +226,12 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     assert.ok(why.kind === 'compared' && !reason.includes(why.previous), `the previous model by its name, not its id: ${reason}`);
     // what the retrain said as it ran is shown with its outcome, one line each
     const said = bridge.log.warnings.filter((w) => w.method === 'retrainWithLibrary');
-    assert.ok(said.length > 0, 'a retrain on a handful of photos warns about it: else this checks nothing');
+    assert.ok(said.length > 0, 'it moved learned images to training and says so: else this checks nothing');
     const shown = await dialog.getByTestId('run-warning').allInnerTexts();
     assert.equal(shown.length, said.length, shown.join('\n'));
-    assert.ok(shown[0]!.startsWith(`Too few training images (${expected.total.train.happy} happy, ${expected.total.train.sad} sad): `), shown[0]);
+    const moved = shown.find((w) => w.startsWith(`${expected.learned} validation image${expected.learned === 1 ? ' was' : 's were'} moved to training: model `));
+    assert.ok(moved, shown.join('\n'));
+    assert.ok(!moved.includes(expected.fromModel!), `the model by its name, not its id: ${moved}`);
     await screenshots(page, 'library-retrain-outcome');
 
     await dialog.getByTestId('retrain-show-models').click();

@@ -69,6 +69,8 @@ export interface BridgeLog {
 export interface Bridge {
   url: string;
   engine: EngineHost;
+  /** the engine's data folder (models, library, caches) */
+  home: string;
   log: BridgeLog;
   settings: Settings;
   /** read by each page load (the shim's app.osLocale and app.platform) */
@@ -410,6 +412,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const bridge: Bridge = {
     url: `http://127.0.0.1:${port}/`,
     engine,
+    home: options.home,
     log,
     settings,
     osLocale: options.osLocale ?? 'en-US',
