@@ -9,7 +9,6 @@
 import { inputReason } from '../../common/i18n/reasons.js';
 import type { CallContext } from '../call-context.js';
 import { hashFiles, type LabelledSample, type TrainingSet } from '../samples.js';
-import { trainedOn } from './promotion.js';
 import type { EngineServices } from './services.js';
 
 /** The samples with the validation ones in `learned` (by their hash; null: not known) moved to train. Pure. */
@@ -30,7 +29,8 @@ export function moveLearnedToTrain(samples: readonly LabelledSample[], hashes: R
  * (training reports it).
  */
 export async function learnedToTrain(services: EngineServices, set: TrainingSet, parentId: string, ctx: CallContext = {}): Promise<{ set: TrainingSet; warning: string | null }> {
-  const learned = await trainedOn(services, parentId);
+  const learned = await learnedBy(services, parentId);
+  if (learned === null) return { set, warning: inputReason('reason.learnedUnknown', { id: parentId }) };
   if (learned.size === 0) return { set, warning: null };
   const unhashed = set.samples.map((s) => (s.split === 'validation' && !s.hash && s.file ? s.file : null));
   const read = await hashFiles(unhashed.filter((f): f is string => f !== null), ctx.signal);
@@ -39,6 +39,16 @@ export async function learnedToTrain(services: EngineServices, set: TrainingSet,
   const { samples, moved } = moveLearnedToTrain(set.samples, hashes, learned);
   if (moved === 0) return { set, warning: null };
   return { set: { ...set, samples }, warning: learnedWarning(moved, parentId) };
+}
+
+/**
+ * The content hashes a model learned from (its samples.json `trained`, its ancestors' included): none for the
+ * zero-shot head; null when a saved model lists none that can be read (saved by an early version, or damaged).
+ */
+export async function learnedBy(services: EngineServices, modelId: string): Promise<ReadonlySet<string> | null> {
+  if (modelId === 'zero-shot') return new Set();
+  const samples = await services.registry.readSamples(modelId);
+  return samples ? new Set(samples.trained) : null;
 }
 
 /** "3 validation images were moved to training: model ID, which this one starts from, learned from them (...)" */

@@ -25,7 +25,7 @@ import { resolveModel } from '../models/resolve.js';
 import { deriveSeed } from '../random.js';
 import type { LabelledSample, SampleRef, TrainingSet } from '../samples.js';
 import { hashFiles } from '../samples.js';
-import { learnedWarning, moveLearnedToTrain } from './learned-to-train.js';
+import { learnedBy, learnedWarning, moveLearnedToTrain } from './learned-to-train.js';
 import { leftOutWords, trainedOn } from './promotion.js';
 import { lookAgainAtRows } from './second-look.js';
 import type { EngineServices } from './services.js';
@@ -137,7 +137,8 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
   const asSample = (split: 'train' | 'validation') => (i: LibraryItem): LabelledSample => ({ file: i.file, hash: i.id, label: i.label, split });
   // validation images the current model learned from (a folder that grew, a library whose split moved) go to
   // train here, where the preview counts them, as the retrain would move them (learned-to-train.ts)
-  const learned = currentId ? await trainedOn(services, currentId) : new Set<string>();
+  // (a current model that lists none: nothing moved here; the retrain says it could not check)
+  const learned = (currentId ? await learnedBy(services, currentId) : null) ?? new Set<string>();
   const fromFolder = moveLearnedToTrain(ds.samples, ds.samples.map((s) => s.hash ?? null), learned);
   const fromLibrary = moveLearnedToTrain([...lib.train, ...guessed].map(asSample('train')).concat(lib.validation.map(asSample('validation'))), [...lib.train, ...guessed, ...lib.validation].map((i) => i.id), learned);
   const libTrain = fromLibrary.samples.filter((s) => s.split === 'train');

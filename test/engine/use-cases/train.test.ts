@@ -114,6 +114,16 @@ test('a retrain whose every validation image its parent learned: moved to train,
   assert.equal(used.promotion.madeCurrent, true, 'made current when asked');
 });
 
+test('a retrain from a model that lists no images it learned (no samples.json) says it could not check; a zero-shot start has nothing to check', async () => {
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  const parent = await trainFromFolder(own, { data: FACES, epochs: 1, seed: 9 });
+  await rm(join(own.home, 'models', parent.modelId, 'samples.json'));
+  const r = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: parent.modelId, seed: 4 });
+  assert.ok(r.warnings.includes(`which validation images model ${parent.modelId}, which this one starts from, learned from could not be checked (its samples.json is missing or damaged): they may flatter this model`), r.warnings.join('\n'));
+  const fresh = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: 'zero-shot' });
+  assert.deepEqual(fresh.warnings.filter((w) => /could not be checked|moved to training/.test(w)), []);
+});
+
 test('training takes labelled samples: by content hash alone once their features are cached, the same model as from the folder', async () => {
   const folder = await trainFromFolder(services, { data: FACES, epochs: 4, seed: 11 });
   const set = await folderTrainingSet(FACES, { seed: 11 });
