@@ -62,6 +62,7 @@ export const reasonsEn = {
   'reason.learnedValidationImage': '1 validation image was moved to training: model {id}, which this one starts from, learned from it (judged, it would flatter this model)',
   'reason.learnedValidationImages': '{count} validation images were moved to training: model {id}, which this one starts from, learned from them (judged, they would flatter this model)',
   'reason.learnedUnknown': 'which validation images model {id}, which this one starts from, learned from could not be checked (its samples.json is missing or damaged): they may flatter this model',
+  'reason.currentTrainedOnUnknown': 'which validation images the current model {id} was trained on could not be checked (its samples.json is missing or damaged): the comparison may favour it',
   'reason.noSuchFolderAt': '{path}: no such folder',
   'reason.notFolderAt': '{path}: not a folder',
   'reason.folderUnreadableAt': '{path}: cannot read the folder ({error})',

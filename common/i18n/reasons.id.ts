@@ -57,6 +57,7 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.learnedValidationImage': '1 gambar validasi dipindahkan ke data latih: model {id}, titik awal model ini, sudah belajar darinya (bila dinilai, gambar itu akan menyanjung model ini)',
   'reason.learnedValidationImages': '{count} gambar validasi dipindahkan ke data latih: model {id}, titik awal model ini, sudah belajar darinya (bila dinilai, gambar-gambar itu akan menyanjung model ini)',
   'reason.learnedUnknown': 'gambar validasi mana yang sudah dipelajari model {id}, titik awal model ini, tidak dapat diperiksa (samples.json-nya hilang atau rusak): gambar itu mungkin menyanjung model ini',
+  'reason.currentTrainedOnUnknown': 'gambar validasi mana yang dipakai melatih model aktif {id} tidak dapat diperiksa (samples.json-nya hilang atau rusak): perbandingan ini mungkin menguntungkannya',
   'reason.noSuchFolderAt': '{path}: folder tidak ada',
   'reason.notFolderAt': '{path}: bukan folder',
   'reason.folderUnreadableAt': '{path}: folder tidak dapat dibaca ({error})',

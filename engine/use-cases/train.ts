@@ -25,7 +25,7 @@ import { APP_VERSION } from '../version.js';
 import { count } from '../words.js';
 import { checkTrainingData } from './data-warnings.js';
 import { judgeRows } from './judge.js';
-import { learnedToTrain } from './learned-to-train.js';
+import { learnedBy, learnedToTrain } from './learned-to-train.js';
 import { promote } from './promotion.js';
 import { lookAgainAtRows, trainSecondLook } from './second-look.js';
 import { embeddingOptions, type EngineServices } from './services.js';
@@ -213,6 +213,14 @@ async function trainFrom(
     const promotion: Promotion = custom
       ? { madeCurrent: custom.makeCurrent, reason: custom.record.reason, why: custom.record.why, previous: null }
       : await promote(services, { modelId: id, validation: judgedValidation }, { use: options.use, validationProblem }, ctx);
+    // compared on every validation image because the current model lists none it was trained on: said (for a
+    // retrain from it, learnedToTrain said so already)
+    const previous = promotion.why?.kind === 'compared' ? promotion.why.previous : null;
+    if (!custom && previous && previous !== parent?.id && (await learnedBy(services, previous)) === null) {
+      const unchecked = inputReason('reason.currentTrainedOnUnknown', { id: previous });
+      warnings.push(unchecked);
+      ctx.progress?.({ type: 'warning', message: unchecked });
+    }
     const meta: ModelMeta = {
       schemaVersion: MODEL_META_SCHEMA,
       id,

@@ -114,14 +114,19 @@ test('a retrain whose every validation image its parent learned: moved to train,
   assert.equal(used.promotion.madeCurrent, true, 'made current when asked');
 });
 
-test('a retrain from a model that lists no images it learned (no samples.json) says it could not check; a zero-shot start has nothing to check', async () => {
+test('a model that lists no images it learned (no samples.json): a retrain from it and a comparison with it say they could not check; a zero-shot start has nothing to check', async () => {
   const own = createServices(await tempDir(), ASSETS, services.backend);
   const parent = await trainFromFolder(own, { data: FACES, epochs: 1, seed: 9 });
   await rm(join(own.home, 'models', parent.modelId, 'samples.json'));
   const r = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: parent.modelId, seed: 4 });
   assert.ok(r.warnings.includes(`which validation images model ${parent.modelId}, which this one starts from, learned from could not be checked (its samples.json is missing or damaged): they may flatter this model`), r.warnings.join('\n'));
   const fresh = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: 'zero-shot' });
-  assert.deepEqual(fresh.warnings.filter((w) => /could not be checked|moved to training/.test(w)), []);
+  assert.deepEqual(fresh.warnings.filter((w) => /which this one starts from/.test(w)), [], 'the zero-shot head learned nothing');
+  // a new model compared with a current one that lists none: said too
+  await own.registry.setCurrent(parent.modelId);
+  const compared = await trainFromFolder(own, { data: FACES, epochs: 1 });
+  assert.equal(compared.promotion.why?.kind, 'compared');
+  assert.ok(compared.warnings.includes(`which validation images the current model ${parent.modelId} was trained on could not be checked (its samples.json is missing or damaged): the comparison may favour it`), compared.warnings.join('\n'));
 });
 
 test('training takes labelled samples: by content hash alone once their features are cached, the same model as from the folder', async () => {
