@@ -108,6 +108,8 @@ export interface DatasetSummary {
    * same folder, which split it as it was split)
    */
   validationRule?: 'shuffle';
+  /** the cap on training images per class the folder was read with (--max-per-class), null: none; absent from models saved before it was recorded */
+  maxPerClass?: number | null;
   train: ClassCounts;
   validation: ClassCounts;
   /** class folders other than happy/sad that were left out (angry, neutral...) */

@@ -292,6 +292,7 @@ export async function readDatasetLayout(root: string, opts: ScanOptions = {}): P
       root,
       validationFrom,
       ...(validationFrom === 'split' && { validationSplit: fraction, ...(!stable && { validationRule: 'shuffle' as const }) }),
+      maxPerClass: opts.maxPerClass ?? null,
       train: countClasses(train),
       validation: countClasses(validation),
       ignoredClasses,

@@ -49,6 +49,7 @@ const schema = z.object({
     validationFrom: z.enum(['folders', 'split']),
     validationSplit: z.number().gt(0).lt(1).optional(),
     validationRule: z.literal('shuffle').optional(),
+    maxPerClass: z.int().min(1).nullable().optional(),
     train: counts,
     validation: counts,
     ignoredClasses: z.array(text(256)).max(100),

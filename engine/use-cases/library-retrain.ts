@@ -63,8 +63,8 @@ function countOf(samples: ReadonlyArray<{ label: Label }>): ClassCounts {
 
 /**
  * The current model's training data, read again: its folder with the seed, validation share and per-class cap
- * it was read with (the share as recorded, or for an older model inferred from its counts, and the cap inferred
- * from its counts, both without its library part: recordedSplit).
+ * it was read with (as recorded, or for an older model inferred from its counts without its library part:
+ * recordedSplit). Images added to the folder since are in it.
  */
 async function currentDataset(
   meta: ModelMeta | null,
@@ -79,9 +79,11 @@ async function currentDataset(
   const seed = meta.hyperparameters.seed;
   const split = recordedSplit(recorded);
   try {
-    let ds = await scanDataset(recorded.root, { seed, ...split });
+    let ds = await scanDataset(recorded.root, { seed, ...split, ...(typeof recorded.maxPerClass === 'number' && { maxPerClass: recorded.maxPerClass }) });
     const found = countOf(ds.train);
-    if (found.happy > own.train.happy || found.sad > own.train.sad) {
+    // a model saved before its cap was recorded: a cap inferred from its counts (a folder that grew since is cut
+    // back to the first images by name); a newer one recorded it, or none (null)
+    if (recorded.maxPerClass === undefined && (found.happy > own.train.happy || found.sad > own.train.sad)) {
       ds = await scanDataset(recorded.root, { seed, ...split, maxPerClass: Math.max(1, own.train.happy, own.train.sad) });
     }
     const files = [...ds.train, ...ds.validation];
@@ -184,6 +186,7 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
     validationFrom: ds.summary?.validationFrom ?? 'split',
     ...(ds.summary?.validationSplit !== undefined && { validationSplit: ds.summary.validationSplit }),
     ...(ds.summary?.validationRule && { validationRule: ds.summary.validationRule }),
+    ...(ds.summary && { maxPerClass: ds.summary.maxPerClass ?? null }),
     train,
     validation,
     ignoredClasses: ds.summary?.ignoredClasses ?? [],

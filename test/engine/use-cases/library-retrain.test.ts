@@ -280,6 +280,26 @@ test('nothing reviewed: the preview says why, and the retrain is refused; an ima
   assert.equal(p.library.train.happy + p.library.train.sad + p.library.validation.happy + p.library.validation.sad, 1);
 });
 
+test('the dataset folder grew: its new images are in the retrain (the current model recorded it read the folder uncapped); a model saved before is cut back to its counts', async () => {
+  const { services, data, first } = await setup();
+  const metaFile = join(services.registry.dir, first!.modelId, 'meta.json');
+  const meta = JSON.parse(await readFile(metaFile, 'utf8')) as ModelMeta;
+  assert.equal(meta.dataset.maxPerClass, null, 'read with no cap, and recorded so');
+  for (const label of ['happy', 'sad'] as const) {
+    for (const n of (await readdir(join(data, label))).sort().slice(0, 2)) await sharp(join(data, label, n)).flop().jpeg({ quality: 92 }).toFile(join(data, label, `mirrored-${n}`));
+  }
+  const inFolder = (await readdir(join(data, 'happy'))).length + (await readdir(join(data, 'sad'))).length;
+  const all = (c: { train: { happy: number; sad: number }; validation: { happy: number; sad: number } }) => c.train.happy + c.train.sad + c.validation.happy + c.validation.sad;
+  assert.equal(all((await retrainPreview(services, {})).dataset), inFolder, 'every image of the folder, the new ones too');
+  // the same model as an earlier version saved it (no cap recorded): its counts are its cap
+  const { maxPerClass: _cap, ...older } = meta.dataset;
+  await writeFile(metaFile, JSON.stringify({ ...meta, dataset: older }));
+  const before = await retrainPreview(createServices(services.home, ASSETS, services.backend), {});
+  // its training images cut back to as many as it had (validation images it learned may then join them)
+  assert.equal(all(before.dataset), inFolder - 2, `cut back to its counts: ${JSON.stringify(before.dataset)}`);
+  assert.equal(before.dataset.train.happy + before.dataset.train.sad, meta.dataset.train.happy + meta.dataset.train.sad + before.learned);
+});
+
 test('the dataset folder grew: validation images the current model learned from are moved to train and said; none is judged', async () => {
   const { services: before, truth, items, data, first, home } = await setup();
   await reviewAll(before, items, truth);
