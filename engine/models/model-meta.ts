@@ -90,6 +90,19 @@ export function parseModelMeta(raw: unknown): ModelMeta {
     const { greyInput: _, ...base } = meta.base;
     meta.base = base;
   }
+  // how the folder was split and capped, read to split it again: a damaged one is dropped (the share and cap are
+  // then inferred from the counts, as for a model saved before they were recorded)
+  const d = meta.dataset;
+  const fraction = d.validationSplit as unknown;
+  const cap = d.maxPerClass as unknown;
+  if (fraction !== undefined || d.validationRule !== undefined || cap !== undefined) {
+    const { validationSplit: _f, validationRule: _r, maxPerClass: _c, ...rest } = d;
+    meta.dataset = {
+      ...rest,
+      ...(isNum(fraction) && fraction > 0 && fraction < 1 && { validationSplit: fraction, ...(d.validationRule === 'shuffle' && { validationRule: 'shuffle' as const }) }),
+      ...((cap === null || (Number.isInteger(cap) && (cap as number) >= 1)) && { maxPerClass: cap as number | null }),
+    };
+  }
   // judging with a damaged second look would be worse than judging without one
   if (meta.secondLook !== undefined && !isSecondLookRecord(meta.secondLook, meta.base)) delete meta.secondLook;
   const note = meta.promotion;

@@ -117,6 +117,21 @@ test('meta.json carries a schema version; older files without one read as versio
   assert.throws(() => parseModelMeta({ id: 'x' }), /lacks "createdAt"/);
 });
 
+test('how the folder was split and capped is read only when well-formed; a damaged one is dropped, to be inferred from the counts', () => {
+  const m = meta(newModelId());
+  const withSplit = { ...m, dataset: { ...m.dataset, validationFrom: 'split' as const, validationSplit: 0.3, validationRule: 'shuffle' as const, maxPerClass: 9 } };
+  assert.deepEqual(parseModelMeta(withSplit).dataset, withSplit.dataset, 'kept as written');
+  assert.equal(parseModelMeta({ ...withSplit, dataset: { ...withSplit.dataset, maxPerClass: null } }).dataset.maxPerClass, null, 'no cap');
+  for (const [field, bad] of [['validationSplit', 'x'], ['validationSplit', 1.5], ['validationSplit', 0], ['maxPerClass', 0], ['maxPerClass', 2.5], ['maxPerClass', '9']] as const) {
+    const read = parseModelMeta({ ...withSplit, dataset: { ...withSplit.dataset, [field]: bad } }).dataset;
+    assert.equal(field in read, false, `${field}: ${JSON.stringify(bad)}`);
+  }
+  const odd = parseModelMeta({ ...withSplit, dataset: { ...withSplit.dataset, validationRule: 'random' } }).dataset;
+  assert.equal(odd.validationRule, undefined, 'an unknown rule');
+  const noShare = parseModelMeta({ ...withSplit, dataset: { ...withSplit.dataset, validationSplit: 'x' } }).dataset;
+  assert.equal(noShare.validationRule, undefined, 'a rule without its share says nothing');
+});
+
 test('a promotion\'s figures are read only when well-formed; a damaged or hand-edited one leaves the English reason to show', () => {
   const why = { kind: 'compared', asked: false, previous: 'old', n: 12, accuracy: 0.75, previousAccuracy: 0.8, loss: null, previousLoss: null, tolerancePoints: 0 } as const;
   const m = { ...meta(newModelId()), promotion: { madeCurrent: false, reason: 'val acc 75.0 % vs 80.0 % for the current model old on the same 12 validation images', why } };
