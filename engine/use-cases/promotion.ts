@@ -16,6 +16,7 @@ import type { SampleRef } from '../samples.js';
 import { count, percent } from '../words.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { judgeSamples } from './judge.js';
+import { learnedBy } from './learned-to-train.js';
 import type { EngineServices } from './services.js';
 
 interface Scored {
@@ -98,13 +99,13 @@ export function decide({ candidate, current, use, validationProblem, leftOut = 0
 export const leftOutWords = (n: number) => `${count(n, 'validation image')} left out: the current model was trained on ${n === 1 ? 'it' : 'them'}`;
 
 /**
- * The content hashes a saved model was trained on (its own and its parents', samples.json); empty for a model
- * saved without that list. Its figures on these images would flatter it: a folder without validation/ is split
- * again when images are added (and by another seed), so a new run's validation images may be the current
- * model's training images.
+ * The content hashes a saved model was trained on (learnedBy); empty for a model saved without that list (the
+ * training says it could not check). Its figures on these images would flatter it: another seed or share
+ * splits a folder without validation/ otherwise, so a new run's validation images may be the current model's
+ * training images.
  */
 export async function trainedOn(services: EngineServices, modelId: string): Promise<ReadonlySet<string>> {
-  return new Set((await services.registry.readSamples(modelId))?.trained ?? []);
+  return (await learnedBy(services, modelId)) ?? new Set();
 }
 
 /** A validation image the new model judged: its sample (hash known), label, and the new model's P(happy). */
