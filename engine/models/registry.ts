@@ -153,13 +153,16 @@ export class ModelRegistry {
     }
   }
 
-  /** The content hashes a model learned from; null when it was saved without them (by an older version) or they cannot be read. */
+  /** The content hashes a model learned from; null when it was saved without them (by an older version) or they cannot be read, all of them. */
   async readSamples(id: string): Promise<ModelSamples | null> {
     if (!isModelId(id)) return null;
     try {
       const raw = JSON.parse(await readFile(join(this.dir, id, SAMPLES_FILE), 'utf8')) as Partial<ModelSamples>;
       if (raw.schemaVersion !== 1 || !Array.isArray(raw.trained) || !Array.isArray(raw.validation)) return null;
-      return { schemaVersion: 1, trained: raw.trained.filter(isContentHash), validation: raw.validation.filter(isContentHash) };
+      const trained = raw.trained.filter(isContentHash);
+      // a model learned from at least one image: a list emptied or thinned by damage cannot say which it learned
+      if (trained.length === 0 || trained.length !== raw.trained.length) return null;
+      return { schemaVersion: 1, trained, validation: raw.validation.filter(isContentHash) };
     } catch {
       return null;
     }

@@ -85,6 +85,8 @@ async function currentDataset(
     // back to the first images by name); a newer one recorded it, or none (null)
     if (recorded.maxPerClass === undefined && (found.happy > own.train.happy || found.sad > own.train.sad)) {
       ds = await scanDataset(recorded.root, { seed, ...split, maxPerClass: Math.max(1, own.train.happy, own.train.sad) });
+      // a cap inferred, not chosen: not recorded as the new model's (its retrains take the folder whole)
+      ds = { ...ds, summary: { ...ds.summary, maxPerClass: null } };
     }
     const files = [...ds.train, ...ds.validation];
     const hashes = await hashFiles(files.map((s) => s.file), signal);

@@ -34,6 +34,7 @@ test('the same folder by a link, by a relative path, and (on Windows and macOS) 
   assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'other', '..', 'Faces')), true);
   assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'other')), false);
   assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'faces'), 'darwin'), true);
-  assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'faces'), 'linux'), false);
+  // (on Windows realpath gives the name as it is on disk, whatever case it was asked in)
+  if (process.platform !== 'win32') assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'faces'), 'linux'), false);
   assert.equal(await sameFolder(join(root, 'gone'), join(root, 'gone')), true, 'a folder not there any more, as written');
 });

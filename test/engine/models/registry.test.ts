@@ -117,6 +117,20 @@ test('meta.json carries a schema version; older files without one read as versio
   assert.throws(() => parseModelMeta({ id: 'x' }), /lacks "createdAt"/);
 });
 
+test('samples.json: a list of what a model learned that damage emptied or thinned says nothing, not "learned nothing"', async () => {
+  const home = await tempDir();
+  const id = newModelId();
+  await mkdir(join(home, 'models', id), { recursive: true });
+  const write = (trained: unknown[]) => writeFile(join(home, 'models', id, 'samples.json'), JSON.stringify({ schemaVersion: 1, trained, validation: [] }));
+  const hash = 'a'.repeat(64);
+  await write([hash]);
+  assert.deepEqual((await reg(home).readSamples(id))?.trained, [hash]);
+  for (const bad of [[], ['x'], [hash, 'x'], [hash, 1]]) {
+    await write(bad);
+    assert.equal(await reg(home).readSamples(id), null, JSON.stringify(bad));
+  }
+});
+
 test('how the folder was split and capped is read only when well-formed; a damaged one is dropped, to be inferred from the counts', () => {
   const m = meta(newModelId());
   const withSplit = { ...m, dataset: { ...m.dataset, validationFrom: 'split' as const, validationSplit: 0.3, validationRule: 'shuffle' as const, maxPerClass: 9 } };

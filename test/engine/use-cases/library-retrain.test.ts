@@ -281,7 +281,8 @@ test('nothing reviewed: the preview says why, and the retrain is refused; an ima
 });
 
 test('the dataset folder grew: its new images are in the retrain (the current model recorded it read the folder uncapped); a model saved before is cut back to its counts', async () => {
-  const { services, data, first } = await setup();
+  const { services, data, first, items, truth } = await setup();
+  await reviewAll(services, items, truth);
   const metaFile = join(services.registry.dir, first!.modelId, 'meta.json');
   const meta = JSON.parse(await readFile(metaFile, 'utf8')) as ModelMeta;
   assert.equal(meta.dataset.maxPerClass, null, 'read with no cap, and recorded so');
@@ -298,6 +299,10 @@ test('the dataset folder grew: its new images are in the retrain (the current mo
   // its training images cut back to as many as it had (validation images it learned may then join them)
   assert.equal(all(before.dataset), inFolder - 2, `cut back to its counts: ${JSON.stringify(before.dataset)}`);
   assert.equal(before.dataset.train.happy + before.dataset.train.sad, meta.dataset.train.happy + meta.dataset.train.sad + before.learned);
+  // a cap inferred is not one chosen: the new model records none, and its own retrains take the folder whole
+  const again = createServices(services.home, ASSETS, services.backend);
+  const r = await retrainWithLibrary(again, { epochs: 1 }, {}, { tolerancePoints: 100 });
+  assert.equal((await again.registry.readMeta(r.modelId)).dataset.maxPerClass, null);
 });
 
 test('the dataset folder grew: validation images the current model learned from are moved to train and said; none is judged', async () => {
