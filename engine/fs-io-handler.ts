@@ -1,5 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, normalize, isAbsolute } from 'node:path';
+import { readSmallFile, SmallFileRefused } from './small-file.js';
 import * as tf from './tf.js';
 
 const MODEL_JSON = 'model.json';
@@ -32,16 +33,24 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
   };
 }
 
-/** Reads model.json and its weight shards (any number, in manifest order). */
+/** A model.json is topology and a manifest: MobileNetV2's is about 100 KB */
+const MAX_MODEL_JSON = 16 << 20;
+/** a weight shard: MobileNetV2 1.4's are 4 MB each, a head's a few KB */
+const MAX_WEIGHT_FILE = 256 << 20;
+
+/**
+ * Reads model.json and its weight shards (any number, in manifest order). Each a small plain file: these
+ * folders are the user's (a model folder, a base they installed), and a pipe there would hang the engine.
+ */
 export async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
-  const json = JSON.parse(await readFile(join(dir, MODEL_JSON), 'utf8')) as tf.io.ModelJSON;
+  const json = JSON.parse((await readModelFile(dir, MODEL_JSON, MAX_MODEL_JSON)).toString('utf8')) as tf.io.ModelJSON;
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) throw new Error(`${join(dir, MODEL_JSON)} is not a tfjs layers model`);
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: ArrayBuffer[] = [];
   for (const group of json.weightsManifest) {
     specs.push(...group.weights);
     for (const p of group.paths) {
-      const buf = await readFile(join(dir, safeRelativePath(p)));
+      const buf = await readModelFile(dir, safeRelativePath(p), MAX_WEIGHT_FILE);
       buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
     }
   }
@@ -53,6 +62,18 @@ export async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> 
     weightSpecs: specs,
     weightData: tf.io.CompositeArrayBuffer.join(buffers),
   };
+}
+
+async function readModelFile(dir: string, name: string, max: number): Promise<Buffer> {
+  const file = join(dir, name);
+  let bytes: Buffer | null;
+  try {
+    bytes = await readSmallFile(file, max);
+  } catch (err) {
+    throw err instanceof SmallFileRefused ? new Error(`${file} ${err.message}`) : err;
+  }
+  if (!bytes) throw Object.assign(new Error(`ENOENT: no such file, open '${file}'`), { code: 'ENOENT', path: file });
+  return bytes;
 }
 
 /** Weight paths come from a file that may have been downloaded: never let one point outside its folder. */

@@ -7,7 +7,7 @@ import { errorText } from '../../common/errors.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../tf.js';
 import { removeDirAtomic, writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
@@ -16,6 +16,7 @@ import { badInput, notFound } from '../errors.js';
 import { fileSystemHandler, loadArtifacts } from '../fs-io-handler.js';
 import { MODEL_ID_PATTERN } from '../../common/engine-contract.js';
 import { isContentHash } from '../samples.js';
+import { readSmallFile, SmallFileRefused } from '../small-file.js';
 import { parseModelMeta, type ModelMeta } from './model-meta.js';
 
 
@@ -25,6 +26,10 @@ function isModelId(id: string): boolean {
 
 /** current.json holds an id: {"id":"20261128-101530-ab12"} and little else */
 const CURRENT_MAX_BYTES = 4096;
+/** training keeps at most 200 skipped files in it (train.ts): a few hundred kilobytes at most */
+export const MAX_META_JSON = 4 << 20;
+/** two 64-character hashes per image of an 80,000-image dataset, about 11 MB */
+export const MAX_SAMPLES_JSON = 64 << 20;
 
 export function newModelId(now: Date = new Date()): string {
   const iso = now.toISOString(); // 2026-11-28T10:15:30.123Z
@@ -139,13 +144,15 @@ export class ModelRegistry {
 
   async readMeta(id: string): Promise<ModelMeta> {
     if (!isModelId(id)) throw badInput(`"${id}" is not a model id (they look like 20261128-101530-ab12)`);
-    let text: string;
+    // read by list() for every folder: a pipe named meta.json would hang the engine, a huge one fill its memory
+    let bytes: Buffer | null;
     try {
-      text = await readFile(join(this.dir, id, 'meta.json'), 'utf8');
+      bytes = await readSmallFile(join(this.dir, id, 'meta.json'), MAX_META_JSON, { what: "a model's meta.json can be" });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(inputReason('reason.noSuchModel', { id, path: this.dir }));
-      throw badInput(inputReason('reason.modelDamaged', { id, error: (err as Error).message }));
+      throw badInput(inputReason('reason.modelDamaged', { id, error: err instanceof SmallFileRefused ? `meta.json ${err.message}` : (err as Error).message }));
     }
+    if (!bytes) throw notFound(inputReason('reason.noSuchModel', { id, path: this.dir }));
+    const text = bytes.toString('utf8');
     try {
       return parseModelMeta(JSON.parse(text));
     } catch (err) {
@@ -157,7 +164,9 @@ export class ModelRegistry {
   async readSamples(id: string): Promise<ModelSamples | null> {
     if (!isModelId(id)) return null;
     try {
-      const raw = JSON.parse(await readFile(join(this.dir, id, SAMPLES_FILE), 'utf8')) as Partial<ModelSamples>;
+      const bytes = await readSmallFile(join(this.dir, id, SAMPLES_FILE), MAX_SAMPLES_JSON);
+      if (!bytes) return null;
+      const raw = JSON.parse(bytes.toString('utf8')) as Partial<ModelSamples>;
       if (raw.schemaVersion !== 1 || !Array.isArray(raw.trained) || !Array.isArray(raw.validation)) return null;
       const trained = raw.trained.filter(isContentHash);
       // a model learned from at least one image: a list emptied or thinned by damage cannot say which it learned

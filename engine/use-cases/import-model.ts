@@ -11,8 +11,7 @@
  * when it came in (`importedAt`): its training data folder is the other installation's, and the app says so
  * where it would otherwise look there (the Models view, an evaluation on its own validation images).
  */
-import { constants } from 'node:fs';
-import { lstat, open, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BaseId, ImportModelResult } from '../../common/engine-types.js';
 import { GREY_INPUT } from '../bases/base.js';
@@ -22,7 +21,8 @@ import { fileSystemHandler } from '../fs-io-handler.js';
 import { createHead } from '../head.js';
 import { parseImportedMeta } from '../models/meta-schema.js';
 import type { ModelMeta } from '../models/model-meta.js';
-import { writeSamples } from '../models/registry.js';
+import { MAX_META_JSON, MAX_SAMPLES_JSON, writeSamples } from '../models/registry.js';
+import { readSmallFile, SmallFileRefused } from '../small-file.js';
 import { isContentHash } from '../samples.js';
 import type { EngineServices } from './services.js';
 
@@ -35,10 +35,6 @@ export const SHIPPED_DIMS: Partial<Record<BaseId, number>> = { 'face-expression'
 const MAX_DIM = 4096;
 
 const MAX_MODEL_JSON = 1 << 20;
-/** training keeps at most 200 skipped files in it (train.ts): a few hundred kilobytes at most */
-const MAX_META_JSON = 4 << 20;
-/** two 64-character hashes per image of an 80,000-image dataset, about 11 MB */
-const MAX_SAMPLES_JSON = 64 << 20;
 
 class NotImportable extends Error {}
 
@@ -90,44 +86,15 @@ async function readModelFiles(dir: string): Promise<{ model: Buffer; weights: Bu
 }
 
 /**
- * The bytes of <dir>/<name>, or null when there is no such file. Opened without following a link and without
- * waiting on a pipe: a link to another file would copy that file into the data folder, a named pipe would hang
- * the engine.
+ * The bytes of <dir>/<name>, or null when there is no such file. Not through a link (it would copy that file
+ * into the data folder) and not from a pipe (it would hang the engine).
  */
 async function readRegularFile(dir: string, name: string, max: number): Promise<Buffer | null> {
-  const file = join(dir, name);
-  const refuse = (why: string) => badInput(inputReason('reason.importDamaged', { path: dir, error: `${name} ${why}` }));
-  // Windows has no O_NOFOLLOW: the link is seen before opening, and the file opened must be the one looked at
-  const seen = process.platform === 'win32' ? await lstat(file).catch(() => null) : null;
-  if (seen?.isSymbolicLink()) throw refuse('is a link, not a file');
-  let handle: FileHandle;
   try {
-    handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    return await readSmallFile(join(dir, name), max, { noFollow: true, what: `a model's can be (${max})` });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    if (code === 'ELOOP' || code === 'EMLINK') throw refuse('is a link, not a file');
+    if (err instanceof SmallFileRefused) throw badInput(inputReason('reason.importDamaged', { path: dir, error: `${name} ${err.message}` }));
     throw badInput(inputReason('reason.importFailed', { path: dir, error: fsReason(err) }));
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw refuse('is not a regular file');
-    if (seen && (seen.dev !== st.dev || seen.ino !== st.ino)) throw refuse('changed while it was opened');
-    if (st.size > max) throw refuse(`is ${st.size} bytes, more than a model's can be (${max})`);
-    // read up to one byte past the limit, whatever the size said (a file still being written, a share that
-    // reports 0): never more than `max` in memory
-    let buffer = Buffer.alloc(st.size + 1);
-    let length = 0;
-    for (;;) {
-      if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.alloc(Math.min(buffer.length, max + 1 - buffer.length))]);
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length > max) throw refuse(`is more than ${max} bytes, more than a model's can be`);
-    }
-    return buffer.subarray(0, length);
-  } finally {
-    await handle.close();
   }
 }
 

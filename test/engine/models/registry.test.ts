@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -225,4 +225,42 @@ test('current.json that is no small plain file names no model, at once: a pipe (
   const id = newModelId();
   await writeFile(current, JSON.stringify({ id }));
   assert.equal(await currentModelId(home), id, 'a plain small one is read');
+});
+
+test('a model folder\'s files are read only as small plain files: a pipe (which would hang the engine) or a huge file is "damaged", at once', { skip: process.platform === 'win32' && 'no mkfifo' }, async () => {
+  const home = await tempDir();
+  const id = newModelId();
+  await saveModel(home, createHead(16), meta(id));
+  const dir = join(home, 'models', id);
+  const good = await readFile(join(dir, 'meta.json'));
+  // a pipe with someone writing the model's own file into it: were it read, that would come back instead of a hang
+  const piped = async (name: string, content: Buffer | string, check: () => Promise<void>) => {
+    const file = join(dir, name);
+    const kept = await readFile(file).catch(() => null);
+    await rm(file, { force: true });
+    execFileSync('mkfifo', [file]);
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', join(home, `${name}.src`), file], { stdio: 'ignore' });
+    await writeFile(join(home, `${name}.src`), content);
+    try {
+      await check();
+    } finally {
+      writer.kill();
+      await rm(file);
+      if (kept) await writeFile(file, kept);
+    }
+  };
+  await piped('meta.json', good, async () => {
+    await assert.rejects(reg(home).readMeta(id), new RegExp(`model "${id}" .*damaged.*meta\\.json is not a regular file`));
+    assert.deepEqual(await listModels(home), [], 'left out of the list');
+  });
+  await piped('samples.json', JSON.stringify({ schemaVersion: 1, trained: ['a'.repeat(64)], validation: [] }), async () => {
+    assert.equal(await reg(home).readSamples(id), null);
+  });
+  await piped('weights.bin', await readFile(join(dir, 'weights.bin')), async () => {
+    await assert.rejects(reg(home).load(id), /weights\.bin is not a regular file/);
+  });
+  await writeFile(join(dir, 'meta.json'), JSON.stringify({ ...JSON.parse(good.toString('utf8')), pad: 'x'.repeat(5 << 20) }));
+  await assert.rejects(reg(home).readMeta(id), /meta\.json is \d+ bytes, more than a model's meta\.json can be/);
+  await writeFile(join(dir, 'meta.json'), good);
+  assert.equal((await reg(home).load(id)).meta.id, id, 'the same files, plain, are read');
 });
