@@ -62,6 +62,7 @@ export function previewLines(p: RetrainPreview): string {
         ]
       : []),
     ...(p.learned ? [`  moved to train: ${p.learned === 1 ? '1 validation image' : `${p.learned} validation images`} the current model learned from (judged, ${p.learned === 1 ? 'it' : 'they'} would flatter the new model)`] : []),
+    ...(p.learned === null ? ['  not checked: which validation images the current model learned from (its samples.json is missing or damaged); those would flatter the new model'] : []),
     `  in all: train ${classes(p.total.train)}, validation ${classes(p.total.validation)}`,
     ...(p.ready ? [] : [`Cannot retrain: ${p.reason}.`]),
   ].join('\n');

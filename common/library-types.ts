@@ -169,9 +169,11 @@ export interface RetrainPreview {
   total: { train: ClassCounts; validation: ClassCounts };
   /**
    * images of the split's validation share the current model learned from (its samples.json), counted in train
-   * above instead: judged, they would flatter the new model, which starts from it (learned-to-train.ts)
+   * above instead: judged, they would flatter the new model, which starts from it (learned-to-train.ts). null:
+   * the current model lists none (saved by an early version, or its samples.json damaged), so none could be
+   * checked: the validation images may include some it learned from
    */
-  learned: number;
+  learned: number | null;
   includeUnreviewed: boolean;
   minConfidence: number | null;
   /** false: a retrain would be refused, `reason` says why */

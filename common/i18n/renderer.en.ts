@@ -270,6 +270,7 @@ export const rendererEn = {
   'retrain.used': '{confirmed} confirmed, {corrected} corrected, {unreviewed} unreviewed',
   'retrain.leftOut': '{count} photos not reviewed yet are left out.',
   'retrain.learnedOne': '{count} photo of the validation share goes to training instead: the current model already learned from it, so it cannot judge the new version fairly.',
+  'retrain.learnedUnknown': 'Which of these photos the current model already learned from cannot be checked (its list of them is missing or damaged): any it learned from would judge the new version too kindly.',
   'retrain.learnedMany': '{count} photos of the validation share go to training instead: the current model already learned from them, so they cannot judge the new version fairly.',
   'retrain.includeUnreviewed': 'Also learn from unreviewed photos the model was at least {percent} sure of',
   'retrain.datasetMissing': 'The original training photos are not used: {reason}',

@@ -271,6 +271,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'retrain.used': '{confirmed} dikonfirmasi, {corrected} dikoreksi, {unreviewed} belum ditinjau',
   'retrain.leftOut': '{count} foto yang belum ditinjau tidak dipakai.',
   'retrain.learnedOne': '{count} foto dari bagian validasi dipakai untuk latihan: model aktif sudah belajar darinya, sehingga foto itu tidak dapat menilai versi baru secara adil.',
+  'retrain.learnedUnknown': 'Foto mana yang sudah dipelajari model aktif tidak dapat diperiksa (daftarnya hilang atau rusak): foto yang sudah dipelajarinya akan menilai versi baru terlalu murah hati.',
   'retrain.learnedMany': '{count} foto dari bagian validasi dipakai untuk latihan: model aktif sudah belajar darinya, sehingga foto-foto itu tidak dapat menilai versi baru secara adil.',
   'retrain.includeUnreviewed': 'Pakai juga foto belum ditinjau yang dinilai model dengan keyakinan minimal {percent}',
   'retrain.datasetMissing': 'Foto latih asli tidak dipakai: {reason}',

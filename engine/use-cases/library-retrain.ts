@@ -141,10 +141,10 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
   const asSample = (split: 'train' | 'validation') => (i: LibraryItem): LabelledSample => ({ file: i.file, hash: i.id, label: i.label, split });
   // validation images the current model learned from (a folder that grew, a library whose split moved) go to
   // train here, where the preview counts them, as the retrain would move them (learned-to-train.ts)
-  // (a current model that lists none: nothing moved here; the retrain says it could not check)
-  const learned = (currentId ? await learnedBy(services, currentId) : null) ?? new Set<string>();
-  const fromFolder = moveLearnedToTrain(ds.samples, ds.samples.map((s) => s.hash ?? null), learned);
-  const fromLibrary = moveLearnedToTrain([...lib.train, ...guessed].map(asSample('train')).concat(lib.validation.map(asSample('validation'))), [...lib.train, ...guessed, ...lib.validation].map((i) => i.id), learned);
+  // (a current model that lists none: nothing moved, and the preview says none could be checked, as the run will)
+  const learned = currentId ? await learnedBy(services, currentId) : new Set<string>();
+  const fromFolder = moveLearnedToTrain(ds.samples, ds.samples.map((s) => s.hash ?? null), learned ?? new Set());
+  const fromLibrary = moveLearnedToTrain([...lib.train, ...guessed].map(asSample('train')).concat(lib.validation.map(asSample('validation'))), [...lib.train, ...guessed, ...lib.validation].map((i) => i.id), learned ?? new Set());
   const libTrain = fromLibrary.samples.filter((s) => s.split === 'train');
   const libValidation = fromLibrary.samples.filter((s) => s.split === 'validation');
   const samples: LabelledSample[] = [
@@ -176,7 +176,7 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
     dataset: { root: ds.summary?.root ?? null, train: dsOnly('train'), validation: dsOnly('validation'), ...(ds.missing && { missing: ds.missing }) },
     library: { train: countOf(libTrain), validation: countOf(libValidation), used, notUsed },
     total: { train, validation },
-    learned: fromFolder.moved + fromLibrary.moved,
+    learned: learned ? fromFolder.moved + fromLibrary.moved : null,
     includeUnreviewed,
     minConfidence,
     ready: reason === undefined,
@@ -322,7 +322,7 @@ export async function retrainWithLibrary(
     },
   };
   // said now: the plan moved them, so training finds none left to move
-  const said = meta && preview.learned > 0 ? learnedWarning(preview.learned, meta.id) : null;
+  const said = meta && preview.learned ? learnedWarning(preview.learned, meta.id) : null;
   if (said) ctx.progress?.({ type: 'warning', message: said });
   const result: TrainResult = await trainOnSamples(services, set, { ...options, ...(said && { said: [said] }) }, ctx, startedAt);
   // without validation figures (validation lacking a class) the rule above is not called: training's rule decided

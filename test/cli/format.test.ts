@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backendLine, evalSummary, localTime, predictLines, trainSummary } from '../../cli/format.js';
-import { modelLines } from '../../cli/library-format.js';
+import { modelLines, previewLines } from '../../cli/library-format.js';
+import type { RetrainPreview } from '../../common/library-types.js';
 import type { BackendInfo, EvalResult, TrainResult } from '../../common/engine-types.js';
 
 /** the per-image part of an eval result, which the summary lines do not use */
@@ -161,4 +162,19 @@ test('stored UTC times are shown as this computer\'s clock reads them: the model
     validation: { n: 2, accuracy: 1, perClass: { happy: { precision: 1, recall: 1 }, sad: { precision: 1, recall: 1 } } },
   } as unknown as Parameters<typeof modelLines>[0][number];
   assert.match(modelLines([model]), /  2026-12-08 03:30:05  current, imported 2026-12-08$/);
+});
+
+test('retrain dry run: learned validation images moved, or said to be unchecked when the current model lists none', () => {
+  const counts = { happy: 4, sad: 4 };
+  const p: RetrainPreview = {
+    fromModel: '20261128-101530-ab12', base: 'face-expression',
+    dataset: { root: '/d', train: counts, validation: counts },
+    library: { train: counts, validation: counts, used: { confirmed: 10, corrected: 6, unreviewed: 0 }, notUsed: { unreviewed: 0, belowConfidence: 0, alreadyInTrainingData: 0 } },
+    total: { train: counts, validation: counts }, learned: 3, includeUnreviewed: false, minConfidence: null, ready: true, fingerprint: 'f',
+  };
+  assert.match(previewLines(p), /^ {2}moved to train: 3 validation images the current model learned from/m);
+  assert.doesNotMatch(previewLines({ ...p, learned: 0 }), /moved to train|not checked/);
+  const unchecked = previewLines({ ...p, learned: null });
+  assert.match(unchecked, /^ {2}not checked: which validation images the current model learned from \(its samples\.json is missing or damaged\)/m);
+  assert.doesNotMatch(unchecked, /moved to train/);
 });

@@ -192,10 +192,22 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     }
     const expected = await bridge.engine.call('retrainPreview', {});
     assert.equal(expected.ready, true, expected.reason);
-    assert.ok(expected.learned > 0, 'some validation images were learned: else the note is not shown');
+    assert.ok(expected.learned && expected.learned > 0, 'some validation images were learned: else the note is not shown');
+
+    const dialog = page.getByTestId('retrain-dialog');
+    // a current model whose list of learned images is damaged: none can be checked, and the dialog says so
+    const samplesFile = join(bridge.home, 'models', expected.fromModel!, 'samples.json');
+    const kept = await readFile(samplesFile);
+    await writeFile(samplesFile, '{"schemaVersion":1,"trained":[],"validation":[]}');
+    bridge.menu('retrain-with-collected-data');
+    await dialog.getByTestId('retrain-preview').waitFor();
+    assert.equal(await dialog.getByTestId('retrain-learned').innerText(), 'Which of these photos the current model already learned from cannot be checked (its list of them is missing or damaged): any it learned from would judge the new version too kindly.');
+    await screenshots(page, 'library-retrain-unchecked');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await writeFile(samplesFile, kept);
 
     bridge.menu('retrain-with-collected-data');
-    const dialog = page.getByTestId('retrain-dialog');
     await dialog.getByTestId('retrain-preview').waitFor();
     const row = await dialog.getByTestId('retrain-library-row').innerText();
     assert.match(row, new RegExp(`${expected.library.train.happy} happy · ${expected.library.train.sad} sad`), 'the library photos it will train on');

@@ -298,7 +298,7 @@ test('the dataset folder grew: its new images are in the retrain (the current mo
   const before = await retrainPreview(createServices(services.home, ASSETS, services.backend), {});
   // its training images cut back to as many as it had (validation images it learned may then join them)
   assert.equal(all(before.dataset), inFolder - 2, `cut back to its counts: ${JSON.stringify(before.dataset)}`);
-  assert.equal(before.dataset.train.happy + before.dataset.train.sad, meta.dataset.train.happy + meta.dataset.train.sad + before.learned);
+  assert.equal(before.dataset.train.happy + before.dataset.train.sad, meta.dataset.train.happy + meta.dataset.train.sad + (before.learned ?? Number.NaN));
   // a cap inferred is not one chosen: the new model records none, and its own retrains take the folder whole
   const again = createServices(services.home, ASSETS, services.backend);
   const r = await retrainWithLibrary(again, { epochs: 1 }, {}, { tolerancePoints: 100 });
@@ -328,6 +328,15 @@ test('the dataset folder grew: validation images the current model learned from 
   // the preview counts them in train already, as the run does
   const preview = await retrainPreview(services, {});
   assert.equal(preview.learned, learned.length);
+  // the same with a current model that lists none it learned from: none can be moved, and the preview says so
+  const samplesFile = join(services.registry.dir, first!.modelId, 'samples.json');
+  const kept = await readFile(samplesFile);
+  await writeFile(samplesFile, JSON.stringify({ schemaVersion: 1, trained: [], validation: [] }));
+  const unchecked = await retrainPreview(services, {});
+  assert.equal(unchecked.learned, null, 'not 0: nothing could be checked');
+  const sum = (c: { happy: number; sad: number }) => c.happy + c.sad;
+  assert.equal(sum(unchecked.total.validation), sum(preview.total.validation) + learned.length, 'none moved');
+  await writeFile(samplesFile, kept);
   const warned: string[] = [];
   const r = await retrainWithLibrary(services, { epochs: 2 }, { progress: (e) => e.type === 'warning' && warned.push(e.message) }, { tolerancePoints: 100 });
   assert.deepEqual([r.dataset.train, r.dataset.validation], [preview.total.train, preview.total.validation], 'the run trains and validates on what the preview counted');
