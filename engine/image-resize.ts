@@ -48,10 +48,16 @@ export function resampleSquare(src: RawPixels, x0: number, y0: number, step: num
       const c = (row1 + xs.i0[u]!) * ch;
       const d = (row1 + xs.i1[u]!) * ch;
       let o = (v * size + u) * 3;
+      if (grey) {
+        // one value for the three channels: a third of the work for grey faces (FER2013's), the same numbers
+        const upper = data[a]! + (data[b]! - data[a]!) * fx;
+        const lower = data[c]! + (data[d]! - data[c]!) * fx;
+        out[o] = out[o + 1] = out[o + 2] = Math.round(upper + (lower - upper) * fy);
+        continue;
+      }
       for (let k = 0; k < 3; k++) {
-        const s = grey ? 0 : k;
-        const upper = data[a + s]! + (data[b + s]! - data[a + s]!) * fx;
-        const lower = data[c + s]! + (data[d + s]! - data[c + s]!) * fx;
+        const upper = data[a + k]! + (data[b + k]! - data[a + k]!) * fx;
+        const lower = data[c + k]! + (data[d + k]! - data[c + k]!) * fx;
         out[o++] = Math.round(upper + (lower - upper) * fy);
       }
     }

@@ -10,7 +10,7 @@ import jpeg from 'jpeg-js';
 import { applyOrientation } from './exif-orientation.js';
 import type { RawPixels } from './image-resize.js';
 
-/** The pixels, as displayed (EXIF orientation applied), or null: decode it with sharp. */
+/** The pixels, as displayed (EXIF orientation applied; one channel for a grey file), or null: decode it with sharp. */
 export function decodeSmallJpeg(bytes: Uint8Array, maxSide: number, orientation = 1): RawPixels | null {
   const frame = jpegFrame(bytes);
   if (!frame || frame.precision !== 8 || (frame.components !== 1 && frame.components !== 3) || frame.subsampled || frame.rgb) return null;
@@ -18,10 +18,18 @@ export function decodeSmallJpeg(bytes: Uint8Array, maxSide: number, orientation 
   try {
     const { width, height, data } = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxResolutionInMP: 1, maxMemoryUsageInMB: 16 });
     if (width !== frame.width || height !== frame.height || data.length !== width * height * 3) return null;
+    // jpeg-js gives a grey file as three equal channels: one is kept, so that enlarging it does a third of the work
+    if (frame.components === 1) return applyOrientation({ width, height, channels: 1, data: firstOfThree(data) }, orientation);
     return applyOrientation({ width, height, channels: 3, data }, orientation);
   } catch {
     return null;
   }
+}
+
+function firstOfThree(rgb: Uint8Array): Uint8Array {
+  const out = new Uint8Array(rgb.length / 3);
+  for (let i = 0; i < out.length; i++) out[i] = rgb[i * 3]!;
+  return out;
 }
 
 interface JpegFrame {
