@@ -28,29 +28,37 @@ export function fileSystemHandler(dir: string): tf.io.IOHandler {
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON({ ...artifacts, weightData }) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
-      return loadArtifacts(dir);
+      return loadArtifacts(dir, HEAD_LIMITS);
     },
   };
 }
 
-/** A model.json is topology and a manifest: MobileNetV2's is about 100 KB */
-const MAX_MODEL_JSON = 16 << 20;
-/** a weight shard: MobileNetV2 1.4's are 4 MB each, a head's a few KB */
-const MAX_WEIGHT_FILE = 256 << 20;
+/** How large a model folder's files may be: model.json, and all its weight files together. */
+export interface ArtifactLimits {
+  modelJson: number;
+  weights: number;
+}
+/** a trained head: one dense unit on at most a few thousand features (a few KB of weights) */
+export const HEAD_LIMITS: ArtifactLimits = { modelJson: 1 << 20, weights: 1 << 20 };
+/** a base the user installed: MobileNetV2's model.json is about 100 KB, its 1.4 width's weights 24 MB */
+export const BASE_LIMITS: ArtifactLimits = { modelJson: 16 << 20, weights: 256 << 20 };
 
 /**
- * Reads model.json and its weight shards (any number, in manifest order). Each a small plain file: these
- * folders are the user's (a model folder, a base they installed), and a pipe there would hang the engine.
+ * Reads model.json and its weight shards (any number, in manifest order), within `limits`. Each a small plain
+ * file: these folders are the user's (a model folder, a base they installed), and a pipe there would hang the
+ * engine, a manifest naming one large file over and over fill its memory.
  */
-export async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
-  const json = JSON.parse((await readModelFile(dir, MODEL_JSON, MAX_MODEL_JSON)).toString('utf8')) as tf.io.ModelJSON;
+export async function loadArtifacts(dir: string, limits: ArtifactLimits): Promise<tf.io.ModelArtifacts> {
+  const json = JSON.parse((await readModelFile(dir, MODEL_JSON, limits.modelJson)).toString('utf8')) as tf.io.ModelJSON;
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) throw new Error(`${join(dir, MODEL_JSON)} is not a tfjs layers model`);
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: ArrayBuffer[] = [];
+  let left = limits.weights;
   for (const group of json.weightsManifest) {
     specs.push(...group.weights);
     for (const p of group.paths) {
-      const buf = await readModelFile(dir, safeRelativePath(p), MAX_WEIGHT_FILE);
+      const buf = await readModelFile(dir, safeRelativePath(p), left, `the ${limits.weights} bytes of weights a model of this kind can have`);
+      left -= buf.length;
       buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
     }
   }
@@ -64,15 +72,16 @@ export async function loadArtifacts(dir: string): Promise<tf.io.ModelArtifacts> 
   };
 }
 
-async function readModelFile(dir: string, name: string, max: number): Promise<Buffer> {
+/** <dir>/<name> read whole as a small plain file (small-file.ts), at most `max` bytes; a missing one fails as fs.readFile fails. */
+export async function readModelFile(dir: string, name: string, max: number, what?: string): Promise<Buffer> {
   const file = join(dir, name);
   let bytes: Buffer | null;
   try {
-    bytes = await readSmallFile(file, max);
+    bytes = await readSmallFile(file, max, what === undefined ? {} : { what });
   } catch (err) {
     throw err instanceof SmallFileRefused ? new Error(`${file} ${err.message}`) : err;
   }
-  if (!bytes) throw Object.assign(new Error(`ENOENT: no such file, open '${file}'`), { code: 'ENOENT', path: file });
+  if (!bytes) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${file}'`), { code: 'ENOENT', errno: -2, syscall: 'open', path: file });
   return bytes;
 }
 

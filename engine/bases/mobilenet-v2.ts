@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat, writeFile, rm } from 'node:fs/promises';
+import { stat, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../tf.js';
 import { writeDirAtomic } from '../atomic-fs.js';
 import { throwIfAborted } from '../errors.js';
-import { loadArtifacts, safeRelativePath } from '../fs-io-handler.js';
+import { BASE_LIMITS, loadArtifacts, readModelFile, safeRelativePath } from '../fs-io-handler.js';
 import type { MobileNetSource } from '../../common/engine-types.js';
 import { GREY_INPUT, type FrozenBase } from './base.js';
 
@@ -138,22 +138,41 @@ function checkFiles(files: Map<string, Uint8Array>, expected: Record<string, str
   }
 }
 
+/** The folder's model.json and weight files, each a plain file and all within BASE_LIMITS (the user's folder: a pipe there would hang the engine). */
 async function readFromFolder(dir: string): Promise<Map<string, Uint8Array>> {
   const files = new Map<string, Uint8Array>();
-  const modelJson = await readFile(join(dir, 'model.json')).catch(() => {
-    throw new Error(`${dir}: no model.json here`);
+  const modelJson = await readModelFile(dir, 'model.json', BASE_LIMITS.modelJson).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'ENOENT' ? new Error(`${dir}: no model.json here`) : err;
   });
   files.set('model.json', modelJson);
+  let left = BASE_LIMITS.weights;
   for (const group of parseModelJson(modelJson, dir).weightsManifest) {
-    for (const p of group.paths) files.set(safeRelativePath(p), await readFile(join(dir, safeRelativePath(p))));
+    for (const p of group.paths) {
+      const bytes = await readModelFile(dir, safeRelativePath(p), left, WEIGHTS_LIMIT);
+      left -= bytes.length;
+      files.set(safeRelativePath(p), bytes);
+    }
   }
   return files;
 }
 
+const WEIGHTS_LIMIT = `the ${BASE_LIMITS.weights} bytes of weights a base can have`;
+/** integrity.json: a digest per file */
+const MAX_INTEGRITY_JSON = 1 << 20;
+
+async function readIntegrity(dir: string): Promise<Record<string, string>> {
+  return (JSON.parse((await readModelFile(dir, INTEGRITY_FILE, MAX_INTEGRITY_JSON)).toString('utf8')) as { sha256: Record<string, string> }).sha256;
+}
+
 async function verifyFolder(dir: string, expected: Record<string, string> | undefined): Promise<void> {
-  const { sha256: recorded } = JSON.parse(await readFile(join(dir, INTEGRITY_FILE), 'utf8')) as { sha256: Record<string, string> };
+  const recorded = await readIntegrity(dir);
   const files = new Map<string, Uint8Array>();
-  for (const name of Object.keys(recorded)) files.set(name, await readFile(join(dir, safeRelativePath(name))));
+  let left = BASE_LIMITS.modelJson + BASE_LIMITS.weights;
+  for (const name of Object.keys(recorded)) {
+    const bytes = await readModelFile(dir, safeRelativePath(name), left, WEIGHTS_LIMIT);
+    left -= bytes.length;
+    files.set(name, bytes);
+  }
   checkFiles(files, { ...recorded, ...(expected ?? {}) }, dir);
 }
 
@@ -166,8 +185,8 @@ async function exists(p: string): Promise<boolean> {
 
 /** Loads a verified folder as a frozen base: images scaled to [-1, 1], features global-average-pooled. */
 export async function loadMobileNetBase(dir: string): Promise<FrozenBase> {
-  const { sha256: digests } = JSON.parse(await readFile(join(dir, INTEGRITY_FILE), 'utf8')) as { sha256: Record<string, string> };
-  const model = await tf.loadLayersModel({ load: () => loadArtifacts(dir) });
+  const digests = await readIntegrity(dir);
+  const model = await tf.loadLayersModel({ load: () => loadArtifacts(dir, BASE_LIMITS) });
   const shape = model.inputs[0]!.shape;
   const size = shape[1];
   if (shape.length !== 4 || !size || shape[2] !== size || shape[3] !== 3) throw new Error(`${dir}: expected a square RGB input, got [${shape.join(', ')}]`);

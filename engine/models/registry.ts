@@ -13,7 +13,7 @@ import * as tf from '../tf.js';
 import { removeDirAtomic, writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
 import { withDataLock } from '../data-lock.js';
 import { badInput, notFound } from '../errors.js';
-import { fileSystemHandler, loadArtifacts } from '../fs-io-handler.js';
+import { fileSystemHandler, HEAD_LIMITS, loadArtifacts } from '../fs-io-handler.js';
 import { MODEL_ID_PATTERN } from '../../common/engine-contract.js';
 import { isContentHash } from '../samples.js';
 import { readSmallFile, SmallFileRefused } from '../small-file.js';
@@ -26,8 +26,13 @@ function isModelId(id: string): boolean {
 
 /** current.json holds an id: {"id":"20261128-101530-ab12"} and little else */
 const CURRENT_MAX_BYTES = 4096;
-/** training keeps at most 200 skipped files in it (train.ts): a few hundred kilobytes at most */
+/**
+ * training keeps at most 200 skipped files in it (train.ts): a few hundred kilobytes, 3.7 MB for the longest
+ * the schema allows (long non-ASCII paths, 1000 epochs of history); an imported one is refused past this
+ */
 export const MAX_META_JSON = 4 << 20;
+/** a model this app saved is read with room to spare: one it wrote must never read back as damaged */
+const OWN_META_JSON = 4 * MAX_META_JSON;
 /** two 64-character hashes per image of an 80,000-image dataset, about 11 MB */
 export const MAX_SAMPLES_JSON = 64 << 20;
 
@@ -95,7 +100,7 @@ export class ModelRegistry {
           // the whole model on disk, not its meta.json alone (nor a copy kept in memory): a folder missing its
           // weights is no model to keep
           await this.readMeta(meta.id);
-          await loadArtifacts(dir);
+          await loadArtifacts(dir, HEAD_LIMITS);
         } catch (err) {
           throw badInput(inputReason('reason.importClash', { id: meta.id, path: dir, error: errorText(err) }));
         }
@@ -147,7 +152,7 @@ export class ModelRegistry {
     // read by list() for every folder: a pipe named meta.json would hang the engine, a huge one fill its memory
     let bytes: Buffer | null;
     try {
-      bytes = await readSmallFile(join(this.dir, id, 'meta.json'), MAX_META_JSON, { what: "a model's meta.json can be" });
+      bytes = await readSmallFile(join(this.dir, id, 'meta.json'), OWN_META_JSON, { what: "a model's meta.json can be" });
     } catch (err) {
       throw badInput(inputReason('reason.modelDamaged', { id, error: err instanceof SmallFileRefused ? `meta.json ${err.message}` : (err as Error).message }));
     }
@@ -187,7 +192,7 @@ export class ModelRegistry {
     const meta = await this.readMeta(id);
     const dir = join(this.dir, id);
     try {
-      const artifacts = await loadArtifacts(dir);
+      const artifacts = await loadArtifacts(dir, HEAD_LIMITS);
       const head = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
       this.loaded.set(id, { meta, artifacts });
       return { head, meta };

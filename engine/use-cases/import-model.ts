@@ -17,7 +17,7 @@ import type { BaseId, ImportModelResult } from '../../common/engine-types.js';
 import { GREY_INPUT } from '../bases/base.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { badInput, EngineError, fsReason } from '../errors.js';
-import { fileSystemHandler } from '../fs-io-handler.js';
+import { fileSystemHandler, HEAD_LIMITS } from '../fs-io-handler.js';
 import { createHead } from '../head.js';
 import { parseImportedMeta } from '../models/meta-schema.js';
 import type { ModelMeta } from '../models/model-meta.js';
@@ -34,7 +34,6 @@ import type { EngineServices } from './services.js';
 export const SHIPPED_DIMS: Partial<Record<BaseId, number>> = { 'face-expression': 256, 'face-expression-emotion': 512 };
 const MAX_DIM = 4096;
 
-const MAX_MODEL_JSON = 1 << 20;
 
 class NotImportable extends Error {}
 
@@ -80,7 +79,7 @@ export async function importModel(services: EngineServices, { dir, use = false }
 /** The folder's files, each read once; refused when one is missing, not a regular file, or too large. */
 async function readModelFiles(dir: string): Promise<{ model: Buffer; weights: Buffer; meta: Buffer; samples: Buffer | null }> {
   const read = (name: string, max: number) => readRegularFile(dir, name, max);
-  const [model, weights, meta] = await Promise.all([read('model.json', MAX_MODEL_JSON), read('weights.bin', 4 * (MAX_DIM + 1)), read('meta.json', MAX_META_JSON)]);
+  const [model, weights, meta] = await Promise.all([read('model.json', HEAD_LIMITS.modelJson), read('weights.bin', 4 * (MAX_DIM + 1)), read('meta.json', MAX_META_JSON)]);
   if (!model || !weights || !meta) throw badInput(inputReason('reason.importNoModel', { path: dir }));
   return { model, weights, meta, samples: await read('samples.json', MAX_SAMPLES_JSON) };
 }

@@ -143,8 +143,9 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
   // train here, where the preview counts them, as the retrain would move them (learned-to-train.ts)
   // (a current model that lists none: nothing moved, and the preview says none could be checked, as the run will)
   const learned = currentId ? await learnedBy(services, currentId) : new Set<string>();
-  const fromFolder = moveLearnedToTrain(ds.samples, ds.samples.map((s) => s.hash ?? null), learned ?? new Set());
-  const fromLibrary = moveLearnedToTrain([...lib.train, ...guessed].map(asSample('train')).concat(lib.validation.map(asSample('validation'))), [...lib.train, ...guessed, ...lib.validation].map((i) => i.id), learned ?? new Set());
+  const toMove = learned ?? new Set<string>();
+  const fromFolder = moveLearnedToTrain(ds.samples, ds.samples.map((s) => s.hash ?? null), toMove);
+  const fromLibrary = moveLearnedToTrain([...lib.train, ...guessed].map(asSample('train')).concat(lib.validation.map(asSample('validation'))), [...lib.train, ...guessed, ...lib.validation].map((i) => i.id), toMove);
   const libTrain = fromLibrary.samples.filter((s) => s.split === 'train');
   const libValidation = fromLibrary.samples.filter((s) => s.split === 'validation');
   const samples: LabelledSample[] = [

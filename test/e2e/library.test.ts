@@ -199,13 +199,16 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     const samplesFile = join(bridge.home, 'models', expected.fromModel!, 'samples.json');
     const kept = await readFile(samplesFile);
     await writeFile(samplesFile, '{"schemaVersion":1,"trained":[],"validation":[]}');
-    bridge.menu('retrain-with-collected-data');
-    await dialog.getByTestId('retrain-preview').waitFor();
-    assert.equal(await dialog.getByTestId('retrain-learned').innerText(), 'Which of these photos the current model already learned from cannot be checked (its list of them is missing or damaged): any it learned from would judge the new version too kindly.');
-    await screenshots(page, 'library-retrain-unchecked');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
-    await dialog.waitFor({ state: 'hidden' });
-    await writeFile(samplesFile, kept);
+    try {
+      bridge.menu('retrain-with-collected-data');
+      await dialog.getByTestId('retrain-preview').waitFor();
+      assert.equal(await dialog.getByTestId('retrain-learned').innerText(), 'Which of these photos the current model already learned from cannot be checked (its list of them is missing or damaged): any it learned from would judge the new version too kindly.');
+      await screenshots(page, 'library-retrain-unchecked');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+    } finally {
+      await writeFile(samplesFile, kept);
+    }
 
     bridge.menu('retrain-with-collected-data');
     await dialog.getByTestId('retrain-preview').waitFor();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -103,4 +104,19 @@ test('import from a folder; weight paths cannot escape it', async () => {
   await mkdir(evil, { recursive: true });
   await writeFile(join(evil, 'model.json'), JSON.stringify(json));
   await assert.rejects(ensureMobileNet(home, { dir: evil }), /unsafe weights path/);
+});
+
+// the timeout: a read that waits on the pipe would hang the run instead of failing it
+test('a folder to import whose weights are a pipe is refused at once, not waited on', { skip: process.platform === 'win32' && 'no mkfifo', timeout: 20_000 }, async () => {
+  const home = await tempDir();
+  const piped = await tempDir();
+  await writeFile(join(piped, 'model.json'), await readFile(join(served, 'model.json')));
+  execFileSync('mkfifo', [join(piped, 'weights.bin')]);
+  // someone writing the real weights into it: were the pipe read, the import would succeed
+  const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', join(served, 'weights.bin'), join(piped, 'weights.bin')], { stdio: 'ignore' });
+  try {
+    await assert.rejects(ensureMobileNet(home, { dir: piped }), /weights\.bin is not a regular file/);
+  } finally {
+    writer.kill();
+  }
 });

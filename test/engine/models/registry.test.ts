@@ -227,7 +227,8 @@ test('current.json that is no small plain file names no model, at once: a pipe (
   assert.equal(await currentModelId(home), id, 'a plain small one is read');
 });
 
-test('a model folder\'s files are read only as small plain files: a pipe (which would hang the engine) or a huge file is "damaged", at once', { skip: process.platform === 'win32' && 'no mkfifo' }, async () => {
+// the timeout: a read that waits on the pipe would hang the run instead of failing it
+test('a model folder\'s files are read only as small plain files: a pipe (which would hang the engine) or a huge file is "damaged", at once', { skip: process.platform === 'win32' && 'no mkfifo', timeout: 20_000 }, async () => {
   const home = await tempDir();
   const id = newModelId();
   await saveModel(home, createHead(16), meta(id));
@@ -259,8 +260,14 @@ test('a model folder\'s files are read only as small plain files: a pipe (which 
   await piped('weights.bin', await readFile(join(dir, 'weights.bin')), async () => {
     await assert.rejects(reg(home).load(id), /weights\.bin is not a regular file/);
   });
-  await writeFile(join(dir, 'meta.json'), JSON.stringify({ ...JSON.parse(good.toString('utf8')), pad: 'x'.repeat(5 << 20) }));
+  await writeFile(join(dir, 'meta.json'), JSON.stringify({ ...JSON.parse(good.toString('utf8')), pad: 'x'.repeat(17 << 20) }));
   await assert.rejects(reg(home).readMeta(id), /meta\.json is \d+ bytes, more than a model's meta\.json can be/);
   await writeFile(join(dir, 'meta.json'), good);
   assert.equal((await reg(home).load(id)).meta.id, id, 'the same files, plain, are read');
+  // a manifest that names one weight file over and over: each read is small, all of them are not
+  const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+  await writeFile(join(dir, 'big.bin'), Buffer.alloc(600 << 10));
+  modelJson.weightsManifest[0].paths = ['big.bin', 'big.bin'];
+  await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
+  await assert.rejects(reg(home).load(id), /big\.bin is (\d+ bytes|more than \d+ bytes), more than the \d+ bytes of weights a model of this kind can have/);
 });

@@ -332,11 +332,14 @@ test('the dataset folder grew: validation images the current model learned from 
   const samplesFile = join(services.registry.dir, first!.modelId, 'samples.json');
   const kept = await readFile(samplesFile);
   await writeFile(samplesFile, JSON.stringify({ schemaVersion: 1, trained: [], validation: [] }));
-  const unchecked = await retrainPreview(services, {});
-  assert.equal(unchecked.learned, null, 'not 0: nothing could be checked');
-  const sum = (c: { happy: number; sad: number }) => c.happy + c.sad;
-  assert.equal(sum(unchecked.total.validation), sum(preview.total.validation) + learned.length, 'none moved');
-  await writeFile(samplesFile, kept);
+  try {
+    const unchecked = await retrainPreview(services, {});
+    assert.equal(unchecked.learned, null, 'not 0: nothing could be checked');
+    const sum = (c: { happy: number; sad: number }) => c.happy + c.sad;
+    assert.equal(sum(unchecked.total.validation), sum(preview.total.validation) + learned.length, 'none moved');
+  } finally {
+    await writeFile(samplesFile, kept);
+  }
   const warned: string[] = [];
   const r = await retrainWithLibrary(services, { epochs: 2 }, { progress: (e) => e.type === 'warning' && warned.push(e.message) }, { tolerancePoints: 100 });
   assert.deepEqual([r.dataset.train, r.dataset.validation], [preview.total.train, preview.total.validation], 'the run trains and validates on what the preview counted');
