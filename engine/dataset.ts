@@ -56,7 +56,7 @@ function compareNames(a: string, b: string): number {
 /** A folder entry, symbolic links followed: a linked folder is a folder, a linked image an image. */
 interface Entry {
   name: string;
-  kind: 'dir' | 'file' | 'other' | 'broken-link';
+  kind: 'dir' | 'file' | 'other' | 'broken-link' | 'link-loop';
   link: boolean;
 }
 
@@ -80,7 +80,8 @@ async function linkKind(path: string): Promise<Entry['kind']> {
   try {
     const st = await stat(path);
     return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') return 'link-loop';
     return 'broken-link';
   }
 }
@@ -114,6 +115,7 @@ async function collectImages(dir: string, skipped: SkippedFile[], above: readonl
     if (e.name.startsWith('.') || SILENT_FILES.has(e.name.toLowerCase())) continue;
     if (e.kind === 'dir') files.push(...(await collectImages(path, skipped, chain, read, others)));
     else if (e.kind === 'broken-link') skipped.push({ file: path, reason: inputReason('reason.brokenLink') });
+    else if (e.kind === 'link-loop') skipped.push({ file: path, reason: inputReason('reason.linkLoop') });
     else if (e.kind !== 'file') skipped.push({ file: path, reason: inputReason('reason.notFile') });
     else if (!IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) skipped.push({ file: path, reason: extname(e.name) ? inputReason('reason.notImageFile', { extension: extname(e.name) }) : inputReason('reason.notImageFileNoExtension') });
     else {

@@ -49,6 +49,8 @@ export function fsReason(err: unknown, enoent = inputReason('reason.noSuchFileOr
       return enoent;
     case 'ENAMETOOLONG':
       return inputReason('reason.pathTooLong');
+    case 'ELOOP':
+      return inputReason('reason.linkLoop');
     default:
       return (err as Error).message;
   }

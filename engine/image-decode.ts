@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import { imageSize } from 'image-size';
 import { isBmp } from './bmp.js';
 import { inputReason } from '../common/i18n/reasons.js';
-import { InputFileError } from './errors.js';
+import { fsReason, InputFileError } from './errors.js';
 import { openImage, type OpenedImage } from './open-image.js';
 import { pixelLimit } from './pixel-limit.js';
 import { containBilinear } from './image-resize.js';
@@ -236,9 +236,8 @@ export async function readImageBytes(file: string, maxBytes: number = DEFAULT_MA
     return await readFile(file);
   } catch (err) {
     if (err instanceof InputFileError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? inputReason('reason.noSuchFile') : code === 'EACCES' ? inputReason('reason.permissionDenied') : (err as Error).message;
-    throw new InputFileError(file, reason);
+    const dangling = (err as NodeJS.ErrnoException).code === 'ENOENT' && (await lstat(file).catch(() => null))?.isSymbolicLink();
+    throw new InputFileError(file, fsReason(err, inputReason(dangling ? 'reason.brokenLink' : 'reason.noSuchFile')));
   }
 }
 

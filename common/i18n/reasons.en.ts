@@ -18,6 +18,7 @@ export const reasonsEn = {
   'reason.noSizeUnnamed': 'corrupt image: it has no size',
   'reason.tooManyPixels': 'image is {width}x{height}, above the {limit}-pixel limit',
   'reason.tooSmall': 'image is {width}x{height}, too small to show a face (at least {min} px on each side)',
+  'reason.tooThin': 'no face found, and at {width}x{height} the whole image is too long and thin to judge',
   'reason.bomb': 'the image has too many pixels (decompression bomb guard)',
   'reason.corrupt': 'corrupt or truncated {format} image',
   'reason.corruptUnnamed': 'corrupt or truncated image',
@@ -32,6 +33,7 @@ export const reasonsEn = {
   'reason.linkAbove': 'a link back to a folder above it',
   'reason.folderReadTwice': 'a folder already read (through another link)',
   'reason.brokenLink': 'a link to nothing (broken symbolic link)',
+  'reason.linkLoop': 'a symbolic link that leads back to itself',
   // before notImageFile, whose template would also match this text
   'reason.notImageFileNoExtension': 'not an image file (no extension)',
   'reason.notImageFile': 'not an image file ({extension})',

@@ -96,7 +96,9 @@ export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame:
       .toBuffer({ resolveWithObject: true });
     const frame = { width: info.width, height: info.height, data: toRgb(data, info.channels, info.width * info.height) };
     // a header read in JavaScript that does not fit the frame decoded (another format, an odd file): libvips says
-    if (!size || !fitsFrame(size, frame)) size = displayedSize(await sharp(bytes, { pages: 1, page: 0 }).metadata());
+    // asked as the pixels were (openImage: the first page, only errors refused): a damaged later frame of an
+    // animated GIF fails libvips' stricter default, and the photo was said to be undecodable
+    if (!size || !fitsFrame(size, frame)) size = displayedSize(await openImage(bytes).input.metadata());
     return { frame, width: size.width || info.width, height: size.height || info.height };
   } catch {
     // decodeImage says why, in deterministic words (the format, the step that failed)
@@ -144,7 +146,7 @@ export async function wholeIfSmall(bytes: Buffer): Promise<Detection | null> {
     // image-size reads a JPEG's EXIF orientation only; a PNG's, WebP's or TIFF's may turn it a quarter, so that
     // libvips (which applies it when decoding) shows it with its sides swapped: asked of libvips
     try {
-      meta = { ...meta, orientation: (await sharp(bytes, { pages: 1, page: 0 }).metadata()).orientation ?? 1 };
+      meta = { ...meta, orientation: (await openImage(bytes).input.metadata()).orientation ?? 1 };
     } catch {
       return null;
     }
@@ -199,6 +201,19 @@ export function visibleBox(b: Box, d: Detection): Box {
   const x = Math.max(0, b.x);
   const y = Math.max(0, b.y);
   return { x, y, width: round(Math.min(d.width, b.x + b.width) - x), height: round(Math.min(d.height, b.y + b.height) - y) };
+}
+
+/**
+ * An image with no face found is judged whole, fitted into the base's square: past this ratio of its sides
+ * that is a sliver a few pixels high (a 20000x20 strip, or a JPEG whose damaged header claims 350x65035 and
+ * whose rows past the 350th are filler), and any answer would be a guess.
+ */
+export const MAX_WHOLE_ASPECT = 10;
+
+/** Refuses judging the whole image when no face was found in it and it is too long and thin for that. */
+export function refuseThinWhole(d: Detection, file: string): void {
+  if (d.faces.length > 0 || Math.max(d.width, d.height) <= MAX_WHOLE_ASPECT * Math.min(d.width, d.height)) return;
+  throw new InputFileError(file, inputReason('reason.tooThin', { width: d.width, height: d.height }));
 }
 
 /** True when the detection says: judge the whole image (it is a face crop, or no face was found). */

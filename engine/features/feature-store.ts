@@ -15,7 +15,7 @@ import { cancelled, InputFileError, yieldToEventLoop } from '../errors.js';
 import { decodeImage, readImageBytesQuick, refuseTinyImage, type RgbImage } from '../image-decode.js';
 import { contentHash, isContentHash, sampleName, type SampleRef } from '../samples.js';
 import { DetectionCache } from '../faces/detection-cache.js';
-import { CROP_VERSION, cropFace, decodeFrame, findFaces, judgedWhole, wholeIfSmall, type Box, type Detection } from '../faces/face-crops.js';
+import { CROP_VERSION, cropFace, decodeFrame, findFaces, judgedWhole, refuseThinWhole, wholeIfSmall, type Box, type Detection } from '../faces/face-crops.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import { defaultPoolSize, EmbedPool, localExecutor, type Executor, type Workers } from './embed-pool.js';
 import { EmbeddingCache } from './embedding-cache.js';
@@ -303,6 +303,7 @@ export class FeatureStore {
       }
       const views = request.views(hash);
       let detection = this.faces?.detections.get(hash) ?? null;
+      if (detection) refuseThinWhole(detection, name);
       const known = !this.faces || detection !== null;
       const keysOf = (d: Detection | null) => this.facesOf(d, request).map((face) => views.map((v) => this.key(hash, v, face === null ? null : d!.faces[face]!)));
       if (known) {
@@ -333,6 +334,7 @@ export class FeatureStore {
             if (!detection) {
               detection = await findFaces(this.faces.detector, frame, width, height);
               this.faces.detections.set(hash, detection);
+              refuseThinWhole(detection, name);
             }
             const d = detection;
             const faces = this.facesOf(d, request);

@@ -1,10 +1,11 @@
-import { readdir, stat } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { PredictParams, PredictResult, Prediction } from '../../common/engine-types.js';
 import { probabilityToLabel } from '../../common/labels.js';
 import type { CallContext } from '../call-context.js';
 import { IMAGE_EXTENSIONS } from '../image-decode.js';
+import { fsReason } from '../errors.js';
 import { resolveModel } from '../models/resolve.js';
 import { count } from '../words.js';
 import { inputReason } from '../../common/i18n/reasons.js';
@@ -59,9 +60,14 @@ function judgement(pHappy: number) {
 async function expandInputs(inputs: string[], recursive: boolean): Promise<Array<{ file: string; error?: string }>> {
   const out: Array<{ file: string; error?: string }> = [];
   for (const input of inputs) {
-    const st = await stat(input).catch(() => null);
-    if (!st) out.push({ file: input, error: inputReason('reason.noSuchFileOrFolder') });
-    else if (st.isDirectory()) {
+    let st: Stats;
+    try {
+      st = await stat(input);
+    } catch (err) {
+      out.push({ file: input, error: await missingReason(input, err) });
+      continue;
+    }
+    if (st.isDirectory()) {
       const entries = await listFolder(input);
       if ('error' in entries) {
         out.push({ file: input, error: entries.error });
@@ -87,6 +93,13 @@ async function expandInputs(inputs: string[], recursive: boolean): Promise<Array
     } else out.push({ file: input });
   }
   return out;
+}
+
+/** Why a path given cannot be judged: missing, a link to nothing, a link loop, or a folder on the way that cannot be entered. */
+async function missingReason(input: string, err: unknown): Promise<string> {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return fsReason(err);
+  const link = await lstat(input).catch(() => null);
+  return link?.isSymbolicLink() ? inputReason('reason.brokenLink') : inputReason('reason.noSuchFileOrFolder');
 }
 
 /** Counting the images in subfolders stops here: enough to say "use --recursive" without walking a whole disk. */

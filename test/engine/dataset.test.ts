@@ -53,11 +53,16 @@ test('symbolic links are followed: a linked class folder, a linked image; a brok
   await symlink(join(elsewhere, 'gone.jpg'), join(root, 'train', 'happy', 'broken.jpg'));
   await symlink(join(root, 'train'), join(root, 'train', 'happy', 'loop'));
   await symlink(root, join(elsewhere, 'sad-faces', 'up'));
+  // two links to each other: no folder, no file, and not "a link to nothing" either
+  await symlink('cycle-b.jpg', join(root, 'train', 'happy', 'cycle-a.jpg'));
+  await symlink('cycle-a.jpg', join(root, 'train', 'happy', 'cycle-b.jpg'));
   const ds = await scanDataset(root);
   assert.deepEqual(ds.summary.train, { happy: 3, sad: 3 });
   assert.ok(ds.train.some((s) => s.file === join(root, 'train', 'happy', 'linked.jpg') && s.label === 'happy'));
   assert.deepEqual(ds.summary.skipped.map((s) => [s.file.slice(root.length + 1), s.reason]), [
     ['train/happy/broken.jpg', 'a link to nothing (broken symbolic link)'],
+    ['train/happy/cycle-a.jpg', 'a symbolic link that leads back to itself'],
+    ['train/happy/cycle-b.jpg', 'a symbolic link that leads back to itself'],
     ['train/happy/loop', 'a link back to a folder above it'],
     ['train/sad/up', 'a link back to a folder above it'],
   ]);

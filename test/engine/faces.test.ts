@@ -190,6 +190,32 @@ test('an image too thin to show a face is refused before the detector runs, and 
   await assert.rejects(decodeFrame(await readFile(file), file), { message: `${file}: image is 1200x6, too small to show a face (at least 8 px on each side)` });
 });
 
+test('no face in an image too long and thin to judge whole: refused with its size, not guessed (a strip; a JPEG whose damaged header claims 65035 rows)', async () => {
+  const strip = join(dir, 'long-strip.png');
+  await writeFile(strip, await composeScene(2000, 60, [], 9));
+  // a photo with a face whose header's height was damaged: libjpeg decodes its 350 rows and fills the rest
+  const photo = await sharp(await readFile(join(FACES, 'happy', 'Ariel_Sharon_0060.jpg'))).resize(350, 350).jpeg({ quality: 90 }).toBuffer();
+  const sof = photo.indexOf(Buffer.from([0xff, 0xc0]));
+  assert.ok(sof > 0, 'a baseline JPEG');
+  const damaged = Buffer.from(photo);
+  damaged.writeUInt16BE(65035, sof + 5);
+  const tall = join(dir, 'damaged-header.jpg');
+  await writeFile(tall, damaged);
+  const wide = join(dir, 'wide.jpg');
+  await writeFile(wide, await composeScene(990, 100, [], 10));
+  const r = (await predict(services, { inputs: [strip, tall, wide] })).results;
+  assert.deepEqual(r.slice(0, 2).map((x) => ('error' in x ? x.error : x.label)), [
+    'no face found, and at 2000x60 the whole image is too long and thin to judge',
+    'no face found, and at 350x65035 the whole image is too long and thin to judge',
+  ]);
+  // just under ten times as wide as high: judged whole, as any image in which no face was found
+  assert.ok('label' in r[2]! && r[2].face === 'none found', JSON.stringify(r[2]));
+  // asked again (the detection is cached): the same answer
+  assert.equal(judgedError((await predict(services, { inputs: [strip] })).results[0]!), 'no face found, and at 2000x60 the whole image is too long and thin to judge');
+});
+
+const judgedError = (p: Prediction) => ('error' in p ? p.error : `judged ${p.label}`);
+
 const PHOTOS = join(SHARED_DATASETS, 'photos-happy-sad');
 const FER = join(SHARED_DATASETS, 'fer2013-happy-sad');
 const acceptance = !existsSync(PHOTOS) || !existsSync(FER) ? { skip: `${PHOTOS} or ${FER} is not here` } : slow;

@@ -105,3 +105,21 @@ test('damaged images of every format: each judged or refused with a reason, the 
   const after = (await predictAndSave(services, { inputs: [clean] })).results[0]!;
   assert.ok('label' in after && after.faces?.length === 1, JSON.stringify(after));
 });
+
+test('an animated GIF whose later frame is damaged is judged by its first frame, as it is shown (it said "cannot decode the image")', async () => {
+  const dir = await tempDir();
+  const face = await sharp(await readFile(join(FACES, 'happy', 'Ariel_Sharon_0060.jpg'))).resize(100, 100).ensureAlpha().raw().toBuffer();
+  const pattern = Buffer.from(Array.from({ length: 100 * 100 * 4 }, (_, i) => (i * 37) % 251));
+  const anim = await sharp(Buffer.concat([face, pattern]), { raw: { width: 100, height: 200, channels: 4, pageHeight: 100 } }).gif({ delay: [100, 100], loop: 0 }).toBuffer();
+  const damaged = Buffer.concat([anim.subarray(0, 818), Buffer.alloc(3), anim.subarray(818)]);
+  // what makes the case: libvips' strict reading refuses the file, its reading of the first frame does not
+  const strict = await sharp(damaged, { pages: 1, page: 0 }).metadata().then(() => 'read', () => 'refused');
+  const shown = await sharp(damaged, { failOn: 'error', pages: 1, page: 0 }).raw().toBuffer().then(() => 'shown', () => 'refused');
+  assert.deepEqual([strict, shown], ['refused', 'shown'], 'the damage must be one libvips only warns about on the first frame');
+  const file = join(dir, 'damaged.gif');
+  await writeFile(file, damaged);
+  const services = createServices(join(dir, 'home'), ASSETS, await useBestBackend());
+  const [r] = (await predictAndSave(services, { inputs: [file] })).results;
+  assert.ok(r && 'label' in r, JSON.stringify(r));
+  assert.deepEqual(r.size, { width: 100, height: 100 });
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { predict } from '../../../engine/use-cases/predict.js';
@@ -60,4 +60,23 @@ test('a folder with images only in subfolders says so; recursive takes them, in 
   await mkdir(join(dir, 'nothing', 'below'), { recursive: true });
   const none = await predict(services, { inputs: [join(dir, 'nothing')], model: 'zero-shot', recursive: true });
   assert.deepEqual(none.results, [{ file: join(dir, 'nothing'), error: 'no images in this folder or its subfolders' }]);
+});
+
+test('links that lead nowhere say so, named or in a folder: a loop, a link to nothing', { skip: process.platform === 'win32' && 'symbolic links need rights there' }, async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, 'links'));
+  await symlink('loop-b.jpg', join(dir, 'links', 'loop-a.jpg'));
+  await symlink('loop-a.jpg', join(dir, 'links', 'loop-b.jpg'));
+  await symlink('gone.jpg', join(dir, 'links', 'dangling.jpg'));
+  const r = await predict(services, { inputs: [join(dir, 'links', 'loop-a.jpg'), join(dir, 'links', 'dangling.jpg'), join(dir, 'links')] });
+  assert.deepEqual(
+    r.results.map((x) => [x.file.slice(dir.length + 1), 'error' in x ? x.error : 'ok']),
+    [
+      [join('links', 'loop-a.jpg'), 'a symbolic link that leads back to itself'],
+      [join('links', 'dangling.jpg'), 'a link to nothing (broken symbolic link)'],
+      [join('links', 'dangling.jpg'), 'a link to nothing (broken symbolic link)'],
+      [join('links', 'loop-a.jpg'), 'a symbolic link that leads back to itself'],
+      [join('links', 'loop-b.jpg'), 'a symbolic link that leads back to itself'],
+    ],
+  );
 });
