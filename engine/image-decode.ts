@@ -179,8 +179,26 @@ function headerFailure(bytes: Buffer, err: unknown, maxPixels: number): string {
   const msg = err instanceof Error ? err.message : String(err);
   if (/exceeds pixel limit/i.test(msg)) return tooManyPixels(bytes, maxPixels);
   const format = sniffFormat(bytes);
-  if (/unsupported image format/i.test(msg) && !format) return inputReason('reason.unknownFormat');
+  if (/unsupported image format/i.test(msg) && !format) {
+    const other = otherFormat(bytes);
+    return other ? inputReason('reason.unsupportedFormat', { format: other }) : inputReason('reason.unknownFormat');
+  }
   return corrupt(format);
+}
+
+/**
+ * Formats people save pictures in that the app does not read, told by their first bytes, so that the reason
+ * names them ("unsupported image format "ICO"") rather than saying the file is no image at all.
+ */
+function otherFormat(b: Buffer): string | null {
+  const at = (offset: number, sig: number[]) => sig.every((v, i) => b[offset + i] === v);
+  if (at(0, [0, 0, 1, 0]) && b.length >= 22) return 'ICO';
+  if (at(0, [0, 0, 2, 0]) && b.length >= 22) return 'CUR';
+  if (at(0, [0x38, 0x42, 0x50, 0x53])) return 'PSD';
+  if (at(0, [0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20]) || at(0, [0xff, 0x4f, 0xff, 0x51])) return 'JPEG 2000';
+  if (b[0] === 0x50 && b[1]! >= 0x31 && b[1]! <= 0x37 && (b[2] === 0x0a || b[2] === 0x0d || b[2] === 0x20 || b[2] === 0x09)) return 'Netpbm';
+  if (at(0, [0x25, 0x50, 0x44, 0x46])) return 'PDF';
+  return null;
 }
 
 /** The reason when the header was read but the pixels could not be decoded. */

@@ -131,6 +131,12 @@ test('bad input: each failure names the file and the reason', async () => {
     ['truncated.jpg', jpeg.subarray(0, 200), /corrupt or truncated/],
     ['notes.jpg', Buffer.from('not an image at all'), /not a supported image format/],
     ['vector.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'), /unsupported image format "svg"/],
+    // formats the app does not read, named by their first bytes rather than called no image at all
+    ['favicon.ico', Buffer.concat([Buffer.from('000001000100101000000100200068040000160000002800', 'hex'), Buffer.alloc(100)]), /^unsupported image format "ICO"$/],
+    ['layers.psd', Buffer.concat([Buffer.from('8BPS'), Buffer.from('0001000000000000000300000010000000100008', 'hex'), Buffer.alloc(100)]), /^unsupported image format "PSD"$/],
+    ['scan.jp2', Buffer.concat([Buffer.from('0000000c6a5020200d0a870a', 'hex'), Buffer.alloc(100)]), /^unsupported image format "JPEG 2000"$/],
+    ['grey.pgm', Buffer.concat([Buffer.from('P5\n8 8\n255\n'), Buffer.alloc(64, 128)]), /^(unsupported image format "Netpbm"|unsupported image format "[a-z]+")$/],
+    ['page.pdf', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n'), /^(unsupported image format "PDF"|unsupported image format "pdf")$/],
     ['rle.bmp', (() => { const b = makeBmp(4, 4, () => RED); b.writeUInt32LE(1, 30); return b; })(), /compressed BMP/],
     ['short.bmp', makeBmp(8, 8, () => RED).subarray(0, 70), /truncated BMP/],
     ['header-cut.bmp', makeBmp(8, 8, () => RED).subarray(0, 30), /^truncated BMP header$/],
