@@ -1,7 +1,8 @@
 /**
  * BMP decoder: sharp's prebuilt libvips has no BMP loader, and users do drop BMPs.
  * Handles BITMAPINFOHEADER and later headers: 1/4/8-bit palettes, 16/24/32-bit, BI_RGB and BI_BITFIELDS,
- * bottom-up and top-down. RLE and embedded JPEG/PNG are refused with a reason.
+ * bottom-up and top-down, and run-length encoded 8 and 4-bit ones (BI_RLE8, BI_RLE4: what Windows' own tools
+ * save with compression). Embedded JPEG/PNG are refused with a reason.
  */
 import { inputReason } from '../common/i18n/reasons.js';
 
@@ -29,7 +30,8 @@ export function decodeBmp(buf: Buffer, maxPixels: number): RgbaImage {
   const height = Math.abs(rawHeight);
   if (width <= 0 || height === 0) throw new Error(inputReason('reason.bmpSize', { width, height: rawHeight }));
   if (width * height > maxPixels) throw new Error(inputReason('reason.tooManyPixels', { width, height, limit: maxPixels }));
-  if (compression !== 0 && compression !== 3 && compression !== 6) {
+  const rle = (compression === 1 && bpp === 8) || (compression === 2 && bpp === 4);
+  if (compression !== 0 && compression !== 3 && compression !== 6 && !rle) {
     throw new Error(inputReason('reason.bmpCompressed', { compression }));
   }
   let masks: [number, number, number, number] | null = null;
@@ -50,10 +52,21 @@ export function decodeBmp(buf: Buffer, maxPixels: number): RgbaImage {
     if (start + colours * 4 > buf.length) throw new Error(inputReason('reason.bmpPaletteTruncated'));
     palette = buf.subarray(start, start + colours * 4);
   }
+  const out = new Uint8Array(width * height * 4);
+  if (rle) {
+    // RLE bitmaps are bottom-up only
+    if (topDown) throw new Error(inputReason('reason.bmpCompressed', { compression }));
+    const indexes = decodeRle(buf, pixelOffset, width, height, bpp as 4 | 8);
+    for (let i = 0; i < indexes.length; i++) {
+      const idx = indexes[i]!;
+      if (idx * 4 + 2 >= palette!.length) throw new Error(inputReason('reason.bmpPaletteIndex'));
+      out.set([palette![idx * 4 + 2]!, palette![idx * 4 + 1]!, palette![idx * 4]!, 255], i * 4);
+    }
+    return { width, height, data: out };
+  }
   const stride = Math.ceil((width * bpp) / 32) * 4;
   if (pixelOffset + stride * height > buf.length) throw new Error(inputReason('reason.bmpPixelsTruncated'));
 
-  const out = new Uint8Array(width * height * 4);
   const channel = (v: number, mask: number) => {
     if (!mask) return 255;
     const shift = Math.log2(mask & -mask);
@@ -90,4 +103,55 @@ export function decodeBmp(buf: Buffer, maxPixels: number): RgbaImage {
     }
   }
   return { width, height, data: out };
+}
+
+/**
+ * The palette index of each pixel of a BI_RLE8 or BI_RLE4 bitmap, top row first. Runs repeat one index (RLE4:
+ * two, alternating); escapes end a line, end the bitmap, move ahead (pixels skipped keep index 0, as Windows
+ * shows them) or give literal indexes, padded to whole 16-bit words. Runs past a row's end are cut there.
+ */
+function decodeRle(buf: Buffer, start: number, width: number, height: number, bpp: 4 | 8): Uint8Array {
+  const idx = new Uint8Array(width * height);
+  let at = start;
+  let x = 0;
+  let y = 0; // from the bottom row
+  const byte = () => {
+    if (at >= buf.length) throw new Error(inputReason('reason.bmpPixelsTruncated'));
+    return buf[at++]!;
+  };
+  const put = (v: number) => {
+    if (x < width && y < height) idx[(height - 1 - y) * width + x] = v;
+    x++;
+  };
+  while (y < height) {
+    const count = byte();
+    const value = byte();
+    if (count > 0) {
+      // only what lands in the row is drawn: a crafted file of long runs past the edge costs no time
+      const drawn = Math.min(count, Math.max(0, width - x));
+      for (let i = 0; i < drawn; i++) put(bpp === 8 ? value : i % 2 === 0 ? value >> 4 : value & 0x0f);
+      x += count - drawn;
+    } else if (value === 0) {
+      x = 0;
+      y++;
+    } else if (value === 1) {
+      break;
+    } else if (value === 2) {
+      x += byte();
+      y += byte();
+    } else {
+      const bytes = bpp === 8 ? value : Math.ceil(value / 2);
+      for (let i = 0; i < value; i++) {
+        if (bpp === 8) put(byte());
+        else {
+          const b = buf[at + (i >> 1)];
+          if (b === undefined) throw new Error(inputReason('reason.bmpPixelsTruncated'));
+          put(i % 2 === 0 ? b >> 4 : b & 0x0f);
+        }
+      }
+      if (bpp === 4) at += bytes;
+      if (bytes % 2 === 1) at++; // literal runs end on a 16-bit boundary
+    }
+  }
+  return idx;
 }
