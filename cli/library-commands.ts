@@ -67,8 +67,10 @@ export async function runLibrary(host: EngineHost, cmd: LibraryCommand, io: Io, 
 export async function runModels(host: EngineHost, cmd: ModelsCommand, io: Io, opts: CallOptions): Promise<number> {
   const json = cmd.common.json;
   if (cmd.action === 'list') {
-    const models = await host.call('listModels', {}, opts);
-    io.out(json ? JSON.stringify({ models }) : modelLines(models));
+    const [models, info] = await Promise.all([host.call('listModels', {}, opts), host.call('info', {}, opts)]);
+    io.out(json ? JSON.stringify({ models, ...(info.currentProblem && { currentProblem: info.currentProblem }) }) : modelLines(models));
+    // none is marked current: said why, on stderr as the CLI's other notes
+    if (info.currentProblem && !json) io.err(`happysad: ${info.currentProblem}`);
     return 0;
   }
   if (cmd.action === 'use') {

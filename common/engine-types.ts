@@ -494,6 +494,8 @@ export interface EngineInfo {
   backend: BackendInfo;
   home: string;
   currentModel: string | null;
+  /** models/current.json is there but names no model (damaged, or edited by hand): why; the zero-shot head judges meanwhile */
+  currentProblem?: string;
   appVersion: string;
 }
 

@@ -83,7 +83,8 @@ export class Engine {
   }
 
   async info(): Promise<EngineInfo> {
-    return { backend: this.backend, home: this.options.home, currentModel: await this.registry.currentId(), appVersion: APP_VERSION };
+    const [currentModel, problem] = await Promise.all([this.registry.currentId(), this.registry.currentProblem()]);
+    return { backend: this.backend, home: this.options.home, currentModel, ...(problem && { currentProblem: problem }), appVersion: APP_VERSION };
   }
 
   async listModels(): Promise<ModelInfo[]> {

@@ -34,6 +34,7 @@ export const reasonsEn = {
   'reason.folderReadTwice': 'a folder already read (through another link)',
   'reason.brokenLink': 'a link to nothing (broken symbolic link)',
   'reason.linkLoop': 'a symbolic link that leads back to itself',
+  'reason.currentDamaged': '{path} is damaged and names no model: the built-in model judges until another is made current',
   // before notImageFile, whose template would also match this text
   'reason.notImageFileNoExtension': 'not an image file (no extension)',
   'reason.notImageFile': 'not an image file ({extension})',

@@ -30,6 +30,7 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.folderReadTwice': 'folder yang sudah dibaca (melalui tautan lain)',
   'reason.brokenLink': 'tautan ke sesuatu yang tidak ada (tautan simbolik rusak)',
   'reason.linkLoop': 'tautan simbolik yang kembali ke dirinya sendiri',
+  'reason.currentDamaged': '{path} rusak dan tidak menunjuk model apa pun: model bawaan yang menilai sampai model lain dijadikan aktif',
   'reason.notImageFileNoExtension': 'bukan berkas gambar (tanpa ekstensi)',
   'reason.notImageFile': 'bukan berkas gambar ({extension})',
   'reason.diskReadOnly': 'disk hanya dapat dibaca',

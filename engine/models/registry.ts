@@ -7,7 +7,7 @@ import { errorText } from '../../common/errors.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { lstat, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../tf.js';
 import { removeDirAtomic, writeDirAtomic, writeFileAtomic } from '../atomic-fs.js';
@@ -145,6 +145,17 @@ export class ModelRegistry {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * Why current.json names no model while it is there (damaged, or edited by hand): predictions then fall back
+   * to the zero-shot head, and the app says so instead of leaving the user to wonder; null when it names one, or
+   * when there is none (nothing trained yet).
+   */
+  async currentProblem(): Promise<string | null> {
+    const file = join(this.dir, 'current.json');
+    if (!(await lstat(file).catch(() => null))) return null;
+    return (await this.currentId()) === null ? inputReason('reason.currentDamaged', { path: file }) : null;
   }
 
   async readMeta(id: string): Promise<ModelMeta> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { localTime } from '../../cli/format.js';
@@ -91,6 +91,15 @@ test('predict --save, library list/confirm/correct/undo/delete, retrain --librar
   const elsewhere = await tempDir();
   const carried = await cli(['models', 'import', join(home, 'models', retrain.json.modelId), '--home', elsewhere, '--json']);
   assert.deepEqual(carried.json, { id: retrain.json.modelId, added: true, madeCurrent: false }, carried.stderr);
+  // current.json damaged: the list marks none and says why (stderr; in the JSON as currentProblem)
+  const currentFile = join(home, 'models', 'current.json');
+  const keptCurrent = await readFile(currentFile);
+  await writeFile(currentFile, '{"id": ');
+  const damaged = await cli(['models', 'list', '--home', home]);
+  assert.doesNotMatch(damaged.stdout, /^\* /m, 'none marked current');
+  assert.ok(damaged.stderr.split('\n').includes(`happysad: ${currentFile} is damaged and names no model: the built-in model judges until another is made current`), damaged.stderr);
+  assert.match((await cli(['models', 'list', '--home', home, '--json'])).json.currentProblem, /current\.json is damaged/);
+  await writeFile(currentFile, keptCurrent);
   const use = await cli(['models', 'use', first.json.modelId, '--home', home]);
   assert.equal(use.stdout, `Model ${first.json.modelId} is now the current model.`);
   const refused = await cli(['models', 'delete', first.json.modelId, '--home', home, '--json']);

@@ -145,6 +145,32 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     assert.deepEqual(problems, []);
   });
 
+  test('a damaged current.json is said in Models (the built-in model judges meanwhile); making a version current mends it', async () => {
+    const { page, problems } = app!;
+    const file = join(bridge.home, 'models', 'current.json');
+    const kept = await readFile(file);
+    await writeFile(file, '{"id": "not a model id"');
+    try {
+      await page.keyboard.press('Control+1');
+      await page.keyboard.press('Control+3'); // shown again: the list and the engine's info are fresh
+      const banner = page.getByTestId('models-current-problem');
+      await banner.waitFor();
+      assert.equal(await banner.innerText(), `${file} is damaged and names no model: the built-in model judges until another is made current`);
+      assert.equal(await page.locator('[data-testid="model-row"][data-current="true"]').count(), 0, 'none marked current');
+      await screenshots(page, 'models-current-damaged');
+      const first = page.getByTestId('model-row').first();
+      await first.getByRole('button', { name: 'Use This Model' }).click();
+      await page.locator('[data-testid="model-row"][data-current="true"]').waitFor();
+      await banner.waitFor({ state: 'detached' });
+      assert.equal((await bridge.engine.call('info', {})).currentProblem, undefined, 'current.json written anew');
+    } finally {
+      await writeFile(file, kept);
+    }
+    await page.keyboard.press('Control+1');
+    await page.keyboard.press('Control+3');
+    assert.deepEqual(problems, []);
+  });
+
   test('Evaluate on its validation photos and on a chosen folder: each confusion-matrix cell shows exactly its photos, as eval --json says', async () => {
     const { page, problems } = app!;
     const home = (await bridge.engine.call('info', {})).home;

@@ -271,3 +271,18 @@ test('a model folder\'s files are read only as small plain files: a pipe (which 
   await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson));
   await assert.rejects(reg(home).load(id), /big\.bin is (\d+ bytes|more than \d+ bytes), more than the \d+ bytes of weights a model of this kind can have/);
 });
+
+test('a current.json that names no model is said (the app shows why none is current); none at all, or a good one, is not', async () => {
+  const home = await tempDir();
+  assert.equal(await reg(home).currentProblem(), null, 'nothing trained yet');
+  const id = newModelId();
+  await saveModel(home, createHead(16), meta(id));
+  assert.equal(await reg(home).currentProblem(), null);
+  const file = join(home, 'models', 'current.json');
+  for (const bad of ['{"id": "not a model id"}', '{"id": ', '']) {
+    await writeFile(file, bad);
+    assert.equal(await reg(home).currentProblem(), `${file} is damaged and names no model: the built-in model judges until another is made current`, bad);
+  }
+  await reg(home).setCurrent(id);
+  assert.equal(await reg(home).currentProblem(), null, 'made current again: mended');
+});
