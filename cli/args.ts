@@ -94,9 +94,9 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   retrain: {
     synopsis: 'happysad retrain --data DIR [--model ID] [options] | retrain --library [--include-unreviewed [--min-confidence F]] [--dry-run]',
-    summary: 'continue training from a saved model (default: the current one) on a dataset folder, with its seed and (on its own folder) its validation share unless given; --library: with collected data (the library\'s reviewed images)',
+    summary: 'continue training from a saved model (default: the current one) on a dataset folder, with its seed and (on its own folder) its validation share and per-class cap unless given; --library: with collected data (the library\'s reviewed images)',
     options: ['data', 'model', ...TRAINING, 'library', 'include-unreviewed', 'min-confidence', 'dry-run'],
-    defaults: { seed: "the starting model's", 'validation-split': `the starting model's on its own folder, else ${DEFAULT_VALIDATION_SPLIT}` },
+    defaults: { seed: "the starting model's", 'validation-split': `the starting model's on its own folder, else ${DEFAULT_VALIDATION_SPLIT}`, 'max-per-class': "the starting model's on its own folder, else all" },
   },
   eval: {
     synopsis: 'happysad eval [--data DIR] [--model ID] [--report DIR]',

@@ -77,14 +77,17 @@ export async function trainFromFolder(services: EngineServices, params: TrainPar
   const startedAt = performance.now();
   const parent = params.fromModel ? await startingMeta(services, params.fromModel) : null;
   // a retrain splits its parent's folder as the parent did (seed, share, rule): the images the parent learned
-  // from stay in train, where they cannot flatter the new model's figures
+  // from stay in train, where they cannot flatter the new model's figures; and reads it as far as the parent
+  // was told to (its --max-per-class), not a hundred times as many images
   const ownFolder = parent !== null && (await sameFolder(parent.dataset.root, params.data));
+  const parentCap = ownFolder && typeof parent.dataset.maxPerClass === 'number' ? parent.dataset.maxPerClass : undefined;
+  const maxPerClass = params.maxPerClass ?? parentCap;
   const options = trainOptions({ ...params, ...(params.seed === undefined && parent && { seed: parent.hyperparameters.seed }) });
   ctx.progress?.({ type: 'stage', stage: 'scanning', message: `Reading ${params.data}` });
   const tScan = performance.now();
   const set = await folderTrainingSet(params.data, {
     seed: options.seed,
-    ...(params.maxPerClass !== undefined && { maxPerClass: params.maxPerClass }),
+    ...(maxPerClass !== undefined && { maxPerClass }),
     ...(params.validationSplit !== undefined ? { validationSplit: params.validationSplit } : ownFolder && recordedSplit(parent.dataset)),
   });
   throwIfAborted(ctx.signal);

@@ -45,6 +45,7 @@ test('each command\'s help lists every option it takes, with its default', () =>
   // a retrain takes its starting model's
   assert.match(usage('retrain'), /--seed N .*\[default: the starting model's\]/);
   assert.match(usage('retrain'), /--validation-split F .*\[default: the starting model's on its own folder, else 0\.2\]/);
+  assert.match(usage('retrain'), /--max-per-class N .*\[default: the starting model's on its own folder, else all\]/);
   assert.doesNotMatch(usage('eval'), /--epochs/);
   assert.match(usage('predict'), /--recursive/);
   assert.match(usage(), /happysad help COMMAND/);

@@ -67,6 +67,14 @@ test('a retrain splits its parent\'s folder as the parent did (seed, share), and
   assert.deepEqual(child.dataset.validation, parent.dataset.validation);
   assert.deepEqual((await own.registry.readSamples(child.modelId))!.validation, (await own.registry.readSamples(parent.modelId))!.validation, 'the same validation images');
   assert.deepEqual(child.warnings.filter((w) => /moved to training/.test(w)), [], 'none of them was learned by the parent');
+  // a parent read with a cap: its retrains on its folder read as far, unless told otherwise
+  const capped = await trainFromFolder(own, { data: FACES, epochs: 1, seed: 9, validationSplit: 0.3, maxPerClass: 5 });
+  const cappedChild = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: capped.modelId });
+  assert.equal((await own.registry.readMeta(cappedChild.modelId)).dataset.maxPerClass, 5, "the parent's cap");
+  assert.deepEqual(cappedChild.dataset.train, { happy: 5, sad: 5 }, 'its training images capped as its parent\'s');
+  assert.deepEqual(cappedChild.dataset.train, capped.dataset.train);
+  const recapped = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: capped.modelId, maxPerClass: 6 });
+  assert.deepEqual(recapped.dataset.train, { happy: 6, sad: 6 }, 'asked for another');
   // asked for another seed, a retrain gets it, and the parent's training images it puts in validation go to train
   const reseeded = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: parent.modelId, seed: 4 });
   const trained = new Set((await own.registry.readSamples(parent.modelId))!.trained);
