@@ -56,8 +56,10 @@ function compareNames(a: string, b: string): number {
 /** A folder entry, symbolic links followed: a linked folder is a folder, a linked image an image. */
 interface Entry {
   name: string;
-  kind: 'dir' | 'file' | 'other' | 'broken-link' | 'link-loop';
+  kind: 'dir' | 'file' | 'other' | 'broken-link' | 'link-loop' | 'unreadable';
   link: boolean;
+  /** kind 'unreadable': why */
+  reason?: string;
 }
 
 async function listDir(dir: string): Promise<Entry[]> {
@@ -71,18 +73,19 @@ async function listDir(dir: string): Promise<Entry[]> {
     throw badInput(inputReason('reason.folderUnreadableAt', { path: dir, error: fsReason(err) }));
   }
   const out = await Promise.all(
-    entries.map(async (e): Promise<Entry> => ({ name: e.name, link: e.isSymbolicLink(), kind: e.isSymbolicLink() ? await linkKind(join(dir, e.name)) : e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' })),
+    entries.map(async (e): Promise<Entry> => ({ name: e.name, link: e.isSymbolicLink(), ...(e.isSymbolicLink() ? await linkKind(join(dir, e.name)) : { kind: e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' }) })),
   );
   return out.sort((a, b) => compareNames(a.name, b.name));
 }
 
-async function linkKind(path: string): Promise<Entry['kind']> {
+async function linkKind(path: string): Promise<Pick<Entry, 'kind' | 'reason'>> {
   try {
     const st = await stat(path);
-    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+    return { kind: st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other' };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP') return 'link-loop';
-    return 'broken-link';
+    // only a target that is not there is "a link to nothing"; a loop, or a folder on the way that cannot be entered, says so
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { kind: 'broken-link' } : code === 'ELOOP' ? { kind: 'link-loop' } : { kind: 'unreadable', reason: fsReason(err) };
   }
 }
 
@@ -96,7 +99,7 @@ async function collectImages(dir: string, skipped: SkippedFile[], above: readonl
   const real = await realpath(dir).catch(() => dir);
   const other = otherClassOf(real, others);
   if (other) {
-    skipped.push({ file: dir, reason: `a link into the ${other} folder (its images would be counted under both classes)` });
+    skipped.push({ file: dir, reason: inputReason('reason.linkIntoOtherClass', { class: other }) });
     return [];
   }
   if (above.includes(real)) {
@@ -116,11 +119,12 @@ async function collectImages(dir: string, skipped: SkippedFile[], above: readonl
     if (e.kind === 'dir') files.push(...(await collectImages(path, skipped, chain, read, others)));
     else if (e.kind === 'broken-link') skipped.push({ file: path, reason: inputReason('reason.brokenLink') });
     else if (e.kind === 'link-loop') skipped.push({ file: path, reason: inputReason('reason.linkLoop') });
+    else if (e.kind === 'unreadable') skipped.push({ file: path, reason: e.reason! });
     else if (e.kind !== 'file') skipped.push({ file: path, reason: inputReason('reason.notFile') });
     else if (!IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) skipped.push({ file: path, reason: extname(e.name) ? inputReason('reason.notImageFile', { extension: extname(e.name) }) : inputReason('reason.notImageFileNoExtension') });
     else {
       const into = e.link ? otherClassOf(await realpath(path).catch(() => path), others) : null;
-      if (into) skipped.push({ file: path, reason: `a link to an image of the ${into} folder (it would be counted under both classes)` });
+      if (into) skipped.push({ file: path, reason: inputReason('reason.linkToOtherClassImage', { class: into }) });
       else files.push(path);
     }
   }

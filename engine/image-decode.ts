@@ -192,8 +192,15 @@ function headerFailure(bytes: Buffer, err: unknown, maxPixels: number): string {
  */
 function otherFormat(b: Buffer): string | null {
   const at = (offset: number, sig: number[]) => sig.every((v, i) => b[offset + i] === v);
-  if (at(0, [0, 0, 1, 0]) && b.length >= 22) return 'ICO';
-  if (at(0, [0, 0, 2, 0]) && b.length >= 22) return 'CUR';
+  // ICO and CUR: a count of images and a first entry whose data lies after the directory (a TGA starts 00 00 02 00 too)
+  const iconDir = () => {
+    if (b.length < 22) return false;
+    const count = b.readUInt16LE(4);
+    const offset = b.readUInt32LE(18);
+    return count >= 1 && b[9] === 0 && offset >= 6 + 16 * count && offset < b.length;
+  };
+  if (at(0, [0, 0, 1, 0]) && iconDir()) return 'ICO';
+  if (at(0, [0, 0, 2, 0]) && iconDir()) return 'CUR';
   if (at(0, [0x38, 0x42, 0x50, 0x53])) return 'PSD';
   if (at(0, [0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20]) || at(0, [0xff, 0x4f, 0xff, 0x51])) return 'JPEG 2000';
   if (b[0] === 0x50 && b[1]! >= 0x31 && b[1]! <= 0x37 && (b[2] === 0x0a || b[2] === 0x0d || b[2] === 0x20 || b[2] === 0x09)) return 'Netpbm';

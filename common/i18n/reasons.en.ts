@@ -18,7 +18,7 @@ export const reasonsEn = {
   'reason.noSizeUnnamed': 'corrupt image: it has no size',
   'reason.tooManyPixels': 'image is {width}x{height}, above the {limit}-pixel limit',
   'reason.tooSmall': 'image is {width}x{height}, too small to show a face (at least {min} px on each side)',
-  'reason.tooThin': 'no face found, and at {width}x{height} the whole image is too long and thin to judge',
+  'reason.tooThin': 'at {width}x{height} the image is too long and thin to find faces in or to judge whole',
   'reason.bomb': 'the image has too many pixels (decompression bomb guard)',
   'reason.corrupt': 'corrupt or truncated {format} image',
   'reason.corruptUnnamed': 'corrupt or truncated image',
@@ -34,6 +34,8 @@ export const reasonsEn = {
   'reason.folderReadTwice': 'a folder already read (through another link)',
   'reason.brokenLink': 'a link to nothing (broken symbolic link)',
   'reason.linkLoop': 'a symbolic link that leads back to itself',
+  'reason.linkIntoOtherClass': 'a link into the {class} folder (its images would be counted under both classes)',
+  'reason.linkToOtherClassImage': 'a link to an image of the {class} folder (it would be counted under both classes)',
   'reason.currentDamaged': '{path} is damaged and names no model: the built-in model judges until another is made current',
   // before notImageFile, whose template would also match this text
   'reason.notImageFileNoExtension': 'not an image file (no extension)',
@@ -124,6 +126,7 @@ export const reasonsEn = {
   'reason.bmpDepth': 'unsupported BMP bit depth {depth}',
   'reason.bmpPixelsTruncated': 'truncated BMP pixel data',
   'reason.bmpPaletteIndex': 'BMP palette index out of range',
+  'reason.bmpRleEmpty': 'a run-length encoded BMP of {width}x{height} whose data draws almost none of it (decompression bomb guard)',
 } as const;
 
 export type ReasonKey = keyof typeof reasonsEn;

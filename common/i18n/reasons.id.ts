@@ -14,7 +14,7 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.noSizeUnnamed': 'gambar rusak: tidak memiliki ukuran',
   'reason.tooManyPixels': 'gambar berukuran {width}x{height}, melebihi batas {limit} piksel',
   'reason.tooSmall': 'gambar berukuran {width}x{height}, terlalu kecil untuk memperlihatkan wajah (minimal {min} px tiap sisi)',
-  'reason.tooThin': 'tidak ada wajah yang ditemukan, dan dengan ukuran {width}x{height} gambar utuhnya terlalu panjang dan tipis untuk dinilai',
+  'reason.tooThin': 'dengan ukuran {width}x{height} gambar ini terlalu panjang dan tipis untuk dicari wajahnya atau dinilai utuh',
   'reason.bomb': 'gambar memiliki terlalu banyak piksel (pelindung bom dekompresi)',
   'reason.corrupt': 'gambar {format} rusak atau terpotong',
   'reason.corruptUnnamed': 'gambar rusak atau terpotong',
@@ -30,6 +30,8 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.folderReadTwice': 'folder yang sudah dibaca (melalui tautan lain)',
   'reason.brokenLink': 'tautan ke sesuatu yang tidak ada (tautan simbolik rusak)',
   'reason.linkLoop': 'tautan simbolik yang kembali ke dirinya sendiri',
+  'reason.linkIntoOtherClass': 'tautan ke folder {class} (gambar-gambarnya akan terhitung di kedua kelas)',
+  'reason.linkToOtherClassImage': 'tautan ke gambar di folder {class} (gambar itu akan terhitung di kedua kelas)',
   'reason.currentDamaged': '{path} rusak dan tidak menunjuk model apa pun: model bawaan yang menilai sampai model lain dijadikan aktif',
   'reason.notImageFileNoExtension': 'bukan berkas gambar (tanpa ekstensi)',
   'reason.notImageFile': 'bukan berkas gambar ({extension})',
@@ -118,4 +120,5 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.bmpDepth': 'kedalaman bit BMP {depth} tidak didukung',
   'reason.bmpPixelsTruncated': 'data piksel BMP terpotong',
   'reason.bmpPaletteIndex': 'indeks palet BMP di luar jangkauan',
+  'reason.bmpRleEmpty': 'BMP terkompresi run-length berukuran {width}x{height} yang datanya hampir tidak menggambar apa pun (pelindung bom dekompresi)',
 };

@@ -206,7 +206,9 @@ export function visibleBox(b: Box, d: Detection): Box {
 /**
  * An image with no face found is judged whole, fitted into the base's square: past this ratio of its sides
  * that is a sliver a few pixels high (a 20000x20 strip, or a JPEG whose damaged header claims 350x65035 and
- * whose rows past the 350th are filler), and any answer would be a guess.
+ * whose rows past the 350th are filler), and any answer would be a guess. Faces are not found there either:
+ * the detector's frame is 288 px long, so a face as high as such an image is under 29 px in it (a banner of
+ * faces would need the detector run on squares along it: not done).
  */
 export const MAX_WHOLE_ASPECT = 10;
 

@@ -53,8 +53,29 @@ test('a run-length encoded BMP cut short is refused; runs past a row\'s edge are
     [c(BLUE), c(RED), c(RED), c(RED)],
     [c(GREEN), c(GREEN), c(GREEN), c(GREEN)],
   ]);
-  // top-down is not a layout RLE has
-  const topDown = bmp(4, 1, [RED], 1, 8, [4, 0, 0, 1]);
-  topDown.writeInt32LE(-1, 22);
-  assert.throws(() => decodeBmp(topDown, 1e6), /compressed BMP \(compression 1\) is not supported/);
+  // top-down, which the format does not foresee for RLE but ImageMagick reads: rows in the order given
+  const topDown = bmp(4, 2, [RED, GREEN, BLUE], 1, 8, [4, 1, 0, 0, 4, 2, 0, 1]);
+  topDown.writeInt32LE(-2, 22);
+  assert.deepEqual(rows(decodeBmp(topDown, 1e6)), [
+    [c(GREEN), c(GREEN), c(GREEN), c(GREEN)],
+    [c(BLUE), c(BLUE), c(BLUE), c(BLUE)],
+  ]);
+});
+
+test('a run-length encoded BMP that claims millions of pixels and draws almost none is refused (a bomb: a few bytes, a quarter gigabyte)', () => {
+  const bomb = bmp(7071, 7071, [RED, GREEN], 1, 8, [0, 1]);
+  assert.throws(() => decodeBmp(bomb, 50e6), /^Error: a run-length encoded BMP of 7071x7071 whose data draws almost none of it \(decompression bomb guard\)$/);
+  // a small picture drawn whole is not one
+  assert.equal(decodeBmp(bmp(4, 1, [RED], 1, 8, [4, 0, 0, 1]), 50e6).width, 4);
+});
+
+test('an OS/2 2.x header, where compression 3 means Huffman coding, is refused rather than read as bit fields', () => {
+  const os2 = Buffer.concat([bmp(4, 1, [RED], 1, 8, [4, 0, 0, 1]).subarray(0, 14), Buffer.alloc(64), Buffer.alloc(64)]);
+  os2.writeUInt32LE(64, 14);
+  os2.writeInt32LE(4, 18);
+  os2.writeInt32LE(1, 22);
+  os2.writeUInt16LE(1, 26);
+  os2.writeUInt16LE(1, 28);
+  os2.writeUInt32LE(3, 30);
+  assert.throws(() => decodeBmp(os2, 1e6), /compressed BMP \(compression 3\) is not supported/);
 });

@@ -205,13 +205,13 @@ test('no face in an image too long and thin to judge whole: refused with its siz
   await writeFile(wide, await composeScene(990, 100, [], 10));
   const r = (await predict(services, { inputs: [strip, tall, wide] })).results;
   assert.deepEqual(r.slice(0, 2).map((x) => ('error' in x ? x.error : x.label)), [
-    'no face found, and at 2000x60 the whole image is too long and thin to judge',
-    'no face found, and at 350x65035 the whole image is too long and thin to judge',
+    'at 2000x60 the image is too long and thin to find faces in or to judge whole',
+    'at 350x65035 the image is too long and thin to find faces in or to judge whole',
   ]);
   // just under ten times as wide as high: judged whole, as any image in which no face was found
   assert.ok('label' in r[2]! && r[2].face === 'none found', JSON.stringify(r[2]));
   // asked again (the detection is cached): the same answer
-  assert.equal(judgedError((await predict(services, { inputs: [strip] })).results[0]!), 'no face found, and at 2000x60 the whole image is too long and thin to judge');
+  assert.equal(judgedError((await predict(services, { inputs: [strip] })).results[0]!), 'at 2000x60 the image is too long and thin to find faces in or to judge whole');
 });
 
 const judgedError = (p: Prediction) => ('error' in p ? p.error : `judged ${p.label}`);

@@ -133,6 +133,8 @@ test('bad input: each failure names the file and the reason', async () => {
     ['vector.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'), /unsupported image format "svg"/],
     // formats the app does not read, named by their first bytes rather than called no image at all
     ['favicon.ico', Buffer.concat([Buffer.from('000001000100101000000100200068040000160000002800', 'hex'), Buffer.alloc(100)]), /^unsupported image format "ICO"$/],
+    // a Targa image starts 00 00 02 00 as a cursor does: not named one
+    ['photo.tga', Buffer.concat([Buffer.from('000002000000000000000000040004001800', 'hex'), Buffer.alloc(48, 200)]), /^(not a supported image format|unsupported image format "[a-z]+")$/],
     ['layers.psd', Buffer.concat([Buffer.from('8BPS'), Buffer.from('0001000000000000000300000010000000100008', 'hex'), Buffer.alloc(100)]), /^unsupported image format "PSD"$/],
     ['scan.jp2', Buffer.concat([Buffer.from('0000000c6a5020200d0a870a', 'hex'), Buffer.alloc(100)]), /^unsupported image format "JPEG 2000"$/],
     ['grey.pgm', Buffer.concat([Buffer.from('P5\n8 8\n255\n'), Buffer.alloc(64, 128)]), /^(unsupported image format "Netpbm"|unsupported image format "[a-z]+")$/],
