@@ -180,6 +180,7 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
   const bridge = new EngineBridge({
     engine,
     isAppSender,
+    mayRead: (p) => pathApi.isAbsolute(p) && given.entryFor(pathApi.normalize(p)) !== null,
     give: (paths) => given.add(paths),
     mayWriteTo: (p) => pathApi.isAbsolute(p) && pathApi.normalize(p) === p && outputFolders.has(p),
     train: new TrainingFeedback({
@@ -247,7 +248,7 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
       ...(options.iconPath && platform !== 'darwin' && { icon: options.iconPath }),
       // the first paint matches the OS theme (the renderer follows prefers-color-scheme)
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#17181c' : '#f7f7f8',
-      webPreferences: secureWebPreferences(options.preloadPath),
+      webPreferences: secureWebPreferences(options.preloadPath, app.isPackaged),
     });
     win = w;
     const contents = w.webContents;

@@ -41,7 +41,13 @@ export interface BridgeOptions {
   engine: EngineLike;
   /** is this frame the app's own page (its main frame)? */
   isAppSender(event: IpcEventLike): boolean;
-  /** the paths a call names (images to predict, dataset folders) become paths the app was given */
+  /**
+   * May the engine read this file or folder for the window? Only one the app was given (a drop, a dialog, Open
+   * With, the data folder) or one inside it: a call names paths, and a page that went wrong must not turn any
+   * path on the disk into one the window may read and show by naming it in a call
+   */
+  mayRead(path: string): boolean;
+  /** the images a call's result names (an evaluation's, found by the engine in a given folder) become given */
   give(paths: string[]): void;
   /**
    * May the engine write into this folder? Only a folder the user picked in a "choose a folder to save into"
@@ -75,11 +81,12 @@ export function pathsOut(method: EngineMethod, value: unknown): string[] {
   return [];
 }
 
-/** The file and folder paths a call's params name. */
+/** The file and folder paths a call's params ask the engine to read. */
 export function pathsIn(method: EngineMethod, params: unknown): string[] {
-  const p = params as { inputs?: string[]; data?: string };
+  const p = params as { inputs?: string[]; data?: string; dir?: string };
   if (method === 'predict') return p.inputs ?? [];
   if (method === 'train' || method === 'inspectData' || method === 'evaluate') return p.data ? [p.data] : [];
+  if (method === 'importModel') return p.dir ? [p.dir] : [];
   return [];
 }
 
@@ -103,6 +110,10 @@ export class EngineBridge {
     }
     const refused = outputsIn(valid.method, valid.params).find((p) => !this.options.mayWriteTo(p));
     if (refused !== undefined) return fail(`${valid.method}: ${refused} is not a folder the user chose`);
+    const unread = pathsIn(valid.method, valid.params).find((p) => !this.options.mayRead(p));
+    if (unread !== undefined) return fail(`${valid.method}: ${unread} is not a file or folder the app was given`);
+    // where a base's weights come from is the command line's to say: from a window it would be a fetch of any URL
+    if (valid.method === 'train' && (valid.params as { mobilenet?: unknown }).mobilenet !== undefined) return fail('train: the app does not choose where a base is downloaded from');
     const sender = event.sender;
     let calls = this.pending.get(sender);
     if (calls?.has(callId)) return fail(`call id "${callId}" is already in use`);
@@ -115,7 +126,6 @@ export class EngineBridge {
         for (const id of mine.values()) this.options.engine.cancel(id);
       });
     }
-    this.options.give(pathsIn(valid.method, valid.params));
     const training = valid.method === 'train';
     if (training) this.options.train?.started(sender);
     const call = this.options.engine.request(valid.method, valid.params, {

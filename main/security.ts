@@ -6,9 +6,12 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { APP_HOST, APP_SCHEME, PROJECT_LINKS } from '../common/api.js';
 
-export function secureWebPreferences(preload: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+/** `packaged`: an installed app, whose developer tools cannot be opened at all (not only left out of its menu). */
+export function secureWebPreferences(preload: string, packaged: boolean): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
   return {
     preload,
+    devTools: !packaged,
+    safeDialogs: true,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

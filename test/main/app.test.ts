@@ -75,7 +75,8 @@ test('one secure window on the app page; the scheme is privileged before ready; 
   const w = a.win();
   assert.equal(w.url, APP_URL);
   const prefs = w.options.webPreferences;
-  assert.deepEqual(prefs, secureWebPreferences('/app/out/preload/index.cjs'));
+  // the fake app is a packaged one unless said: no developer tools
+  assert.deepEqual(prefs, secureWebPreferences('/app/out/preload/index.cjs', true));
   assert.equal(prefs.contextIsolation, true);
   assert.equal(prefs.sandbox, true);
   assert.equal(prefs.nodeIntegration, false);
@@ -389,6 +390,7 @@ test('training: progress on the taskbar from the engine, cleared at the end; pro
     await mkdir(join(data, label));
     for (const name of (await readdir(join(FACES, label))).slice(0, 3)) await copyFile(join(FACES, label, name), join(data, label, name));
   }
+  assert.equal(a.f.send(IPC.givePaths, a.ev(), [data]), 1, 'dropped on the window');
   const r = (await a.f.invoke(IPC.engineCall, a.ev(), 'train-1', 'train', { data, epochs: 3, validationSplit: 0.34, augment: { variants: 0 } })) as { ok: boolean };
   assert.equal(r.ok, true, JSON.stringify(r));
   const p = a.win().progress;
@@ -472,6 +474,7 @@ test('the engine writes a report or an export only into a folder the user chose 
   const out = await tempDir();
   const a = await launch({ dialogResult: { canceled: false, filePaths: [out] } }, {}, true);
   const report = { data: FACES, model: 'zero-shot', report: out };
+  assert.equal(a.f.send(IPC.givePaths, a.ev(), [FACES]), 1, 'the photos to evaluate on, dropped');
   const before = (await a.f.invoke(IPC.engineCall, a.ev(), 'r1', 'evaluate', report)) as { ok: boolean; error?: { message: string } };
   assert.equal(before.ok, false);
   assert.match(before.error!.message, new RegExp(`evaluate: ${out} is not a folder the user chose`));
@@ -479,10 +482,12 @@ test('the engine writes a report or an export only into a folder the user chose 
   const exported = (await a.f.invoke(IPC.engineCall, a.ev(), 'x1', 'exportModel', { id: '20261128-101530-ab12', dir: out })) as { ok: boolean; error?: { message: string } };
   assert.match(exported.error!.message, /is not a folder the user chose/);
 
-  // a folder any call names becomes a path the app may read, never one it writes into; nor does a folder below
-  // a chosen one, nor the app's own library
-  const named = (await a.f.invoke(IPC.engineCall, a.ev(), 'i1', 'inspectData', { data: out })) as { ok: boolean };
-  assert.equal(named.ok, true);
+  // a folder a call names is not thereby one the app may read, let alone write into; a folder dropped is read,
+  // never written into; nor is a folder below a chosen one, nor the app's own library
+  const named = (await a.f.invoke(IPC.engineCall, a.ev(), 'i1', 'inspectData', { data: out })) as { ok: boolean; error?: { message: string } };
+  assert.match(named.error!.message, /is not a file or folder the app was given/);
+  assert.equal(a.f.send(IPC.givePaths, a.ev(), [out]), 1);
+  assert.equal(((await a.f.invoke(IPC.engineCall, a.ev(), 'i2', 'inspectData', { data: out })) as { ok: boolean }).ok, true);
   const afterNamed = (await a.f.invoke(IPC.engineCall, a.ev(), 'r0', 'evaluate', report)) as { ok: boolean; error?: { message: string } };
   assert.match(afterNamed.error!.message, /is not a folder the user chose/);
   const library = (await a.f.invoke(IPC.engineCall, a.ev(), 'x0', 'exportModel', { id: '20261128-101530-ab12', dir: join(a.home, 'library') })) as { ok: boolean; error?: { message: string } };

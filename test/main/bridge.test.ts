@@ -18,9 +18,11 @@ before(async () => {
 });
 after(() => engine.dispose());
 
-function setup(observer?: TrainObserver, methods?: readonly RendererEngineMethod[]) {
+/** `dropped`: what the user gave the app before (a drop, a dialog): the test images' folder unless said */
+function setup(observer?: TrainObserver, methods?: readonly RendererEngineMethod[], dropped: string[] = [FACES]) {
   requests = [];
   const given = new GivenPaths();
+  given.add(dropped);
   /** the folders picked in a save-into dialog (main keeps them apart from the given paths) */
   const outputs = new Set<string>();
   const spy = {
@@ -33,6 +35,7 @@ function setup(observer?: TrainObserver, methods?: readonly RendererEngineMethod
   const bridge = new EngineBridge({
     engine: spy,
     isAppSender: (e) => e.senderFrame !== null && e.senderFrame.parent === null && e.senderFrame.url.startsWith(APP_URL),
+    mayRead: (p) => given.entryFor(p) !== null,
     give: (paths) => given.add(paths),
     mayWriteTo: (p) => outputs.has(p),
     ...(observer && { train: observer }),
@@ -118,8 +121,8 @@ test('the library methods reach the engine through the bridge; librarySave is no
   assert.deepEqual(requests, ['libraryList']);
 });
 
-test("progress goes only to the window that asked, while windows call at once; the call's paths become given", async () => {
-  const { bridge, given } = setup();
+test('progress goes only to the window that asked, while windows call at once', async () => {
+  const { bridge } = setup();
   const a = new FakeWebContents();
   const b = new FakeWebContents();
   const [ra, rb] = await Promise.all([bridge.call(from(a), 'p1', 'predict', { inputs: [HAPPY, SAD] }), bridge.call(from(b), 'p2', 'predict', { inputs: [SAD] })]);
@@ -133,10 +136,37 @@ test("progress goes only to the window that asked, while windows call at once; t
     assert.ok(progress.some(([, e]) => (e as { type: string }).type === 'embedding'));
   }
   assert.deepEqual(new FakeWebContents().sent, []);
-  assert.ok(given.has(HAPPY) && given.has(SAD));
-  assert.deepEqual(pathsIn('train', { data: FACES }), [FACES]);
-  assert.deepEqual(pathsIn('inspectData', { data: FACES }), [FACES]);
   assert.equal(bridge.pendingCount(a), 0);
+});
+
+test('a call may name only files and folders the app was given: naming one does not give it (a page gone wrong would read the disk through the engine); no base download from a window', async () => {
+  const { bridge, given } = setup(undefined, undefined, [HAPPY]);
+  const wc = new FakeWebContents();
+  const elsewhere = await tempDir();
+  const refusals: Array<[string, string, unknown]> = [
+    ['predict', 'r1', { inputs: [HAPPY, SAD] }],
+    ['inspectData', 'r2', { data: FACES }],
+    ['train', 'r3', { data: FACES, epochs: 1 }],
+    ['evaluate', 'r4', { data: FACES, model: 'zero-shot' }],
+    ['importModel', 'r5', { dir: elsewhere }],
+  ];
+  for (const [method, id, params] of refusals) {
+    const r = await bridge.call(from(wc), id, method, params);
+    assert.match(!r.ok ? r.error.message : 'judged', /is not a file or folder the app was given$/, method);
+  }
+  assert.deepEqual(requests, [], 'none reached the engine');
+  assert.equal(given.entryFor(SAD), null, 'and none became given');
+  assert.equal(given.entryFor(FACES), null);
+  assert.deepEqual(pathsIn('train', { data: FACES }), [FACES]);
+  assert.deepEqual(pathsIn('importModel', { dir: elsewhere }), [elsewhere]);
+  // what was given is judged
+  const ok = await bridge.call(from(wc), 'r6', 'predict', { inputs: [HAPPY] });
+  assert.equal(ok.ok, true, JSON.stringify(ok));
+  // where a base's weights come from: the command line's to say, never a window's (a fetch of any URL)
+  given.add([FACES]);
+  const fetch = await bridge.call(from(wc), 'r7', 'train', { data: FACES, epochs: 1, base: 'mobilenet-v2', mobilenet: { url: 'http://127.0.0.1:9/model.json' } });
+  assert.match(!fetch.ok ? fetch.error.message : 'trained', /does not choose where a base is downloaded from/);
+  assert.deepEqual(requests, ['predict']);
 });
 
 test('a window cancels its own call by id (not another window), and a pending id cannot be reused', async () => {
@@ -186,7 +216,7 @@ test("closing a window cancels its pending calls and nothing is sent to it after
 });
 
 test("an evaluation's judged images become given (the window shows them); a report goes only into a chosen folder", async () => {
-  const { bridge, given, outputs } = setup();
+  const { bridge, given, outputs } = setup(undefined, undefined, []);
   const wc = new FakeWebContents();
   // on a model's own validation images: the call names no folder, the engine finds the files
   const trained = await engine.call('train', { data: FACES, epochs: 1, seed: 3 });
@@ -197,8 +227,8 @@ test("an evaluation's judged images become given (the window shows them); a repo
   assert.ok(files.length > 0);
   for (const f of files) assert.equal(given.has(f), true, f);
   const chosen = await tempDir();
-  // a folder the app was given (named by a call, or dropped) is read, never written into
-  given.add([chosen]);
+  // a folder the app was given (dropped, chosen to read) is read, never written into
+  given.add([chosen, FACES]);
   const refused = await bridge.call(from(wc), 'e3', 'evaluate', { data: FACES, model: 'zero-shot', report: chosen });
   assert.equal(refused.ok, false);
   assert.deepEqual(await readdir(chosen), [], 'nothing written');

@@ -4,9 +4,12 @@ import { PROJECT_LINKS } from '../../common/api.js';
 import { APP_URL } from '../../main/protocol.js';
 import { isAllowedRequest, isAppPage, isProjectLink, rendererOrigin, secureWebPreferences } from '../../main/security.js';
 
-test('webPreferences: isolated, sandboxed, no Node, web security on, no webview', () => {
-  assert.deepEqual(secureWebPreferences('/p.cjs'), {
+test('webPreferences: isolated, sandboxed, no Node, web security on, no webview; no developer tools once installed', () => {
+  assert.equal(secureWebPreferences('/p.cjs', false).devTools, true, 'npm start: the developer can open them');
+  assert.deepEqual(secureWebPreferences('/p.cjs', true), {
     preload: '/p.cjs',
+    devTools: false,
+    safeDialogs: true,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

@@ -56,7 +56,7 @@ test('native modules, model files and the app icon are unpacked from asar; no re
   assert.ok(!config.files.some((f) => /^assets\/(\*|build|icon\.svg)/.test(f)), 'only assets/models and assets/app-icon.png from assets/');
 });
 
-test('fuses: no running as plain Node, no NODE_OPTIONS or --inspect, cookies encrypted, the app only from a verified app.asar', async () => {
+test('fuses: no running as plain Node, no NODE_OPTIONS or --inspect, cookies encrypted, the app only from a verified app.asar, no powers for file://', async () => {
   const { electronFuses } = await load();
   // pack.test.ts reads them back from the packed binary
   assert.deepEqual(electronFuses, {
@@ -66,6 +66,7 @@ test('fuses: no running as plain Node, no NODE_OPTIONS or --inspect, cookies enc
     enableCookieEncryption: true,
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
     resetAdHocDarwinSignature: true,
   });
 });

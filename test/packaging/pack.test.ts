@@ -141,8 +141,8 @@ test('[slow] the fuses are flipped in the packed binary: read back with @electro
   assert.equal(state(FuseV1Options.EnableCookieEncryption), '1', 'cookies encrypted');
   assert.equal(state(FuseV1Options.EnableEmbeddedAsarIntegrityValidation), '1', 'app.asar integrity checked');
   assert.equal(state(FuseV1Options.OnlyLoadAppFromAsar), '1', 'the app only from app.asar');
+  assert.equal(state(FuseV1Options.GrantFileProtocolExtraPrivileges), '0', 'file:// pages get no extra powers (the app uses happysad://)');
   // the others keep Electron's defaults
-  assert.equal(state(FuseV1Options.GrantFileProtocolExtraPrivileges), ELECTRON_DEFAULT_WIRE[FuseV1Options.GrantFileProtocolExtraPrivileges]);
   assert.equal(state(8), ELECTRON_DEFAULT_WIRE[8]);
 });
 
