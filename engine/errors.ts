@@ -1,5 +1,6 @@
 import { EngineError, cancelled } from '../common/errors.js';
 import { inputReason } from '../common/i18n/reasons.js';
+import { lstat } from 'node:fs/promises';
 
 export { EngineError, cancelled };
 
@@ -54,4 +55,13 @@ export function fsReason(err: unknown, enoent = inputReason('reason.noSuchFileOr
     default:
       return (err as Error).message;
   }
+}
+
+/**
+ * Why `path` could not be read, for a path a user named: fsReason's words, and for a path that is not there,
+ * "a link to nothing" when it is a symbolic link whose target is gone, else `missing`.
+ */
+export async function pathReason(path: string, err: unknown, missing: string): Promise<string> {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return fsReason(err);
+  return (await lstat(path).catch(() => null))?.isSymbolicLink() ? inputReason('reason.brokenLink') : missing;
 }

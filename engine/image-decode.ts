@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { lstat, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { imageSize } from 'image-size';
 import { isBmp } from './bmp.js';
 import { inputReason } from '../common/i18n/reasons.js';
-import { fsReason, InputFileError } from './errors.js';
+import { InputFileError, pathReason } from './errors.js';
 import { openImage, type OpenedImage } from './open-image.js';
 import { pixelLimit } from './pixel-limit.js';
 import { containBilinear } from './image-resize.js';
@@ -156,8 +156,13 @@ function readHeader(bytes: Buffer): { type: string | undefined; orientation: num
 }
 
 /** Formats by their magic bytes, to name them in messages without trusting libvips' error text. */
+/** Whether `b` holds the bytes `sig` at `offset`. */
+function bytesAt(b: Buffer, offset: number, sig: readonly number[]): boolean {
+  return sig.every((v, i) => b[offset + i] === v);
+}
+
 function sniffFormat(b: Buffer): string | null {
-  const at = (offset: number, sig: number[]) => sig.every((v, i) => b[offset + i] === v);
+  const at = (offset: number, sig: number[]) => bytesAt(b, offset, sig);
   if (at(0, [0xff, 0xd8])) return 'jpeg';
   if (at(0, [0x89, 0x50, 0x4e, 0x47])) return 'png';
   if (at(0, [0x47, 0x49, 0x46, 0x38])) return 'gif';
@@ -191,7 +196,7 @@ function headerFailure(bytes: Buffer, err: unknown, maxPixels: number): string {
  * names them ("unsupported image format "ICO"") rather than saying the file is no image at all.
  */
 function otherFormat(b: Buffer): string | null {
-  const at = (offset: number, sig: number[]) => sig.every((v, i) => b[offset + i] === v);
+  const at = (offset: number, sig: number[]) => bytesAt(b, offset, sig);
   // ICO and CUR: a count of images and a first entry whose data lies after the directory (a TGA starts 00 00 02 00 too)
   const iconDir = () => {
     if (b.length < 22) return false;
@@ -261,8 +266,7 @@ export async function readImageBytes(file: string, maxBytes: number = DEFAULT_MA
     return await readFile(file);
   } catch (err) {
     if (err instanceof InputFileError) throw err;
-    const dangling = (err as NodeJS.ErrnoException).code === 'ENOENT' && (await lstat(file).catch(() => null))?.isSymbolicLink();
-    throw new InputFileError(file, fsReason(err, inputReason(dangling ? 'reason.brokenLink' : 'reason.noSuchFile')));
+    throw new InputFileError(file, await pathReason(file, err, inputReason('reason.noSuchFile')));
   }
 }
 

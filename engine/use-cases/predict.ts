@@ -1,11 +1,11 @@
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { PredictParams, PredictResult, Prediction } from '../../common/engine-types.js';
 import { probabilityToLabel } from '../../common/labels.js';
 import type { CallContext } from '../call-context.js';
 import { IMAGE_EXTENSIONS } from '../image-decode.js';
-import { fsReason } from '../errors.js';
+import { pathReason } from '../errors.js';
 import { resolveModel } from '../models/resolve.js';
 import { count } from '../words.js';
 import { inputReason } from '../../common/i18n/reasons.js';
@@ -64,7 +64,7 @@ async function expandInputs(inputs: string[], recursive: boolean): Promise<Array
     try {
       st = await stat(input);
     } catch (err) {
-      out.push({ file: input, error: await missingReason(input, err) });
+      out.push({ file: input, error: await pathReason(input, err, inputReason('reason.noSuchFileOrFolder')) });
       continue;
     }
     if (st.isDirectory()) {
@@ -93,13 +93,6 @@ async function expandInputs(inputs: string[], recursive: boolean): Promise<Array
     } else out.push({ file: input });
   }
   return out;
-}
-
-/** Why a path given cannot be judged: missing, a link to nothing, a link loop, or a folder on the way that cannot be entered. */
-async function missingReason(input: string, err: unknown): Promise<string> {
-  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return fsReason(err);
-  const link = await lstat(input).catch(() => null);
-  return link?.isSymbolicLink() ? inputReason('reason.brokenLink') : inputReason('reason.noSuchFileOrFolder');
 }
 
 /** Counting the images in subfolders stops here: enough to say "use --recursive" without walking a whole disk. */
