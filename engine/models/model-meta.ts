@@ -82,6 +82,10 @@ export function parseModelMeta(raw: unknown): ModelMeta {
   for (const k of ['id', 'createdAt', 'base', 'dataset', 'history', 'best'] as const) {
     if (r[k] === undefined) throw new Error(`meta.json lacks "${k}"`);
   }
+  // read field by field below: anything but an object would fail there with a message naming nothing
+  for (const k of ['base', 'dataset', 'best'] as const) {
+    if (typeof r[k] !== 'object' || r[k] === null || Array.isArray(r[k])) throw new Error(`meta.json "${k}" is not an object`);
+  }
   const meta: ModelMeta = { ...(r as ModelMeta), schemaVersion: MODEL_META_SCHEMA };
   // shown and listed as a date: a hand-edited or damaged one is dropped, not passed on to break a listing
   if (meta.importedAt !== undefined && !(typeof meta.importedAt === 'string' && Number.isFinite(Date.parse(meta.importedAt)))) delete meta.importedAt;

@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { calibrationTable, computeMetrics, rocCurve } from '../metrics.js';
 import { resolveModel } from '../models/resolve.js';
 import { count } from '../words.js';
+import { learnedBy } from './learned-to-train.js';
 import { judgeSamples } from './judge.js';
 import { modelValidationImages } from './model-validation.js';
 import { writeEvalReport } from '../report/write-report.js';
@@ -108,11 +109,8 @@ export async function evaluate(services: EngineServices, params: EvalParams, ctx
 
 /** How many of `hashes` the model was trained on; 0 for zero-shot (trained on none of the user's images), null when unknown. */
 async function countTrainedOn(services: EngineServices, modelId: string, hashes: readonly string[]): Promise<number | null> {
-  if (modelId === 'zero-shot') return 0;
-  const samples = await services.registry.readSamples(modelId);
-  if (!samples) return null;
-  const trained = new Set(samples.trained);
-  return hashes.filter((h) => trained.has(h)).length;
+  const trained = await learnedBy(services, modelId);
+  return trained && hashes.filter((h) => trained.has(h)).length;
 }
 
 function trainedOnWarning(k: number, n: number, modelId: string): string {

@@ -145,7 +145,8 @@ export async function planLibraryRetrain(services: EngineServices, params: Retra
   const learned = currentId ? await learnedBy(services, currentId) : new Set<string>();
   const toMove = learned ?? new Set<string>();
   const fromFolder = moveLearnedToTrain(ds.samples, ds.samples.map((s) => s.hash ?? null), toMove);
-  const fromLibrary = moveLearnedToTrain([...lib.train, ...guessed].map(asSample('train')).concat(lib.validation.map(asSample('validation'))), [...lib.train, ...guessed, ...lib.validation].map((i) => i.id), toMove);
+  const librarySamples = [...lib.train, ...guessed].map(asSample('train')).concat(lib.validation.map(asSample('validation')));
+  const fromLibrary = moveLearnedToTrain(librarySamples, librarySamples.map((s) => s.hash ?? null), toMove);
   const libTrain = fromLibrary.samples.filter((s) => s.split === 'train');
   const libValidation = fromLibrary.samples.filter((s) => s.split === 'validation');
   const samples: LabelledSample[] = [

@@ -36,5 +36,6 @@ test('the same folder by a link, by a relative path, and (on Windows and macOS) 
   assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'faces'), 'darwin'), true);
   // (on Windows realpath gives the name as it is on disk, whatever case it was asked in)
   if (process.platform !== 'win32') assert.equal(await sameFolder(join(root, 'Faces'), join(root, 'faces'), 'linux'), false);
-  assert.equal(await sameFolder(join(root, 'gone'), join(root, 'gone')), true, 'a folder not there any more, as written');
+  assert.equal(await sameFolder(join(root, 'gone'), join(root, 'other', '..', 'gone')), true, 'a folder not there any more, as written (made absolute and normal)');
+  assert.equal(await sameFolder(join(root, 'gone'), join(root, 'other', 'gone')), false);
 });

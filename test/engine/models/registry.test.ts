@@ -115,6 +115,9 @@ test('meta.json carries a schema version; older files without one read as versio
   assert.equal(parseModelMeta(old).schemaVersion, 1);
   assert.throws(() => parseModelMeta({ ...m, schemaVersion: 2 }), /schema version 2/);
   assert.throws(() => parseModelMeta({ id: 'x' }), /lacks "createdAt"/);
+  // hand-edited: a field read part by part that is no object is named, not "cannot read properties of null"
+  for (const bad of [null, 'x', 5, []]) assert.throws(() => parseModelMeta({ ...m, dataset: bad }), /^Error: meta\.json "dataset" is not an object$/, JSON.stringify(bad));
+  assert.throws(() => parseModelMeta({ ...m, best: null }), /"best" is not an object/);
 });
 
 test('samples.json: a list of what a model learned that damage emptied or thinned says nothing, not "learned nothing"', async () => {
