@@ -11,7 +11,7 @@ import { InputFileError } from '../errors.js';
 import { openImage } from '../open-image.js';
 import { decodeImage, refuseTinyImage, type RgbImage } from '../image-decode.js';
 import { resampleSquare } from '../image-resize.js';
-import type { FaceDetector, RgbFrame } from './face-detector.js';
+import { iou, type FaceBox, type FaceDetector, type RgbFrame } from './face-detector.js';
 
 /** A face's place in the displayed image, in pixels. */
 export interface Box {
@@ -40,16 +40,43 @@ export interface Detection {
 export const DETECTOR_INPUT = 288;
 export const MIN_SCORE = 0.1;
 /**
- * Decoded for detection and cropping at most this side: the detector's input, so that the frame goes into the
+ * The first look at an image is at most this side: the detector's input, so that the frame goes into the
  * detector as it is (no resize between), and a larger JPEG is shrunk on load (decoded at 1/2, 1/4, 1/8 scale
- * several times faster). Faces are cut from the same frame: on the pasted set (faces at 20-40 % width, the
- * [slow] test in test/engine/faces.test.ts) a frame of 288 found the same 114 of 120 faces as one of 640
- * (boxes' median IoU 0.794 against 0.796), and with the detector padding to whole cells 115, of which 102
- * judged right, as 102 of 114 from the 640 frame; the base's training crops (FER2013's 48 px) are enlarged
- * more than these. Measured with the faces cut in JavaScript (cropFace): the photo path 0.81 of the 640
- * frame's, two running engines side by side on the same photos.
+ * several times faster). On the pasted set (faces at 20-40 % width, the [slow] test in
+ * test/engine/faces.test.ts) a frame of 288 found the same 114 of 120 faces as one of 640 (boxes' median IoU
+ * 0.794 against 0.796), and with the detector padding to whole cells 115, of which 102 judged right, as 102 of
+ * 114 from the 640 frame. A face under about 17 % of a photo's longer side is small there (see FINER_SIDES).
  */
 const FRAME_MAX_SIDE = DETECTOR_INPUT;
+/**
+ * Where the first look finds no face, or one smaller than RELIABLE_BOX in the detector's input, and the image
+ * has more pixels, the detector looks again at twice the side, up to the last of these. Its smallest anchor is
+ * about 51x67 px: a face smaller than that is found at 288 with a loose box (on 1920 px party photos, boxes of
+ * 300-345 px around faces of 230) or not at all (in 2400x1600 scenes, none of 60 faces at 4-10 % of the
+ * width, half at 13 %). A finer look gives only faces too small for the look before (under RELIABLE_BOX
+ * there), and of those what lies in a small box the look before saw (HINT_SCORE and up), or all of them once
+ * it is sure of one (BLIND_SCORE). Measured (scratch scripts, 2400x1600 scenes of three pasted photos-happy-sad
+ * crops; faceless scenes of test/helpers/pasted-faces.ts's striped textures): every box at score 0.1 found 114
+ * of 144 faces at 4-10 % but drew boxes in 52 of 120 faceless scenes; as now 98 of 144, 33 of 36 at 13 %,
+ * no box in 120 faceless scenes, and on the pasted set the same 115 of 120 faces (6 of 55 scenes looked at
+ * again). Each finer look costs about four times the one before (a 2400x1600 photo 0.1-0.25 s in all), paid
+ * once per image (detections are cached), and only where the first look did not see its faces well.
+ */
+export const FINER_SIDES = [576, 1152] as const;
+/** A box smaller than this (its larger side, in the detector's input) is near the detector's smallest anchor. */
+export const RELIABLE_BOX = 56;
+/** Boxes this likely, no face in themselves, say where a finer look may find a small one. */
+export const HINT_SCORE = 0.05;
+/** A finer look's face outside the small boxes of the look before: this sure. */
+export const BLIND_SCORE = 0.7;
+/**
+ * A face is cut from the smallest frame (288, then the finer sides; never past the image's own size) in which
+ * it is at least this many pixels across, so that a face found by a finer look is not judged from a few dozen
+ * pixels (FER2013's crops, what the base learned from, are 48 px). At 48 the pasted set's faces of 40-48 px at
+ * 288 were cut finer too, and one of them changed its verdict to a wrong one (103 of 120 right against 104): at
+ * 40 the faces the first look finds well are cut as they were.
+ */
+export const CUT_MIN = 40;
 /**
  * An image no larger than this on both sides is a face crop already (FER2013's are 48x48): it is judged
  * whole without running the detector, which costs little there, but costs per image of a training set.
@@ -73,13 +100,20 @@ export const CROP_SCALE = 0.95;
 export const CROP_SHIFT_Y = -0.11;
 
 /** Part of every cache key of a face's features: changes whenever what is cut out changes. */
-export const CROP_VERSION = `c6-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}-${FRAME_MAX_SIDE}`;
+export const CROP_VERSION = `c7-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}-${FRAME_MAX_SIDE}-${FINER_SIDES.join('.')}-${RELIABLE_BOX}-${HINT_SCORE}-${BLIND_SCORE}-${CUT_MIN}`;
+
+/** An image decoded for the detector: the frame, and the displayed image's own size. */
+export interface DecodedFrame {
+  frame: RgbFrame;
+  width: number;
+  height: number;
+}
 
 /**
- * Decodes `bytes` in its displayed orientation, at most FRAME_MAX_SIDE on its longer side; `width` and
- * `height` are the displayed image's own. A file that cannot be decoded is refused with decodeImage's reason.
+ * Decodes `bytes` in its displayed orientation, at most `maxSide` on its longer side (never enlarged); `width`
+ * and `height` are the displayed image's own. A file that cannot be decoded is refused with decodeImage's reason.
  */
-export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame: RgbFrame; width: number; height: number }> {
+export async function decodeFrame(bytes: Buffer, file: string, maxSide: number = FRAME_MAX_SIDE): Promise<DecodedFrame> {
   let size: { width: number; height: number } | null;
   // refused before the detector runs on it (and before a detection is kept for it)
   refuseTinyImage(bytes, file);
@@ -90,7 +124,7 @@ export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame:
       .rotate() // EXIF orientation: boxes are in the image as it is displayed
       .flatten({ background: { r: 0, g: 0, b: 0 } })
       .toColourspace('srgb')
-      .resize(FRAME_MAX_SIDE, FRAME_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
       .removeAlpha()
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
@@ -98,7 +132,7 @@ export async function decodeFrame(bytes: Buffer, file: string): Promise<{ frame:
     // a header read in JavaScript that does not fit the frame decoded (another format, an odd file): libvips says
     // asked as the pixels were (openImage: the first page, only errors refused): a damaged later frame of an
     // animated GIF fails libvips' stricter default, and the photo was said to be undecodable
-    if (!size || !fitsFrame(size, frame)) size = displayedSize(await openImage(bytes).input.metadata());
+    if (!size || !fitsFrame(size, frame, maxSide)) size = displayedSize(await openImage(bytes).input.metadata());
     return { frame, width: size.width || info.width, height: size.height || info.height };
   } catch {
     // decodeImage says why, in deterministic words (the format, the step that failed)
@@ -122,9 +156,9 @@ function displayedSize(meta: { width?: number; height?: number; orientation?: nu
   return { width: (swap ? meta.height : meta.width) ?? 0, height: (swap ? meta.width : meta.height) ?? 0 };
 }
 
-/** True when a frame decoded from an image of `size` (fitted inside FRAME_MAX_SIDE, never enlarged) has the frame's size. */
-function fitsFrame(size: { width: number; height: number }, frame: { width: number; height: number }): boolean {
-  const fit = Math.min(1, FRAME_MAX_SIDE / Math.max(size.width, size.height));
+/** True when a frame decoded from an image of `size` (fitted inside `maxSide`, never enlarged) has the frame's size. */
+function fitsFrame(size: { width: number; height: number }, frame: { width: number; height: number }, maxSide: number): boolean {
+  const fit = Math.min(1, maxSide / Math.max(size.width, size.height));
   return Math.abs(size.width * fit - frame.width) <= 1 && Math.abs(size.height * fit - frame.height) <= 1;
 }
 
@@ -156,14 +190,93 @@ export async function wholeIfSmall(bytes: Buffer): Promise<Detection | null> {
 }
 
 /**
- * The faces in an image, largest first, in its displayed pixels. A frame decoded at the detector's input goes
- * in as it is (the detector pads it to whole cells); a smaller one (a small picture) is enlarged into the
- * detector's square by sharp, padded at the bottom and right as face-api does: on the wasm backend padding and
- * resizing a whole frame in TensorFlow.js cost more than the detector's network.
+ * One image's frames at the sides asked, each decoded once: the detector's looks and the cut share them.
+ * A file that cannot be decoded is refused at the first ask (decodeFrame's reason).
  */
-export async function findFaces(detector: FaceDetector, frame: RgbFrame, width: number, height: number, inputSize = DETECTOR_INPUT): Promise<Detection> {
+export class ImageFrames {
+  private readonly frames = new Map<number, Promise<DecodedFrame>>();
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly file: string,
+  ) {}
+
+  /** The image fitted inside `side` x `side`, never enlarged. */
+  at(side: number): Promise<DecodedFrame> {
+    let frame = this.frames.get(side);
+    if (!frame) {
+      frame = decodeFrame(this.bytes, this.file, side);
+      this.frames.set(side, frame);
+    }
+    return frame;
+  }
+
+  /** The sides decoded so far (what a look cost). */
+  get decoded(): number[] {
+    return [...this.frames.keys()];
+  }
+}
+
+/** A box found in one look, in the displayed image's pixels, and its larger side in the detector's input. */
+export interface Found {
+  box: FaceBox;
+  inputSide: number;
+}
+
+/**
+ * The faces in an image, largest first, in its displayed pixels: a first look at DETECTOR_INPUT, then finer
+ * ones where it found nothing or a face near the detector's smallest anchor (FINER_SIDES). A frame decoded at
+ * the detector's input goes in as it is (the detector pads it to whole cells); a smaller one (a small picture)
+ * is enlarged into the detector's square by sharp, padded at the bottom and right as face-api does: on the
+ * wasm backend padding and resizing a whole frame in TensorFlow.js cost more than the detector's network.
+ */
+export async function findFaces(detector: FaceDetector, frames: ImageFrames): Promise<Detection> {
+  const first = await frames.at(DETECTOR_INPUT);
+  const { width, height } = first;
   const whole = { width, height, faces: [{ x: 0, y: 0, width, height }] };
   if (width <= CROP_MAX_SIDE && height <= CROP_MAX_SIDE) return whole;
+  // what each look saw, faint boxes too, and the faces in it
+  let seen = await firstLook(detector, first);
+  const looks: Found[][] = [seen.filter((f) => f.box.score >= MIN_SCORE)];
+  const largest = looks[0]![0]?.box;
+  if (largest && Math.max(largest.width, largest.height) >= FILLS_FRAME * Math.max(width, height)) return whole;
+  const longer = Math.max(width, height);
+  let side = Math.max(first.frame.width, first.frame.height);
+  for (const next of FINER_SIDES) {
+    // looked at again finer where the last look found no face or saw something small (a face near the
+    // detector's smallest anchor, or a faint box), if the image has a fifth more pixels at least
+    const last = looks[looks.length - 1]!;
+    if ((last.length > 0 && last.every((f) => f.inputSide >= RELIABLE_BOX)) || Math.min(next, longer) < side * 1.2) break;
+    const hints = seen.filter((f) => f.inputSide < RELIABLE_BOX);
+    const coarser = side;
+    const finer = await frames.at(next);
+    side = Math.max(finer.frame.width, finer.frame.height);
+    const sx = width / finer.frame.width;
+    const sy = height / finer.frame.height;
+    const all = detector
+      .detect(finer.frame, { inputSize: side, minScore: HINT_SCORE })
+      .map((b) => ({ box: { x: b.x * sx, y: b.y * sy, width: b.width * sx, height: b.height * sy, score: b.score }, inputSide: Math.max(b.width, b.height) }))
+      // a face the look before saw well enough is its to give (a large box here is mostly loose)
+      .filter((f) => (f.inputSide * coarser) / side < RELIABLE_BOX);
+    // one face it is sure of: the faces are at this scale, its other boxes count as the first look's do;
+    // otherwise only what lies in a small box of the look before
+    seen = all.some((f) => f.box.score >= BLIND_SCORE) ? all : all.filter((f) => hints.some((h) => covered(h.box, f.box) >= 0.5));
+    looks.push(seen.filter((f) => f.box.score >= MIN_SCORE));
+  }
+  // each face as the square that is judged (it may reach past the image's edges: cropFace pads it with black)
+  const faces = mergeLooks(looks).map((b) => {
+    const m = Math.max(b.width, b.height);
+    const side = m * CROP_SCALE;
+    const cx = b.x + b.width / 2;
+    const cy = b.y + b.height / 2 + CROP_SHIFT_Y * m;
+    return { x: round(cx - side / 2), y: round(cy - side / 2), width: round(side), height: round(side) };
+  });
+  return { width, height, faces };
+}
+
+/** The detector on the first frame; boxes in the displayed image's pixels. */
+async function firstLook(detector: FaceDetector, { frame, width, height }: DecodedFrame): Promise<Found[]> {
+  const inputSize = DETECTOR_INPUT;
   const fit = inputSize / Math.max(frame.width, frame.height);
   const w = Math.max(1, Math.min(inputSize, Math.round(frame.width * fit)));
   const h = Math.max(1, Math.min(inputSize, Math.round(frame.height * fit)));
@@ -177,21 +290,49 @@ export async function findFaces(detector: FaceDetector, frame: RgbFrame, width: 
       .toBuffer({ resolveWithObject: true });
     input = { width: inputSize, height: inputSize, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   }
-  // a frame decoded at the detector's input size goes in as it is (the detector pads it to its square)
-  const found = detector.detect(input, { inputSize, minScore: MIN_SCORE });
   const sx = width / w;
   const sy = height / h;
-  const largest = found[0];
-  if (largest && Math.max(largest.width * sx, largest.height * sy) >= FILLS_FRAME * Math.max(width, height)) return whole;
-  // each face as the square that is judged (it may reach past the image's edges: cropFace pads it with black)
-  const faces = found.map((b) => {
-    const m = Math.max(b.width * sx, b.height * sy);
-    const side = m * CROP_SCALE;
-    const cx = (b.x + b.width / 2) * sx;
-    const cy = (b.y + b.height / 2) * sy + CROP_SHIFT_Y * m;
-    return { x: round(cx - side / 2), y: round(cy - side / 2), width: round(side), height: round(side) };
-  });
-  return { width, height, faces };
+  return detector.detect(input, { inputSize, minScore: HINT_SCORE }).map((b) => ({
+    box: { x: b.x * sx, y: b.y * sy, width: b.width * sx, height: b.height * sy, score: b.score },
+    inputSide: Math.max(b.width, b.height),
+  }));
+}
+
+/**
+ * The faces of all looks, largest first. Each look but the last gives only the faces it sees well (at least
+ * RELIABLE_BOX): a smaller one was looked at again finer. The finest look's boxes come first, and a coarser box
+ * is dropped where it overlaps one kept (IoU above 0.3, or half of the smaller one inside the other): the
+ * coarse look's box around a small face is loose, and may hold two faces side by side.
+ */
+export function mergeLooks(looks: ReadonlyArray<ReadonlyArray<Found>>): FaceBox[] {
+  const kept: FaceBox[] = [];
+  for (let i = looks.length - 1; i >= 0; i--) {
+    for (const { box, inputSide } of looks[i]!) {
+      if (i < looks.length - 1 && inputSide < RELIABLE_BOX) continue;
+      if (kept.every((k) => iou(k, box) <= 0.3 && covered(k, box) <= 0.5)) kept.push(box);
+    }
+  }
+  return kept.sort((a, b) => b.width * b.height - a.width * a.height);
+}
+
+/** How much of the smaller of two boxes lies inside the other. */
+function covered(a: FaceBox, b: FaceBox): number {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / Math.min(a.width * a.height, b.width * b.height);
+}
+
+/**
+ * The side of the frame a detection's faces are cut from: the smallest of the detector's sides (never past the
+ * image's own) in which its smallest face is CUT_MIN across. A function of the detection alone, so that a face
+ * is cut the same from a cached detection as from a fresh one.
+ */
+export function cutSide(d: Detection): number {
+  const longer = Math.max(d.width, d.height);
+  const smallest = Math.min(...d.faces.map((f) => Math.max(f.width, f.height)));
+  const sides = [DETECTOR_INPUT, ...FINER_SIDES];
+  return sides.find((side) => side >= longer || (smallest * side) / longer >= CUT_MIN) ?? sides[sides.length - 1]!;
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
@@ -206,9 +347,8 @@ export function visibleBox(b: Box, d: Detection): Box {
 /**
  * An image with no face found is judged whole, fitted into the base's square: past this ratio of its sides
  * that is a sliver a few pixels high (a 20000x20 strip, or a JPEG whose damaged header claims 350x65035 and
- * whose rows past the 350th are filler), and any answer would be a guess. Faces are not found there either:
- * the detector's frame is 288 px long, so a face as high as such an image is under 29 px in it (a banner of
- * faces would need the detector run on squares along it: not done).
+ * whose rows past the 350th are filler), and any answer would be a guess. Faces in such an image are found
+ * by the finer looks (a 2400x200 banner of three faces 180 px high: all three, at 1152), and judged.
  */
 export const MAX_WHOLE_ASPECT = 10;
 

@@ -15,7 +15,7 @@ import { cancelled, InputFileError, yieldToEventLoop } from '../errors.js';
 import { decodeImage, readImageBytesQuick, refuseTinyImage, type RgbImage } from '../image-decode.js';
 import { contentHash, isContentHash, sampleName, type SampleRef } from '../samples.js';
 import { DetectionCache } from '../faces/detection-cache.js';
-import { CROP_VERSION, cropFace, decodeFrame, findFaces, judgedWhole, refuseThinWhole, wholeIfSmall, type Box, type Detection } from '../faces/face-crops.js';
+import { CROP_VERSION, cropFace, cutSide, findFaces, ImageFrames, judgedWhole, refuseThinWhole, wholeIfSmall, type Box, type Detection } from '../faces/face-crops.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import { defaultPoolSize, EmbedPool, localExecutor, type Executor, type Workers } from './embed-pool.js';
 import { EmbeddingCache } from './embedding-cache.js';
@@ -330,15 +330,16 @@ export class FeatureStore {
             // kept only once the image decoded: a corrupt file must not leave a detection behind
             if (small) this.faces.detections.set(hash, small);
           } else {
-            const { frame, width, height } = await decodeFrame(bytes, name);
+            const frames = new ImageFrames(bytes, name);
             if (!detection) {
-              detection = await findFaces(this.faces.detector, frame, width, height);
+              detection = await findFaces(this.faces.detector, frames);
               this.faces.detections.set(hash, detection);
               refuseThinWhole(detection, name);
             }
             const d = detection;
             const faces = this.facesOf(d, request);
             const keys = keysOf(d);
+            const { frame } = await frames.at(cutSide(d));
             crops = await Promise.all(faces.map(async (face, i) => ({ face: face ?? 0, keys: keys[i]!, image: await cropFace(bytes!, name, frame, d, face ?? 0, this.base.inputSize) })));
           }
         }

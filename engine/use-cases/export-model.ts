@@ -10,7 +10,7 @@ import { GREY_INPUT } from '../bases/base.js';
 import { LUMA } from '../greyscale.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { badInput, fsReason } from '../errors.js';
-import { CROP_MAX_SIDE, CROP_SCALE, CROP_SHIFT_Y, DETECTOR_INPUT, FILLS_FRAME, MIN_SCORE } from '../faces/face-crops.js';
+import { CROP_MAX_SIDE, CROP_SCALE, CROP_SHIFT_Y, BLIND_SCORE, CUT_MIN, DETECTOR_INPUT, FILLS_FRAME, FINER_SIDES, HINT_SCORE, MIN_SCORE, RELIABLE_BOX } from '../faces/face-crops.js';
 import type { ModelMeta } from '../models/model-meta.js';
 import type { EngineServices } from './services.js';
 
@@ -26,8 +26,13 @@ const BASE_SIDE: Record<string, number> = { 'face-expression': 112, 'face-expres
 /** The face crop, written from the constants the engine crops with (engine/faces/face-crops.ts). */
 const cropSteps = (side: string, grey: string) => `1. Decode the image in its displayed orientation (EXIF rotation applied), alpha flattened onto black,
    greyscale turned into RGB.
-2. Find the face. HappySad runs face-api's TinyFaceDetector (input ${DETECTOR_INPUT} px, minimum score ${MIN_SCORE}) and keeps
-   the **largest** face. Its box becomes a square: side ${CROP_SCALE} x the box's larger side, centred ${-CROP_SHIFT_Y} x that
+2. Find the face. HappySad runs face-api's TinyFaceDetector (minimum score ${MIN_SCORE}) on the image fitted inside
+   ${DETECTOR_INPUT} px (a smaller image enlarged into that square); where it finds no face, or one under ${RELIABLE_BOX} px there, it runs
+   again on the image fitted inside ${FINER_SIDES.join(', then ')} px (never enlarged, padded to whole 32 px cells) for faces too
+   small for the look before: inside that look's boxes under ${RELIABLE_BOX} px scoring ${HINT_SCORE} or more, or anywhere once one
+   scores ${BLIND_SCORE}; they replace the coarser boxes they overlap (engine/faces/face-crops.ts in HappySad's source says
+   exactly how). It keeps the **largest** face, cut from the smallest of those frames in which the smallest face
+   found is ${CUT_MIN} px across. Its box becomes a square: side ${CROP_SCALE} x the box's larger side, centred ${-CROP_SHIFT_Y} x that
    side above the box's centre; what reaches past the image's edges is black.
    The whole image is used instead when it is a face crop already (at most ${CROP_MAX_SIDE} x ${CROP_MAX_SIDE} px, or the largest face
    covers ${FILLS_FRAME * 100} % or more of its longer side) or when no face is found: fitted into a square, centred, the rest
