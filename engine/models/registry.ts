@@ -149,13 +149,17 @@ export class ModelRegistry {
 
   /**
    * Why current.json names no model while it is there (damaged, or edited by hand): predictions then fall back
-   * to the zero-shot head, and the app says so instead of leaving the user to wonder; null when it names one, or
-   * when there is none (nothing trained yet).
+   * to the zero-shot head, and the app says so instead of leaving the user to wonder. Or why the model it names
+   * is not there (its folder removed by hand): predictions then fail with "no model", and the app says which
+   * file names it. Null when it names a model that is there, or when there is none (nothing trained yet).
    */
   async currentProblem(): Promise<string | null> {
     const file = join(this.dir, 'current.json');
     if (!(await lstat(file).catch(() => null))) return null;
-    return (await this.currentId()) === null ? inputReason('reason.currentDamaged', { path: file }) : null;
+    const id = await this.currentId();
+    if (id === null) return inputReason('reason.currentDamaged', { path: file });
+    if (!(await lstat(join(this.dir, id, 'meta.json')).catch(() => null))) return inputReason('reason.currentMissing', { path: file, id, folder: this.dir });
+    return null;
   }
 
   async readMeta(id: string): Promise<ModelMeta> {

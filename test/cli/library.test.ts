@@ -99,6 +99,10 @@ test('predict --save, library list/confirm/correct/undo/delete, retrain --librar
   assert.doesNotMatch(damaged.stdout, /^\* /m, 'none marked current');
   assert.ok(damaged.stderr.split('\n').includes(`happysad: ${currentFile} is damaged and names no model: the built-in model judges until another is made current`), damaged.stderr);
   assert.match((await cli(['models', 'list', '--home', home, '--json'])).json.currentProblem, /current\.json is damaged/);
+  // naming a model whose folder was removed by hand: said which file names it, and where it is missing from
+  await writeFile(currentFile, JSON.stringify({ id: '20200101-000000-abcd' }));
+  const gone = await cli(['models', 'list', '--home', home]);
+  assert.ok(gone.stderr.includes(`happysad: ${currentFile} names model "20200101-000000-abcd", which is not in ${join(home, 'models')} (removed by hand?)`), gone.stderr);
   await writeFile(currentFile, keptCurrent);
   const use = await cli(['models', 'use', first.json.modelId, '--home', home]);
   assert.equal(use.stdout, `Model ${first.json.modelId} is now the current model.`);

@@ -275,7 +275,7 @@ test('a model folder\'s files are read only as small plain files: a pipe (which 
   await assert.rejects(reg(home).load(id), /big\.bin is (\d+ bytes|more than \d+ bytes), more than the \d+ bytes of weights a model of this kind can have/);
 });
 
-test('a current.json that names no model is said (the app shows why none is current); none at all, or a good one, is not', async () => {
+test('a current.json that names no model, or one that is not there, is said (the app shows why none is current); none at all, or a good one, is not', async () => {
   const home = await tempDir();
   assert.equal(await reg(home).currentProblem(), null, 'nothing trained yet');
   const id = newModelId();
@@ -288,4 +288,8 @@ test('a current.json that names no model is said (the app shows why none is curr
   }
   await reg(home).setCurrent(id);
   assert.equal(await reg(home).currentProblem(), null, 'made current again: mended');
+  // the model it names removed by hand: predictions fail with "no model", and the app says which file names it
+  const other = newModelId();
+  await writeFile(file, JSON.stringify({ id: other }));
+  assert.equal(await reg(home).currentProblem(), `${file} names model "${other}", which is not in ${join(home, 'models')} (removed by hand?): predictions fail until another is made current`);
 });
