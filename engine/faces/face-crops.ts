@@ -45,7 +45,7 @@ export const MIN_SCORE = 0.1;
  * several times faster). On the pasted set (faces at 20-40 % width, the [slow] test in
  * test/engine/faces.test.ts) a frame of 288 found the same 114 of 120 faces as one of 640 (boxes' median IoU
  * 0.794 against 0.796), and with the detector padding to whole cells 115, of which 102 judged right, as 102 of
- * 114 from the 640 frame. A face under about 17 % of a photo's longer side is small there (see FINER_SIDES).
+ * 114 from the 640 frame. A face under about a fifth of a photo's longer side is small there (see FINER_SIDES).
  */
 const FRAME_MAX_SIDE = DETECTOR_INPUT;
 /**
@@ -55,12 +55,16 @@ const FRAME_MAX_SIDE = DETECTOR_INPUT;
  * 300-345 px around faces of 230) or not at all (in 2400x1600 scenes, none of 60 faces at 4-10 % of the
  * width, half at 13 %). A finer look gives only faces too small for the look before (under RELIABLE_BOX
  * there), and of those what lies in a small box the look before saw (HINT_SCORE and up), or all of them once
- * it is sure of one (BLIND_SCORE). Measured (scratch scripts, 2400x1600 scenes of three pasted photos-happy-sad
- * crops; faceless scenes of test/helpers/pasted-faces.ts's striped textures): every box at score 0.1 found 114
- * of 144 faces at 4-10 % but drew boxes in 52 of 120 faceless scenes; as now 98 of 144, 33 of 36 at 13 %,
- * no box in 120 faceless scenes, and on the pasted set the same 115 of 120 faces (6 of 55 scenes looked at
- * again). Each finer look costs about four times the one before (a 2400x1600 photo 0.1-0.25 s in all), paid
- * once per image (detections are cached), and only where the first look did not see its faces well.
+ * it is sure of one (BLIND_SCORE); its faces replace the coarser boxes they overlap (mergeLooks). Measured
+ * (scratch scripts: 2400x1600 scenes of three pasted photos-happy-sad crops; faceless scenes of
+ * test/helpers/pasted-faces.ts's striped textures): every box at score 0.1 found 114 of 144 faces at 4-10 %
+ * but drew boxes in 52 of 120 faceless scenes of 640-1600 px; as now 102 of 144, 33 of 36 at 13 %, no box
+ * in those 120 scenes (at 2400x1600, 8 of 30 such scenes get a box from the first look, as before), and on
+ * the pasted set the same 115 of 120 faces (6 of 55 scenes looked at again). Against the first look alone,
+ * on 40 scenes of 1600-3000 px with one large face and one to three of 8-20 % (a helper's review): 23 faces
+ * more found, 3 lost (a finer look's box, inside the face but smaller, replaced the coarse one). Each finer
+ * look costs about four times the one before (a 2400x1600 photo 0.1-0.25 s in all), paid once per image
+ * (detections are cached), and only where the first look did not see its faces well.
  */
 export const FINER_SIDES = [576, 1152] as const;
 /** A box smaller than this (its larger side, in the detector's input) is near the detector's smallest anchor. */
@@ -243,8 +247,8 @@ export async function findFaces(detector: FaceDetector, frames: ImageFrames): Pr
   const longer = Math.max(width, height);
   let side = Math.max(first.frame.width, first.frame.height);
   for (const next of FINER_SIDES) {
-    // looked at again finer where the last look found no face or saw something small (a face near the
-    // detector's smallest anchor, or a faint box), if the image has a fifth more pixels at least
+    // looked at again finer where the last look found no face or a small one (near the detector's smallest
+    // anchor), if the image's longer side is a fifth longer at least than the last look's
     const last = looks[looks.length - 1]!;
     if ((last.length > 0 && last.every((f) => f.inputSide >= RELIABLE_BOX)) || Math.min(next, longer) < side * 1.2) break;
     const hints = seen.filter((f) => f.inputSide < RELIABLE_BOX);
@@ -299,17 +303,18 @@ async function firstLook(detector: FaceDetector, { frame, width, height }: Decod
 }
 
 /**
- * The faces of all looks, largest first. Each look but the last gives only the faces it sees well (at least
- * RELIABLE_BOX): a smaller one was looked at again finer. The finest look's boxes come first, and a coarser box
- * is dropped where it overlaps one kept (IoU above 0.3, or half of the smaller one inside the other): the
- * coarse look's box around a small face is loose, and may hold two faces side by side.
+ * The faces of all looks, largest first. The finer looks' faces come first, and a coarser look's box is dropped
+ * where it overlaps one of theirs (IoU above 0.3, or half of the smaller one inside the other): the coarse
+ * look's box around a small face is loose, and may hold two faces side by side. Boxes of one look are left as
+ * the detector's own suppression left them (two faces of a photo may overlap), and a coarse box no finer look
+ * replaced stays (a finer look may see that face worse, or too large for what it gives).
  */
 export function mergeLooks(looks: ReadonlyArray<ReadonlyArray<Found>>): FaceBox[] {
   const kept: FaceBox[] = [];
   for (let i = looks.length - 1; i >= 0; i--) {
-    for (const { box, inputSide } of looks[i]!) {
-      if (i < looks.length - 1 && inputSide < RELIABLE_BOX) continue;
-      if (kept.every((k) => iou(k, box) <= 0.3 && covered(k, box) <= 0.5)) kept.push(box);
+    const finer = [...kept];
+    for (const { box } of looks[i]!) {
+      if (finer.every((k) => iou(k, box) <= 0.3 && covered(k, box) <= 0.5)) kept.push(box);
     }
   }
   return kept.sort((a, b) => b.width * b.height - a.width * a.height);
@@ -324,15 +329,16 @@ function covered(a: FaceBox, b: FaceBox): number {
 }
 
 /**
- * The side of the frame a detection's faces are cut from: the smallest of the detector's sides (never past the
- * image's own) in which its smallest face is CUT_MIN across. A function of the detection alone, so that a face
- * is cut the same from a cached detection as from a fresh one.
+ * The side of the frame a face is cut from: the smallest of the detector's sides (never past the image's own)
+ * in which it is CUT_MIN across, so that a large face is not shrunk from a fine frame (resampleSquare does not
+ * average what it skips). A function of the detection alone, so that a face is cut the same from a cached
+ * detection as from a fresh one.
  */
-export function cutSide(d: Detection): number {
+export function cutSide(d: Detection, face: Box): number {
   const longer = Math.max(d.width, d.height);
-  const smallest = Math.min(...d.faces.map((f) => Math.max(f.width, f.height)));
+  const size = Math.max(face.width, face.height);
   const sides = [DETECTOR_INPUT, ...FINER_SIDES];
-  return sides.find((side) => side >= longer || (smallest * side) / longer >= CUT_MIN) ?? sides[sides.length - 1]!;
+  return sides.find((side) => side >= longer || (size * side) / longer >= CUT_MIN) ?? sides[sides.length - 1]!;
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
@@ -347,8 +353,9 @@ export function visibleBox(b: Box, d: Detection): Box {
 /**
  * An image with no face found is judged whole, fitted into the base's square: past this ratio of its sides
  * that is a sliver a few pixels high (a 20000x20 strip, or a JPEG whose damaged header claims 350x65035 and
- * whose rows past the 350th are filler), and any answer would be a guess. Faces in such an image are found
- * by the finer looks (a 2400x200 banner of three faces 180 px high: all three, at 1152), and judged.
+ * whose rows past the 350th are filler), and any answer would be a guess. Faces in such an image can be
+ * found by the finer looks (a 2400x200 banner of three faces 180 px high: all three, at 1152), and judged;
+ * not where they are under about 56 px at 1152 (a 20000x600 banner's).
  */
 export const MAX_WHOLE_ASPECT = 10;
 
@@ -379,8 +386,9 @@ export async function cropFace(bytes: Buffer, file: string, frame: RgbFrame, d: 
   const y0 = (b.y + b.height / 2) * sy - side / 2;
   const step = side / size;
   // bilinear, black past the frame's edges; in JavaScript: a sharp call costs a round trip through libuv's
-  // thread pool (1 to 4 ms measured) for 37 K pixels that take 0.2 ms here, and the frame is at most the
-  // detector's input, so a face is enlarged or shrunk by less than about 2 (no aliasing to speak of)
+  // thread pool (1 to 4 ms measured) for 37 K pixels that take 0.2 ms here, and the frame is the smallest in
+  // which the face is 40 px across (cutSide): a finer one holds it under 80 px, enlarged to the base's input,
+  // and the 288 px one shrinks it by less than about 2.6 (no aliasing to speak of)
   return { size, data: resampleSquare({ ...frame, channels: 3 }, x0, y0, step, size) };
 }
 

@@ -31,8 +31,8 @@ const cropSteps = (side: string, grey: string) => `1. Decode the image in its di
    again on the image fitted inside ${FINER_SIDES.join(', then ')} px (never enlarged, padded to whole 32 px cells) for faces too
    small for the look before: inside that look's boxes under ${RELIABLE_BOX} px scoring ${HINT_SCORE} or more, or anywhere once one
    scores ${BLIND_SCORE}; they replace the coarser boxes they overlap (engine/faces/face-crops.ts in HappySad's source says
-   exactly how). It keeps the **largest** face, cut from the smallest of those frames in which the smallest face
-   found is ${CUT_MIN} px across. Its box becomes a square: side ${CROP_SCALE} x the box's larger side, centred ${-CROP_SHIFT_Y} x that
+   exactly how). It keeps the **largest** face, cut from the smallest of those frames in which that face is ${CUT_MIN} px
+   across. Its box becomes a square: side ${CROP_SCALE} x the box's larger side, centred ${-CROP_SHIFT_Y} x that
    side above the box's centre; what reaches past the image's edges is black.
    The whole image is used instead when it is a face crop already (at most ${CROP_MAX_SIDE} x ${CROP_MAX_SIDE} px, or the largest face
    covers ${FILLS_FRAME * 100} % or more of its longer side) or when no face is found: fitted into a square, centred, the rest

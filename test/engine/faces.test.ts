@@ -136,7 +136,7 @@ test('small faces in a large photo (a twelfth of its width, as people at a party
   for (const place of places) assert.ok(match(p, place.box).iou >= 0.5, `a face found where ${basename(place.file)} was pasted (IoU ${match(p, place.box).iou.toFixed(2)}; faces ${JSON.stringify(p.faces?.map((f) => f.box))})`);
 });
 
-test('a photo whose face the first look sees well is decoded and looked at once (the photo path’s cost); one with only small faces is looked at finer', async () => {
+test('a photo whose face the first look sees well is decoded and looked at once (the photo path’s cost); one with no face or only small ones is looked at finer, as far as its pixels go', async () => {
   const detector = await loadTinyFaceDetector(join(ASSETS, 'models', 'tiny-face-detector'));
   try {
     const big = new ImageFrames(await composeScene(640, 480, [{ file: HAPPY, box: { x: 220, y: 140, width: 192, height: 192 } }], 23), 'photo.jpg');
@@ -147,6 +147,16 @@ test('a photo whose face the first look sees well is decoded and looked at once 
     assert.deepEqual(small.decoded, [DETECTOR_INPUT, ...FINER_SIDES].slice(0, small.decoded.length));
     assert.ok(small.decoded.length > 1, 'looked at again');
     assert.equal(d.faces.length, 1);
+    // a face the first look found, but small (47 px there): looked at again at 576, where it is seen well
+    const place = { file: SAD, box: { x: 800, y: 400, width: 280, height: 280 } };
+    const near = new ImageFrames(await composeScene(1920, 1280, [place], 3), 'group.jpg');
+    const n = await findFaces(detector, near);
+    assert.deepEqual(near.decoded, [DETECTOR_INPUT, 576]);
+    assert.ok(n.faces.length === 1 && iou(n.faces[0]!, place.box) >= 0.5, JSON.stringify(n.faces));
+    // no face in a 640x480 texture: looked at again at 576, and no further (its own 640 px are not a fifth more)
+    const none = new ImageFrames(await composeScene(640, 480, [], 5), 'texture.jpg');
+    assert.deepEqual((await findFaces(detector, none)).faces, []);
+    assert.deepEqual(none.decoded, [DETECTOR_INPUT, 576]);
   } finally {
     detector.dispose();
   }

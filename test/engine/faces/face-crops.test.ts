@@ -75,17 +75,19 @@ test('a small image judged whole has its box in displayed pixels, whatever its f
 
 const found = (x: number, y: number, side: number, inputSide: number, score = 0.9): Found => ({ box: { x, y, width: side, height: side, score }, inputSide });
 
-test('looks merged: a finer look’s face replaces the coarse look’s loose box around it, and a face the coarse look barely saw is taken from the finer one only', () => {
+test('looks merged: a finer look’s face replaces the coarse look’s loose box around it; boxes no finer face overlaps stay, overlapping ones of one look too', () => {
   const coarse = [
     found(100, 100, 340, 51), // loose, around the face found finer below
     found(900, 80, 600, 90), // large and well seen: only the coarse look has it
-    found(1500, 900, 330, 50), // small and seen only coarse: looked at again, not confirmed
+    found(1500, 900, 330, 50), // small and seen only coarse: no finer face replaces it, so it stays
   ];
   const finer = [found(140, 150, 230, 69), found(600, 700, 100, 30, 0.2)];
   const merged = mergeLooks([coarse, finer]);
-  assert.deepEqual(merged.map((b) => [b.x, b.y, b.width]), [[900, 80, 600], [140, 150, 230], [600, 700, 100]]);
-  // the last look keeps its small faces: nothing finer looked at them
-  assert.deepEqual(mergeLooks([coarse]).map((b) => b.width), [600, 340, 330]);
+  assert.deepEqual(merged.map((b) => [b.x, b.y, b.width]), [[900, 80, 600], [1500, 900, 330], [140, 150, 230], [600, 700, 100]]);
+  // one look's boxes as the detector left them: two faces of a photo may overlap
+  const overlapping = [found(80, 60, 240, 90), found(200, 130, 150, 60)];
+  assert.deepEqual(mergeLooks([overlapping]).map((b) => b.x), [80, 200]);
+  assert.deepEqual(mergeLooks([overlapping, []]).map((b) => b.x), [80, 200]);
   // a coarse box holding two faces found finer side by side (neither overlaps it much by IoU)
   const two = mergeLooks([[found(0, 0, 400, 60)], [found(20, 120, 150, 60), found(220, 120, 150, 60)]]);
   assert.deepEqual(two.map((b) => b.x), [20, 220]);
@@ -93,15 +95,17 @@ test('looks merged: a finer look’s face replaces the coarse look’s loose box
 
 test('a face is cut from the smallest frame in which it is 40 px across, never past the image’s own size', () => {
   const d = (width: number, height: number, side: number): Detection => ({ width, height, faces: [{ x: 10, y: 10, width: side, height: side }] });
+  const cut = (x: Detection) => cutSide(x, x.faces[0]!);
   // 250 px in 1920: 37.5 px at 288, so cut at 576
-  assert.equal(cutSide(d(1920, 1280, 250)), 576);
-  assert.equal(cutSide(d(1920, 1280, 270)), 288);
+  assert.equal(cut(d(1920, 1280, 250)), 576);
+  assert.equal(cut(d(1920, 1280, 270)), 288);
   // 60 px in 2400: 29 px at 576, 58 at 1152
-  assert.equal(cutSide(d(2400, 1600, 60)), 1152);
+  assert.equal(cut(d(2400, 1600, 60)), 1152);
   // tinier still: the finest side there is
-  assert.equal(cutSide(d(4000, 3000, 30)), 1152);
+  assert.equal(cut(d(4000, 3000, 30)), 1152);
   // a 500 px image: its own pixels (the frame at 576 is the image itself)
-  assert.equal(cutSide(d(500, 400, 20)), 576);
-  // several faces: the smallest decides
-  assert.equal(cutSide({ width: 1920, height: 1280, faces: [{ x: 0, y: 0, width: 600, height: 600 }, { x: 900, y: 0, width: 150, height: 150 }] }), 576);
+  assert.equal(cut(d(500, 400, 20)), 576);
+  // several faces: each its own, so that a large face is not shrunk from a fine frame
+  const two: Detection = { width: 1920, height: 1280, faces: [{ x: 0, y: 0, width: 600, height: 600 }, { x: 900, y: 0, width: 150, height: 150 }] };
+  assert.deepEqual(two.faces.map((f) => cutSide(two, f)), [288, 576]);
 });
