@@ -53,6 +53,11 @@ export interface ModelSamples {
   validation: string[];
 }
 
+/** samples.json as read: `trained` null when damage left it unable to say which images the model learned from. */
+export interface StoredSamples extends Omit<ModelSamples, 'trained'> {
+  trained: string[] | null;
+}
+
 const SAMPLES_FILE = 'samples.json';
 
 /** Writes <dir>/samples.json: each hash once, sorted. */
@@ -180,8 +185,13 @@ export class ModelRegistry {
     }
   }
 
-  /** The content hashes a model learned from; null when it was saved without them (by an older version) or they cannot be read, all of them. */
-  async readSamples(id: string): Promise<ModelSamples | null> {
+  /**
+   * The content hashes a model learned from and was validated on; null when it was saved without them (by an
+   * older version) or the file cannot be read. A `trained` list that damage emptied or thinned cannot say which
+   * images the model learned from: null, while its validation list (the images its figures were measured on)
+   * is kept, so that the model is judged on them and not on the folder split anew.
+   */
+  async readSamples(id: string): Promise<StoredSamples | null> {
     if (!isModelId(id)) return null;
     try {
       const bytes = await readSmallFile(join(this.dir, id, SAMPLES_FILE), MAX_SAMPLES_JSON);
@@ -190,8 +200,8 @@ export class ModelRegistry {
       if (raw.schemaVersion !== 1 || !Array.isArray(raw.trained) || !Array.isArray(raw.validation)) return null;
       const trained = raw.trained.filter(isContentHash);
       // a model learned from at least one image: a list emptied or thinned by damage cannot say which it learned
-      if (trained.length === 0 || trained.length !== raw.trained.length) return null;
-      return { schemaVersion: 1, trained, validation: raw.validation.filter(isContentHash) };
+      const whole = trained.length > 0 && trained.length === raw.trained.length;
+      return { schemaVersion: 1, trained: whole ? trained : null, validation: raw.validation.filter(isContentHash) };
     } catch {
       return null;
     }

@@ -48,7 +48,7 @@ export async function learnedToTrain(services: EngineServices, set: TrainingSet,
 export async function learnedBy(services: EngineServices, modelId: string): Promise<ReadonlySet<string> | null> {
   if (modelId === 'zero-shot') return new Set();
   const samples = await services.registry.readSamples(modelId);
-  return samples ? new Set(samples.trained) : null;
+  return samples?.trained ? new Set(samples.trained) : null;
 }
 
 /** "3 validation images were moved to training: model ID, which this one starts from, learned from them (...)" */

@@ -120,18 +120,21 @@ test('meta.json carries a schema version; older files without one read as versio
   assert.throws(() => parseModelMeta({ ...m, best: null }), /"best" is not an object/);
 });
 
-test('samples.json: a list of what a model learned that damage emptied or thinned says nothing, not "learned nothing"', async () => {
+test('samples.json: a list of what a model learned that damage emptied or thinned says nothing, not "learned nothing"; its validation list stays', async () => {
   const home = await tempDir();
   const id = newModelId();
   await mkdir(join(home, 'models', id), { recursive: true });
-  const write = (trained: unknown[]) => writeFile(join(home, 'models', id, 'samples.json'), JSON.stringify({ schemaVersion: 1, trained, validation: [] }));
   const hash = 'a'.repeat(64);
+  const validated = 'b'.repeat(64);
+  const write = (trained: unknown[]) => writeFile(join(home, 'models', id, 'samples.json'), JSON.stringify({ schemaVersion: 1, trained, validation: [validated] }));
   await write([hash]);
-  assert.deepEqual((await reg(home).readSamples(id))?.trained, [hash]);
+  assert.deepEqual(await reg(home).readSamples(id), { schemaVersion: 1, trained: [hash], validation: [validated] });
   for (const bad of [[], ['x'], [hash, 'x'], [hash, 1]]) {
     await write(bad);
-    assert.equal(await reg(home).readSamples(id), null, JSON.stringify(bad));
+    assert.deepEqual(await reg(home).readSamples(id), { schemaVersion: 1, trained: null, validation: [validated] }, JSON.stringify(bad));
   }
+  await writeFile(join(home, 'models', id, 'samples.json'), JSON.stringify({ schemaVersion: 1, trained: [hash] }));
+  assert.equal(await reg(home).readSamples(id), null, 'no validation list: not this format');
 });
 
 test('how the folder was split and capped is read only when well-formed; a damaged one is dropped, to be inferred from the counts', () => {

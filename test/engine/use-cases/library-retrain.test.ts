@@ -348,7 +348,7 @@ test('the dataset folder grew: validation images the current model learned from 
   assert.ok(warned.some((w) => w.startsWith(said)), 'said while it runs too');
   const samples = (await services.registry.readSamples(r.modelId))!;
   assert.deepEqual(samples.validation.filter((h) => trained.has(h)), [], 'none of them judges the new model');
-  assert.ok(learned.every((h) => samples.trained.includes(h)));
+  assert.ok(learned.every((h) => samples.trained!.includes(h)));
   const why = r.promotion.why;
   assert.ok(why?.kind === 'compared', JSON.stringify(why));
   assert.ok(!why.leftOut, 'nothing to leave out of the comparison');
