@@ -392,6 +392,21 @@ export async function cropFace(bytes: Buffer, file: string, frame: RgbFrame, d: 
   return { size, data: resampleSquare({ ...frame, channels: 3 }, x0, y0, step, size) };
 }
 
+/**
+ * The squares a base takes for the faces asked (indexes into the detection; null: the whole image), each cut
+ * from its own frame (cutSide) of `frames`, which hold the image `bytes`.
+ */
+export async function cutFaces(frames: ImageFrames, bytes: Buffer, file: string, d: Detection, faces: ReadonlyArray<number | null>, size: number): Promise<RgbImage[]> {
+  return Promise.all(
+    faces.map(async (face) => {
+      // no face (judged whole, decoded anew by cropFace): the frame the detector looked at first
+      const box = face === null ? undefined : d.faces[face];
+      const { frame } = await frames.at(box ? cutSide(d, box) : DETECTOR_INPUT);
+      return cropFace(bytes, file, frame, d, face ?? 0, size);
+    }),
+  );
+}
+
 function toRgb(data: Buffer, channels: number, pixels: number): Uint8Array {
   if (channels === 3) return new Uint8Array(data.buffer, data.byteOffset, data.length);
   const out = new Uint8Array(pixels * 3);

@@ -15,7 +15,7 @@ import { cancelled, InputFileError, yieldToEventLoop } from '../errors.js';
 import { decodeImage, readImageBytesQuick, refuseTinyImage, type RgbImage } from '../image-decode.js';
 import { contentHash, isContentHash, sampleName, type SampleRef } from '../samples.js';
 import { DetectionCache } from '../faces/detection-cache.js';
-import { CROP_VERSION, cropFace, cutSide, DETECTOR_INPUT, findFaces, ImageFrames, judgedWhole, refuseThinWhole, wholeIfSmall, type Box, type Detection } from '../faces/face-crops.js';
+import { CROP_VERSION, cutFaces, findFaces, ImageFrames, judgedWhole, refuseThinWhole, wholeIfSmall, type Box, type Detection } from '../faces/face-crops.js';
 import type { FaceDetector } from '../faces/face-detector.js';
 import { defaultPoolSize, EmbedPool, localExecutor, type Executor, type Workers } from './embed-pool.js';
 import { EmbeddingCache } from './embedding-cache.js';
@@ -339,14 +339,8 @@ export class FeatureStore {
             const d = detection;
             const faces = this.facesOf(d, request);
             const keys = keysOf(d);
-            crops = await Promise.all(
-              faces.map(async (face, i) => {
-                // no face (judged whole, decoded anew by cropFace): the frame the detector looked at first
-                const box = face === null ? undefined : d.faces[face];
-                const { frame } = await frames.at(box ? cutSide(d, box) : DETECTOR_INPUT);
-                return { face: face ?? 0, keys: keys[i]!, image: await cropFace(bytes!, name, frame, d, face ?? 0, this.base.inputSize) };
-              }),
-            );
+            const images = await cutFaces(frames, bytes, name, d, faces, this.base.inputSize);
+            crops = faces.map((face, i) => ({ face: face ?? 0, keys: keys[i]!, image: images[i]! }));
           }
         }
       } finally {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { cropFace, cutSide, mergeLooks, wholeIfSmall, type Detection, type Found } from '../../../engine/faces/face-crops.js';
+import { cropFace, cutFaces, cutSide, ImageFrames, mergeLooks, wholeIfSmall, type Detection, type Found } from '../../../engine/faces/face-crops.js';
+import { composeScene } from '../../helpers/pasted-faces.js';
 import type { RgbFrame } from '../../../engine/faces/face-detector.js';
 
 /** A frame whose every pixel says where it is: red = x, green = y, blue = x + y (mod 256). */
@@ -108,4 +109,16 @@ test('a face is cut from the smallest frame in which it is 40 px across, never p
   // several faces: each its own, so that a large face is not shrunk from a fine frame
   const two: Detection = { width: 1920, height: 1280, faces: [{ x: 0, y: 0, width: 600, height: 600 }, { x: 900, y: 0, width: 150, height: 150 }] };
   assert.deepEqual(two.faces.map((f) => cutSide(two, f)), [288, 576]);
+});
+
+test('each face asked is cut from its own frame: a large one from the 288 px frame, a small one from a finer frame', async () => {
+  const bytes = await composeScene(2400, 1600, [], 7);
+  const d: Detection = { width: 2400, height: 1600, faces: [{ x: 200, y: 200, width: 900, height: 900 }, { x: 1800, y: 900, width: 100, height: 100 }] };
+  const frames = new ImageFrames(bytes, 'party.jpg');
+  const [large, small] = await cutFaces(frames, bytes, 'party.jpg', d, [0, 1], 32);
+  // 100 px of 2400 is 24 px at 576 and 48 at 1152
+  assert.deepEqual(frames.decoded.sort((a, b) => a - b), [288, 1152]);
+  assert.deepEqual(large, await cropFace(bytes, 'party.jpg', (await frames.at(288)).frame, d, 0, 32));
+  assert.deepEqual(small, await cropFace(bytes, 'party.jpg', (await frames.at(1152)).frame, d, 1, 32));
+  assert.notDeepEqual(small, await cropFace(bytes, 'party.jpg', (await frames.at(288)).frame, d, 1, 32), 'not the coarse frame’s pixels');
 });
