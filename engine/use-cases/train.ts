@@ -248,12 +248,14 @@ async function trainFrom(
       promotion: { madeCurrent: promotion.madeCurrent, reason: promotion.reason, why: promotion.why },
       ...(second && { secondLook: second.record }),
     };
-    const parentSamples = parent ? await services.registry.readSamples(parent.id) : null;
+    // a parent whose learned images cannot be said: neither can this model's (an empty list reads so), or a
+    // retrain from it would take them for images no model here learned from
+    const parentLearned = parent ? await learnedBy(services, parent.id) : new Set<string>();
     ctx.progress?.({ type: 'stage', stage: 'saving', message: `Saving model ${id}` });
     throwIfAborted(ctx.signal);
     await services.registry.save(head, meta, {
       makeCurrent: promotion.madeCurrent,
-      samples: { trained: [...readTrain.map((s) => s.hash), ...(parentSamples?.trained ?? [])], validation: readValidation.map((s) => s.hash) },
+      samples: { trained: parentLearned === null ? [] : [...readTrain.map((s) => s.hash), ...parentLearned], validation: readValidation.map((s) => s.hash) },
     });
     const seconds = (performance.now() - startedAt) / 1000;
     const busy = emb.timings;

@@ -67,6 +67,14 @@ test('a retrain splits its parent\'s folder as the parent did (seed, share), and
   assert.deepEqual(child.dataset.validation, parent.dataset.validation);
   assert.deepEqual((await own.registry.readSamples(child.modelId))!.validation, (await own.registry.readSamples(parent.modelId))!.validation, 'the same validation images');
   assert.deepEqual(child.warnings.filter((w) => /moved to training/.test(w)), [], 'none of them was learned by the parent');
+  // a parent whose list of learned images was damaged: its retrain cannot say what it learned from either
+  const damaged = await trainFromFolder(own, { data: FACES, epochs: 1, seed: 9, validationSplit: 0.3 });
+  const damagedFile = join(own.registry.dir, damaged.modelId, 'samples.json');
+  const stored = JSON.parse(await readFile(damagedFile, 'utf8'));
+  await writeFile(damagedFile, JSON.stringify({ ...stored, trained: [...stored.trained, 'not a hash'] }));
+  const orphan = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: damaged.modelId });
+  assert.ok(orphan.warnings.some((w) => w.includes(damaged.modelId) && /cannot|could not/.test(w)), orphan.warnings.join('\n'));
+  assert.equal((await own.registry.readSamples(orphan.modelId))!.trained, null, 'what it learned from cannot be said');
   // a parent read with a cap: its retrains on its folder read as far, unless told otherwise
   const capped = await trainFromFolder(own, { data: FACES, epochs: 1, seed: 9, validationSplit: 0.3, maxPerClass: 5 });
   const cappedChild = await trainFromFolder(own, { data: FACES, epochs: 1, fromModel: capped.modelId });
