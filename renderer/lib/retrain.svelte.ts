@@ -31,6 +31,7 @@ export class RetrainFlow {
 
   private call: RunningCall<'retrainWithLibrary'> | null = null;
   private previewGen = 0;
+  private previewCall: RunningCall<'retrainPreview'> | null = null;
 
   constructor(
     private readonly engine: EngineClient,
@@ -54,6 +55,7 @@ export class RetrainFlow {
 
   close(): void {
     this.open = false;
+    this.stopPreview();
   }
 
   setIncludeUnreviewed(on: boolean): void {
@@ -62,15 +64,27 @@ export class RetrainFlow {
   }
 
   async loadPreview(): Promise<void> {
-    const gen = ++this.previewGen;
+    // a preview replaced or no longer wanted stops hashing the folder in the engine
+    this.stopPreview();
+    const gen = this.previewGen;
     this.preview = null;
     this.previewError = null;
+    const call = this.engine.start('retrainPreview', this.options());
+    this.previewCall = call;
     try {
-      const p = await this.engine.call('retrainPreview', this.options());
+      const p = await call.result;
       if (gen === this.previewGen) this.preview = p;
     } catch (err) {
       if (gen === this.previewGen) this.previewError = errorMessage(err);
+    } finally {
+      if (this.previewCall === call) this.previewCall = null;
     }
+  }
+
+  private stopPreview(): void {
+    this.previewGen++;
+    this.previewCall?.cancel();
+    this.previewCall = null;
   }
 
   async start(): Promise<void> {

@@ -195,6 +195,20 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     assert.ok(expected.learned && expected.learned > 0, 'some validation images were learned: else the note is not shown');
 
     const dialog = page.getByTestId('retrain-dialog');
+    // closed while it counts: the count is cancelled in the engine too (the bridge holds it; a cancel lets it go)
+    const held = bridge.hold('retrainPreview');
+    try {
+      bridge.menu('retrain-with-collected-data');
+      await dialog.getByTestId('retrain-counting').waitFor();
+      await until(() => held.pending() === 1);
+      assert.equal(held.pending(), 1, 'the preview waits in the bridge');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await until(() => held.pending() === 0);
+      assert.equal(held.pending(), 0, 'closing the dialog cancelled it');
+    } finally {
+      held.release();
+    }
     // a current model whose list of learned images is damaged: none can be checked, and the dialog says so
     const samplesFile = join(bridge.home, 'models', expected.fromModel!, 'samples.json');
     const kept = await readFile(samplesFile);
