@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { cropFace, cutFaces, cutSide, ImageFrames, mergeLooks, wholeIfSmall, type Detection, type Found } from '../../../engine/faces/face-crops.js';
+import { cropFace, cutFaces, cutSide, decodeFrame, ImageFrames, mergeLooks, wholeIfSmall, type Detection, type Found } from '../../../engine/faces/face-crops.js';
 import { composeScene } from '../../helpers/pasted-faces.js';
 import type { RgbFrame } from '../../../engine/faces/face-detector.js';
 
@@ -121,4 +121,20 @@ test('each face asked is cut from its own frame: a large one from the 288 px fra
   assert.deepEqual(large, await cropFace(bytes, 'party.jpg', (await frames.at(288)).frame, d, 0, 32));
   assert.deepEqual(small, await cropFace(bytes, 'party.jpg', (await frames.at(1152)).frame, d, 1, 32));
   assert.notDeepEqual(small, await cropFace(bytes, 'party.jpg', (await frames.at(288)).frame, d, 1, 32), 'not the coarse frame’s pixels');
+});
+
+test('a PNG’s finer frames are shrunk from the finest one, decoded once (it cannot shrink on load as a JPEG does); a JPEG’s each decoded on its own', async () => {
+  const jpeg = await composeScene(2400, 1600, [], 8);
+  const png = await sharp(jpeg).png().toBuffer();
+  const pngFrames = new ImageFrames(png, 'scene.png');
+  const shrunk = await pngFrames.at(576);
+  assert.deepEqual(pngFrames.decoded.sort((a, b) => a - b), [576, 1152], 'the finest frame decoded for it');
+  assert.deepEqual([shrunk.frame.width, shrunk.frame.height, shrunk.width, shrunk.height], [576, 384, 2400, 1600]);
+  const direct = await decodeFrame(png, 'scene.png', 576);
+  let diff = 0;
+  for (let i = 0; i < direct.frame.data.length; i++) diff += Math.abs(direct.frame.data[i]! - shrunk.frame.data[i]!);
+  assert.ok(diff / direct.frame.data.length < 3, `about the pixels of decoding it at 576 (mean difference ${(diff / direct.frame.data.length).toFixed(2)})`);
+  const jpegFrames = new ImageFrames(jpeg, 'scene.jpg');
+  await jpegFrames.at(576);
+  assert.deepEqual(jpegFrames.decoded, [576]);
 });
