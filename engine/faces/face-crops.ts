@@ -104,7 +104,7 @@ export const CROP_SCALE = 0.95;
 export const CROP_SHIFT_Y = -0.11;
 
 /** Part of every cache key of a face's features: changes whenever what is cut out changes. */
-export const CROP_VERSION = `c7-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}-${FRAME_MAX_SIDE}-${FINER_SIDES.join('.')}-${RELIABLE_BOX}-${HINT_SCORE}-${BLIND_SCORE}-${CUT_MIN}`;
+export const CROP_VERSION = `c8-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}-${FRAME_MAX_SIDE}-${FINER_SIDES.join('.')}-${RELIABLE_BOX}-${HINT_SCORE}-${BLIND_SCORE}-${CUT_MIN}`;
 
 /** An image decoded for the detector: the frame, and the displayed image's own size. */
 export interface DecodedFrame {
