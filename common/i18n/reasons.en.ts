@@ -37,7 +37,7 @@ export const reasonsEn = {
   'reason.linkIntoOtherClass': 'a link into the {class} folder (its images would be counted under both classes)',
   'reason.linkToOtherClassImage': 'a link to an image of the {class} folder (it would be counted under both classes)',
   'reason.currentDamaged': '{path} is damaged and names no model: the built-in model judges until another is made current',
-  'reason.currentMissing': '{path} names model "{id}", which is not in {folder} (removed by hand?): predictions fail until another is made current',
+  'reason.currentMissing': '{path} names model "{id}", which is not in {folder} (removed by hand?): the built-in model judges until another is made current',
   // before notImageFile, whose template would also match this text
   'reason.notImageFileNoExtension': 'not an image file (no extension)',
   'reason.notImageFile': 'not an image file ({extension})',

@@ -33,7 +33,7 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.linkIntoOtherClass': 'tautan ke folder {class} (gambar-gambarnya akan terhitung di kedua kelas)',
   'reason.linkToOtherClassImage': 'tautan ke gambar di folder {class} (gambar itu akan terhitung di kedua kelas)',
   'reason.currentDamaged': '{path} rusak dan tidak menunjuk model apa pun: model bawaan yang menilai sampai model lain dijadikan aktif',
-  'reason.currentMissing': '{path} menunjuk model "{id}", yang tidak ada di {folder} (dihapus manual?): prediksi gagal sampai model lain dijadikan aktif',
+  'reason.currentMissing': '{path} menunjuk model "{id}", yang tidak ada di {folder} (dihapus manual?): model bawaan yang menilai sampai model lain dijadikan aktif',
   'reason.notImageFileNoExtension': 'bukan berkas gambar (tanpa ekstensi)',
   'reason.notImageFile': 'bukan berkas gambar ({extension})',
   'reason.diskReadOnly': 'disk hanya dapat dibaca',

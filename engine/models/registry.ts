@@ -6,7 +6,7 @@
 import { errorText } from '../../common/errors.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { lstat, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../tf.js';
@@ -53,9 +53,20 @@ export interface ModelSamples {
   validation: string[];
 }
 
-/** samples.json as read: `trained` null when damage left it unable to say which images the model learned from. */
-export interface StoredSamples extends Omit<ModelSamples, 'trained'> {
+/** samples.json as read: a list null when damage left it unable to say which images it holds. */
+export interface StoredSamples {
+  schemaVersion: 1;
   trained: string[] | null;
+  validation: string[] | null;
+}
+
+/**
+ * A list of content hashes as written, or null when it cannot say which images it held: a model learned from,
+ * and was validated on, at least one image, so a list emptied or thinned by damage says nothing.
+ */
+export function wholeHashList(list: readonly unknown[]): string[] | null {
+  const hashes = list.filter((h): h is string => typeof h === 'string' && isContentHash(h));
+  return hashes.length > 0 && hashes.length === list.length ? hashes : null;
 }
 
 const SAMPLES_FILE = 'samples.json';
@@ -136,8 +147,18 @@ export class ModelRegistry {
     });
   }
 
-  /** The id in current.json, or null when no model was trained yet. */
+  /**
+   * The id in current.json, or null when no model was trained yet, or when the file is damaged or names a model
+   * whose folder is not there (removed by hand): the built-in model judges then, and currentProblem says why.
+   */
   async currentId(): Promise<string | null> {
+    const id = this.namedCurrent();
+    // a stat more per prediction (microseconds), so that no call fails on a model that is gone
+    return id !== null && existsSync(join(this.dir, id, 'meta.json')) ? id : null;
+  }
+
+  /** The model id current.json names, whether it is there or not; null when there is none or it is damaged. */
+  private namedCurrent(): string | null {
     try {
       // read synchronously: a few dozen bytes asked on every prediction, where the promise version's four trips
       // through libuv's thread pool took 0.35 ms (about 4 % of a single image's whole prediction). Only a small
@@ -153,17 +174,17 @@ export class ModelRegistry {
   }
 
   /**
-   * Why current.json names no model while it is there (damaged, or edited by hand): predictions then fall back
-   * to the zero-shot head, and the app says so instead of leaving the user to wonder. Or why the model it names
-   * is not there (its folder removed by hand): predictions then fail with "no model", and the app says which
-   * file names it. Null when it names a model that is there, or when there is none (nothing trained yet).
+   * Why current.json names no model while it is there: damaged (or edited by hand into something else), or
+   * naming a model whose folder was removed by hand. Predictions then fall back to the zero-shot head, and the
+   * app says so instead of leaving the user to wonder; null when it names a model that is there, or when there
+   * is none (nothing trained yet).
    */
   async currentProblem(): Promise<string | null> {
     const file = join(this.dir, 'current.json');
     if (!(await lstat(file).catch(() => null))) return null;
-    const id = await this.currentId();
+    const id = this.namedCurrent();
     if (id === null) return inputReason('reason.currentDamaged', { path: file });
-    if (!(await lstat(join(this.dir, id, 'meta.json')).catch(() => null))) return inputReason('reason.currentMissing', { path: file, id, folder: this.dir });
+    if ((await this.currentId()) === null) return inputReason('reason.currentMissing', { path: file, id, folder: this.dir });
     return null;
   }
 
@@ -187,9 +208,9 @@ export class ModelRegistry {
 
   /**
    * The content hashes a model learned from and was validated on; null when it was saved without them (by an
-   * older version) or the file cannot be read. A `trained` list that damage emptied or thinned cannot say which
-   * images the model learned from: null, while its validation list (the images its figures were measured on)
-   * is kept, so that the model is judged on them and not on the folder split anew.
+   * older version) or the file cannot be read. Each list on its own is null when damage emptied or thinned it
+   * (wholeHashList): a damaged training list leaves the validation list to judge the model on, and the other way
+   * round.
    */
   async readSamples(id: string): Promise<StoredSamples | null> {
     if (!isModelId(id)) return null;
@@ -198,10 +219,7 @@ export class ModelRegistry {
       if (!bytes) return null;
       const raw = JSON.parse(bytes.toString('utf8')) as Partial<ModelSamples>;
       if (raw.schemaVersion !== 1 || !Array.isArray(raw.trained) || !Array.isArray(raw.validation)) return null;
-      const trained = raw.trained.filter(isContentHash);
-      // a model learned from at least one image: a list emptied or thinned by damage cannot say which it learned
-      const whole = trained.length > 0 && trained.length === raw.trained.length;
-      return { schemaVersion: 1, trained: whole ? trained : null, validation: raw.validation.filter(isContentHash) };
+      return { schemaVersion: 1, trained: wholeHashList(raw.trained), validation: wholeHashList(raw.validation) };
     } catch {
       return null;
     }

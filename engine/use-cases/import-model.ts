@@ -21,9 +21,8 @@ import { fileSystemHandler, HEAD_LIMITS } from '../fs-io-handler.js';
 import { createHead } from '../head.js';
 import { parseImportedMeta } from '../models/meta-schema.js';
 import type { ModelMeta } from '../models/model-meta.js';
-import { MAX_META_JSON, MAX_SAMPLES_JSON, writeSamples } from '../models/registry.js';
+import { MAX_META_JSON, MAX_SAMPLES_JSON, wholeHashList, writeSamples } from '../models/registry.js';
 import { readSmallFile, SmallFileRefused } from '../small-file.js';
-import { isContentHash } from '../samples.js';
 import type { EngineServices } from './services.js';
 
 /**
@@ -156,10 +155,14 @@ function headWeights(json: unknown, weights: Buffer, dim: number): { kernel: Flo
   return { kernel: values.subarray(0, dim), bias: values[dim]! };
 }
 
-/** samples.json: content hashes only (an older or damaged file is left out, as the registry reads it). */
+/**
+ * samples.json: content hashes only (an older or damaged file is left out, as the registry reads it). A list
+ * emptied or thinned by damage is written empty, which the registry reads as "cannot say": written thinned, it
+ * would read as whole.
+ */
 function parseSamples(raw: unknown): { trained: string[]; validation: string[] } | null {
   const r = raw as { schemaVersion?: unknown; trained?: unknown; validation?: unknown } | null;
   if (r?.schemaVersion !== 1 || !Array.isArray(r.trained) || !Array.isArray(r.validation)) return null;
-  return { trained: r.trained.filter(isContentHash), validation: r.validation.filter(isContentHash) };
+  return { trained: wholeHashList(r.trained) ?? [], validation: wholeHashList(r.validation) ?? [] };
 }
 

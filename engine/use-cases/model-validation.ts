@@ -25,7 +25,8 @@ export async function modelValidationImages(services: EngineServices, modelId: s
   if (modelId === 'zero-shot') throw badInput(inputReason('reason.zeroShotNoValidation'));
   const meta = await services.registry.readMeta(modelId);
   const root = meta.dataset.root;
-  const listed = await services.registry.readSamples(modelId);
+  // the validation images it lists; null when it lists none that can be read (an older model, or damage)
+  const listed = (await services.registry.readSamples(modelId))?.validation ?? null;
   // an imported model's folder is the other installation's: that it is not here, or holds none of its images,
   // says nothing is wrong here, only that its images did not come with it
   const elsewhere = meta.importedAt !== undefined ? inputReason('reason.importedValidationElsewhere', { id: modelId, path: root }) : undefined;
@@ -47,7 +48,7 @@ export async function modelValidationImages(services: EngineServices, modelId: s
       // the split's own validation images first (the usual case: all found there), the training images only when some are missing
       candidates.push(...validation);
       hashes.push(...(await hashFiles(validation.map((s) => s.file), ctx.signal)));
-      const wanted = new Set(listed.validation);
+      const wanted = new Set(listed);
       const found = hashes.filter((h) => h !== null && wanted.has(h)).length;
       if (found < wanted.size) {
         candidates.push(...ds.train);
@@ -67,7 +68,7 @@ export async function modelValidationImages(services: EngineServices, modelId: s
       hashes.push(item.id);
     }
   }
-  const wanted = new Set(listed.validation);
+  const wanted = new Set(listed);
   const seen = new Set<string>();
   const samples: Array<Sample & { hash: string }> = [];
   candidates.forEach((s, i) => {

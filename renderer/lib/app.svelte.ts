@@ -40,18 +40,23 @@ export class AppModel {
   /** the Train view's folder, settings and run; kept here so that a run and its chart outlive the view */
   readonly trainer: TrainSession;
 
+  /** A current model there to act on (current.json may name one whose folder was removed: currentProblem says so). */
+  private get hasModel(): boolean {
+    return this.info?.currentModel != null && !this.info.currentProblem;
+  }
+
   constructor(readonly api: HappySadApi) {
     this.engine = new EngineClient(api.engine);
     // every prediction made in the app is kept in the library unless the setting says not to
     this.batch = new PredictBatch(this.engine, () => this.settings.savePredictions);
     this.library = new LibraryStore(this.engine, api.files);
     this.retrain = new RetrainFlow(this.engine, {
-      started: () => this.api.app.setState({ training: true, hasModel: this.info?.currentModel != null }),
+      started: () => this.api.app.setState({ training: true, hasModel: this.hasModel }),
       ended: () => this.refresh(),
     });
     this.trainer = new TrainSession(this.engine, {
       currentModel: () => this.info?.currentModel ?? null,
-      started: () => this.api.app.setState({ training: true, hasModel: this.info?.currentModel != null }),
+      started: () => this.api.app.setState({ training: true, hasModel: this.hasModel }),
       ended: () => this.refresh(),
     });
     setLanguage(resolveLanguage(null, api.app.osLocale));
@@ -117,7 +122,7 @@ export class AppModel {
       this.engineProblem = { kind: 'start-failed', detail: errorMessage(err) };
     }
     // a refresh also comes while a training runs (the Models view shown): main's Stop Training must stay enabled
-    this.api.app.setState({ training: this.trainer.running || this.retrain.running, hasModel: this.info?.currentModel != null });
+    this.api.app.setState({ training: this.trainer.running || this.retrain.running, hasModel: this.hasModel });
   }
 
   async useModel(id: string): Promise<void> {

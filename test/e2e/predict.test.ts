@@ -4,7 +4,7 @@
  * test-results/e2e/ (light and dark, 900x600 and 1280x800).
  */
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readdir, writeFile, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
@@ -325,6 +325,25 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     bridge.menu('view-models');
     await page.getByTestId('models-empty').waitFor();
     await screenshots(page, 'models-empty');
+    // the only model's folder removed by hand, current.json left naming it: said above the empty list
+    const modelsDir = join(bridge.home, 'models');
+    const currentFile = join(modelsDir, 'current.json');
+    await mkdir(modelsDir, { recursive: true });
+    await writeFile(currentFile, JSON.stringify({ id: '20200101-000000-abcd' }));
+    try {
+      bridge.menu('view-predict');
+      bridge.menu('view-models'); // shown again: the engine's info is fresh
+      const banner = page.getByTestId('models-current-problem');
+      await banner.waitFor();
+      assert.equal(await banner.innerText(), `${currentFile} names model "20200101-000000-abcd", which is not in ${modelsDir} (removed by hand?): the built-in model judges until another is made current`);
+      await page.getByTestId('models-empty').waitFor();
+      await screenshots(page, 'models-current-missing');
+    } finally {
+      await rm(currentFile);
+    }
+    bridge.menu('view-predict');
+    bridge.menu('view-models');
+    await page.getByTestId('models-current-problem').waitFor({ state: 'detached' });
     // the empty state leads to the Train view
     await page.getByTestId('models-empty-train').click();
     await page.getByRole('heading', { name: 'Train', level: 1 }).waitFor();

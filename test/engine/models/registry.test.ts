@@ -120,7 +120,7 @@ test('meta.json carries a schema version; older files without one read as versio
   assert.throws(() => parseModelMeta({ ...m, best: null }), /"best" is not an object/);
 });
 
-test('samples.json: a list of what a model learned that damage emptied or thinned says nothing, not "learned nothing"; its validation list stays', async () => {
+test('samples.json: a list of what a model learned that damage emptied or thinned says nothing, not "learned nothing"; its validation list stays, and the other way round', async () => {
   const home = await tempDir();
   const id = newModelId();
   await mkdir(join(home, 'models', id), { recursive: true });
@@ -132,6 +132,11 @@ test('samples.json: a list of what a model learned that damage emptied or thinne
   for (const bad of [[], ['x'], [hash, 'x'], [hash, 1]]) {
     await write(bad);
     assert.deepEqual(await reg(home).readSamples(id), { schemaVersion: 1, trained: null, validation: [validated] }, JSON.stringify(bad));
+  }
+  // and the other way round: a damaged validation list says nothing of which images judged it
+  for (const bad of [[], [validated, 'x']]) {
+    await writeFile(join(home, 'models', id, 'samples.json'), JSON.stringify({ schemaVersion: 1, trained: [hash], validation: bad }));
+    assert.deepEqual(await reg(home).readSamples(id), { schemaVersion: 1, trained: [hash], validation: null }, JSON.stringify(bad));
   }
   await writeFile(join(home, 'models', id, 'samples.json'), JSON.stringify({ schemaVersion: 1, trained: [hash] }));
   assert.equal(await reg(home).readSamples(id), null, 'no validation list: not this format');
@@ -230,6 +235,9 @@ test('current.json that is no small plain file names no model, at once: a pipe (
   assert.equal(await currentModelId(home), null, 'larger than an id needs');
   const id = newModelId();
   await writeFile(current, JSON.stringify({ id }));
+  assert.equal(await currentModelId(home), null, 'a plain small one naming a model that is not there');
+  await mkdir(join(home, 'models', id));
+  await writeFile(join(home, 'models', id, 'meta.json'), '{}');
   assert.equal(await currentModelId(home), id, 'a plain small one is read');
 });
 
@@ -291,8 +299,9 @@ test('a current.json that names no model, or one that is not there, is said (the
   }
   await reg(home).setCurrent(id);
   assert.equal(await reg(home).currentProblem(), null, 'made current again: mended');
-  // the model it names removed by hand: predictions fail with "no model", and the app says which file names it
+  // the model it names removed by hand: the built-in model judges, and the app says which file names it
   const other = newModelId();
   await writeFile(file, JSON.stringify({ id: other }));
-  assert.equal(await reg(home).currentProblem(), `${file} names model "${other}", which is not in ${join(home, 'models')} (removed by hand?): predictions fail until another is made current`);
+  assert.equal(await reg(home).currentProblem(), `${file} names model "${other}", which is not in ${join(home, 'models')} (removed by hand?): the built-in model judges until another is made current`);
+  assert.equal(await reg(home).currentId(), null, 'the built-in model judges: no prediction fails on a model that is gone');
 });

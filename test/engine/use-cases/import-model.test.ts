@@ -85,6 +85,14 @@ test('import: another installation\'s model folder keeps the hashes of its image
   await importModel(there, { dir: join(here.registry.dir, modelId) });
   assert.deepEqual(await there.registry.readSamples(modelId), await here.registry.readSamples(modelId));
   assert.notEqual(await there.registry.readSamples(modelId), null);
+  // a list thinned by damage comes in as "cannot say", not as a shorter list that would read as whole
+  const folder = join(await tempDir(), modelId);
+  await cp(join(here.registry.dir, modelId), folder, { recursive: true });
+  const stored = JSON.parse(await readFile(join(folder, 'samples.json'), 'utf8'));
+  await writeFile(join(folder, 'samples.json'), JSON.stringify({ ...stored, trained: [...stored.trained, 'x'] }));
+  const elsewhere = await newServices();
+  await importModel(elsewhere, { dir: folder });
+  assert.deepEqual(await elsewhere.registry.readSamples(modelId), { schemaVersion: 1, trained: null, validation: stored.validation });
 });
 
 test('import: what is not a model this app can use is refused, naming the folder and why; nothing is left behind', async () => {

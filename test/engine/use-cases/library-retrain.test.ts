@@ -347,12 +347,12 @@ test('the dataset folder grew: validation images the current model learned from 
   assert.ok(r.warnings.includes(`${said} to training: model ${first!.modelId}, which this one starts from, learned from ${learned.length === 1 ? 'it (judged, it' : 'them (judged, they'} would flatter this model)`), r.warnings.join('\n'));
   assert.ok(warned.some((w) => w.startsWith(said)), 'said while it runs too');
   const samples = (await services.registry.readSamples(r.modelId))!;
-  assert.deepEqual(samples.validation.filter((h) => trained.has(h)), [], 'none of them judges the new model');
+  assert.deepEqual(samples.validation!.filter((h) => trained.has(h)), [], 'none of them judges the new model');
   assert.ok(learned.every((h) => samples.trained!.includes(h)));
   const why = r.promotion.why;
   assert.ok(why?.kind === 'compared', JSON.stringify(why));
   assert.ok(!why.leftOut, 'nothing to leave out of the comparison');
-  assert.equal(why.n, samples.validation.length, 'both judged on all the validation images');
+  assert.equal(why.n, samples.validation!.length, 'both judged on all the validation images');
 });
 
 test('the current model is judged with its second look, as its predictions are', async () => {
@@ -373,7 +373,7 @@ test('the current model is judged with its second look, as its predictions are',
   const why = r.promotion.why;
   assert.ok(why?.kind === 'compared', JSON.stringify(why));
   const trained = new Set((await services.registry.readSamples(first!.modelId))!.trained);
-  const fair = (await services.registry.readSamples(r.modelId))!.validation.filter((h) => !trained.has(h));
+  const fair = (await services.registry.readSamples(r.modelId))!.validation!.filter((h) => !trained.has(h));
   // the label of each image by content hash: library items are named by it, the dataset's files are hashed here
   const labels = new Map<string, 'happy' | 'sad'>((await services.library.items()).map((i) => [i.id, i.label]));
   for (const label of ['happy', 'sad'] as const) for (const n of await readdir(join(data, label))) labels.set(contentHash(await readFile(join(data, label, n))), label);

@@ -92,7 +92,7 @@ test('a retrain splits its parent\'s folder as the parent did (seed, share), and
   assert.deepEqual(reseeded.warnings.filter((w) => /moved to training/.test(w)), [`${learned.length} validation images were moved to training: model ${parent.modelId}, which this one starts from, learned from them (judged, they would flatter this model)`]);
   const v = reseeded.dataset.validation;
   assert.equal(v.happy + v.sad, 6 - learned.length);
-  assert.deepEqual((await own.registry.readSamples(reseeded.modelId))!.validation.filter((h) => trained.has(h)), []);
+  assert.deepEqual((await own.registry.readSamples(reseeded.modelId))!.validation!.filter((h) => trained.has(h)), []);
 
   // a folder with its own validation/ holding two of the parent's training images and two it never saw
   const data = await tempDir();
