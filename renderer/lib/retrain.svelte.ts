@@ -4,7 +4,8 @@
  * refuses when the photos changed since), with its progress, and ends with the new version: made current, or
  * kept as a candidate with the reason. Opened from the Library view's button and from the menu command.
  */
-import type { DataWarning, ProgressEvent } from '../../common/engine-types.js';
+import type { ProgressEvent } from '../../common/engine-types.js';
+import { withWarning, type RunWarning } from './run-warnings.js';
 import { isCancelled } from '../../common/errors.js';
 import type { LibraryRetrainResult, RetrainPreview } from '../../common/library-types.js';
 import type { EngineClient, RunningCall } from './engine.js';
@@ -27,7 +28,7 @@ export class RetrainFlow {
   result = $state<LibraryRetrainResult | null>(null);
   error = $state<string | null>(null);
   /** what the retrain said as it ran (few images, validation images moved to training...), shown with its outcome */
-  warnings = $state<Array<{ message: string; detail?: DataWarning }>>([]);
+  warnings = $state<RunWarning[]>([]);
 
   private call: RunningCall<'retrainWithLibrary'> | null = null;
   private previewGen = 0;
@@ -123,6 +124,6 @@ export class RetrainFlow {
   private onProgress(e: ProgressEvent): void {
     if (e.type === 'embedding') this.progress = { kind: 'reading', done: e.done, total: e.total };
     else if (e.type === 'epoch') this.progress = { kind: 'epoch', epoch: e.epoch, epochs: e.epochs };
-    else if (e.type === 'warning') this.warnings = [...this.warnings, { message: e.message, ...(e.detail && { detail: e.detail }) }];
+    else if (e.type === 'warning') this.warnings = withWarning(this.warnings, e);
   }
 }

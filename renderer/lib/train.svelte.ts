@@ -7,7 +7,8 @@
  * event: the chart redraws at most once per animation frame from them, whatever the rate of events.
  */
 import { DEFAULT_AUGMENT, DEFAULT_BASE, DEFAULT_HYPERPARAMETERS, DEFAULT_SEED, DEFAULT_VALIDATION_SPLIT } from '../../common/defaults.js';
-import type { AugmentConfig, BaseId, DataInspection, DataWarning, EpochLog, ProgressEvent, TrainParams, TrainResult } from '../../common/engine-types.js';
+import type { AugmentConfig, BaseId, DataInspection, EpochLog, ProgressEvent, TrainParams, TrainResult } from '../../common/engine-types.js';
+import { withWarning, type RunWarning } from './run-warnings.js';
 import { isCancelled } from '../../common/errors.js';
 import type { EngineClient, RunningCall } from './engine.js';
 import { errorMessage } from './errors.js';
@@ -111,7 +112,7 @@ export class TrainSession {
   phase = $state<TrainPhase>('idle');
   stage = $state<TrainStage>({ kind: 'starting' });
   /** warnings said by the engine during the run */
-  warnings = $state<Array<{ message: string; detail?: DataWarning }>>([]);
+  warnings = $state<RunWarning[]>([]);
   result = $state<TrainResult | null>(null);
   error = $state<string | null>(null);
   /** the model that was current when the run started (null: the built-in one) */
@@ -284,7 +285,7 @@ export class TrainSession {
         this.setStage({ kind: 'features', done: e.done, total: e.total, cached: e.cached });
         return;
       case 'warning':
-        this.warnings = [...this.warnings, { message: e.message, ...(e.detail && { detail: e.detail }) }];
+        this.warnings = withWarning(this.warnings, e);
         return;
       case 'batch':
         this.onBatch(e.epoch, e.batch, e.batches, e.loss);
