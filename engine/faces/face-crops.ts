@@ -11,7 +11,7 @@ import { InputFileError } from '../errors.js';
 import { openImage } from '../open-image.js';
 import { decodeImage, refuseTinyImage, type RgbImage } from '../image-decode.js';
 import { resampleSquare } from '../image-resize.js';
-import { iou, type FaceBox, type FaceDetector, type RgbFrame } from './face-detector.js';
+import { iou, overlap, type FaceBox, type FaceDetector, type RgbFrame } from './face-detector.js';
 
 /** A face's place in the displayed image, in pixels. */
 export interface Box {
@@ -275,7 +275,7 @@ export async function findFaces(detector: FaceDetector, frames: ImageFrames): Pr
     const sy = height / finer.frame.height;
     const all = detector
       .detect(finer.frame, { inputSize: side, minScore: HINT_SCORE })
-      .map((b) => ({ box: { x: b.x * sx, y: b.y * sy, width: b.width * sx, height: b.height * sy, score: b.score }, inputSide: Math.max(b.width, b.height) }))
+      .map((b) => found(b, sx, sy))
       // a face the look before saw well enough is its to give (a large box here is mostly loose)
       .filter((f) => (f.inputSide * coarser) / side < RELIABLE_BOX);
     // one face it is sure of: the faces are at this scale, its other boxes count as the first look's do;
@@ -310,12 +310,7 @@ async function firstLook(detector: FaceDetector, { frame, width, height }: Decod
       .toBuffer({ resolveWithObject: true });
     input = { width: inputSize, height: inputSize, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   }
-  const sx = width / w;
-  const sy = height / h;
-  return detector.detect(input, { inputSize, minScore: HINT_SCORE }).map((b) => ({
-    box: { x: b.x * sx, y: b.y * sy, width: b.width * sx, height: b.height * sy, score: b.score },
-    inputSide: Math.max(b.width, b.height),
-  }));
+  return detector.detect(input, { inputSize, minScore: HINT_SCORE }).map((b) => found(b, width / w, height / h));
 }
 
 /**
@@ -337,12 +332,13 @@ export function mergeLooks(looks: ReadonlyArray<ReadonlyArray<Found>>): FaceBox[
 }
 
 /** How much of the smaller of two boxes lies inside the other. */
-function covered(a: FaceBox, b: FaceBox): number {
-  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  return (w * h) / Math.min(a.width * a.height, b.width * b.height);
-}
+const covered = (a: FaceBox, b: FaceBox) => overlap(a, b) / Math.min(a.width * a.height, b.width * b.height);
+
+/** A detector's box in the displayed image's pixels (`sx`, `sy`: displayed pixels per input pixel). */
+const found = (b: FaceBox, sx: number, sy: number): Found => ({
+  box: { x: b.x * sx, y: b.y * sy, width: b.width * sx, height: b.height * sy, score: b.score },
+  inputSide: Math.max(b.width, b.height),
+});
 
 /**
  * The side of the frame a face is cut from: the smallest of the detector's sides (never past the image's own)

@@ -202,11 +202,15 @@ function clip(b: FaceBox, frame: RgbFrame): FaceBox {
 }
 
 export function iou(a: Omit<FaceBox, 'score'>, b: Omit<FaceBox, 'score'>): number {
+  const inter = overlap(a, b);
+  return inter === 0 ? 0 : inter / (a.width * a.height + b.width * b.height - inter);
+}
+
+/** The area two boxes share. */
+export function overlap(a: Omit<FaceBox, 'score'>, b: Omit<FaceBox, 'score'>): number {
   const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
   const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / (a.width * a.height + b.width * b.height - inter);
+  return w <= 0 || h <= 0 ? 0 : w * h;
 }
 
 function nonMaxSuppression(boxes: FaceBox[]): FaceBox[] {

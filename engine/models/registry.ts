@@ -153,8 +153,12 @@ export class ModelRegistry {
    */
   async currentId(): Promise<string | null> {
     const id = this.namedCurrent();
-    // a stat more per prediction (microseconds), so that no call fails on a model that is gone
-    return id !== null && existsSync(join(this.dir, id, 'meta.json')) ? id : null;
+    return id !== null && this.isThere(id) ? id : null;
+  }
+
+  /** A stat more per prediction (microseconds), so that no call fails on a model whose folder is gone. */
+  private isThere(id: string): boolean {
+    return existsSync(join(this.dir, id, 'meta.json'));
   }
 
   /** The model id current.json names, whether it is there or not; null when there is none or it is damaged. */
@@ -184,7 +188,7 @@ export class ModelRegistry {
     if (!(await lstat(file).catch(() => null))) return null;
     const id = this.namedCurrent();
     if (id === null) return inputReason('reason.currentDamaged', { path: file });
-    if ((await this.currentId()) === null) return inputReason('reason.currentMissing', { path: file, id, folder: this.dir });
+    if (!this.isThere(id)) return inputReason('reason.currentMissing', { path: file, id, folder: this.dir });
     return null;
   }
 

@@ -40,9 +40,9 @@ export class AppModel {
   /** the Train view's folder, settings and run; kept here so that a run and its chart outlive the view */
   readonly trainer: TrainSession;
 
-  /** A current model there to act on (current.json may name one whose folder was removed: currentProblem says so). */
+  /** A current model to act on (the engine names none when current.json is damaged or names a model that is gone). */
   private get hasModel(): boolean {
-    return this.info?.currentModel != null && !this.info.currentProblem;
+    return this.info?.currentModel != null;
   }
 
   constructor(readonly api: HappySadApi) {
