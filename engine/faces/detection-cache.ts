@@ -7,7 +7,7 @@
  * processes interleave whole lines.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Box, Detection } from './face-crops.js';
 
@@ -23,10 +23,14 @@ export class DetectionCache {
     private readonly lock: WriteLock,
   ) {}
 
-  /** `dir` null: in memory only. `lock` wraps every append to the file. */
-  static async open(dir: string | null, version: string, lock?: WriteLock): Promise<DetectionCache> {
+  /**
+   * `dir` null: in memory only. `lock` wraps every append to the file. Other versions' files in `dir` that no
+   * process has written to for `staleAfterMs` are removed (see sweepOtherVersions).
+   */
+  static async open(dir: string | null, version: string, lock?: WriteLock, { staleAfterMs = STALE_VERSION_MS, now = Date.now() } = {}): Promise<DetectionCache> {
     const cache = new DetectionCache(dir ? join(dir, `${version}.jsonl`) : null, lock ?? ((fn) => fn()));
     await cache.load();
+    if (dir) await sweepOtherVersions(dir, `${version}.jsonl`, staleAfterMs, now);
     return cache;
   }
 
@@ -75,6 +79,43 @@ export class DetectionCache {
       if (!line) continue;
       const entry = parseLine(line);
       if (entry) this.entries.set(entry.hash, entry.detection);
+    }
+  }
+}
+
+/**
+ * A detector or crop-settings change starts a new file and leaves the old one unread for good. It goes once
+ * no process has added to it for this long: an older app or CLI that still uses it on the same data folder
+ * (an install not yet updated beside a new one) appends to it, and would otherwise lose it on every start of
+ * the newer one.
+ */
+export const STALE_VERSION_MS = 7 * 24 * 3600_000;
+
+/**
+ * Removes the other `.jsonl` files of `dir` untouched for `staleAfterMs`, and marks `keep` as used (its time
+ * renewed once a day: a version whose images are all cached is read, never appended to); best effort (what
+ * fails stays for next time).
+ */
+async function sweepOtherVersions(dir: string, keep: string, staleAfterMs: number, now: number): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return; // none yet
+  }
+  for (const name of names) {
+    if (!name.endsWith('.jsonl')) continue;
+    const path = join(dir, name);
+    try {
+      const s = await stat(path);
+      if (!s.isFile()) continue;
+      if (name === keep) {
+        if (now - s.mtimeMs >= 24 * 3600_000) await utimes(path, new Date(now), new Date(now));
+      } else if (now - s.mtimeMs >= staleAfterMs) {
+        await rm(path, { force: true });
+      }
+    } catch {
+      // gone already, or in use (Windows): next time
     }
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DetectionCache } from '../../../engine/faces/detection-cache.js';
@@ -75,4 +75,22 @@ test('a flush that fails keeps its entries for the next one (a file that cannot 
   fail = false;
   await a.flush();
   assert.deepEqual((await DetectionCache.open(dir, 'v1')).get(H1), two, 'written by the next flush');
+});
+
+test("another version's file goes once nothing has added to it for a week; this version's and a recently used one stay", async () => {
+  const dir = await tempDir();
+  const day = 24 * 3600_000;
+  for (const v of ['old', 'recent', 'v1']) await writeFile(join(dir, `${v}.jsonl`), `${JSON.stringify([H1, 800, 600])}\n`);
+  await writeFile(join(dir, 'notes.txt'), 'not ours');
+  const now = Date.now();
+  await utimes(join(dir, 'old.jsonl'), new Date(now - 8 * day), new Date(now - 8 * day));
+  await utimes(join(dir, 'recent.jsonl'), new Date(now - 6 * day), new Date(now - 6 * day));
+  await utimes(join(dir, 'v1.jsonl'), new Date(now - 30 * day), new Date(now - 30 * day));
+  await utimes(join(dir, 'notes.txt'), new Date(now - 30 * day), new Date(now - 30 * day));
+  const a = await DetectionCache.open(dir, 'v1');
+  assert.deepEqual(a.get(H1), { width: 800, height: 600, faces: [] }, "this version's detections are kept however old");
+  assert.deepEqual((await readdir(dir)).sort(), ['notes.txt', 'recent.jsonl', 'v1.jsonl']);
+  await DetectionCache.open(null, 'v2');
+  await DetectionCache.open(dir, 'v2', undefined, { now: now + 2 * day });
+  assert.deepEqual((await readdir(dir)).sort(), ['notes.txt', 'v1.jsonl'], 'the recently used one goes too once a week has passed; v1 was read just now, so it counts as used');
 });
