@@ -55,7 +55,8 @@ const FRAME_MAX_SIDE = DETECTOR_INPUT;
  * 300-345 px around faces of 230) or not at all (in 2400x1600 scenes, none of 60 faces at 4-10 % of the
  * width, half at 13 %). A finer look gives only faces too small for the look before (under RELIABLE_BOX
  * there), and of those what lies in a small box the look before saw (HINT_SCORE and up), or all of them once
- * it is sure of one (BLIND_SCORE); its faces replace the coarser boxes they overlap (mergeLooks). Measured
+ * it is sure of one (BLIND_SCORE); its faces replace the coarser boxes they overlap (mergeLooks), and a
+ * coarser box that no finer look saw at all (no box of any size there) goes (confirmedBy). Measured
  * (scratch scripts: 2400x1600 scenes of three pasted photos-happy-sad crops; faceless scenes of
  * test/helpers/pasted-faces.ts's striped textures): every box at score 0.1 found 114 of 144 faces at 4-10 %
  * but drew boxes in 52 of 120 faceless scenes of 640-1600 px; as now 102 of 144, 33 of 36 at 13 %, no box
@@ -104,7 +105,7 @@ export const CROP_SCALE = 0.95;
 export const CROP_SHIFT_Y = -0.11;
 
 /** Part of every cache key of a face's features: changes whenever what is cut out changes. */
-export const CROP_VERSION = `c8-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}-${FRAME_MAX_SIDE}-${FINER_SIDES.join('.')}-${RELIABLE_BOX}-${HINT_SCORE}-${BLIND_SCORE}-${CUT_MIN}`;
+export const CROP_VERSION = `c9-${DETECTOR_INPUT}-${MIN_SCORE}-${CROP_SCALE}-${CROP_SHIFT_Y}-${FILLS_FRAME}-${CROP_MAX_SIDE}-${FRAME_MAX_SIDE}-${FINER_SIDES.join('.')}-${RELIABLE_BOX}-${HINT_SCORE}-${BLIND_SCORE}-${CUT_MIN}`;
 
 /** An image decoded for the detector: the frame, and the displayed image's own size. */
 export interface DecodedFrame {
@@ -258,6 +259,8 @@ export async function findFaces(detector: FaceDetector, frames: ImageFrames): Pr
   // what each look saw, faint boxes too, and the faces in it
   let seen = await firstLook(detector, first);
   const looks: Found[][] = [seen.filter((f) => f.box.score >= MIN_SCORE)];
+  // each finer look's boxes of every size, which say whether a coarser look saw a face (see confirmedBy)
+  const seenWhole: FaceBox[][] = [];
   const largest = looks[0]![0]?.box;
   if (largest && Math.max(largest.width, largest.height) >= FILLS_FRAME * Math.max(width, height)) return whole;
   const longer = Math.max(width, height);
@@ -273,18 +276,17 @@ export async function findFaces(detector: FaceDetector, frames: ImageFrames): Pr
     side = Math.max(finer.frame.width, finer.frame.height);
     const sx = width / finer.frame.width;
     const sy = height / finer.frame.height;
-    const all = detector
-      .detect(finer.frame, { inputSize: side, minScore: HINT_SCORE })
-      .map((b) => found(b, sx, sy))
-      // a face the look before saw well enough is its to give (a large box here is mostly loose)
-      .filter((f) => (f.inputSide * coarser) / side < RELIABLE_BOX);
+    const every = detector.detect(finer.frame, { inputSize: side, minScore: HINT_SCORE }).map((b) => found(b, sx, sy));
+    seenWhole.push(every.filter((f) => f.box.score >= MIN_SCORE).map((f) => f.box));
+    // a face the look before saw well enough is its to give (a large box here is mostly loose)
+    const all = every.filter((f) => (f.inputSide * coarser) / side < RELIABLE_BOX);
     // one face it is sure of: the faces are at this scale, its other boxes count as the first look's do;
     // otherwise only what lies in a small box of the look before
     seen = all.some((f) => f.box.score >= BLIND_SCORE) ? all : all.filter((f) => hints.some((h) => covered(h.box, f.box) >= 0.5));
     looks.push(seen.filter((f) => f.box.score >= MIN_SCORE));
   }
   // each face as the square that is judged (it may reach past the image's edges: cropFace pads it with black)
-  const faces = mergeLooks(looks).map((b) => {
+  const faces = mergeLooks(looks.map((look, i) => (i < seenWhole.length ? confirmedBy(look, seenWhole.slice(i).flat()) : look))).map((b) => {
     const m = Math.max(b.width, b.height);
     const side = m * CROP_SCALE;
     const cx = b.x + b.width / 2;
@@ -329,6 +331,18 @@ export function mergeLooks(looks: ReadonlyArray<ReadonlyArray<Found>>): FaceBox[
     }
   }
   return kept.sort((a, b) => b.width * b.height - a.width * a.height);
+}
+
+/**
+ * The faces of a look that a finer look saw too (one of its boxes, of any size, overlapping each as mergeLooks
+ * counts overlap). A finer look sees the same image with four times the pixels or more, and the coarse
+ * look's faint or loose boxes are mostly not faces: on six 1920 px group photos (face-api's demo pictures,
+ * looked at only), the 288 px look boxed a torso, hair and blinds between two faces, and the gap between two
+ * heads (scores 0.13 to 0.72), each larger than the faces and so the face that named the photo's verdict in
+ * four of the six; the 576 px look, which found all the faces, had no box there.
+ */
+export function confirmedBy(look: ReadonlyArray<Found>, finer: ReadonlyArray<FaceBox>): Found[] {
+  return look.filter(({ box }) => finer.some((f) => iou(f, box) > 0.3 || covered(f, box) > 0.5));
 }
 
 /** How much of the smaller of two boxes lies inside the other. */

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { cropFace, cutFaces, cutSide, decodeFrame, ImageFrames, mergeLooks, wholeIfSmall, type Detection, type Found } from '../../../engine/faces/face-crops.js';
+import { confirmedBy, cropFace, cutFaces, cutSide, decodeFrame, findFaces, ImageFrames, mergeLooks, wholeIfSmall, type Detection, type Found } from '../../../engine/faces/face-crops.js';
 import { composeScene } from '../../helpers/pasted-faces.js';
-import type { RgbFrame } from '../../../engine/faces/face-detector.js';
+import type { FaceBox, FaceDetector, RgbFrame } from '../../../engine/faces/face-detector.js';
 
 /** A frame whose every pixel says where it is: red = x, green = y, blue = x + y (mod 256). */
 function coordinates(width: number, height: number): RgbFrame {
@@ -92,6 +92,47 @@ test('looks merged: a finer look’s face replaces the coarse look’s loose box
   // a coarse box holding two faces found finer side by side (neither overlaps it much by IoU)
   const two = mergeLooks([[found(0, 0, 400, 60)], [found(20, 120, 150, 60), found(220, 120, 150, 60)]]);
   assert.deepEqual(two.map((b) => b.x), [20, 220]);
+});
+
+test('a coarse look’s box that no finer look saw is dropped (a torso under a face); one a finer look saw at any size stays', () => {
+  const face = found(350, 400, 360, 54);
+  const torso = found(355, 530, 380, 57, 0.33); // under the face, half of the finer face's box inside it at most
+  const large = found(1300, 200, 450, 68, 0.6); // seen well: the finer look's box for it is too large to give, but says it is there
+  const finer: FaceBox[] = [{ x: 366, y: 400, width: 273, height: 244, score: 0.86 }, { x: 1310, y: 220, width: 430, height: 420, score: 0.5 }];
+  assert.deepEqual(confirmedBy([face, torso, large], finer).map((f) => f.box.y), [400, 200]);
+  // a small finer face inside a loose coarse box confirms it (mergeLooks then keeps the finer face instead)
+  assert.equal(confirmedBy([found(0, 0, 400, 60)], [{ x: 20, y: 120, width: 150, height: 150, score: 0.8 }]).length, 1);
+  assert.deepEqual(confirmedBy([torso], []), []);
+});
+
+test('a photo looked at again finer keeps the coarse faces the finer look saw and loses the coarse box it did not', async () => {
+  // a 1920x1280 photo: the 288 px look sees a small face (54 px there), a loose torso box under it and a large
+  // face; the 576 px look sees the small face sure and the large one, and nothing where the torso box was
+  const shown = (x: number, y: number, w: number, h: number, score: number) => ({ x, y, w, h, score });
+  const looks: Record<number, ReturnType<typeof shown>[]> = {
+    288: [shown(360, 360, 360, 360, 0.5), shown(350, 560, 380, 380, 0.33), shown(1300, 200, 450, 450, 0.6)],
+    576: [shown(366, 370, 260, 260, 0.86), shown(1310, 210, 430, 430, 0.5)],
+  };
+  const sides: number[] = [];
+  const detector: FaceDetector = {
+    version: 'fake',
+    detect: (frame, { inputSize, minScore }) => {
+      sides.push(inputSize);
+      const k = frame.width / 1920;
+      return (looks[inputSize] ?? []).filter((b) => b.score >= minScore).map((b) => ({ x: b.x * k, y: b.y * k, width: b.w * k, height: b.h * k, score: b.score }));
+    },
+    dispose: () => undefined,
+  };
+  const d = await findFaces(detector, new ImageFrames(await composeScene(1920, 1280, [], 3), 'party.jpg'));
+  assert.deepEqual(sides, [288, 576]);
+  // judged squares: 0.95 of the box's larger side, centred 0.11 of it higher
+  assert.deepEqual(
+    d.faces.map((b) => [Math.round(b.x + b.width / 2), Math.round(b.y + b.height / 2)]),
+    [
+      [1525, 376],
+      [496, 471],
+    ],
+  );
 });
 
 test('a face is cut from the smallest frame in which it is 40 px across, never past the image’s own size', () => {
