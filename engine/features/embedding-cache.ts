@@ -49,8 +49,9 @@ interface Entry {
  * are views into that buffer, not copies.
  *
  * Several processes may share the file (each writes under the data lock; appends are whole records). A
- * rewrite keeps what this process knows, so records another process appended since this one loaded the file
- * may be dropped by it: they are recomputed when next needed.
+ * rewrite first takes in what the file holds by then, so that what another process wrote since this one
+ * loaded it (or created it, where this one found none) is kept, not replaced: the app, open all day, would
+ * otherwise wipe a CLI run's hours of features with its first prediction.
  */
 export class EmbeddingCache {
   private readonly entries = new Map<string, Entry>();
@@ -61,6 +62,8 @@ export class EmbeddingCache {
   private readonly now: () => number;
   /** loaded a file larger than the limit, or of the old version: rewrite at the next flush */
   private rewrite = false;
+  /** pruned since the file was last written whole: still in it, not to be taken in again (takeIn) */
+  private readonly dropped = new Set<string>();
 
   private constructor(
     readonly file: string | null,
@@ -157,11 +160,14 @@ export class EmbeddingCache {
       if (this.entries.size <= keep) break;
       this.entries.delete(key);
       this.unsaved.delete(key);
+      if (this.file) this.dropped.add(key);
     }
     return true;
   }
 
   private async write(file: string): Promise<void> {
+    // found no file, or a damaged one: another process may have written it since (then an append may do)
+    const tookIn = !this.fileValid && (await this.takeIn(file), true);
     const onDisk = this.fileValid ? await stat(file).then((s) => s.size, () => -1) : -1;
     // what is written is decided now: entries added meanwhile wait for the next flush
     const keys = [...this.unsaved];
@@ -169,7 +175,9 @@ export class EmbeddingCache {
       await appendFile(file, this.records(keys));
       for (const k of keys) this.unsaved.delete(k);
     } else {
-      // new, damaged, old-format or too large: write it whole, atomically, most recently used entries only
+      // new, damaged, old-format or too large: write it whole, atomically, most recently used entries only,
+      // with what another process appended since this one read it
+      if (!tookIn) await this.takeIn(file);
       this.prune(this.maxBytes);
       const all = [...this.entries.keys()];
       const header = Buffer.alloc(HEADER_BYTES);
@@ -179,6 +187,7 @@ export class EmbeddingCache {
       await writeFileAtomic(file, Buffer.concat([header, this.records(all)]));
       this.fileValid = true;
       this.rewrite = false;
+      this.dropped.clear();
       for (const k of all) this.unsaved.delete(k);
     }
   }
@@ -197,35 +206,76 @@ export class EmbeddingCache {
 
   /** A missing, foreign or damaged file is an empty cache: vectors are recomputed, never trusted blindly. */
   private async load(file: string): Promise<void> {
+    const read = await this.read(file);
+    if (!read) return;
+    this.fileValid = read.valid;
+    this.rewrite = read.version !== VERSION;
+    for (const [key, entry] of read.entries) {
+      // records are in use order: a key written again (used again) moves to the end
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
+    if (this.prune(this.maxBytes)) this.rewrite = true;
+  }
+
+  /**
+   * Before the file is written (under the lock): what it holds now that this process does not (another process
+   * created or appended to it since this one loaded it) is taken in, placed among this process's entries by
+   * its use stamp, so that pruning drops the least recently used of both.
+   */
+  private async takeIn(file: string): Promise<void> {
+    const read = await this.read(file);
+    if (!read) return;
+    const onDisk = new Map<string, Entry>();
+    for (const [key, entry] of read.entries) {
+      onDisk.delete(key); // a later record of a key is its later use
+      if (!this.entries.has(key) && !this.dropped.has(key)) onDisk.set(key, entry);
+    }
+    if (onDisk.size === 0) return;
+    const theirs = [...onDisk].sort((a, b) => a[1].stamp - b[1].stamp);
+    const merged = new Map<string, Entry>();
+    let i = 0;
+    for (const [key, entry] of this.entries) {
+      for (; i < theirs.length && theirs[i]![1].stamp < entry.stamp; i++) merged.set(...theirs[i]!);
+      merged.set(key, entry);
+    }
+    for (; i < theirs.length; i++) merged.set(...theirs[i]!);
+    this.entries.clear();
+    for (const [key, entry] of merged) this.entries.set(key, entry);
+    // the file already holds them: a rewrite writes them again, an append need not
+    this.fileValid = read.valid;
+    this.rewrite ||= read.version !== VERSION;
+    if (this.prune(this.maxBytes)) this.rewrite = true;
+  }
+
+  /** The records of the file in their order (a later record of a key is its later use); null: none, foreign or damaged. */
+  private async read(file: string): Promise<{ entries: Array<[string, Entry]>; valid: boolean; version: number } | null> {
     let buf: Buffer;
     try {
       buf = await readFile(file);
     } catch {
-      return;
+      return null;
     }
-    if (buf.length < V1_HEADER_BYTES || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(8) !== this.dim) return;
+    if (buf.length < V1_HEADER_BYTES || buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(8) !== this.dim) return null;
     const version = buf.readUInt32LE(4);
-    if (version !== 1 && version !== VERSION) return;
+    if (version !== 1 && version !== VERSION) return null;
     const header = version === 1 ? V1_HEADER_BYTES : HEADER_BYTES;
     const stampBytes = version === 1 ? 0 : 4;
     const rb = KEY_BYTES + stampBytes + this.dim * 4;
-    if (buf.length < header) return;
+    if (buf.length < header) return null;
     const whole = header + Math.floor((buf.length - header) / rb) * rb;
-    // a torn last record (crash mid-append) is dropped; the next flush rewrites the file whole
-    this.fileValid = version === VERSION && whole === buf.length;
-    this.rewrite = version !== VERSION;
     const aligned = (buf.byteOffset + header + KEY_BYTES + stampBytes) % 4 === 0 && rb % 4 === 0;
     const loadedAt = this.now();
+    const entries: Array<[string, Entry]> = [];
     for (let o = header; o < whole; o += rb) {
       const key = buf.toString('hex', o, o + KEY_BYTES);
       const at = buf.byteOffset + o + KEY_BYTES + stampBytes;
       // a view of the file's buffer when aligned (no copy), else a copy
       const vector = aligned ? new Float32Array(buf.buffer, at, this.dim) : new Float32Array(buf.buffer.slice(at, at + this.dim * 4));
       const stamp = stampBytes ? buf.readUInt32LE(o + KEY_BYTES) : loadedAt - TOUCH_SECONDS;
-      // records are in use order: a key written again (used again) moves to the end
-      this.entries.delete(key);
-      this.entries.set(key, { vector, stamp });
+      entries.push([key, { vector, stamp }]);
     }
-    if (this.prune(this.maxBytes)) this.rewrite = true;
+    // a torn last record (crash mid-append) is dropped; the next flush rewrites the file whole
+    return { entries, valid: version === VERSION && whole === buf.length, version };
   }
 }

@@ -138,3 +138,32 @@ test('a few new records are appended under the lock taken at once; when it is he
   const d = await EmbeddingCache.open(dir, 'b', 'fp', 4);
   assert.equal(d.size, 3);
 });
+
+test('two processes on one file: one that found none, or must rewrite it, keeps what the other wrote meanwhile', async () => {
+  const dir = await tempDir();
+  const key = (i: number) => EmbeddingCache.key(`h${i}`, 'v0');
+  // the app, started on a fresh data folder, holds no file; a CLI run writes a thousand features meanwhile
+  const app = await EmbeddingCache.open(dir, 'b', 'fp', 4);
+  const cli = await EmbeddingCache.open(dir, 'b', 'fp', 4);
+  for (let i = 0; i < 1000; i++) cli.set(key(i), vec(i));
+  await cli.flush();
+  const written = (await stat(join(dir, 'b-fp.bin'))).ino;
+  app.set(key(5000), vec(5000));
+  await app.flush();
+  assert.equal((await stat(join(dir, 'b-fp.bin'))).ino, written, 'appended to the file it found, not written anew');
+  const after = await EmbeddingCache.open(dir, 'b', 'fp', 4);
+  assert.equal(after.size, 1001, "the app's first write added its feature to the CLI's, not replaced them");
+  assert.deepEqual(Array.from(after.get(key(7))!), Array.from(vec(7)));
+  assert.deepEqual(Array.from(after.get(key(5000))!), Array.from(vec(5000)));
+
+  // a rewrite to prune (past the limit) keeps the most recently used of both, the other process's included
+  const small = await EmbeddingCache.open(dir, 'b', 'fp', 4, undefined, { maxBytes: 16 + RECORD * 1500 });
+  const other = await EmbeddingCache.open(dir, 'b', 'fp', 4);
+  for (let i = 1000; i < 1400; i++) other.set(key(i), vec(i));
+  await other.flush();
+  for (let i = 2000; i < 2200; i++) small.set(key(i), vec(i));
+  await small.flush();
+  const pruned = await EmbeddingCache.open(dir, 'b', 'fp', 4);
+  assert.ok(pruned.size <= 1500 && pruned.size >= 1000, `${pruned.size} entries after the prune`);
+  assert.ok(pruned.has(key(2199)) && pruned.has(key(1399)), "the newest of this process's and of the other's are kept");
+});
