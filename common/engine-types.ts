@@ -181,6 +181,12 @@ export type PromotionWhy = { asked: boolean } & (
    * validation images not counted, because the current model was trained on them (absent: none).
    */
   | { kind: 'compared'; previous: string; n: number; accuracy: number; previousAccuracy: number; loss: number | null; previousLoss: number | null; tolerancePoints: number; leftOut?: number }
+  /**
+   * It would have been made current (against `previous`, the model current when it was compared; null: none
+   * was), but `current` was made current meanwhile (another training or the user, in another window or the
+   * CLI): it was not compared with that one, so it was kept as a candidate
+   */
+  | { kind: 'overtaken'; previous: string | null; current: string }
 );
 
 /** Whether a new model was made current when it was saved, and why (the same validation images for both). */

@@ -30,6 +30,8 @@ function verdict(w: PromotionWhy, madeCurrent: boolean, f: PromotionWording): st
   switch (w.kind) {
     case 'first':
       return t('promotion.first');
+    case 'overtaken':
+      return t('promotion.overtaken', { current: f.modelName(w.current) });
     case 'notJudged':
       return t('promotion.notJudged', { previous: f.modelName(w.previous), error: f.reason(w.error) });
     case 'notCompared':

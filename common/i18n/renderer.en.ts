@@ -328,6 +328,7 @@ export const rendererEn = {
   'promotion.higherLoss': 'As accurate as {previous} on the same {count} validation images ({accuracy}), but with a higher validation loss: {loss} against {previousLoss}.',
   'promotion.lossUnknown': 'As accurate as {previous} on the same {count} validation images ({accuracy}), but its validation loss could not be computed.',
   'promotion.asked': 'Made current as you asked. {why}',
+  'promotion.overtaken': '{current} was made current while this model was being trained (in another window, or by the command line), so the two were not compared.',
   'models.promotion': 'Why: {reason}',
   'models.validatedOn': 'Validated on',
   'models.trainingData': 'Training data',

@@ -329,6 +329,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'promotion.higherLoss': 'Sama akuratnya dengan {previous} pada {count} gambar validasi yang sama ({accuracy}), tetapi dengan loss validasi yang lebih tinggi: {loss} berbanding {previousLoss}.',
   'promotion.lossUnknown': 'Sama akuratnya dengan {previous} pada {count} gambar validasi yang sama ({accuracy}), tetapi loss validasinya tidak dapat dihitung.',
   'promotion.asked': 'Dijadikan aktif sesuai permintaan Anda. {why}',
+  'promotion.overtaken': '{current} dijadikan aktif selagi model ini dilatih (di jendela lain, atau lewat baris perintah), jadi keduanya tidak dibandingkan.',
   'models.promotion': 'Alasannya: {reason}',
   'models.validatedOn': 'Divalidasi pada',
   'models.trainingData': 'Data latih',

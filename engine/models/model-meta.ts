@@ -111,7 +111,7 @@ export function parseModelMeta(raw: unknown): ModelMeta {
   if (meta.secondLook !== undefined && !isSecondLookRecord(meta.secondLook, meta.base)) delete meta.secondLook;
   const note = meta.promotion;
   // figures that cannot explain the decision recorded next to them (no model before, yet kept) are not shown either
-  const agrees = (w: PromotionWhy) => note!.madeCurrent || (w.kind !== 'first' && w.kind !== 'notJudged' && !w.asked);
+  const agrees = (w: PromotionWhy) => (w.kind === 'overtaken' ? !note!.madeCurrent : note!.madeCurrent || (w.kind !== 'first' && w.kind !== 'notJudged' && !w.asked));
   if (note?.why !== undefined && !(isPromotionWhy(note.why) && agrees(note.why))) {
     // the app words the figures itself; a hand-edited or damaged `why` falls back to the English reason
     const { why: _dropped, ...rest } = note;
@@ -136,6 +136,8 @@ export function isPromotionWhy(x: unknown): x is PromotionWhy {
       return isStr(w.previous) && isStr(w.error);
     case 'notCompared':
       return (w.previous === null || isStr(w.previous)) && (w.problem === null || isStr(w.problem));
+    case 'overtaken':
+      return (w.previous === null || isStr(w.previous)) && isStr(w.current) && !w.asked;
     case 'compared':
       return isStr(w.previous) && isNum(w.n) && w.n > 0 && isNum(w.accuracy) && isNum(w.previousAccuracy) && isNumOrNull(w.loss) && isNumOrNull(w.previousLoss) && isNum(w.tolerancePoints) && (w.leftOut === undefined || (Number.isInteger(w.leftOut) && (w.leftOut as number) > 0));
     default:

@@ -87,17 +87,28 @@ export class ModelRegistry {
 
   /**
    * Saves a new version (with the hashes of its samples, in the same atomic folder write); with makeCurrent it
-   * also becomes the current model, in the same locked step.
+   * also becomes the current model, in the same locked step. `comparedWith`: the model current when the new one
+   * was judged against it (null: none was); if another has been made current since (a training or a `models
+   * use` in another process), the new one is not made current but saved with the meta `overtaken` gives, and
+   * that model's id is returned.
    */
-  async save(head: tf.LayersModel, meta: ModelMeta, { makeCurrent, samples }: { makeCurrent: boolean; samples?: Omit<ModelSamples, 'schemaVersion'> }): Promise<void> {
+  async save(
+    head: tf.LayersModel,
+    meta: ModelMeta,
+    { makeCurrent, samples, comparedWith, overtaken }: { makeCurrent: boolean; samples?: Omit<ModelSamples, 'schemaVersion'>; comparedWith?: string | null; overtaken?: (current: string) => ModelMeta },
+  ): Promise<{ overtakenBy: string | null }> {
     if (!isModelId(meta.id)) throw new Error(`invalid model id "${meta.id}"`);
-    await withDataLock(this.home, 'models', async () => {
+    return withDataLock(this.home, 'models', async () => {
+      const now = makeCurrent && comparedWith !== undefined ? await this.currentId() : null;
+      const overtakenBy = now !== null && now !== comparedWith ? now : null;
+      const written = overtakenBy && overtaken ? overtaken(overtakenBy) : meta;
       await writeDirAtomic(join(this.dir, meta.id), async (tmp) => {
         await head.save(fileSystemHandler(tmp));
-        await writeFile(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
+        await writeFile(join(tmp, 'meta.json'), JSON.stringify(written, null, 2));
         if (samples) await writeSamples(tmp, samples);
       });
-      if (makeCurrent) await this.writeCurrent(meta.id);
+      if (makeCurrent && !overtakenBy) await this.writeCurrent(meta.id);
+      return { overtakenBy };
     });
   }
 

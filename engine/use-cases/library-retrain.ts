@@ -328,6 +328,8 @@ export async function retrainWithLibrary(
   if (said) ctx.progress?.({ type: 'warning', message: said });
   const result: TrainResult = await trainOnSamples(services, set, { ...options, ...(said && { said: [said] }) }, ctx, startedAt);
   // without validation figures (validation lacking a class) the rule above is not called: training's rule decided
-  const decided: RetrainPromotion = promotion ?? { ...result.promotion, candidate: { accuracy: Number.NaN, n: 0 }, tolerancePoints };
+  // (or another model was made current while it trained: kept as a candidate, result.promotion says so)
+  const ruled = promotion as RetrainPromotion | null; // set by the callback above (TypeScript cannot see that)
+  const decided: RetrainPromotion = ruled && result.promotion.why.kind !== 'overtaken' ? ruled : { ...ruled, ...result.promotion, previous: ruled?.previous ?? result.promotion.previous, candidate: ruled?.candidate ?? { accuracy: Number.NaN, n: 0 }, tolerancePoints };
   return { ...result, preview, promotion: decided };
 }

@@ -95,6 +95,19 @@ export function decide({ candidate, current, use, validationProblem, leftOut = 0
   return use ? made(`made current as asked; ${figures}`, why) : kept(figures, why);
 }
 
+/**
+ * A promotion undone at saving: `current` was made current after the new model was judged against the model
+ * current then (`prior.why`'s previous), so it is kept as a candidate instead (registry.save's `comparedWith`).
+ */
+export function overtaken(prior: Promotion, comparedWith: string | null, current: string): Promotion {
+  return {
+    madeCurrent: false,
+    reason: `model ${current} was made current while this one was being trained, so the two were not compared`,
+    why: { kind: 'overtaken', asked: false, previous: comparedWith, current },
+    previous: prior.previous,
+  };
+}
+
 /** "3 validation images left out: the current model was trained on them" */
 export const leftOutWords = (n: number) => `${count(n, 'validation image')} left out: the current model was trained on ${n === 1 ? 'it' : 'them'}`;
 

@@ -26,7 +26,7 @@ import { count } from '../words.js';
 import { checkTrainingData } from './data-warnings.js';
 import { judgeRows } from './judge.js';
 import { learnedBy, learnedToTrain } from './learned-to-train.js';
-import { promote } from './promotion.js';
+import { overtaken, promote } from './promotion.js';
 import { lookAgainAtRows, trainSecondLook } from './second-look.js';
 import { embeddingOptions, type EngineServices } from './services.js';
 
@@ -208,12 +208,14 @@ async function trainFrom(
     const bestLog = result.history[result.bestEpoch - 1];
     const valP = again?.pHappy ?? null;
     const validationMetrics = valSet && valP ? computeMetrics(valP, valSet.y) : null;
+    // the model the new one is judged against: if another is made current before it is saved, it stays a candidate
+    const comparedWith = await services.registry.currentId();
     // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
     const custom = options.promote && valSet && valP ? await options.promote({ ...valSet, hashes: readValidation.map((s) => s.hash), samples: readValidation, pHappy: valP }) : null;
     const id = newModelId();
     const best = { epoch: result.bestEpoch, valAccuracy: bestLog?.valAccuracy ?? null, valLoss: bestLog?.valLoss ?? null };
     const judgedValidation = valP ? readValidation.map((s, row) => ({ ...s, pHappy: valP[row]! })) : null;
-    const promotion: Promotion = custom
+    let promotion: Promotion = custom
       ? { madeCurrent: custom.makeCurrent, reason: custom.record.reason, why: custom.record.why, previous: null }
       : await promote(services, { modelId: id, validation: judgedValidation }, { use: options.use, validationProblem }, ctx);
     // compared on every validation image because the current model lists none it was trained on: said (for a
@@ -253,10 +255,21 @@ async function trainFrom(
     const parentLearned = parent ? await learnedBy(services, parent.id) : new Set<string>();
     ctx.progress?.({ type: 'stage', stage: 'saving', message: `Saving model ${id}` });
     throwIfAborted(ctx.signal);
-    await services.registry.save(head, meta, {
-      makeCurrent: promotion.madeCurrent,
+    const made = promotion;
+    const { overtakenBy } = await services.registry.save(head, meta, {
+      makeCurrent: made.madeCurrent,
       samples: { trained: parentLearned === null ? [] : [...readTrain.map((s) => s.hash), ...parentLearned], validation: readValidation.map((s) => s.hash) },
+      // asked to be made current: it is, whatever was made current meanwhile
+      ...(!options.use && {
+        comparedWith,
+        overtaken: (current: string) => {
+          const { madeCurrent, reason, why } = overtaken(made, comparedWith, current);
+          return { ...meta, promotion: { madeCurrent, reason, why } };
+        },
+      }),
     });
+    // said by the result (the app's outcome, the CLI's summary), as every other promotion is
+    if (overtakenBy) promotion = overtaken(made, comparedWith, overtakenBy);
     const seconds = (performance.now() - startedAt) / 1000;
     const busy = emb.timings;
     return {

@@ -80,6 +80,12 @@ test('no comparison possible: the reason why, itself in the UI\'s language when 
   assert.equal(say('en', true, { kind: 'notJudged', asked: false, previous: 'OLD', error: 'model "OLD" is damaged' }), 'The model current before it (Dec 6, 8:04 PM) could not be judged: model "OLD" is damaged.');
 });
 
+test('another model made current while it trained: kept as a candidate, in either language', () => {
+  const w = { kind: 'overtaken', asked: false, previous: 'OLD', current: 'OLD' } as const;
+  assert.equal(say('en', false, w), 'Dec 6, 8:04 PM was made current while this model was being trained (in another window, or by the command line), so the two were not compared.');
+  assert.equal(say('id', false, w), 'Dec 6, 8:04 PM dijadikan aktif selagi model ini dilatih (di jendela lain, atau lewat baris perintah), jadi keduanya tidak dibandingkan.');
+});
+
 test('Bahasa Indonesia: its own sentence and number format, not the engine\'s English', () => {
   const text = say('id', true, compared(), 'val acc 93.5 % vs 90.0 % for the previous model OLD on the same 1200 validation images');
   assert.equal(text, 'Lebih akurat daripada Dec 6, 8:04 PM pada 1.200 gambar validasi yang sama: 93,5% berbanding 90,0%.');

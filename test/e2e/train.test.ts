@@ -7,12 +7,13 @@
  * dropped on the Train view becomes its training data; a failure says what failed and changes nothing.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ModelInfo } from '../../common/engine-types.js';
+import { withDataLock } from '../../engine/data-lock.js';
 import { FACES, SHARED_DATASETS, tempDir } from '../helpers/tmp.js';
 import { bridgeFor, buildRenderer, dragFiles, launch, needsChromium, openApp, screenshots, type AppPage, type Bridge } from './helpers.js';
 
@@ -253,6 +254,41 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.equal(await page.locator(CHART).count(), 0, 'no empty chart for a run without an epoch');
     assert.equal(await page.getByTestId('train-elapsed').count(), 0, 'no 0:00 elapsed row for a run without an epoch');
     await screenshots(page, 'train-failed');
+    assert.deepEqual(problems, []);
+  });
+
+  test('another model made current while this one trained (another window, the CLI): it is kept as a candidate, and the view says which stays current and why', async () => {
+    const { page, problems } = app;
+    const other = before1.id;
+    // no model current when the run is judged (a first model is made current whatever its figures) ...
+    await rm(join(bridge.home, 'models', 'current.json'));
+    await page.keyboard.press('Control+2');
+    bridge.chooseNext('training-data', [data]);
+    bridge.menu('choose-training-data');
+    await page.locator(`[data-testid="train-data"] .folder[title="${data}"]`).waitFor();
+    await page.getByTestId('train-epochs').fill('3');
+    await page.getByTestId('train-epochs').dispatchEvent('change');
+    // ... and, while it waits to save (the models' lock held here, as another process holds it while it writes),
+    // another process makes `other` current
+    let release!: () => void;
+    let locked!: () => void;
+    const held = withDataLock(bridge.home, 'models', () => new Promise<void>((r) => ((release = r), locked())));
+    await new Promise<void>((r) => (locked = r));
+    const saving = new Promise<void>((r) => (bridge.onProgress = (method, e) => method === 'train' && e.type === 'stage' && e.stage === 'saving' && r()));
+    await page.getByTestId('train-start').click();
+    await saving;
+    writeFileSync(join(bridge.home, 'models', 'current.json'), JSON.stringify({ id: other }));
+    release();
+    await held;
+    await page.locator(`${RUN}[data-phase="done"]`).waitFor();
+    delete bridge.onProgress;
+    assert.equal(await page.getByTestId('current-model').getAttribute('title'), other, 'the status bar names the model made current meanwhile');
+    const said = (await page.getByTestId('train-outcome').innerText()).replace(/\s+/g, ' ');
+    const parts = said.match(/^Done\. The new model \((.+)\) was kept as a candidate; (.+) stays current\. (.+) was made current while this model was being trained \(in another window, or by the command line\), so the two were not compared\.$/);
+    assert.ok(parts && parts[2] === parts[3] && parts[1] !== parts[2], said);
+    const kept = (await bridge.engine.call('listModels', {})).filter((m) => m.promotion?.why?.kind === 'overtaken');
+    assert.deepEqual(kept.map((m) => [m.current, m.promotion?.madeCurrent, m.promotion?.why]), [[false, false, { kind: 'overtaken', asked: false, previous: null, current: other }]]);
+    await screenshots(page, 'train-overtaken');
     assert.deepEqual(problems, []);
   });
 

@@ -21,7 +21,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import ts from 'typescript';
 import { APP_CSP } from '../../../common/api.js';
 import { validateRequest, type EngineMethod } from '../../../common/engine-contract.js';
-import type { PredictResult } from '../../../common/engine-types.js';
+import type { PredictResult, ProgressEvent } from '../../../common/engine-types.js';
 import { cancelled, EngineError, toFailure } from '../../../common/errors.js';
 import {
   CALL_ID_PATTERN,
@@ -98,6 +98,8 @@ export interface Bridge {
    * waits once it has finished epoch n; open(): no limit). A cancel still gets through. reset() opens it.
    */
   epochs: EpochGate | null;
+  /** told of every engine call's progress event as the page is (a test's hook; reset() clears it) */
+  onProgress?: (method: EngineMethod, event: ProgressEvent) => void;
   /** a fresh page's view of the bridge: log cleared, settings as at the start, queued events dropped, not ready */
   reset(): void;
   close(): Promise<void>;
@@ -212,6 +214,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       const call = engine.request(request.method, request.params as never, {
         onProgress: (event) => {
           if (event.type === 'warning') log.warnings.push({ method: request.method, message: event.message });
+          bridge.onProgress?.(request.method, event);
           send('progress', { callId, event });
         },
       });
@@ -476,6 +479,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       }
       holds.clear();
       epochs?.open();
+      delete bridge.onProgress;
     },
     async close() {
       for (const res of clients) res.end();

@@ -168,6 +168,13 @@ test('a promotion\'s figures are read only when well-formed; a damaged or hand-e
   for (const w of [{ kind: 'first', asked: false }, { kind: 'notJudged', asked: false, previous: 'old', error: 'gone' }, { ...why, asked: true }]) {
     assert.equal(parseModelMeta({ ...m, promotion: { madeCurrent: false, reason: 'kept', why: w } }).promotion?.why, undefined, `${w.kind} cannot explain a kept model`);
   }
+  const overtaken = { kind: 'overtaken', asked: false, previous: 'old', current: 'other' } as const;
+  assert.deepEqual(parseModelMeta({ ...m, promotion: { madeCurrent: false, reason: 'kept', why: overtaken } }).promotion?.why, overtaken);
+  assert.deepEqual(parseModelMeta({ ...m, promotion: { madeCurrent: false, reason: 'kept', why: { ...overtaken, previous: null } } }).promotion?.why, { ...overtaken, previous: null });
+  for (const bad of [{ ...overtaken, current: null }, { ...overtaken, asked: true }, { ...overtaken, previous: 3 }]) {
+    assert.equal(parseModelMeta({ ...m, promotion: { madeCurrent: false, reason: 'kept', why: bad } }).promotion?.why, undefined, JSON.stringify(bad));
+  }
+  assert.equal(parseModelMeta({ ...m, promotion: { madeCurrent: true, reason: 'made', why: overtaken } }).promotion?.why, undefined, 'overtaken cannot explain a model made current');
 });
 
 test('writers wait for the data-folder lock: a save while another process holds it lands after the release', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { copyFile, cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { before, test } from 'node:test';
@@ -165,4 +166,25 @@ test('validation without a sad image: no validation figure is claimed; the first
   const again = await trainFromFolder(own, { data, epochs: 3 });
   assert.equal(again.promotion.madeCurrent, false);
   assert.equal(again.promotion.reason, `validation has no sad image, so it cannot be compared with the current model ${r.modelId}`);
+});
+
+test('another model made current while a new one trains (another process): the new one is kept as a candidate, not made current over it; --use makes it current all the same', async () => {
+  const own = createServices(await tempDir(), ASSETS, services.backend);
+  const bad = await trainFromFolder(own, { data: FACES, epochs: 1, learningRate: 1, seed: 5 });
+  const other = await trainFromFolder(own, { data: FACES, epochs: 20, seed: 5, use: true });
+  await own.registry.setCurrent(bad.modelId);
+  // the other process: makes `other` current just as this training is about to save its model
+  const meanwhile = { progress: (e: { type: string; stage?: string }) => e.type === 'stage' && e.stage === 'saving' && writeFileSync(join(own.home, 'models', 'current.json'), JSON.stringify({ id: other.modelId })) };
+  const late = await trainFromFolder(own, { data: FACES, epochs: 20, seed: 5 }, meanwhile);
+  assert.equal(late.promotion.previous?.modelId, bad.modelId, 'judged against the model current then');
+  assert.equal(late.promotion.madeCurrent, false);
+  assert.deepEqual(late.promotion.why, { kind: 'overtaken', asked: false, previous: bad.modelId, current: other.modelId });
+  assert.equal(await own.registry.currentId(), other.modelId, 'the model made current meanwhile stays current');
+  assert.deepEqual((await own.registry.readMeta(late.modelId))?.promotion, { madeCurrent: false, reason: late.promotion.reason, why: late.promotion.why });
+  assert.equal(late.promotion.reason, `model ${other.modelId} was made current while this one was being trained, so the two were not compared`);
+
+  await own.registry.setCurrent(bad.modelId);
+  const asked = await trainFromFolder(own, { data: FACES, epochs: 20, seed: 5, use: true }, meanwhile);
+  assert.equal(asked.promotion.madeCurrent, true);
+  assert.equal(await own.registry.currentId(), asked.modelId, 'asked to be made current: it is');
 });
