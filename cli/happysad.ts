@@ -19,7 +19,9 @@ export interface Io {
   err(line: string): void;
 }
 
-const stdio: Io = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
+/** Set once stdout's reader has gone (`happysad predict DIR | head`): nothing more is worth saying. */
+let readerGone = false;
+const stdio: Io = { out: (l) => void (readerGone || process.stdout.write(l + '\n')), err: (l) => void (readerGone || process.stderr.write(l + '\n')) };
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -28,7 +30,7 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Exit codes: 0 success, 1 the asked-for result is missing, 2 bad usage or unusable data folder, 130 cancelled. */
+/** Exit codes: 0 success, 1 the asked-for result is missing, 2 bad usage or unusable data folder, 130 cancelled (143, 129: by SIGTERM, SIGHUP). */
 export async function run(argv: string[], io: Io = stdio, opts: RunOptions = {}): Promise<number> {
   const code = await runCommand(argv, io, opts);
   // Ctrl-C while the work was ending (a model being saved is not half cancelled): what was done stands; say so
@@ -195,13 +197,28 @@ function backendFailure(err: unknown, forced: string | undefined): unknown {
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (isMain || process.env.HAPPYSAD_CLI_MAIN === '1') {
   const ac = new AbortController();
-  process.once('SIGINT', () => {
-    process.stderr.write('\nCancelling...\n');
+  // what `timeout`, `kill` and a closed terminal send cancel as Ctrl-C does (features computed so far are kept,
+  // --json still gets its one object); the exit code says which signal (128 + its number), as a shell's would
+  let by: number | null = null;
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.once(signal, () => {
+      if (ac.signal.aborted) process.exit(code); // a second signal while cancelling: now
+      by = code;
+      process.stderr.write('\nCancelling...\n');
+      ac.abort();
+    });
+  }
+  // the reader of stdout went away (a pipe into `head`): the rest of the work is for nobody; stopped quietly,
+  // with the shell's code for a broken pipe, instead of an unhandled EPIPE error
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    readerGone = true;
+    by = 141;
     ac.abort();
   });
   run(process.argv.slice(2), stdio, { signal: ac.signal }).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = code === 130 && by !== null ? by : code;
     },
     (err: unknown) => {
       process.stderr.write(`happysad: internal error: ${(err as Error).stack ?? String(err)}\n`);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -115,6 +116,44 @@ test('Ctrl-C cancels a running train: exit 130, no model saved', slow, async () 
   assert.match(r.stderr, /cancelled; nothing was saved/);
   const models = await readdir(join(home, 'models')).catch(() => []);
   assert.deepEqual(models, []);
+});
+
+test('SIGTERM (timeout, kill) and SIGHUP cancel as Ctrl-C does: the features computed so far are kept, --json gets its object; exit 128 + the signal', slow, async () => {
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    const home = await tempDir();
+    let sent = false;
+    const r = await runCli(['train', '--data', FACES, '--epochs', '500', '--home', home, '--json'], {}, (text, child) => {
+      if (!sent && /epoch/.test(text)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    assert.equal(r.code, code, r.stderr);
+    assert.deepEqual(r.json, { error: { code: 'cancelled', message: 'cancelled; nothing was saved' } });
+    assert.deepEqual(await readdir(join(home, 'models')).catch(() => []), []);
+    assert.ok((await readdir(join(home, 'cache', 'embeddings'))).some((f) => f.endsWith('.bin')), `${signal}: the features computed before it are kept`);
+  }
+});
+
+test('a reader that goes away (piped into head): no EPIPE crash, nothing more said', async () => {
+  // 1,000 copies of one small face, judged once, in a folder with a long name: a line of some 250 bytes each,
+  // more than a pipe holds unread (with 60 KB of answer every line was written before the reader left)
+  const dir = join(await tempDir(), 'a-folder-with-a-long-name-'.repeat(8));
+  await mkdir(dir);
+  const one = join(FACES, 'happy', (await readdir(join(FACES, 'happy'))).sort()[0]!);
+  for (let i = 0; i < 1000; i++) await copyFile(one, join(dir, `face-${String(i).padStart(4, '0')}.jpg`));
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'happysad.js'), 'predict', dir, '--home', await tempDir()], { cwd: ROOT });
+  let stderr = '';
+  let got = 0;
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d: Buffer) => {
+    got += d.length;
+    child.stdout.destroy(); // as head does after its first lines
+  });
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  assert.ok(got > 0, "some of the answer was read");
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled|internal error/, stderr);
+  assert.ok(code === 0 || code === 141, `exit ${code}: ${stderr}`);
 });
 
 test('Ctrl-C after the work is done (while its result is printed): the result stands, exit 0, and the CLI says the cancel came too late', async () => {
