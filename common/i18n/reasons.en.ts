@@ -65,6 +65,8 @@ export const reasonsEn = {
   'reason.noFiguresHere': 'it has no figures on these images',
   'reason.trainedOnTheValidationImage': 'it was trained on this validation image',
   'reason.trainedOnAllValidation': 'it was trained on all {count} of these validation images',
+  'reason.previousTrainedOnTheValidationImage': 'the model current before it was trained on its only validation image',
+  'reason.previousTrainedOnAllValidation': 'the model current before it was trained on all {count} of its validation images',
   'reason.learnedValidationImage': '1 validation image was moved to training: model {id}, which this one starts from, learned from it (judged, it would flatter this model)',
   'reason.learnedValidationImages': '{count} validation images were moved to training: model {id}, which this one starts from, learned from them (judged, they would flatter this model)',
   'reason.learnedUnknown': 'which validation images model {id}, which this one starts from, learned from could not be checked (its samples.json is missing or damaged): they may flatter this model',

@@ -60,6 +60,8 @@ export const reasonsId: Record<keyof typeof reasonsEn, string> = {
   'reason.noFiguresHere': 'model itu tidak punya hasil pada gambar-gambar ini',
   'reason.trainedOnTheValidationImage': 'model itu dilatih dengan gambar validasi ini',
   'reason.trainedOnAllValidation': 'model itu dilatih dengan semua {count} gambar validasi ini',
+  'reason.previousTrainedOnTheValidationImage': 'model yang aktif sebelumnya dilatih dengan satu-satunya gambar validasinya',
+  'reason.previousTrainedOnAllValidation': 'model yang aktif sebelumnya dilatih dengan semua {count} gambar validasinya',
   'reason.learnedValidationImage': '1 gambar validasi dipindahkan ke data latih: model {id}, titik awal model ini, sudah belajar darinya (bila dinilai, gambar itu akan menyanjung model ini)',
   'reason.learnedValidationImages': '{count} gambar validasi dipindahkan ke data latih: model {id}, titik awal model ini, sudah belajar darinya (bila dinilai, gambar-gambar itu akan menyanjung model ini)',
   'reason.learnedUnknown': 'gambar validasi mana yang sudah dipelajari model {id}, titik awal model ini, tidak dapat diperiksa (samples.json-nya hilang atau rusak): gambar itu mungkin menyanjung model ini',

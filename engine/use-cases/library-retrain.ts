@@ -26,7 +26,7 @@ import { deriveSeed } from '../random.js';
 import type { LabelledSample, SampleRef, TrainingSet } from '../samples.js';
 import { hashFiles } from '../samples.js';
 import { learnedBy, learnedWarning, moveLearnedToTrain } from './learned-to-train.js';
-import { leftOutWords, trainedOn } from './promotion.js';
+import { learnedAllProblem, leftOutWords, trainedOn } from './promotion.js';
 import { lookAgainAtRows } from './second-look.js';
 import type { EngineServices } from './services.js';
 import { trainOnSamples, trainOptions, type TrainOptions } from './train.js';
@@ -209,11 +209,12 @@ const points = (x: number) => `${Math.abs(x).toFixed(1)} point${Math.abs(x).toFi
 
 /**
  * The promotion rule, pure: accuracies on the same validation images. `previous.error`: the current model could
- * not be judged on them (then the new one becomes current, as in training's rule).
+ * not be judged on them (then the new one becomes current, as in training's rule); `previous.problem`: the two
+ * cannot be compared there (the current model learned every one of them): kept, unless asked.
  */
 export function decidePromotion(
   candidate: { accuracy: number; n: number },
-  previous: { modelId: string; accuracy: number; loss?: number; sadRecall?: number; error?: string } | null,
+  previous: { modelId: string; accuracy: number; loss?: number; sadRecall?: number; error?: string; problem?: string } | null,
   opts: { tolerancePoints: number; use: boolean; leftOut?: number },
 ): RetrainPromotion {
   const finite = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? null : x);
@@ -225,6 +226,13 @@ export function decidePromotion(
   }
   if (!previous) {
     return { ...base, madeCurrent: true, why: { kind: 'first', asked: false }, reason: `${pct(candidate.accuracy)} on ${candidate.n} validation images; there was no current model to compare with` };
+  }
+  if (previous.problem !== undefined) {
+    const why: PromotionWhy = { kind: 'notCompared', asked: opts.use, previous: previous.modelId, problem: previous.problem };
+    const against = `the current model ${previous.modelId}`;
+    return opts.use
+      ? { ...base, madeCurrent: true, why, reason: `made current as asked; ${previous.problem}, so it was not compared with ${against}` }
+      : { ...base, madeCurrent: false, why, reason: `kept as a candidate: ${previous.problem}, so it cannot be compared with ${against}` };
   }
   if (previous.error !== undefined || Number.isNaN(previous.accuracy)) {
     const error = previous.error ?? inputReason('reason.noFiguresHere');
@@ -292,10 +300,7 @@ export async function retrainWithLibrary(
       const trained = await trainedOn(services, current.id);
       const fair = validation.hashes.flatMap((h, row) => (trained.has(h) ? [] : [row]));
       const leftOut = validation.hashes.length - fair.length;
-      if (fair.length === 0) {
-        const error = leftOut === 1 ? inputReason('reason.trainedOnTheValidationImage') : inputReason('reason.trainedOnAllValidation', { count: leftOut });
-        return decidePromotion({ accuracy: all.accuracy, n: all.n }, { modelId: current.id, accuracy: Number.NaN, error }, opts);
-      }
+      if (fair.length === 0) return decidePromotion({ accuracy: all.accuracy, n: all.n }, { modelId: current.id, accuracy: Number.NaN, problem: learnedAllProblem(leftOut) }, opts);
       const x = rowsOf(validation.x, fair);
       const y = Float32Array.from(fair, (row) => validation.y[row]!);
       const cand = computeMetrics(Float32Array.from(fair, (row) => validation.pHappy[row]!), y);

@@ -108,6 +108,9 @@ export function overtaken(prior: Promotion, comparedWith: string | null, current
   };
 }
 
+/** Why a new model cannot be compared with the current one that was trained on all `n` of its validation images. */
+export const learnedAllProblem = (n: number) => (n === 1 ? inputReason('reason.previousTrainedOnTheValidationImage') : inputReason('reason.previousTrainedOnAllValidation', { count: n }));
+
 /** "3 validation images left out: the current model was trained on them" */
 export const leftOutWords = (n: number) => `${count(n, 'validation image')} left out: the current model was trained on ${n === 1 ? 'it' : 'them'}`;
 
@@ -149,8 +152,9 @@ export async function promote(
   const images = candidate.validation.filter((s) => !trained.has(s.hash));
   const leftOut = candidate.validation.length - images.length;
   if (images.length === 0) {
-    const error = leftOut === 1 ? inputReason('reason.trainedOnTheValidationImage') : inputReason('reason.trainedOnAllValidation', { count: leftOut });
-    return decide({ candidate: candidateScored(candidate.validation), current: { modelId: currentId, metrics: null, error }, use: opts.use });
+    // no image left to judge them both on: no evidence that the new model is better (a model trained on a
+    // handful of the current one's images would otherwise replace it), so it is kept unless asked
+    return decide({ candidate: candidateScored(candidate.validation), current: { modelId: currentId, metrics: null }, use: opts.use, validationProblem: learnedAllProblem(leftOut) });
   }
   let model;
   try {

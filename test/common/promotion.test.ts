@@ -77,6 +77,9 @@ test('no comparison possible: the reason why, itself in the UI\'s language when 
   assert.equal(say('en', false, { kind: 'notCompared', asked: false, previous: 'OLD', problem: 'validation has no sad image' }), 'It could not be compared with Dec 6, 8:04 PM: validation has no sad image.');
   assert.equal(say('id', false, { kind: 'notCompared', asked: false, previous: 'OLD', problem: 'validation has no sad image' }), 'Tidak dapat dibandingkan dengan Dec 6, 8:04 PM: validasi tidak punya gambar sedih.');
   assert.equal(say('en', false, { kind: 'notCompared', asked: false, previous: null, problem: null }), 'There were no validation images to compare on.');
+  const learned = { kind: 'notCompared', asked: false, previous: 'OLD', problem: 'the model current before it was trained on all 4 of its validation images' } as const;
+  assert.equal(say('en', false, learned), 'It could not be compared with Dec 6, 8:04 PM: the model current before it was trained on all 4 of its validation images.');
+  assert.equal(say('id', false, learned), 'Tidak dapat dibandingkan dengan Dec 6, 8:04 PM: model yang aktif sebelumnya dilatih dengan semua 4 gambar validasinya.');
   assert.equal(say('en', true, { kind: 'notJudged', asked: false, previous: 'OLD', error: 'model "OLD" is damaged' }), 'The model current before it (Dec 6, 8:04 PM) could not be judged: model "OLD" is damaged.');
 });
 

@@ -212,6 +212,12 @@ test('the rule itself: half a point of allowance, in accuracy points on the same
   const other = decidePromotion({ accuracy: 0.8, n: 10 }, { modelId: 'm', accuracy: NaN, error: 'it uses another base network' }, opts);
   assert.deepEqual([other.madeCurrent, other.why], [true, { kind: 'notJudged', asked: false, previous: 'm', error: 'it uses another base network' }]);
   assert.match(other.reason, /the current model m could not be judged on them \(it uses another base network\)/);
+  // one that learned every validation image: no evidence either way, so the current one stays unless asked
+  const problem = 'the model current before it was trained on all 4 of its validation images';
+  const learned = decidePromotion({ accuracy: 1, n: 4 }, { modelId: 'm', accuracy: NaN, problem }, opts);
+  assert.deepEqual([learned.madeCurrent, learned.why], [false, { kind: 'notCompared', asked: false, previous: 'm', problem }]);
+  assert.equal(learned.reason, `kept as a candidate: ${problem}, so it cannot be compared with the current model m`);
+  assert.deepEqual(decidePromotion({ accuracy: 1, n: 4 }, { modelId: 'm', accuracy: NaN, problem }, { ...opts, use: true }).madeCurrent, true);
   assert.equal(decidePromotion({ accuracy: 0.85, n: 1000 }, prev, { ...opts, use: true }).why.asked, true, 'made current only because asked');
   assert.equal(decidePromotion({ accuracy: 0.95, n: 1000 }, prev, { ...opts, use: true }).why.asked, false, 'it would have won anyway');
   assert.equal(decidePromotion({ accuracy: NaN, n: 0 }, prev, opts).madeCurrent, false, 'nothing to compare on');

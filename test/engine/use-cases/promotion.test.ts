@@ -112,7 +112,7 @@ test('the previous model is judged on the new run\'s validation images it was no
   assert.match(second.promotion.reason, new RegExp(`on the same ${fair.length} validation images? \\(${leftOut} validation images? left out: the current model was trained on (it|them)\\)`));
 });
 
-test('a current model trained on every one of the new run\'s validation images cannot be judged on them: the new model becomes current', async () => {
+test('a current model trained on every one of the new run\'s validation images cannot be compared with it there: the new model is kept as a candidate (--use makes it current)', async () => {
   const own = createServices(await tempDir(), ASSETS, services.backend);
   const first = await trainFromFolder(own, { data: FACES, epochs: 3, seed: 1 });
   const trained = new Set((await own.registry.readSamples(first.modelId))!.trained);
@@ -127,9 +127,14 @@ test('a current model trained on every one of the new run\'s validation images c
     }
   }
   const second = await trainFromFolder(own, { data, epochs: 3, seed: 3 });
-  assert.equal(second.promotion.madeCurrent, true, second.promotion.reason);
-  assert.deepEqual(second.promotion.why, { kind: 'notJudged', asked: false, previous: first.modelId, error: 'it was trained on all 4 of these validation images' });
-  assert.equal(await own.registry.currentId(), second.modelId);
+  assert.equal(second.promotion.madeCurrent, false, second.promotion.reason);
+  const problem = 'the model current before it was trained on all 4 of its validation images';
+  assert.deepEqual(second.promotion.why, { kind: 'notCompared', asked: false, previous: first.modelId, problem });
+  assert.equal(second.promotion.reason, `${problem}, so it cannot be compared with the current model ${first.modelId}`);
+  assert.equal(await own.registry.currentId(), first.modelId, 'no evidence that the new model is better: the current one stays');
+  const asked = await trainFromFolder(own, { data, epochs: 3, seed: 3, use: true });
+  assert.deepEqual([asked.promotion.madeCurrent, asked.promotion.why], [true, { kind: 'notCompared', asked: true, previous: first.modelId, problem }]);
+  assert.equal(await own.registry.currentId(), asked.modelId);
 });
 
 test('validation without a sad image: no validation figure is claimed; the first model still becomes current', async () => {
