@@ -54,6 +54,10 @@ async function loadSecondLook(id: string, bases: BaseLoader, record: SecondLookR
 export async function resolveModel(registry: ModelRegistry, bases: BaseLoader, ref: string, ctx: CallContext = {}): Promise<ResolvedModel> {
   const id = ref === 'current' ? ((await registry.currentId()) ?? ZERO_SHOT) : ref;
   if (id === ZERO_SHOT) {
+    // no model because current.json is damaged or names one removed: said, or a script gets the weaker built-in
+    // model's verdicts without a word (the app says it in the Models view)
+    const problem = ref === 'current' ? await registry.currentProblem() : null;
+    if (problem) ctx.progress?.({ type: 'warning', message: problem });
     const base = await bases.load(DEFAULT_BASE, undefined, ctx);
     return { id, base, head: createHead(base.dim, base.zeroShotHead) };
   }

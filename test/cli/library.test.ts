@@ -99,6 +99,11 @@ test('predict --save, library list/confirm/correct/undo/delete, retrain --librar
   assert.doesNotMatch(damaged.stdout, /^\* /m, 'none marked current');
   assert.ok(damaged.stderr.split('\n').includes(`happysad: ${currentFile} is damaged and names no model: the built-in model judges until another is made current`), damaged.stderr);
   assert.match((await cli(['models', 'list', '--home', home, '--json'])).json.currentProblem, /current\.json is damaged/);
+  // and a prediction with the current model says it too (stdout stays the results)
+  const judged = await cli(['predict', join(FACES, 'happy'), '--home', home, '--json']);
+  assert.equal(judged.json.modelId, 'zero-shot');
+  assert.match(judged.stderr, /current\.json is damaged and names no model: the built-in model judges until another is made current/);
+  assert.doesNotMatch((await cli(['predict', join(FACES, 'happy'), '--model', 'zero-shot', '--home', home])).stderr, /damaged/, 'not when the built-in model was asked for');
   // naming a model whose folder was removed by hand: said which file names it, and where it is missing from
   await writeFile(currentFile, JSON.stringify({ id: '20200101-000000-abcd' }));
   const gone = await cli(['models', 'list', '--home', home]);
