@@ -52,6 +52,7 @@ import {
 } from './index-file.js';
 import { inputReason } from '../../common/i18n/reasons.js';
 import { safeName, uniqueName } from './names.js';
+import { thumbnailsRoot } from './thumbnails.js';
 
 const LABELS: readonly Label[] = ['happy', 'sad'];
 const other = (l: Label): Label => (l === 'happy' ? 'sad' : 'happy');
@@ -78,6 +79,8 @@ export class LibraryStore {
   crashHook: ((point: CrashPoint) => void | Promise<void>) | undefined;
   private cache: { state: State; stamp: string } | null = null;
   private tail: Promise<unknown> = Promise.resolve();
+  /** thumbnails of images no longer in the library looked for once per store (another process, an older app) */
+  private thumbnailsSwept = false;
 
   constructor(
     readonly home: string,
@@ -297,10 +300,12 @@ export class LibraryStore {
     state.last = nextLast;
     await this.writeIndex(state, null, nextLast);
     await this.crash('committed');
-    // deleted images kept for the undo that is no longer possible
+    // deleted images kept for the undo that is no longer possible, and their thumbnails
     if (previousLast && previousLast !== nextLast) {
       const keep = new Set(trashNames(nextLast));
       for (const name of trashNames(previousLast)) if (!keep.has(name)) await rm(join(this.dir, TRASH_DIR, name), { force: true });
+      const kept = new Set(trashIds(nextLast));
+      await this.dropThumbnails(trashIds(previousLast).filter((id) => !kept.has(id) && !state.records.has(id)));
     }
   }
 
@@ -474,11 +479,39 @@ export class LibraryStore {
       for (const t of temps) await rm(t, { force: true });
       const keep = new Set(trashNames(state.last));
       for (const name of await readdir(join(this.dir, TRASH_DIR)).catch(() => [])) if (!keep.has(name)) await rm(join(this.dir, TRASH_DIR, name), { recursive: true, force: true });
+      if (!this.thumbnailsSwept) {
+        this.thumbnailsSwept = true;
+        const undoable = new Set(trashIds(state.last));
+        await this.dropThumbnails(await this.thumbnailIds((id) => !state.records.has(id) && !undoable.has(id)));
+      }
     }
     return { state, changed };
   }
 
   // ---- helpers -------------------------------------------------------------------------------------------
+
+  /** The ids with a thumbnail of any size that `which` picks. */
+  private async thumbnailIds(which: (id: string) => boolean): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const size of await readdir(this.thumbnailsDir).catch(() => [])) {
+      for (const name of await readdir(join(this.thumbnailsDir, size)).catch(() => [])) {
+        const id = /^([0-9a-f]{64})\.jpg$/.exec(name)?.[1];
+        if (id && which(id)) ids.add(id);
+      }
+    }
+    return [...ids];
+  }
+
+  /** Removes the thumbnails, of every size, of images that left the library for good (best effort). */
+  private async dropThumbnails(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const sizes = await readdir(this.thumbnailsDir).catch(() => []);
+    for (const id of ids) for (const size of sizes) await rm(join(this.thumbnailsDir, size, `${id}.jpg`), { force: true }).catch(() => undefined);
+  }
+
+  private get thumbnailsDir(): string {
+    return thumbnailsRoot(this.home);
+  }
 
   /** `name` if no file in `label`'s folder has it (other than `own`), else a unique variant. */
   private freeNameIn(state: State, label: Label, name: string, id: string, own?: string): string {
@@ -511,6 +544,11 @@ function pathBaseName(file: string): string {
 
 function trashNames(action: Action | null): string[] {
   return action ? action.steps.flatMap((s) => (s.move?.to.dir === TRASH_DIR ? [s.move.to.name] : [])) : [];
+}
+
+/** The images an action moved to the trash (deleted, their undo kept). */
+function trashIds(action: Action | null): string[] {
+  return action ? action.steps.flatMap((s) => (s.move?.to.dir === TRASH_DIR ? [s.id] : [])) : [];
 }
 
 async function exists(path: string): Promise<boolean> {

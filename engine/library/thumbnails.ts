@@ -13,8 +13,11 @@ import { InputFileError } from '../errors.js';
 import { decodeImage, readImageBytes } from '../image-decode.js';
 import { openImage } from '../open-image.js';
 
+/** Where the thumbnails live: a folder per size, a file per image id. */
+export const thumbnailsRoot = (home: string) => join(home, 'cache', 'thumbnails');
+
 export function thumbnailPath(home: string, id: string, size: number): string {
-  return join(home, 'cache', 'thumbnails', String(size), `${id}.jpg`);
+  return join(thumbnailsRoot(home), String(size), `${id}.jpg`);
 }
 
 /**

@@ -133,6 +133,30 @@ test('review: confirm marks it; correct moves the file to the other folder; dele
   await consistent(home);
 });
 
+test('thumbnails go with their image once its delete can no longer be undone; those of images gone meanwhile go when a store first opens', async () => {
+  const home = await tempDir();
+  const lib = new LibraryStore(home);
+  const [a, b] = (await lib.save((await images(2)).map((f) => entry(f, 'happy')))).saved.map((s) => s.item) as [LibraryItem, LibraryItem];
+  const thumbs = (id: string) => [128, 256].map((size) => join(home, 'cache', 'thumbnails', String(size), `${id}.jpg`));
+  const stray = 'e'.repeat(64); // an image deleted by another process, or by an app before this one
+  for (const id of [a.id, b.id, stray]) for (const t of thumbs(id)) await mkdir(join(t, '..'), { recursive: true }).then(() => writeFile(t, 'jpeg'));
+  await writeFile(join(home, 'cache', 'thumbnails', '128', 'notes.txt'), 'not ours');
+  const there = async (id: string) => (await Promise.all(thumbs(id).map((t) => readFile(t).then(() => true, () => false)))).filter(Boolean).length;
+
+  await new LibraryStore(home).list();
+  assert.deepEqual([await there(a.id), await there(b.id), await there(stray)], [2, 2, 0], "the stray image's go at the first open");
+  assert.deepEqual((await readdir(join(home, 'cache', 'thumbnails', '128'))).sort(), [`${a.id}.jpg`, `${b.id}.jpg`, 'notes.txt'].sort());
+
+  await lib.review({ ids: [a.id], action: 'delete' });
+  assert.equal(await there(a.id), 2, 'kept while the delete can be undone');
+  await new LibraryStore(home).list();
+  assert.equal(await there(a.id), 2, 'also by a store opening meanwhile');
+  await lib.undo();
+  await lib.review({ ids: [a.id], action: 'delete' });
+  await lib.review({ ids: [b.id], action: 'confirm' }); // the delete's undo is gone now
+  assert.deepEqual([await there(a.id), await there(b.id)], [0, 2]);
+});
+
 test('the folders are the truth: a missing index is rebuilt from them', async () => {
   const home = await tempDir();
   const files = await images(3);
