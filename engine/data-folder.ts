@@ -3,6 +3,7 @@
  * Without this, a bad folder failed after minutes of work (the result thrown away) with raw errno text, and a
  * path under /proc made Node's recursive mkdir loop forever (ENOENT on the child, EEXIST on the parent).
  */
+import { randomBytes } from 'node:crypto';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { EngineError } from '../common/errors.js';
@@ -15,6 +16,9 @@ export interface DataFolderState {
   /** why it is not writable, in plain words */
   reason?: string;
 }
+
+/** The folders the engine (and the app: pasted/) keeps in the data folder. */
+const OWN_FOLDERS = ['models', 'library', 'cache', 'locks', 'base-models', 'pasted'];
 
 /** ENOENT here: a folder on the way is missing, so the data folder cannot be made */
 const plain = (err: unknown) => fsReason(err, 'a folder cannot be created there');
@@ -51,14 +55,21 @@ export async function checkDataFolder(home: string): Promise<DataFolderState> {
       throw unusable(target, plain(err));
     }
   }
-  const probe = join(target, `.write-test-${process.pid}-${Date.now()}`);
+  // named as the atomic writes' temporaries are, so that one left by a killed process is swept with them
+  const probe = join(target, `.write-test.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(probe, 'ok');
     await rm(probe, { force: true });
-    return { writable: true };
   } catch (err) {
     await rm(probe, { force: true }).catch(() => undefined);
     const code = (err as NodeJS.ErrnoException).code;
     return { writable: false, reason: code === 'ENOENT' || code === 'EINVAL' ? 'files cannot be created there' : plain(err) };
   }
+  // a file where the engine keeps a folder it writes into: said now, not as raw errno text once a training's
+  // work is done
+  for (const name of OWN_FOLDERS) {
+    const st = await stat(join(target, name)).catch(() => null);
+    if (st && !st.isDirectory()) throw unusable(target, `${join(target, name)} is a file, not a folder`);
+  }
+  return { writable: true };
 }

@@ -23,6 +23,10 @@ test('a file, or a path through a file, is refused with a sentence naming it', a
   await writeFile(file, 'x');
   await assert.rejects(checkDataFolder(file), unusable(new RegExp(`data folder ${file} cannot be used: it is a file, not a folder`)));
   await assert.rejects(checkDataFolder(join(file, 'sub')), unusable(/notes\.txt\/sub cannot be used: part of the path is a file, not a folder/));
+  // a file where the engine keeps one of its folders: said before any work (a training failed at its end with EEXIST)
+  const home = await tempDir();
+  await writeFile(join(home, 'models'), 'not a folder');
+  await assert.rejects(checkDataFolder(home), unusable(new RegExp(`data folder ${home} cannot be used: ${join(home, 'models')} is a file, not a folder`)));
 });
 
 test('/proc: a folder that cannot be created fails at once instead of looping; an unwritable one is read-only', { skip: !existsSync('/proc/self') && 'no /proc here' }, async () => {
