@@ -109,7 +109,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     options: ['model', 'recursive', 'save'],
   },
   library: {
-    synopsis: 'happysad library list [--label L] [--review S] [--sort O] [--limit N] | library confirm|correct|delete IMAGE... [--label L] | library undo',
+    synopsis: 'happysad library list [--label L] [--review S] [--sort O] [--limit N] | library confirm|delete IMAGE... | library correct IMAGE... [--label L] | library undo',
     summary: 'the saved predictions: list them, confirm or correct their labels, delete them, undo the last of these',
     options: ['label', 'review', 'sort', 'limit'],
   },

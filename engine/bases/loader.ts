@@ -32,10 +32,15 @@ export class BaseLoader {
             ? loadFaceExpressionEmotionBase(join(this.assetsDir, 'models'))
             : id === 'mobilenet-v2'
             ? (async () => {
-                ctx.progress?.({ type: 'stage', stage: 'downloading-base', message: 'Fetching MobileNetV2 (first use only)' });
+                // said when a download starts: not for a copy already here, nor for one imported with --base-dir
+                let fetching = false;
                 const dir = await ensureMobileNet(this.home, src, {
                   ...(ctx.signal && { signal: ctx.signal }),
-                  onProgress: (file, bytes, totalBytes) => ctx.progress?.({ type: 'download', file, bytes, totalBytes }),
+                  onProgress: (file, bytes, totalBytes) => {
+                    if (!fetching) ctx.progress?.({ type: 'stage', stage: 'downloading-base', message: 'Fetching MobileNetV2 (first use only)' });
+                    fetching = true;
+                    ctx.progress?.({ type: 'download', file, bytes, totalBytes });
+                  },
                 });
                 return loadMobileNetBase(dir);
               })()

@@ -3,7 +3,7 @@ import { stat, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '../tf.js';
 import { writeDirAtomic } from '../atomic-fs.js';
-import { throwIfAborted } from '../errors.js';
+import { badInput, throwIfAborted } from '../errors.js';
 import { BASE_LIMITS, loadArtifacts, readModelFile, safeRelativePath } from '../fs-io-handler.js';
 import type { MobileNetSource } from '../../common/engine-types.js';
 import { GREY_INPUT, type FrozenBase } from './base.js';
@@ -93,9 +93,10 @@ async function fetchBytes(url: string, hooks: DownloadHooks): Promise<Uint8Array
   } catch (err) {
     throwIfAborted(hooks.signal);
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`cannot download ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}. ${OFFLINE_HINT}`);
+    // no network, or no such server: the user's to fix (or to work around with --base-dir), not a bug
+    throw badInput(`cannot download ${url}: ${cause?.code ?? cause?.message ?? (err as Error).message}. ${OFFLINE_HINT}`);
   }
-  if (!res.ok) throw new Error(`cannot download ${url}: HTTP ${res.status}. ${OFFLINE_HINT}`);
+  if (!res.ok) throw badInput(`cannot download ${url}: HTTP ${res.status}. ${OFFLINE_HINT}`);
   const total = Number(res.headers.get('content-length')) || null;
   if (total && total > MAX_DOWNLOAD_BYTES) throw new Error(`${url} is ${total} bytes, more than a MobileNetV2 can be`);
   const chunks: Uint8Array[] = [];

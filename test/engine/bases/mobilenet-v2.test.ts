@@ -7,11 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { EngineError } from '../../../common/errors.js';
+import { BaseLoader } from '../../../engine/bases/loader.js';
 import { ensureMobileNet, loadMobileNetBase, mobilenetCacheDir } from '../../../engine/bases/mobilenet-v2.js';
 import { fileSystemHandler } from '../../../engine/fs-io-handler.js';
 import { useBestBackend } from '../../helpers/backend.js';
 import { buildMobileNetV2 } from '../../helpers/mobilenet-v2.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { ASSETS, tempDir } from '../../helpers/tmp.js';
 
 let served: string;
 let server: Server;
@@ -87,6 +89,9 @@ test('server down, missing files and wrong sizes are clear errors', async () => 
   // offline: say how to do without the download
   await assert.rejects(ensureMobileNet(home, { url: `http://127.0.0.1:${port}/model.json` }), /ECONNREFUSED\. Without internet, .* import that folder with --base-dir DIR$/);
   await assert.rejects(ensureMobileNet(home, { url: `${base}/missing.json` }), /HTTP 404/);
+  // the user's to fix (connect, or import a folder), not a bug: said as bad input, not as an internal error
+  await assert.rejects(ensureMobileNet(home, { url: `http://127.0.0.1:${port}/model.json` }), (e) => e instanceof EngineError && e.code === 'bad-input');
+  await assert.rejects(ensureMobileNet(home, { url: `${base}/missing.json` }), (e) => e instanceof EngineError && e.code === 'bad-input');
 
   const short = await tempDir();
   await writeFile(join(short, 'model.json'), await readFile(join(served, 'model.json')));
@@ -119,4 +124,17 @@ test('a folder to import whose weights are a pipe is refused at once, not waited
   } finally {
     writer.kill();
   }
+});
+
+test('"Fetching MobileNetV2" is said only when it is downloaded: not for the copy already here, nor for a folder imported', async () => {
+  const home = await tempDir();
+  const stages = async (source: { url?: string; dir?: string }) => {
+    const said: string[] = [];
+    const b = await new BaseLoader(home, ASSETS).load('mobilenet-v2', source, { progress: (e) => e.type === 'stage' && said.push(e.stage) });
+    b.dispose();
+    return said;
+  };
+  assert.deepEqual(await stages({ url: `${base}/model.json` }), ['loading-base', 'downloading-base']);
+  assert.deepEqual(await stages({ url: `${base}/model.json` }), ['loading-base'], 'cached now');
+  assert.deepEqual(await stages({ dir: served }), ['loading-base']);
 });
