@@ -19,9 +19,12 @@ export interface Io {
   err(line: string): void;
 }
 
-/** Set once stdout's reader has gone (`happysad predict DIR | head`): nothing more is worth saying. */
-let readerGone = false;
-const stdio: Io = { out: (l) => void (readerGone || process.stdout.write(l + '\n')), err: (l) => void (readerGone || process.stderr.write(l + '\n')) };
+/**
+ * Set once stdout's reader has gone (`happysad predict DIR | head`, a closed terminal): nothing more is worth
+ * saying; or stderr's alone (`2>&1 | head`, `2>(head)`): the progress is for nobody.
+ */
+const gone = { out: false, err: false };
+const stdio: Io = { out: (l) => void (gone.out || process.stdout.write(l + '\n')), err: (l) => void (gone.out || gone.err || process.stderr.write(l + '\n')) };
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -204,24 +207,27 @@ if (isMain || process.env.HAPPYSAD_CLI_MAIN === '1') {
     process.once(signal, () => {
       if (ac.signal.aborted) process.exit(code); // a second signal while cancelling: now
       by = code;
-      process.stderr.write('\nCancelling...\n');
+      stdio.err('\nCancelling...');
       ac.abort();
     });
   }
-  // the reader of stdout went away (a pipe into `head`): the rest of the work is for nobody; stopped quietly,
-  // with the shell's code for a broken pipe, instead of an unhandled EPIPE error
+  // the reader of stdout went away (a pipe into `head`; EIO: the terminal was closed): the rest of the work is
+  // for nobody; stopped quietly, with the shell's code for a broken pipe, instead of an unhandled stream error
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    readerGone = true;
-    by = 141;
+    gone.out = true;
+    by ??= err.code === 'EPIPE' ? 141 : 129;
     ac.abort();
+  });
+  // stderr's alone: the work goes on, unsaid (its result still reaches stdout)
+  process.stderr.on('error', () => {
+    gone.err = true;
   });
   run(process.argv.slice(2), stdio, { signal: ac.signal }).then(
     (code) => {
       process.exitCode = code === 130 && by !== null ? by : code;
     },
     (err: unknown) => {
-      process.stderr.write(`happysad: internal error: ${(err as Error).stack ?? String(err)}\n`);
+      stdio.err(`happysad: internal error: ${(err as Error).stack ?? String(err)}`);
       process.exitCode = 1;
     },
   );

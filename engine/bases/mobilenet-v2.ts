@@ -88,6 +88,8 @@ async function fetchBytes(url: string, hooks: DownloadHooks): Promise<Uint8Array
   const timeout = AbortSignal.timeout(hooks.timeoutMs ?? 60_000);
   const signal = hooks.signal ? AbortSignal.any([hooks.signal, timeout]) : timeout;
   let res: Response;
+  // said before connecting: a slow server is a download under way, not a silence
+  hooks.onProgress?.(name, 0, null);
   try {
     res = await (hooks.fetchImpl ?? fetch)(url, { signal, redirect: 'follow' });
   } catch (err) {
@@ -101,11 +103,21 @@ async function fetchBytes(url: string, hooks: DownloadHooks): Promise<Uint8Array
   if (total && total > MAX_DOWNLOAD_BYTES) throw new Error(`${url} is ${total} bytes, more than a MobileNetV2 can be`);
   const chunks: Uint8Array[] = [];
   let bytes = 0;
-  for await (const chunk of (res.body ?? []) as unknown as AsyncIterable<Uint8Array>) {
-    bytes += chunk.length;
-    if (bytes > MAX_DOWNLOAD_BYTES) throw new Error(`${url} is larger than ${MAX_DOWNLOAD_BYTES} bytes`);
-    chunks.push(chunk);
-    hooks.onProgress?.(name, bytes, total);
+  const tooLarge = new Error(`${url} is larger than ${MAX_DOWNLOAD_BYTES} bytes`);
+  try {
+    for await (const chunk of (res.body ?? []) as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.length;
+      if (bytes > MAX_DOWNLOAD_BYTES) throw tooLarge;
+      chunks.push(chunk);
+      hooks.onProgress?.(name, bytes, total);
+    }
+  } catch (err) {
+    if (err === tooLarge) throw err;
+    throwIfAborted(hooks.signal);
+    // the connection broke off, or the time ran out, part way: as offline, the user's to retry or work around
+    const limit = (hooks.timeoutMs ?? 60_000) / 1000;
+    const why = timeout.aborted ? `it took longer than ${Number.isInteger(limit) ? limit : limit.toFixed(1)} s` : `the connection broke off (${(err as Error).message})`;
+    throw badInput(`cannot download ${url}: ${why} after ${bytes} bytes. ${OFFLINE_HINT}`);
   }
   return Buffer.concat(chunks);
 }

@@ -62,8 +62,11 @@ export class EmbeddingCache {
   private readonly now: () => number;
   /** loaded a file larger than the limit, or of the old version: rewrite at the next flush */
   private rewrite = false;
-  /** pruned since the file was last written whole: still in it, not to be taken in again (takeIn) */
-  private readonly dropped = new Set<string>();
+  /**
+   * Pruned since the file was last written whole, with their use stamps then: still in it, not to be taken in
+   * again (takeIn) unless another process has used them since
+   */
+  private readonly dropped = new Map<string, number>();
 
   private constructor(
     readonly file: string | null,
@@ -156,11 +159,11 @@ export class EmbeddingCache {
   private prune(limit: number): boolean {
     if (this.bytes <= limit) return false;
     const keep = Math.floor((limit * LOW_WATER) / this.recordBytes);
-    for (const key of this.entries.keys()) {
+    for (const [key, { stamp }] of this.entries) {
       if (this.entries.size <= keep) break;
       this.entries.delete(key);
       this.unsaved.delete(key);
-      if (this.file) this.dropped.add(key);
+      if (this.file) this.dropped.set(key, stamp);
     }
     return true;
   }
@@ -229,7 +232,8 @@ export class EmbeddingCache {
     const onDisk = new Map<string, Entry>();
     for (const [key, entry] of read.entries) {
       onDisk.delete(key); // a later record of a key is its later use
-      if (!this.entries.has(key) && !this.dropped.has(key)) onDisk.set(key, entry);
+      // a copy: the vectors of a load are views into its file's buffer, which one kept entry would hold whole
+      if (!this.entries.has(key) && !(entry.stamp <= (this.dropped.get(key) ?? -1))) onDisk.set(key, { vector: entry.vector.slice(), stamp: entry.stamp });
     }
     if (onDisk.size === 0) return;
     const theirs = [...onDisk].sort((a, b) => a[1].stamp - b[1].stamp);

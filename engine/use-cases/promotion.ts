@@ -130,8 +130,8 @@ type JudgedValidation = SampleRef & { hash: string; label: Label; pHappy: number
 /**
  * The promotion of a new model: the current model (if any) judged on the validation images the new model was
  * judged on, less those the current model was trained on, both scored on the images both could judge, then
- * decide(). When the current model was trained on every one of them, it cannot be judged there: the new model
- * becomes current, as when the current model cannot be judged at all.
+ * decide(). When the current model was trained on every one of them, the two cannot be compared there: the new
+ * model is kept as a candidate (unless asked), as when there are no validation figures.
  */
 export async function promote(
   services: EngineServices,

@@ -208,8 +208,6 @@ async function trainFrom(
     const bestLog = result.history[result.bestEpoch - 1];
     const valP = again?.pHappy ?? null;
     const validationMetrics = valSet && valP ? computeMetrics(valP, valSet.y) : null;
-    // the model the new one is judged against: if another is made current before it is saved, it stays a candidate
-    const comparedWith = await services.registry.currentId();
     // readValidation is in the order of valRows.rows (both keep the samples' order, leaving out the unread)
     const custom = options.promote && valSet && valP ? await options.promote({ ...valSet, hashes: readValidation.map((s) => s.hash), samples: readValidation, pHappy: valP }) : null;
     const id = newModelId();
@@ -256,6 +254,8 @@ async function trainFrom(
     ctx.progress?.({ type: 'stage', stage: 'saving', message: `Saving model ${id}` });
     throwIfAborted(ctx.signal);
     const made = promotion;
+    // the model it was judged against (none: it was the first): if another is made current before it is saved, it stays a candidate
+    const comparedWith = made.why.kind === 'first' || made.why.kind === 'overtaken' ? null : made.why.previous;
     const { overtakenBy } = await services.registry.save(head, meta, {
       makeCurrent: made.madeCurrent,
       samples: { trained: parentLearned === null ? [] : [...readTrain.map((s) => s.hash), ...parentLearned], validation: readValidation.map((s) => s.hash) },

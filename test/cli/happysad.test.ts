@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -154,6 +154,11 @@ test('a reader that goes away (piped into head): no EPIPE crash, nothing more sa
   assert.ok(got > 0, "some of the answer was read");
   assert.doesNotMatch(stderr, /EPIPE|Unhandled|internal error/, stderr);
   assert.ok(code === 0 || code === 141, `exit ${code}: ${stderr}`);
+  // stderr into the same pipe (2>&1 | head): the progress lines meet the closed pipe too
+  if (process.platform !== 'win32') {
+    const both = spawnSync('bash', ['-c', `"$0" bin/happysad.js predict "$1" --home "$2" 2>&1 | head -c 100 >/dev/null; echo "exit \${PIPESTATUS[0]}"`, process.execPath, dir, await tempDir()], { cwd: ROOT, encoding: 'utf8' });
+    assert.match(both.stdout, /^exit (0|141)\n$/, both.stdout + both.stderr);
+  }
 });
 
 test('Ctrl-C after the work is done (while its result is printed): the result stands, exit 0, and the CLI says the cancel came too late', async () => {

@@ -92,6 +92,21 @@ test('server down, missing files and wrong sizes are clear errors', async () => 
   // the user's to fix (connect, or import a folder), not a bug: said as bad input, not as an internal error
   await assert.rejects(ensureMobileNet(home, { url: `http://127.0.0.1:${port}/model.json` }), (e) => e instanceof EngineError && e.code === 'bad-input');
   await assert.rejects(ensureMobileNet(home, { url: `${base}/missing.json` }), (e) => e instanceof EngineError && e.code === 'bad-input');
+  // part way: the connection drops, or the time runs out (not a raw TypeError: terminated, or a DOMException)
+  const partial = createServer((req, res) => {
+    res.writeHead(200, { 'content-length': '100000' });
+    res.write('{"modelTopology":');
+    if (req.url?.includes('drop')) setTimeout(() => res.socket?.destroy(), 50);
+  });
+  await new Promise<void>((r) => partial.listen(0, '127.0.0.1', r));
+  const at = `http://127.0.0.1:${(partial.address() as AddressInfo).port}`;
+  try {
+    await assert.rejects(ensureMobileNet(home, { url: `${at}/drop/model.json` }), (e) => e instanceof EngineError && e.code === 'bad-input' && /the connection broke off \(.+\) after 17 bytes\. Without internet/.test(e.message));
+    await assert.rejects(ensureMobileNet(home, { url: `${at}/stall/model.json` }, { timeoutMs: 300 }), (e) => e instanceof EngineError && e.code === 'bad-input' && /it took longer than 0\.3 s after 17 bytes/.test(e.message));
+  } finally {
+    partial.closeAllConnections();
+    await new Promise<void>((r) => partial.close(() => r()));
+  }
 
   const short = await tempDir();
   await writeFile(join(short, 'model.json'), await readFile(join(served, 'model.json')));

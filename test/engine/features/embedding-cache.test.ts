@@ -167,3 +167,29 @@ test('two processes on one file: one that found none, or must rewrite it, keeps 
   assert.ok(pruned.size <= 1500 && pruned.size >= 1000, `${pruned.size} entries after the prune`);
   assert.ok(pruned.has(key(2199)) && pruned.has(key(1399)), "the newest of this process's and of the other's are kept");
 });
+
+test('what is taken in from another process: copied (no file-sized buffer held for it), and an entry pruned here comes back if the other process used it since', async () => {
+  const dir = await tempDir();
+  const key = (i: number) => EmbeddingCache.key(`h${i}`, 'v0');
+  let t = 1_000_000;
+  const now = () => t;
+  const first = await EmbeddingCache.open(dir, 'b', 'fp', 4, undefined, { now });
+  for (let i = 0; i < 100; i++) (first.set(key(i), vec(i)), (t += 1));
+  await first.flush();
+  t += 3 * 86400;
+  const other = await EmbeddingCache.open(dir, 'b', 'fp', 4, undefined, { now });
+  const small = await EmbeddingCache.open(dir, 'b', 'fp', 4, undefined, { now, maxBytes: 16 + RECORD * 60 });
+  assert.equal(small.has(key(0)), false, 'pruned here at load: the least recently used');
+  t += 10;
+  other.get(key(0)); // used there now: written again with a new stamp
+  other.set(key(700), vec(700));
+  await other.flush();
+  t += 10;
+  small.set(key(500), vec(500));
+  await small.flush(); // a rewrite (it loaded a file over its limit): takes in what the other wrote
+  const after = await EmbeddingCache.open(dir, 'b', 'fp', 4, undefined, { now });
+  assert.ok(after.has(key(0)), 'used by the other process after it was pruned here: kept');
+  assert.ok(!after.has(key(1)), 'pruned here and not used since: stays out');
+  assert.ok(after.has(key(700)) && after.has(key(500)));
+  assert.equal(small.get(key(700))!.buffer.byteLength, 16, 'its own copy, not a view of the file read');
+});
