@@ -25,6 +25,7 @@ import { SettingsStore, parseSettingsPatch } from './settings.js';
 import { TrainingFeedback } from './training-feedback.js';
 import { MIN_SIZE, captureWindowState, restoreWindowState, type Rect } from './window-state.js';
 import { APP_SCHEME } from '../common/api.js';
+import { forgetOldPastedImages } from './pasted-images.js';
 
 type Listener = (...args: any[]) => void;
 
@@ -381,6 +382,7 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
 
     rebuildMenu();
     createWindow();
+    void forgetOldPastedImages(pastedDir);
     app.on('activate', () => {
       if (!win) createWindow();
     });

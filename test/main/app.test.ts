@@ -3,7 +3,8 @@
  * Electron, in which order, and how it answers the renderer and the OS.
  */
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, readdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
@@ -243,7 +244,15 @@ test('paths the app is given: chosen in a dialog, dropped, pasted; reveal only t
   const data = await tempDir();
   await mkdir(join(data, 'happy'));
   await copyFile(FACE, join(data, 'happy', 'a.jpg'));
-  const a = await launch({ dialogResult: { canceled: false, filePaths: [data] } });
+  // an image pasted a month ago: forgotten when the app starts (main/pasted-images.ts)
+  const home = await tempDir();
+  const old = join(home, 'pasted', 'a-month-ago.png');
+  await mkdir(join(home, 'pasted'));
+  await writeFile(old, 'image');
+  await utimes(old, new Date(Date.now() - 30 * 86_400_000), new Date(Date.now() - 30 * 86_400_000));
+  const a = await launch({ dialogResult: { canceled: false, filePaths: [data] } }, { home });
+  for (let i = 0; i < 100 && existsSync(old); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(existsSync(old), false, 'an old pasted image is removed at start');
   const serve = async (path: string) => (await a.f.state.protocolHandler!(new Request(imageUrl(path)))).status;
   const inData = join(data, 'happy', 'a.jpg');
   assert.equal(await serve(inData), 403, 'not given yet');
