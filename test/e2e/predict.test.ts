@@ -96,8 +96,12 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     const empty = join(dir, 'wallpaper.jpg');
     await writeFile(empty, await composeScene(640, 480, [], 23));
     const crop = join(HAPPY, 'Ariel_Sharon_0060.jpg');
-    await (await dragFiles(page, [group, empty, crop]))();
-    await waitForJudged(page, 3);
+    // five people side by side in a large photo: on a card their labels would print over each other
+    const team = join(dir, 'team-photo.jpg');
+    const people = [join(HAPPY, 'Aleksander_Kwasniewski_0002.jpg'), join(SAD, 'Andre_Agassi_0034.jpg'), join(HAPPY, 'Ariel_Sharon_0060.jpg'), join(SAD, 'Andre_Agassi_0034.jpg'), join(HAPPY, 'Aleksander_Kwasniewski_0002.jpg')];
+    await writeFile(team, await composeScene(1920, 1100, people.map((file, k) => ({ file, box: { x: 90 + 360 * k, y: 330 + (k % 2) * 40, width: 260, height: 260 } })), 25));
+    await (await dragFiles(page, [group, empty, crop, team]))();
+    await waitForJudged(page, 4);
     const direct = await bridge.engine.call('predict', { inputs: [group] });
     const verdict = direct.results[0]!;
     assert.ok('label' in verdict && verdict.faces && verdict.faces.length >= 2);
@@ -126,6 +130,16 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     // one row of cards, one with a note and one without: their review buttons stand level
     const tops = await Promise.all([groupCard, cropCard].map(async (c) => (await c.getByTestId('confirm').boundingBox())!.y));
     assert.ok(Math.abs(tops[0]! - tops[1]!) < 1, `Confirm at ${tops.join(' and ')}`);
+    // the team photo: every face outlined; the labels that fit are shown, none over another, the largest's always
+    const teamCard = page.getByTestId('prediction-card').filter({ hasText: 'team-photo' });
+    const teamFaces = (await bridge.engine.call('predict', { inputs: [team] })).results[0]!;
+    assert.ok('faces' in teamFaces && teamFaces.faces!.length === 5, JSON.stringify(teamFaces));
+    for (let i = 0; i < 150 && (await teamCard.getByTestId('face-box').count()) !== 5; i++) await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await teamCard.getByTestId('face-box').count(), 5);
+    const labels = (await Promise.all((await teamCard.locator('[data-testid="face-box"] text').all()).map((l) => l.boundingBox()))).filter((b) => b !== null);
+    assert.ok(labels.length >= 1 && labels.length < 5, `${labels.length} labels on the card`);
+    assert.equal(await teamCard.getByTestId('face-box').nth(0).locator('text').count(), 1, "the largest face's label is shown");
+    for (const [i, p] of labels.entries()) for (const q of labels.slice(i + 1)) assert.ok(p.x + p.width <= q.x || q.x + q.width <= p.x || p.y + p.height <= q.y || q.y + q.height <= p.y, `labels overlap: ${JSON.stringify([p, q])}`);
     await screenshots(page, 'predict-faces');
     assertClean(a);
   });
