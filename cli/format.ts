@@ -45,6 +45,7 @@ export function trainSummary(r: TrainResult): string {
     `Data: train ${d.train.happy} happy / ${d.train.sad} sad, validation ${d.validation.happy} happy / ${d.validation.sad} sad (${d.validationFrom === 'folders' ? 'validation/ folder' : 'split from train'})` +
       `${d.skipped.length ? `; ${count(d.skipped.length, 'file')} skipped` : ''}.`,
     d.ignoredClasses.length ? `Ignored class folders: ${d.ignoredClasses.join(', ')}.` : '',
+    d.unusedBesideTrain?.length ? `Not read: ${d.unusedBesideTrain.map((n) => `${n}/`).join(', ')} beside train/ (train/ and validation/ are).` : '',
     v
       ? `Best epoch ${r.best.epoch} of ${r.epochs}${r.stoppedEarly ? ' (stopped early)' : ''}: val_acc ${pct(r.best.valAccuracy)}, val_loss ${num(r.best.valLoss)}` +
         (r.secondLook ? `; ${secondLookSentence(r)}` : `, sad recall ${pct(v.perClass.sad.recall)} on ${count(v.n, 'validation image')}.`)

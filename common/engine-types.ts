@@ -114,6 +114,11 @@ export interface DatasetSummary {
   validation: ClassCounts;
   /** class folders other than happy/sad that were left out (angry, neutral...) */
   ignoredClasses: string[];
+  /**
+   * happy/ and sad/ folders at the top of a folder that has train/: not read (train/ and validation/ are);
+   * absent when there are none
+   */
+  unusedBesideTrain?: string[];
   skipped: SkippedFile[];
   /** images from the saved-prediction library, counted in train and validation above (retrain with collected data) */
   library?: LibraryUsage;

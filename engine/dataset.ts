@@ -276,6 +276,8 @@ export async function readDatasetLayout(root: string, opts: ScanOptions = {}): P
   let train: Sample[];
   let validation: Sample[];
   let validationFrom: DatasetSummary['validationFrom'];
+  // happy/ and sad/ beside train/: not read, and said, so that nobody wonders why their images are not counted
+  const unusedBesideTrain = trainDir ? entries.filter((e) => e.kind === 'dir' && CLASS_ALIASES[e.name.toLowerCase()] !== undefined).map((e) => e.name) : [];
   if (trainDir) {
     train = await scanClassFolders(join(root, trainDir), skipped, ignoredClasses, ignoredImages);
     if (valDir) {
@@ -302,6 +304,7 @@ export async function readDatasetLayout(root: string, opts: ScanOptions = {}): P
       train: countClasses(train),
       validation: countClasses(validation),
       ignoredClasses,
+      ...(unusedBesideTrain.length > 0 && { unusedBesideTrain }),
       skipped,
     },
     ...(ignoredImages && { ignoredImages: Object.fromEntries(ignoredImages) }),

@@ -107,6 +107,7 @@ export const rendererEn = {
   'train.validationFolder': 'Validation images come from the validation folder.',
   'train.validationSplit': 'No validation folder: {percent} of each class is held out for validation.',
   'train.ignored': 'Left out (other expressions): {classes}',
+  'train.unusedBesideTrain': 'Not read: {folders} beside train/ (train/ and validation/ are).',
   'train.ignoredClassOne': '{name} ({count} image)',
   'train.ignoredClassMany': '{name} ({count} images)',
   'train.skippedOne': '{count} file skipped',

@@ -108,6 +108,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'train.validationFolder': 'Gambar validasi diambil dari folder validation.',
   'train.validationSplit': 'Tidak ada folder validation: {percent} dari tiap kelas disisihkan untuk validasi.',
   'train.ignored': 'Tidak dipakai (ekspresi lain): {classes}',
+  'train.unusedBesideTrain': 'Tidak dibaca: {folders} di samping train/ (yang dibaca train/ dan validation/).',
   'train.ignoredClassOne': '{name} ({count} gambar)',
   'train.ignoredClassMany': '{name} ({count} gambar)',
   'train.skippedOne': '{count} berkas dilewati',

@@ -78,6 +78,9 @@ test('human train summary: which model is current and why, counts of images read
   assert.equal(made.match(/^Skipped /gm)!.length, 2, 'each skipped file once (failed is a subset of skipped)');
   const kept = trainSummary(trainResult({ promotion: { madeCurrent: false, reason: 'val acc 85.0 % vs 88.0 % for the current model OLD on the same 400 validation images', why: { kind: 'compared', asked: false, previous: 'OLD', n: 400, accuracy: 0.85, previousAccuracy: 0.88, loss: null, previousLoss: null, tolerancePoints: 0 }, previous: null } }));
   assert.match(kept, new RegExp(`^Model NEW saved but NOT made current: val acc 85\\.0 % vs 88\\.0 % for the current model OLD on the same 400 validation images \\(make it current with "happysad models use NEW"\\)\\.$`, 'm'));
+  assert.doesNotMatch(made, /Not read/);
+  const beside = trainSummary(trainResult({ dataset: { ...trainResult().dataset, unusedBesideTrain: ['happy', 'sad'] } }));
+  assert.match(beside, /^Not read: happy\/, sad\/ beside train\/ \(train\/ and validation\/ are\)\.$/m);
   const blind = trainSummary(trainResult({ validation: null, best: { epoch: 3, valAccuracy: null, valLoss: null } }));
   assert.match(blind, /Best epoch 3 of 10 \(stopped early\), by training loss: no validation figures/);
   assert.doesNotMatch(blind, /100\.0 %|val_acc/);

@@ -47,6 +47,9 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
         await copyFile(join(FER, 'train', label, f), join(data, split, label, f));
       }
     }
+    // a happy/ folder beside train/ (another layout left over): not read, and said
+    await mkdir(join(data, 'happy'));
+    await copyFile(join(FACES, 'happy', (await readdir(join(FACES, 'happy')))[0]!), join(data, 'happy', 'x.jpg'));
     await mkdir(join(data, 'train', 'angry'));
     await copyFile(join(FACES, 'sad', (await readdir(join(FACES, 'sad')))[0]!), join(data, 'train', 'angry', 'a.jpg'));
     await writeFile(join(data, 'train', 'happy', 'notes.txt'), 'not an image');
@@ -87,7 +90,9 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.match(await page.getByTestId('train-ignored').innerText(), /^Left out \(other expressions\): angry \(1 image\)$/);
     await page.getByTestId('train-skipped').locator('summary').click();
     assert.match(await page.getByTestId('train-skipped').innerText(), /1 file skipped[\s\S]*notes\.txt\s*not an image file \(\.txt\)/);
+    assert.equal(await page.getByTestId('train-unused').innerText(), 'Not read: happy/ beside train/ (train/ and validation/ are).');
     assert.equal(await page.getByTestId('train-warning').count(), 0, '40 + 40 is balanced and enough');
+    await screenshots(page, 'train-data');
     assert.equal(await page.getByTestId('train-start').isDisabled(), false);
     // a number out of range is brought into it, and the field shows what training will use
     const epochs = page.getByTestId('train-epochs');

@@ -40,6 +40,12 @@ test('notebook layout, matched case-insensitively, with other expressions and no
   assert.deepEqual(ds.summary.ignoredClasses, ['angry', 'fear']);
   assert.deepEqual(ds.summary.skipped.map((s) => [s.file.slice(root.length + 1), s.reason]), [['Train/HAPPY/readme.txt', 'not an image file (.txt)']]);
   assert.equal(ds.train[0]!.file, join(root, 'Train', 'HAPPY', 'img000.jpg'));
+  assert.equal(ds.summary.unusedBesideTrain, undefined, 'no class folder beside train/');
+  // happy/ and sad/ beside train/: not read, and said
+  await tree(root, [...names(2).map((n) => `happy/${n}`), ...names(2).map((n) => `Sad/${n}`)]);
+  const beside = await scanDataset(root);
+  assert.deepEqual(beside.summary.train, { happy: 5, sad: 4 }, 'train/ is what is read');
+  assert.deepEqual([...beside.summary.unusedBesideTrain!].sort(), ['Sad', 'happy']);
 });
 
 test('symbolic links are followed: a linked class folder, a linked image; a broken link is reported, a loop read once', async () => {
