@@ -2,8 +2,9 @@
  * Where each face's label goes over a photo, in the photo's own pixels: under its box (a card's badge holds the
  * top left corner), inside the box's bottom when the photo ends there, aligned to the box's right edge when it
  * would run off the right side. In a group photo shown small (a card), the labels of faces side by side would
- * print over each other: a label that would overlap one already placed (larger faces first) is left out, and
- * its face keeps its outline in its verdict's colour (the image's description lists every face).
+ * print over each other and over the faces: past the largest face's, a label that would overlap one already
+ * placed or another face's outline is left out, and its face keeps its outline in its verdict's colour (the
+ * image's description lists every face).
  */
 export interface Box {
   x: number;
@@ -34,7 +35,7 @@ export function placeFaceTags(boxes: readonly Box[], texts: readonly string[], s
     const fitsRight = b.x + width <= size.width;
     const left = fitsRight ? b.x : b.x + b.width - width;
     const rect = { x: left, y: y - tagSize, width, height: tagSize * 1.25 };
-    const shown = placed.every((p) => !overlaps(p, rect));
+    const shown = i === 0 || (placed.every((p) => !overlaps(p, rect)) && boxes.every((o, j) => j === i || !overlaps(o, rect)));
     if (shown) placed.push(rect);
     return { x: fitsRight ? b.x : b.x + b.width, y, anchor: fitsRight ? 'start' : 'end', shown };
   });

@@ -34,3 +34,14 @@ test('faces side by side in a group: a label that would print over a larger face
   const rows = [...boxes.slice(0, 2), ...boxes.slice(0, 2).map((b) => ({ ...b, y: 800 }))];
   assert.deepEqual(placeFaceTags(rows, rows.map(() => 'Sad 55%'), size, 40).map((p) => p.shown), [true, true, true, true]);
 });
+
+test('a label that would print over another face is left out; the largest face keeps its label whatever it crosses', () => {
+  const boxes = [
+    { x: 100, y: 100, width: 320, height: 320 },
+    { x: 700, y: 600, width: 220, height: 220 }, // its label would run under the next face's outline
+    { x: 1000, y: 800, width: 200, height: 200 },
+  ];
+  assert.deepEqual(placeFaceTags(boxes, boxes.map(() => 'Happy >99%'), size, tag).map((p) => p.shown), [true, false, true]);
+  const crowded = [{ x: 100, y: 100, width: 300, height: 300 }, { x: 300, y: 420, width: 300, height: 300 }];
+  assert.equal(placeFaceTags(crowded, ['Sad 70%', 'Happy 80%'], size, tag)[0]!.shown, true, "over the second face, but the photo's verdict is the largest face's");
+});
