@@ -229,6 +229,9 @@ describe('Library view in Chromium with the real engine', { skip: needsChromium 
     const row = await dialog.getByTestId('retrain-library-row').innerText();
     assert.match(row, new RegExp(`${expected.library.train.happy} happy · ${expected.library.train.sad} sad`), 'the library photos it will train on');
     assert.match(row, new RegExp(`${expected.library.used.confirmed} confirmed, ${expected.library.used.corrected} corrected`));
+    // no unreviewed photo to take: the choice to take them is not offered
+    assert.equal(expected.library.notUsed.unreviewed, 0);
+    assert.equal(await dialog.getByTestId('retrain-include-unreviewed').count(), 0);
     assert.equal(await dialog.getByTestId('retrain-total-train').innerText(), `${expected.total.train.happy} happy · ${expected.total.train.sad} sad`);
     assert.equal(await dialog.getByTestId('retrain-learned').innerText(), `${expected.learned} photo${expected.learned === 1 ? ' of the validation share goes' : 's of the validation share go'} to training instead: the current model already learned from ${expected.learned === 1 ? 'it' : 'them'}, so ${expected.learned === 1 ? 'it' : 'they'} cannot judge the new version fairly.`);
     await screenshots(page, 'library-retrain-preview');
