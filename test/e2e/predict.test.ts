@@ -336,6 +336,13 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     await screenshots(page, 'train-view');
     bridge.menu('view-library');
     await screenshots(page, 'library-view');
+    // every photo here is unreviewed: Retrain offers to take the sure ones (the library retrain E2E, all reviewed, does not)
+    bridge.menu('retrain-with-collected-data');
+    const retrain = page.getByTestId('retrain-dialog');
+    await retrain.getByTestId('retrain-preview').waitFor();
+    assert.equal(await retrain.getByTestId('retrain-include-unreviewed').count(), 1);
+    await retrain.getByRole('button', { name: 'Cancel' }).click();
+    await retrain.waitFor({ state: 'hidden' });
     bridge.menu('view-models');
     await page.getByTestId('models-empty').waitFor();
     await screenshots(page, 'models-empty');
