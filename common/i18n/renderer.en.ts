@@ -244,6 +244,7 @@ export const rendererEn = {
   'library.nothingToUndo': 'Nothing to undo.',
   'library.gridLabel': 'Saved photos',
   'library.modelSaid': 'The model said {label}, {confidence} sure',
+  'library.modelSaidLargest': 'The model said {label} for the largest face, {confidence} sure',
   'library.byHand': 'Added by hand',
   'library.tileAria': '{name}: {label}, {review}, {confidence}',
   'viewer.cannotShow': 'This photo cannot be shown: its file was changed or is gone.',

@@ -245,6 +245,7 @@ export const rendererId: Record<keyof typeof rendererEn, string> = {
   'library.nothingToUndo': 'Tidak ada yang bisa diurungkan.',
   'library.gridLabel': 'Foto tersimpan',
   'library.modelSaid': 'Menurut model {label}, yakin {confidence}',
+  'library.modelSaidLargest': 'Menurut model {label} untuk wajah terbesar, yakin {confidence}',
   'library.byHand': 'Ditambahkan manual',
   'library.tileAria': '{name}: {label}, {review}, {confidence}',
   'viewer.cannotShow': 'Foto ini tidak dapat ditampilkan: berkasnya berubah atau sudah tidak ada.',
