@@ -1,8 +1,9 @@
 /**
  * The data folder is shared by the app and the CLI, which may run at the same time: every writer of a
  * resource (the models, one embedding cache file, the library) holds that resource's lock while it writes.
- * Readers take no lock: every write is a rename of a finished file or an append of whole records, so a reader
- * never sees half a write. A lock left by a killed process goes stale and is taken over (proper-lockfile
+ * Readers of models and caches take no lock: every write is a rename of a finished file or an append of whole
+ * records, so a reader never sees half a write (the library's reads do: they reconcile its index with its
+ * folders, and may write it). A lock left by a killed process goes stale and is taken over (proper-lockfile
  * refreshes the lock's mtime while it is held).
  */
 import { mkdirSync, rmdirSync } from 'node:fs';
