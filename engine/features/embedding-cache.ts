@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, statSync } from 'node:fs';
-import { appendFile, readFile, stat } from 'node:fs/promises';
+import { appendFile, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-fs.js';
 
@@ -169,8 +169,10 @@ export class EmbeddingCache {
   }
 
   private async write(file: string): Promise<void> {
-    // found no file, or a damaged one: another process may have written it since (then an append may do)
-    const tookIn = !this.fileValid && (await this.takeIn(file), true);
+    // found no file, or a damaged one: another process may have written a whole one since, which an append
+    // joins (its header and record size checked, not its records read: up to the size limit, and this runs
+    // after a prediction)
+    if (!this.fileValid) this.fileValid = await this.appendable(file);
     const onDisk = this.fileValid ? await stat(file).then((s) => s.size, () => -1) : -1;
     // what is written is decided now: entries added meanwhile wait for the next flush
     const keys = [...this.unsaved];
@@ -180,7 +182,7 @@ export class EmbeddingCache {
     } else {
       // new, damaged, old-format or too large: write it whole, atomically, most recently used entries only,
       // with what another process appended since this one read it
-      if (!tookIn) await this.takeIn(file);
+      await this.takeIn(file);
       this.prune(this.maxBytes);
       const all = [...this.entries.keys()];
       const header = Buffer.alloc(HEADER_BYTES);
@@ -250,6 +252,22 @@ export class EmbeddingCache {
     this.fileValid = read.valid;
     this.rewrite ||= read.version !== VERSION;
     if (this.prune(this.maxBytes)) this.rewrite = true;
+  }
+
+  /** True when `file` is a cache of this format and size of vector, whole records only: records may be appended to it. */
+  private async appendable(file: string): Promise<boolean> {
+    let handle: import('node:fs/promises').FileHandle | undefined;
+    try {
+      handle = await open(file, 'r');
+      const header = Buffer.alloc(HEADER_BYTES);
+      const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
+      const size = (await handle.stat()).size;
+      return bytesRead === HEADER_BYTES && header.readUInt32LE(0) === MAGIC && header.readUInt32LE(4) === VERSION && header.readUInt32LE(8) === this.dim && (size - HEADER_BYTES) % this.recordBytes === 0;
+    } catch {
+      return false;
+    } finally {
+      await handle?.close();
+    }
   }
 
   /** The records of the file in their order (a later record of a key is its later use); null: none, foreign or damaged. */
