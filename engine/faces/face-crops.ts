@@ -327,7 +327,7 @@ export function mergeLooks(looks: ReadonlyArray<ReadonlyArray<Found>>): FaceBox[
   for (let i = looks.length - 1; i >= 0; i--) {
     const finer = [...kept];
     for (const { box } of looks[i]!) {
-      if (finer.every((k) => iou(k, box) <= 0.3 && covered(k, box) <= 0.5)) kept.push(box);
+      if (!finer.some((k) => sameFace(k, box))) kept.push(box);
     }
   }
   return kept.sort((a, b) => b.width * b.height - a.width * a.height);
@@ -342,8 +342,11 @@ export function mergeLooks(looks: ReadonlyArray<ReadonlyArray<Found>>): FaceBox[
  * four of the six; the 576 px look, which found all the faces, had no box there.
  */
 export function confirmedBy(look: ReadonlyArray<Found>, finer: ReadonlyArray<FaceBox>): Found[] {
-  return look.filter(({ box }) => finer.some((f) => iou(f, box) > 0.3 || covered(f, box) > 0.5));
+  return look.filter(({ box }) => finer.some((f) => sameFace(f, box)));
 }
+
+/** Two looks' boxes around one face: IoU above 0.3, or half of the smaller one inside the other. */
+const sameFace = (a: FaceBox, b: FaceBox) => iou(a, b) > 0.3 || covered(a, b) > 0.5;
 
 /** How much of the smaller of two boxes lies inside the other. */
 const covered = (a: FaceBox, b: FaceBox) => overlap(a, b) / Math.min(a.width * a.height, b.width * b.height);

@@ -89,16 +89,16 @@ export class ModelRegistry {
    * Saves a new version (with the hashes of its samples, in the same atomic folder write); with makeCurrent it
    * also becomes the current model, in the same locked step. `comparedWith`: the model current when the new one
    * was judged against it (null: none was); if another has been made current since (a training or a `models
-   * use` in another process), the new one is not made current but saved with the meta `overtaken` gives, and
-   * that model's id is returned.
+   * use` in another process), the new one is not made current but saved with the meta `overtaken` gives (called
+   * with that model's id).
    */
   async save(
     head: tf.LayersModel,
     meta: ModelMeta,
     { makeCurrent, samples, comparedWith, overtaken }: { makeCurrent: boolean; samples?: Omit<ModelSamples, 'schemaVersion'>; comparedWith?: string | null; overtaken?: (current: string) => ModelMeta },
-  ): Promise<{ overtakenBy: string | null }> {
+  ): Promise<void> {
     if (!isModelId(meta.id)) throw new Error(`invalid model id "${meta.id}"`);
-    return withDataLock(this.home, 'models', async () => {
+    await withDataLock(this.home, 'models', async () => {
       const now = makeCurrent && comparedWith !== undefined ? await this.currentId() : null;
       const overtakenBy = now !== null && now !== comparedWith ? now : null;
       const written = overtakenBy && overtaken ? overtaken(overtakenBy) : meta;
@@ -108,7 +108,6 @@ export class ModelRegistry {
         if (samples) await writeSamples(tmp, samples);
       });
       if (makeCurrent && !overtakenBy) await this.writeCurrent(meta.id);
-      return { overtakenBy };
     });
   }
 

@@ -256,20 +256,21 @@ async function trainFrom(
     const made = promotion;
     // the model it was judged against (none: it was the first): if another is made current before it is saved, it stays a candidate
     const comparedWith = made.why.kind === 'first' || made.why.kind === 'overtaken' ? null : made.why.previous;
-    const { overtakenBy } = await services.registry.save(head, meta, {
+    let late: Promotion | null = null;
+    await services.registry.save(head, meta, {
       makeCurrent: made.madeCurrent,
       samples: { trained: parentLearned === null ? [] : [...readTrain.map((s) => s.hash), ...parentLearned], validation: readValidation.map((s) => s.hash) },
       // asked to be made current: it is, whatever was made current meanwhile
       ...(!options.use && {
         comparedWith,
         overtaken: (current: string) => {
-          const { madeCurrent, reason, why } = overtaken(made, comparedWith, current);
-          return { ...meta, promotion: { madeCurrent, reason, why } };
+          late = overtaken(made, comparedWith, current);
+          return { ...meta, promotion: { madeCurrent: late.madeCurrent, reason: late.reason, why: late.why } };
         },
       }),
     });
     // said by the result (the app's outcome, the CLI's summary), as every other promotion is
-    if (overtakenBy) promotion = overtaken(made, comparedWith, overtakenBy);
+    if (late) promotion = late;
     const seconds = (performance.now() - startedAt) / 1000;
     const busy = emb.timings;
     return {
