@@ -140,3 +140,24 @@ export async function sweepStaleTemps(root: string, { olderThanMs = 60 * 60_000,
   await visit(root, 0);
   return removed;
 }
+
+/**
+ * Removes the plain files directly in `dir` that `which` picks and nothing has written to for `olderThanMs`
+ * (folders and other entries are left); best effort: what cannot be read or removed stays for next time.
+ * Resolves with the names removed.
+ */
+export async function removeFilesOlderThan(dir: string, olderThanMs: number, { now = Date.now(), which }: { now?: number; which?: (name: string) => boolean } = {}): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (which && !which(name)) continue;
+    try {
+      const s = await stat(join(dir, name));
+      if (!s.isFile() || now - s.mtimeMs < olderThanMs) continue;
+      await rm(join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      // gone already, or in use (Windows): next time
+    }
+  }
+  return removed;
+}

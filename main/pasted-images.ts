@@ -4,25 +4,12 @@
  * prediction keeps its own copy in the library), so old ones are removed when the app starts: otherwise every
  * screenshot ever pasted stayed on disk.
  */
-import { readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { removeFilesOlderThan } from '../engine/atomic-fs.js';
 
 /** Older than this (not pasted again since: pasting the same image rewrites its file) is forgotten. */
 export const PASTED_KEPT_MS = 7 * 24 * 3600_000;
 
 /** Removes pasted images untouched for `olderThanMs`; best effort. Resolves with the names removed. */
-export async function forgetOldPastedImages(dir: string, { olderThanMs = PASTED_KEPT_MS, now = Date.now() } = {}): Promise<string[]> {
-  const removed: string[] = [];
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const file = join(dir, name);
-    try {
-      const s = await stat(file);
-      if (!s.isFile() || now - s.mtimeMs < olderThanMs) continue;
-      await rm(file, { force: true });
-      removed.push(name);
-    } catch {
-      // gone already, or in use (Windows): next start
-    }
-  }
-  return removed;
+export function forgetOldPastedImages(dir: string, { olderThanMs = PASTED_KEPT_MS, now = Date.now() } = {}): Promise<string[]> {
+  return removeFilesOlderThan(dir, olderThanMs, { now });
 }

@@ -7,8 +7,9 @@
  * processes interleave whole lines.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { appendFile, mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, stat, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { removeFilesOlderThan } from '../atomic-fs.js';
 import type { Box, Detection } from './face-crops.js';
 
 /** Wraps a write of the file; `now`, when given, takes the lock at once for a short synchronous write, or says it could not. */
@@ -97,27 +98,10 @@ export const STALE_VERSION_MS = 7 * 24 * 3600_000;
  * fails stays for next time).
  */
 async function sweepOtherVersions(dir: string, keep: string, staleAfterMs: number, now: number): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return; // none yet
-  }
-  for (const name of names) {
-    if (!name.endsWith('.jsonl')) continue;
-    const path = join(dir, name);
-    try {
-      const s = await stat(path);
-      if (!s.isFile()) continue;
-      if (name === keep) {
-        if (now - s.mtimeMs >= 24 * 3600_000) await utimes(path, new Date(now), new Date(now));
-      } else if (now - s.mtimeMs >= staleAfterMs) {
-        await rm(path, { force: true });
-      }
-    } catch {
-      // gone already, or in use (Windows): next time
-    }
-  }
+  const own = join(dir, keep);
+  const s = await stat(own).catch(() => null);
+  if (s?.isFile() && now - s.mtimeMs >= 24 * 3600_000) await utimes(own, new Date(now), new Date(now)).catch(() => undefined);
+  await removeFilesOlderThan(dir, staleAfterMs, { now, which: (name) => name.endsWith('.jsonl') && name !== keep });
 }
 
 function toLine(hash: string, d: Detection): Array<string | number> {
