@@ -11,3 +11,26 @@ export function evenTicks(values: readonly number[]): number[] {
   const close = (gap: number) => gap < step - step * 1e-9;
   return values.filter((_, i) => !(i === 0 && close(gaps[0]!)) && !(i === values.length - 1 && close(gaps.at(-1)!)));
 }
+
+export interface AlignedAxes {
+  loss: { max: number; step: number };
+  accuracy: { min: number; max: number; step: number };
+}
+
+/** intervals on both axes: their grid lines then coincide, and one grid serves both */
+const INTERVALS = 5;
+const NICE_STEPS = [0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100];
+
+/**
+ * Loss (left) and accuracy (right) axes with the same number of intervals, so that every grid line meets a
+ * label on both sides (the accuracy axis had ticks between the loss axis's lines). Accuracy spans 50-100 %
+ * (chance to perfect for two classes, 10 points a line) while every value is at least 50 %, else 0-100 %; loss
+ * runs from 0 to the smallest nice top that holds every value, at least 0.5. Pure.
+ */
+export function alignedAxes(losses: readonly number[], accuracies: readonly number[]): AlignedAxes {
+  const finite = (xs: readonly number[]) => xs.filter((x) => Number.isFinite(x));
+  const maxLoss = Math.max(0.5, ...finite(losses));
+  const step = NICE_STEPS.find((s) => s * INTERVALS >= maxLoss - 1e-9) ?? Math.ceil(maxLoss / INTERVALS);
+  const accMin = Math.min(1, ...finite(accuracies)) >= 0.5 ? 0.5 : 0;
+  return { loss: { max: step * INTERVALS, step }, accuracy: { min: accMin, max: 1, step: (1 - accMin) / INTERVALS } };
+}

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ModelInfo } from '../../common/engine-types.js';
+import { alignedAxes } from '../../renderer/lib/chart-ticks.js';
 import { withDataLock } from '../../engine/data-lock.js';
 import { FACES, SHARED_DATASETS, tempDir } from '../helpers/tmp.js';
 import { bridgeFor, buildRenderer, dragFiles, launch, needsChromium, openApp, screenshots, type AppPage, type Bridge } from './helpers.js';
@@ -174,6 +175,10 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     const chart = await chartData(page);
     assert.equal(chart.epochs, made.history.length, 'every epoch is on the chart');
     assert.equal(chart.best, String(made.best.epoch), 'the best epoch is marked');
+    // the loss and accuracy axes are set from this run's figures, with as many intervals each (one shared grid)
+    const h = made.history;
+    const axes = alignedAxes([...h.map((l) => l.loss), ...h.flatMap((l) => (l.valLoss === null ? [] : [l.valLoss]))], [...h.map((l) => l.accuracy), ...h.flatMap((l) => (l.valAccuracy === null ? [] : [l.valAccuracy]))]);
+    assert.equal(await page.locator(CHART).getAttribute('data-axes'), `0-${axes.loss.max}/5 ${axes.accuracy.min}-1/5`);
     const outcome = await page.getByTestId('train-outcome').innerText();
     if (made.current) assert.match(outcome, /is now the current one/);
     else assert.match(outcome, /was kept as a candidate; .* stays current/);
