@@ -51,6 +51,9 @@ export function restoreWindowState(saved: unknown, workAreas: readonly Rect[]): 
     const rect = { x: Math.round(s.x), y: Math.round(s.y), width: state.width, height: state.height };
     const area = workAreas.find((a) => overlap(rect, a) && rect.y >= a.y && rect.y < a.y + a.height - VISIBLE / 2);
     if (area) {
+      // no larger than the screen it opens on (the largest one's size can reach far past a smaller one's edges)
+      state.width = clamp(state.width, MIN_SIZE.width, Math.max(MIN_SIZE.width, area.width));
+      state.height = clamp(state.height, MIN_SIZE.height, Math.max(MIN_SIZE.height, area.height));
       // the title bar on this screen, and the window pulled fully inside it where it sticks out
       state.x = clamp(rect.x, area.x, area.x + Math.max(0, area.width - state.width));
       state.y = clamp(rect.y, area.y, area.y + Math.max(0, area.height - state.height));

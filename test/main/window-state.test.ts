@@ -40,3 +40,13 @@ test('a position off every screen (an unplugged monitor) is dropped; one stickin
 test('what is saved: the normal bounds and whether it was maximized', () => {
   assert.deepEqual(captureWindowState({ getNormalBounds: () => ({ x: 1, y: 2, width: 1000, height: 700 }), isMaximized: () => true }), { x: 1, y: 2, width: 1000, height: 700, maximized: true });
 });
+
+test('a window placed on a smaller screen is no larger than that screen (the largest one sets no size there)', () => {
+  const big = { x: 0, y: 0, width: 2560, height: 1400 };
+  const small = { x: 2560, y: 0, width: 1280, height: 680 };
+  const s = restoreWindowState({ x: 2600, y: 20, width: 2400, height: 1300 }, [big, small]);
+  assert.deepEqual(s, { x: 2560, y: 0, width: 1280, height: 680, maximized: false }, 'fully on the small screen');
+  // a screen under the minimum: the minimum, placed from the screen's corner
+  const s2 = restoreWindowState({ x: 2600, y: 20, width: 2400, height: 1300 }, [big, { x: 2560, y: 0, width: 800, height: 500 }]);
+  assert.deepEqual([s2.x, s2.y, s2.width, s2.height], [2560, 0, 900, 600]);
+});
