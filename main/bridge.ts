@@ -126,7 +126,8 @@ export class EngineBridge {
         for (const id of mine.values()) this.options.engine.cancel(id);
       });
     }
-    const training = valid.method === 'train';
+    // a library retrain is a training too: the same taskbar progress and notification at its end
+    const training = valid.method === 'train' || valid.method === 'retrainWithLibrary';
     if (training) this.options.train?.started(sender);
     const call = this.options.engine.request(valid.method, valid.params, {
       onProgress: (e) => {
@@ -154,6 +155,14 @@ export class EngineBridge {
     if (!this.options.isAppSender(event) || typeof callId !== 'string' || !CALL_ID_PATTERN.test(callId)) return false;
     const id = this.pending.get(event.sender)?.get(callId);
     return id !== undefined && this.options.engine.cancel(id);
+  }
+
+  /**
+   * Cancels every call a window's page made: its page is gone (reloaded, or its renderer process died) and
+   * nobody is left to see their progress or results; a training would otherwise run on unwatched.
+   */
+  cancelAll(sender: SenderLike): void {
+    for (const id of this.pending.get(sender)?.values() ?? []) this.options.engine.cancel(id);
   }
 
   /** how many calls a window has pending (tests, diagnostics) */

@@ -1,7 +1,7 @@
 /**
  * What the OS shows about a training: its progress on the taskbar / dock icon (from the engine's embedding and
  * epoch progress) and, when a training that ran longer than a few seconds ends or fails, a notification.
- * Cancelled trainings end quietly.
+ * Cancelled trainings end quietly, and so do those the app's quitting stopped (the engine is 'stopped' then).
  */
 import type { CallOutcome } from '../common/api.js';
 import type { EngineResult } from '../common/engine-contract.js';
@@ -58,7 +58,7 @@ export class TrainingFeedback implements TrainObserver {
           ? t('notify.trainDoneBodyNoValidation', { model: outcome.value.modelId })
           : t('notify.trainDoneBody', { model: outcome.value.modelId, accuracy: `${(acc * 100).toFixed(1)} %` });
       this.options.notify(t('notify.trainDoneTitle'), body);
-    } else if (outcome.error.code !== 'cancelled') {
+    } else if (outcome.error.code !== 'cancelled' && outcome.error.code !== 'stopped') {
       this.options.notify(t('notify.trainFailedTitle'), outcome.error.message);
     }
   }

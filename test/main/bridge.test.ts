@@ -237,3 +237,34 @@ test("an evaluation's judged images become given (the window shows them); a repo
   assert.equal(withReport.ok, true);
   assert.equal((withReport as { value: { report: string } }).value.report, join(chosen, 'report-zero-shot.html'));
 });
+
+test("a page that went away (reloaded, or its renderer died) has its calls cancelled; another window's go on", async () => {
+  const { bridge } = setup();
+  const a = new FakeWebContents();
+  const b = new FakeWebContents();
+  let cancelled = false;
+  const origSend = a.send.bind(a);
+  a.send = (channel: string, ...args: unknown[]) => {
+    origSend(channel, ...args);
+    if (channel === IPC.engineProgress && !cancelled) {
+      cancelled = true;
+      bridge.cancelAll(a); // the window stays (not destroyed): only its page is gone
+    }
+  };
+  const other = bridge.call(from(b), 'i1', 'info', {});
+  const r = await bridge.call(from(a), 'p1', 'train', { data: FACES, epochs: 200 });
+  assert.equal(!r.ok && r.error.code, 'cancelled');
+  assert.equal((await other).ok, true, "the other window's call is answered");
+  assert.equal(bridge.pendingCount(a), 0);
+  bridge.cancelAll(new FakeWebContents()); // a window with no calls: nothing to do, no error
+});
+
+test('a library retrain is a training for the taskbar and the notification too', async () => {
+  const seen: string[] = [];
+  const observer: TrainObserver = { started: () => void seen.push('started'), progress: () => undefined, ended: (_s, o) => void seen.push(o.ok ? 'ok' : o.error.code) };
+  const { bridge } = setup(observer);
+  // an empty library: the engine refuses, and the observer still sees it begin and end (the bar is cleared)
+  const r = await bridge.call(from(new FakeWebContents()), 'r1', 'retrainWithLibrary', {});
+  assert.equal(r.ok, false, JSON.stringify(r));
+  assert.deepEqual(seen, ['started', r.ok ? 'ok' : r.error.code]);
+});

@@ -38,3 +38,7 @@ test('a long training notifies when it ends or fails; a short or cancelled one d
   assert.deepEqual(run(NOTIFY_AFTER_SECONDS - 1, done).notes, []);
   assert.deepEqual(run(NOTIFY_AFTER_SECONDS - 1, { ok: false, error: { code: 'internal', message: 'x' } }).notes, []);
 });
+
+test("a training the app's quitting stopped ends quietly (the engine answers 'stopped', not 'cancelled')", () => {
+  assert.deepEqual(run(NOTIFY_AFTER_SECONDS + 1, { ok: false, error: { code: 'stopped', message: 'the engine was stopped' } }), { bars: [0, 0.25, -1], notes: [] });
+});
