@@ -56,6 +56,8 @@ export interface ElectronLike {
     on(event: string, listener: Listener): unknown;
     whenReady(): Promise<unknown>;
     quit(): void;
+    /** starts the app again once this instance has quit */
+    relaunch(options?: { args?: string[] }): void;
     requestSingleInstanceLock(): boolean;
     getLocale(): string;
     getVersion(): string;
@@ -134,6 +136,10 @@ const DIALOGS: Record<ChooseKind, { title: MessageKey; properties: OpenDialogOpt
   'model-folder': { title: 'dialog.chooseModelFolder', properties: ['openDirectory'] },
 };
 
+/** a renderer process that dies more often than this within CRASH_WINDOW_MS is not loaded again */
+const MAX_RELOADS = 3;
+const CRASH_WINDOW_MS = 60_000;
+
 /** Starts the app; resolves once the window is open, or with null when another instance already runs. */
 export function startApp(electron: ElectronLike, options: AppOptions): Promise<AppHandle | null> {
   const { app, BrowserWindow, Menu, ipcMain, protocol, session, shell, dialog, nativeTheme, Notification, screen } = electron;
@@ -202,8 +208,16 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
     win.focus();
   };
 
+  // files opened while the app quits: a window would open only to close with it; they go to the next launch
+  const handOver: string[] = [];
+  let quitting = false;
+
   const openPaths = (paths: string[]) => {
     if (paths.length === 0) return;
+    if (quitting) {
+      handOver.push(...paths);
+      return;
+    }
     given.add(paths);
     link.send(IPC.openPaths, paths);
     if (settings) showWindow(); // before ready, the window is about to open anyway
@@ -211,7 +225,8 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
 
   const sendSettings = () => link.send(IPC.settingsChanged, settings!.settings);
   const setLanguage = async (lang: Language | null) => {
-    await settings!.update({ language: lang });
+    // not saved (a read-only or full disk): this session still speaks it, as the window's own setting does
+    await settings!.update({ language: lang }).catch(() => undefined);
     sendSettings();
     rebuildMenu();
   };
@@ -228,7 +243,7 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
           showWindow();
           link.send(IPC.menuCommand, command);
         },
-        openDataFolder: () => void mkdir(home, { recursive: true }).then(() => shell.openPath(home)),
+        openDataFolder: () => void mkdir(home, { recursive: true }).then(() => shell.openPath(home)).catch(() => undefined),
         learnMore: () => void shell.openExternal(PROJECT_LINKS.home),
         setLanguage: (lang) => void setLanguage(lang),
       },
@@ -256,8 +271,22 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
     if (state.maximized) w.maximize();
     w.once('ready-to-show', () => w.show());
     link.attach(contents);
+    // a page that goes away leaves nobody to watch its calls (a training would run on unseen): they are cancelled
     contents.on('did-start-navigation', (details: { isMainFrame?: boolean; isSameDocument?: boolean }) => {
-      if (details?.isMainFrame && !details.isSameDocument) link.attach(contents); // a reload: not listening until it says so
+      if (!details?.isMainFrame || details.isSameDocument) return;
+      bridge.cancelAll(contents);
+      link.attach(contents); // a reload: not listening until it says so
+    });
+    // its renderer process died (out of memory, a crash): the page is loaded again, unless it keeps dying
+    const crashes: number[] = [];
+    contents.on('render-process-gone', (_e: unknown, details: { reason?: string } | undefined) => {
+      bridge.cancelAll(contents);
+      link.attach(contents);
+      if (details?.reason === 'clean-exit' || w.isDestroyed()) return;
+      const now = Date.now();
+      while (crashes.length > 0 && now - crashes[0]! > CRASH_WINDOW_MS) crashes.shift();
+      crashes.push(now);
+      if (crashes.length <= MAX_RELOADS) void w.loadURL(origin.url);
     });
     w.on('close', () => void settings!.saveWindow(captureWindowState(w)).catch(() => undefined));
     w.on('closed', () => {
@@ -276,7 +305,9 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
   });
   // Windows and Linux: "Open with" (or a second launch) while the app runs hands its command line over here
   app.on('second-instance', (_e: unknown, argv: string[], cwd: string) => {
-    showWindow();
+    // Electron delivers launches made during startup right after 'ready', while the settings are still being
+    // read: the first window opens with them then
+    if (settings && !quitting) showWindow();
     void pathsFromArgv(argv, cwd, options.defaultApp ?? false).then(openPaths);
   });
   // macOS: files dropped on the dock icon or opened with the app ("Open with", a double click), possibly
@@ -288,12 +319,15 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
   app.on('window-all-closed', () => {
     if (platform !== 'darwin') app.quit();
   });
-  let quitting = false;
   app.on('will-quit', (event: { preventDefault(): void }) => {
     if (quitting) return;
     quitting = true;
     event.preventDefault(); // the window state and the engine's caches are written first
-    void Promise.allSettled([settings?.flush(), engine.dispose()]).then(() => app.quit());
+    void Promise.allSettled([settings?.flush(), engine.dispose()]).then(() => {
+      // with a packaged app argv[1] is a file; with `electron .` it is the app's folder, which comes first again
+      if (handOver.length > 0) app.relaunch({ args: [...(options.defaultApp && options.argv?.[1] ? [options.argv[1]] : []), ...handOver] });
+      app.quit();
+    });
   });
 
   return app.whenReady().then(async () => {

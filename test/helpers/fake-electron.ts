@@ -69,6 +69,8 @@ export class FakeWebContents extends Emitter {
 export class FakeWindow extends Emitter implements WindowLike {
   readonly webContents = new FakeWebContents();
   url: string | null = null;
+  /** every URL loaded, in order (a reload after a renderer crash loads again) */
+  readonly loads: string[] = [];
   shown = 0;
   focused = 0;
   minimized = false;
@@ -82,6 +84,7 @@ export class FakeWindow extends Emitter implements WindowLike {
   }
   loadURL(url: string) {
     this.url = url;
+    this.loads.push(url);
     return Promise.resolve();
   }
   show() {
@@ -151,6 +154,7 @@ export function fakeElectron(opts: FakeOptions = {}) {
     protocolHandler: null as ((r: Request) => Promise<Response>) | null,
     schemes: null as any,
     quits: 0,
+    relaunches: [] as Array<{ args?: string[] } | undefined>,
     ready: false,
     aboutPanel: null as any,
   };
@@ -165,6 +169,7 @@ export function fakeElectron(opts: FakeOptions = {}) {
           log.push('ready');
         }),
       quit: () => void s.quits++,
+      relaunch: (o?: { args?: string[] }) => void s.relaunches.push(o),
       requestSingleInstanceLock: () => (log.push('lock'), opts.lock ?? true),
       getLocale: () => opts.locale ?? 'en-US',
       getVersion: () => '0.1.0',

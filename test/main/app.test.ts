@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
 import type { MenuItemConstructorOptions } from 'electron';
 import { APP_CSP, PROJECT_LINKS, imageUrl } from '../../common/api.js';
+import { EngineError } from '../../common/errors.js';
 import { IPC } from '../../common/ipc.js';
 import { EngineHost } from '../../engine/host.js';
 import { startApp, type AppHandle, type AppOptions } from '../../main/app.js';
@@ -514,4 +515,104 @@ test('the engine writes a report or an export only into a folder the user chose 
   const after = (await a.f.invoke(IPC.engineCall, a.ev(), 'r2', 'evaluate', report)) as { ok: boolean; value: { report: string } };
   assert.equal(after.ok, true);
   assert.equal(after.value.report, join(out, 'report-zero-shot.html'));
+});
+
+test('a launch during startup (before the settings are read) opens its file in the first window, without an error', async () => {
+  const dir = await tempDir();
+  const photo = join(dir, 'photo.jpg');
+  await copyFile(FACE, photo);
+  const f = fakeElectron();
+  const whenReady = f.electron.app.whenReady;
+  // as Electron does: launches held during startup are delivered right after 'ready', while startApp reads settings.json
+  f.electron.app.whenReady = () => whenReady().then(() => void setImmediate(() => f.app.emit('second-instance', {}, ['/opt/HappySad Studio/happysad-studio', photo], dir, {})));
+  const handle = (await startApp(f.electron, { createEngine: stubEngine, home: await tempDir(), appRoot: await appRoot(), preloadPath: '/p.cjs', platform: 'linux' }))!;
+  await until(() => handle.given.has(photo));
+  assert.equal(f.windows.length, 1, 'one window');
+  f.send(IPC.rendererReady, f.event(f.windows[0]!.webContents, APP_URL));
+  assert.deepEqual(f.windows[0]!.webContents.sentOn(IPC.openPaths), [[[photo]]]);
+});
+
+test('a file opened while the app quits opens no window: the app starts again with it once it has quit', async () => {
+  const dir = await tempDir();
+  const photo = join(dir, 'photo.jpg');
+  await copyFile(FACE, photo);
+  const a = await launch();
+  a.win().close();
+  a.f.app.emit('will-quit', { preventDefault: () => undefined });
+  a.f.app.emit('second-instance', {}, ['/opt/HappySad Studio/happysad-studio', photo], dir, {});
+  await until(() => a.f.state.quits > 0);
+  assert.equal(a.f.windows.length, 1, 'no window opened to close at once');
+  assert.deepEqual(a.f.state.relaunches, [{ args: [photo] }]);
+  // with `electron .` the app's folder comes first again
+  const b = await launch({}, { defaultApp: true, argv: ['/usr/bin/electron', '/src/happysad'] });
+  b.f.app.emit('will-quit', { preventDefault: () => undefined });
+  b.f.app.emit('open-file', { preventDefault: () => undefined }, photo);
+  await until(() => b.f.state.quits > 0);
+  assert.deepEqual(b.f.state.relaunches, [{ args: ['/src/happysad', photo] }]);
+  // nothing opened while quitting: no relaunch
+  const c = await launch();
+  c.f.app.emit('will-quit', { preventDefault: () => undefined });
+  await until(() => c.f.state.quits > 0);
+  assert.deepEqual(c.f.state.relaunches, []);
+});
+
+test("a page that dies or reloads has its engine calls cancelled; a crashed renderer's page is loaded again, not forever", async () => {
+  const cancelled: string[] = [];
+  let n = 0;
+  // as the engine host does: a cancelled call's result fails with 'cancelled'
+  const pending = new Map<string, (e: Error) => void>();
+  const request = () => {
+    const id = `e${++n}`;
+    return { id, result: new Promise<never>((_, reject) => void pending.set(id, reject)) };
+  };
+  const cancel = (id: string) => {
+    cancelled.push(id);
+    pending.get(id)?.(new EngineError('cancelled', 'cancelled'));
+    return pending.delete(id);
+  };
+  const engine = { ...stubEngine(), request, cancel };
+  const a = await launch({}, { createEngine: () => engine });
+  const w = a.win();
+  a.ready();
+  void a.f.invoke(IPC.engineCall, a.ev(), 'c1', 'info', {});
+  await until(() => n === 1);
+  w.webContents.emit('render-process-gone', {}, { reason: 'oom' });
+  assert.deepEqual(cancelled, ['e1'], "the dead page's call");
+  assert.equal(w.loads.length, 2, 'loaded again');
+  // until the new page says it listens, events wait for it
+  a.click('train');
+  assert.equal(sentOn(w, IPC.menuCommand).length, 0);
+  a.ready();
+  assert.equal(sentOn(w, IPC.menuCommand).length, 1);
+  // a reload (main frame, a new document) cancels too; a same-document navigation does not
+  void a.f.invoke(IPC.engineCall, a.ev(), 'c2', 'info', {});
+  await until(() => n === 2);
+  w.webContents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true });
+  assert.deepEqual(cancelled, ['e1']);
+  w.webContents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+  assert.deepEqual(cancelled, ['e1', 'e2']);
+  // a renderer that keeps dying is not loaded again and again; a clean exit is not a crash
+  for (let i = 0; i < 5; i++) w.webContents.emit('render-process-gone', {}, { reason: 'crashed' });
+  assert.equal(w.loads.length, 4, 'three reloads within a minute, then the window stays as it is');
+  w.webContents.emit('render-process-gone', {}, { reason: 'clean-exit' });
+  assert.equal(w.loads.length, 4);
+});
+
+test('the language chosen in the menu applies for the session even when settings.json cannot be written', async () => {
+  const a = await launch();
+  const w = a.win();
+  a.ready();
+  await mkdir(join(a.home, 'settings.json'), { recursive: true }); // every write of it fails (EISDIR)
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => void unhandled.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    a.click('language-id');
+    await until(() => sentOn(w, IPC.settingsChanged).length > 0);
+    assert.equal((sentOn(w, IPC.settingsChanged).at(-1)![0] as { language: string }).language, 'id');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
 });
