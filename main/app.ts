@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { AboutPanelOptionsOptions, BrowserWindowConstructorOptions, MenuItemConstructorOptions, OpenDialogOptions } from 'electron';
+import type { AboutPanelOptionsOptions, BrowserWindowConstructorOptions, MenuItemConstructorOptions, MessageBoxOptions, OpenDialogOptions } from 'electron';
 import { PROJECT_LINKS } from '../common/api.js';
 import { EngineError } from '../common/errors.js';
 import { languageFor, translate, type MessageKey } from '../common/i18n/index.js';
@@ -41,6 +41,7 @@ export interface WindowLike {
   once(event: string, listener: Listener): unknown;
   show(): void;
   focus(): void;
+  close(): void;
   isMinimized(): boolean;
   restore(): void;
   maximize(): void;
@@ -84,7 +85,10 @@ export interface ElectronLike {
     };
   };
   shell: { openExternal(url: string): Promise<void>; openPath(path: string): Promise<string>; showItemInFolder(path: string): void };
-  dialog: { showOpenDialog(window: any, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }> };
+  dialog: {
+    showOpenDialog(window: any, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+    showMessageBox(window: any, options: MessageBoxOptions): Promise<{ response: number }>;
+  };
   nativeTheme: { themeSource: 'system' | 'light' | 'dark'; readonly shouldUseDarkColors: boolean };
   Notification: { new (options: { title: string; body: string; silent?: boolean }): { show(): void }; isSupported(): boolean };
   screen: { getAllDisplays(): Array<{ workArea: Rect }> };
@@ -224,6 +228,22 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
   };
 
   const sendSettings = () => link.send(IPC.settingsChanged, settings!.settings);
+  let quitAsked = false;
+  const confirmStopTraining = async (w: WindowLike): Promise<boolean> => {
+    const r = await dialog
+      .showMessageBox(w, {
+        type: 'question',
+        message: t('confirm.trainingRunning'),
+        detail: t('confirm.trainingRunningDetail'),
+        buttons: [t('confirm.stopAndClose'), t('confirm.keepTraining')],
+        defaultId: 1,
+        cancelId: 1,
+        noLink: true,
+      })
+      .catch(() => ({ response: 0 })); // no dialog to ask with: the window closes as it would have
+    return r.response === 0;
+  };
+
   const setLanguage = async (lang: Language | null) => {
     // not saved (a read-only or full disk): this session still speaks it, as the window's own setting does
     await settings!.update({ language: lang }).catch(() => undefined);
@@ -282,13 +302,31 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
     contents.on('render-process-gone', (_e: unknown, details: { reason?: string } | undefined) => {
       bridge.cancelAll(contents);
       link.attach(contents);
+      appState = INITIAL_APP_STATE; // the new page says what it is doing
+      rebuildMenu();
       if (details?.reason === 'clean-exit' || w.isDestroyed()) return;
       const now = Date.now();
       while (crashes.length > 0 && now - crashes[0]! > CRASH_WINDOW_MS) crashes.shift();
       crashes.push(now);
       if (crashes.length <= MAX_RELOADS) void w.loadURL(origin.url);
     });
-    w.on('close', () => void settings!.saveWindow(captureWindowState(w)).catch(() => undefined));
+    // closing the window stops a running training (its calls are cancelled with the page): asked first
+    let stopConfirmed = false;
+    w.on('close', (event: { preventDefault(): void }) => {
+      if (appState.training && !stopConfirmed) {
+        event.preventDefault();
+        const quitAfter = quitAsked; // Cmd+Q on macOS: the quit was cancelled by this window staying open
+        quitAsked = false;
+        void confirmStopTraining(w).then((stop) => {
+          if (!stop || w.isDestroyed()) return;
+          stopConfirmed = true;
+          if (quitAfter) app.quit();
+          else w.close();
+        });
+        return;
+      }
+      void settings!.saveWindow(captureWindowState(w)).catch(() => undefined);
+    });
     w.on('closed', () => {
       link.detach(contents);
       if (win === w) win = null;
@@ -315,6 +353,9 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
   app.on('open-file', (event: { preventDefault(): void }, file: string) => {
     event.preventDefault();
     openPaths([file]);
+  });
+  app.on('before-quit', () => {
+    quitAsked = true;
   });
   app.on('window-all-closed', () => {
     if (platform !== 'darwin') app.quit();

@@ -59,5 +59,9 @@ export const mainEn = {
   'notify.trainDoneTitle': 'Training finished',
   'notify.trainDoneBody': 'Model {model} is ready: {accuracy} validation accuracy.',
   'notify.trainDoneBodyNoValidation': 'Model {model} is ready.',
+  'confirm.trainingRunning': 'A training is running',
+  'confirm.trainingRunningDetail': 'Closing the window stops it, and no model is saved from it.',
+  'confirm.stopAndClose': 'Stop Training and Close',
+  'confirm.keepTraining': 'Keep Training',
   'notify.trainFailedTitle': 'Training failed',
 } as const;

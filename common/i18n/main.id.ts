@@ -60,5 +60,9 @@ export const mainId: Record<keyof typeof mainEn, string> = {
   'notify.trainDoneTitle': 'Pelatihan selesai',
   'notify.trainDoneBody': 'Model {model} siap: akurasi validasi {accuracy}.',
   'notify.trainDoneBodyNoValidation': 'Model {model} siap.',
+  'confirm.trainingRunning': 'Pelatihan sedang berjalan',
+  'confirm.trainingRunningDetail': 'Menutup jendela akan menghentikannya, dan tidak ada model yang disimpan darinya.',
+  'confirm.stopAndClose': 'Hentikan Pelatihan dan Tutup',
+  'confirm.keepTraining': 'Lanjutkan Pelatihan',
   'notify.trainFailedTitle': 'Pelatihan gagal',
 };

@@ -116,7 +116,9 @@ export class FakeWindow extends Emitter implements WindowLike {
   }
   /** the user closes the window */
   close() {
-    this.emit('close', { preventDefault() {} });
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (prevented) return;
     this.destroyed = true;
     this.webContents.destroy();
     this.emit('closed');
@@ -129,6 +131,8 @@ export interface FakeOptions {
   packaged?: boolean;
   displays?: Rect[];
   dialogResult?: { canceled: boolean; filePaths: string[] };
+  /** the button a message box answers with (its index), or a function of the box */
+  messageBoxResponse?: number | ((options: any) => number);
   darkTheme?: boolean;
 }
 
@@ -145,6 +149,7 @@ export function fakeElectron(opts: FakeOptions = {}) {
   const revealed: string[] = [];
   const notifications: Array<{ title: string; body: string }> = [];
   const dialogs: any[] = [];
+  const messageBoxes: any[] = [];
   const sessionEvents = new Emitter();
   const s = {
     beforeRequest: null as Fn | null,
@@ -211,7 +216,14 @@ export function fakeElectron(opts: FakeOptions = {}) {
       openPath: (p) => (openedPaths.push(p), Promise.resolve('')),
       showItemInFolder: (p) => void revealed.push(p),
     },
-    dialog: { showOpenDialog: (_w, o) => (dialogs.push(o), Promise.resolve(opts.dialogResult ?? { canceled: true, filePaths: [] })) },
+    dialog: {
+      showOpenDialog: (_w, o) => (dialogs.push(o), Promise.resolve(opts.dialogResult ?? { canceled: true, filePaths: [] })),
+      showMessageBox: (_w, o) => {
+        messageBoxes.push(o);
+        const r = opts.messageBoxResponse;
+        return Promise.resolve({ response: typeof r === 'function' ? r(o) : (r ?? (o.cancelId as number | undefined) ?? 0) });
+      },
+    },
     nativeTheme,
     Notification: Object.assign(
       class {
@@ -243,6 +255,7 @@ export function fakeElectron(opts: FakeOptions = {}) {
     revealed,
     notifications,
     dialogs,
+    messageBoxes,
     sessionEvents,
     nativeTheme,
     state: s,

@@ -527,6 +527,7 @@ test('a launch during startup (before the settings are read) opens its file in t
   f.electron.app.whenReady = () => whenReady().then(() => void setImmediate(() => f.app.emit('second-instance', {}, ['/opt/HappySad Studio/happysad-studio', photo], dir, {})));
   const handle = (await startApp(f.electron, { createEngine: stubEngine, home: await tempDir(), appRoot: await appRoot(), preloadPath: '/p.cjs', platform: 'linux' }))!;
   await until(() => handle.given.has(photo));
+  assert.ok(handle.given.has(photo));
   assert.equal(f.windows.length, 1, 'one window');
   f.send(IPC.rendererReady, f.event(f.windows[0]!.webContents, APP_URL));
   assert.deepEqual(f.windows[0]!.webContents.sentOn(IPC.openPaths), [[[photo]]]);
@@ -553,6 +554,7 @@ test('a file opened while the app quits opens no window: the app starts again wi
   const c = await launch();
   c.f.app.emit('will-quit', { preventDefault: () => undefined });
   await until(() => c.f.state.quits > 0);
+  assert.equal(c.f.state.quits, 1);
   assert.deepEqual(c.f.state.relaunches, []);
 });
 
@@ -615,4 +617,41 @@ test('the language chosen in the menu applies for the session even when settings
   } finally {
     process.off('unhandledRejection', onUnhandled);
   }
+});
+
+test('closing the window during a training asks first: keep training leaves it open, stop closes it; quitting likewise', async () => {
+  let answer = 1; // Keep Training
+  const a = await launch({ messageBoxResponse: () => answer });
+  const w = a.win();
+  a.ready();
+  a.f.send(IPC.appState, a.ev(), { training: true, hasModel: true });
+  w.close();
+  await until(() => a.f.messageBoxes.length === 1);
+  const box = a.f.messageBoxes[0];
+  assert.equal(box.message, 'A training is running');
+  assert.deepEqual(box.buttons, ['Stop Training and Close', 'Keep Training']);
+  assert.equal(box.cancelId, 1, 'Escape keeps training');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(w.destroyed, false, 'still open, still training');
+  answer = 0;
+  w.close();
+  await until(() => w.destroyed);
+  assert.equal(w.destroyed, true, 'closed');
+  assert.equal(a.f.messageBoxes.length, 2);
+  // not training: closes without asking
+  const b = await launch();
+  b.ready();
+  b.f.send(IPC.appState, b.ev(), { training: false, hasModel: true });
+  b.win().close();
+  assert.equal(b.win().destroyed, true);
+  assert.equal(b.f.messageBoxes.length, 0);
+  // Cmd+Q on macOS (before-quit, then the window closes): stopping quits the app, not only the window
+  const c = await launch({ messageBoxResponse: 0 }, { platform: 'darwin' });
+  c.ready();
+  c.f.send(IPC.appState, c.ev(), { training: true, hasModel: true });
+  c.f.app.emit('before-quit');
+  c.win().close();
+  await until(() => c.f.state.quits > 0);
+  assert.equal(c.f.state.quits, 1, 'the app quits');
+  assert.equal(c.f.messageBoxes.length, 1);
 });
