@@ -189,6 +189,14 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     assert.equal(ownJson.source.kind, 'validation');
     assert.equal(ownJson.n, current.dataset.validation.happy + current.dataset.validation.sad);
     assert.equal(await row.getByTestId('eval-accuracy').innerText(), percent(ownJson.accuracy));
+    assert.equal(await row.getByTestId('eval-loss').innerText(), ownJson.loss.toFixed(3));
+    // figures follow the language's number format (a comma in Indonesian), as the percentages beside them do
+    await page.locator('#language-select').selectOption('id');
+    await row.locator('[data-testid="eval-loss"]', { hasText: ',' }).waitFor();
+    assert.equal(await row.getByTestId('eval-loss').innerText(), ownJson.loss.toFixed(3).replace('.', ','));
+    assert.equal(await row.getByTestId('eval-auc').innerText(), ownJson.roc.auc.toFixed(3).replace('.', ','));
+    await page.locator('#language-select').selectOption('');
+    await row.locator('[data-testid="eval-loss"]', { hasText: '.' }).waitFor();
     await checkEveryCell(page, ownJson);
     // the training curves: one point per epoch of its history
     assert.deepEqual(await page.evaluate(() => (globalThis as PageGlobals).__bridge.attributes('[data-testid="history-chart"]', 'data-points')), [String(current.history.length), String(current.history.length)]);
