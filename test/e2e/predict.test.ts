@@ -12,7 +12,7 @@ import { CATALOGUES } from '../../common/i18n/index.js';
 import { slow } from '../helpers/slow.js';
 import { composeScene } from '../helpers/pasted-faces.js';
 import { FACES, tempDir } from '../helpers/tmp.js';
-import { bridgeFor, buildRenderer, cards, dragFiles, dropFiles, launch, needsChromium, openApp, pasteImageFrom, screenshots, waitForJudged, waitForSomeDone, type AppPage, type Bridge, type PageGlobals } from './helpers.js';
+import { bridgeFor, buildRenderer, cards, dragFiles, dropFiles, launch, needsChromium, openApp, pasteImageFrom, screenshots, settle, SCREENSHOTS, waitForJudged, waitForSomeDone, type AppPage, type Bridge, type PageGlobals } from './helpers.js';
 
 const HAPPY = join(FACES, 'happy');
 const SAD = join(FACES, 'sad');
@@ -64,6 +64,10 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
 
     const card = page.getByTestId('prediction-card');
     assert.equal(await card.getAttribute('data-state'), 'done');
+    // a screen reader hears the verdict once, in the words of the card's own name
+    await page.locator('[data-testid="predict-announce"]', { hasText: 'sure' }).waitFor();
+    assert.equal(await page.getByTestId('predict-announce').innerText(), await card.getAttribute('aria-label'));
+    assert.match((await card.getAttribute('aria-label'))!, /^Aleksander_Kwasniewski_0002\.jpg: (Happy|Sad), .+ sure$/);
     // the renderer asked the engine for exactly that file (kept in the library: savePredictions is on by default), and shows the engine's verdict
     const predict = bridge.log.calls.find((c) => c.method === 'predict');
     assert.deepEqual(predict?.params, { inputs: [face], save: true });
@@ -184,6 +188,9 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     const summary = await page.getByTestId('batch-summary').innerText();
     assert.match(summary, /20 images/);
     assert.match(summary, /2 unreadable/);
+    // said once at the end, not image by image: the bars themselves are not live regions
+    assert.match(await page.getByTestId('predict-announce').innerText(), /^20 images: \d+ happy, \d+ sad, 2 unreadable$/);
+    assert.equal(await page.locator('[data-testid="batch-summary"][role], [data-testid="batch-progress"][role]').count(), 0);
     await screenshots(page, 'predict-batch-20');
     assertClean(a);
   });
@@ -250,8 +257,44 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     }
     assert.match(await page.getByTestId('current-model').innerText(), /Model\s+Built-in \(zero-shot\)/);
     await screenshots(page, 'status-backend');
+    // the Escape that closes it is marked handled, so that the view behind (the Library's selection) leaves it alone
+    await page.evaluate(() => {
+      const g = globalThis as unknown as { escHandled: boolean; addEventListener(type: string, listener: (e: { defaultPrevented: boolean }) => void): void };
+      g.addEventListener('keydown', (e) => void (g.escHandled = e.defaultPrevented));
+    });
     await page.keyboard.press('Escape');
     await details.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { escHandled: boolean }).escHandled), true);
+    assertClean(a);
+  });
+
+  test('zoomed to 200 % in the smallest window (450x300 CSS px): icons-only sidebar, actions under the title', async () => {
+    const a = await open();
+    const { page } = a;
+    await page.setViewportSize({ width: 450, height: 300 });
+    try {
+      const sidebar = (await page.getByRole('navigation').boundingBox())!;
+      assert.equal(Math.round(sidebar.width), 56);
+      assert.equal(await page.getByRole('button', { name: /^Train/ }).count(), 1, 'the items keep their names');
+      for (const [key, title] of [['1', 'Predict'], ['2', 'Train'], ['3', 'Models'], ['4', 'Library']] as const) {
+        await page.keyboard.press(`Control+${key}`);
+        const h1 = page.getByRole('heading', { name: title, level: 1 });
+        await h1.waitFor();
+        const header = page.locator('section.view:not([hidden]) .view-header');
+        const t = (await h1.boundingBox())!;
+        for (const button of await header.locator('.actions button').all()) {
+          const b = await button.boundingBox();
+          if (!b) continue;
+          assert.ok(b.y >= t.y + t.height - 1, `${title}: "${await button.innerText()}" under the title, not over it`);
+          assert.ok(b.x + b.width <= 450 + 1, `${title}: "${await button.innerText()}" inside the window`);
+        }
+      }
+      await page.keyboard.press('Control+1');
+      await settle(page);
+      await page.screenshot({ path: join(SCREENSHOTS, 'zoom-200-predict-light-450x300.png') });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
     assertClean(a);
   });
 
@@ -289,9 +332,11 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     assert.deepEqual(bridge.log.reveals, [picks[0]]);
 
     // shortcuts of the View menu
+    // (the focus was in a card of the view they hide: it goes to the new view's title, not to the page)
     for (const [key, title] of [['2', 'Train'], ['3', 'Models'], ['4', 'Library'], ['1', 'Predict']] as const) {
       await page.keyboard.press(`Control+${key}`);
       await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+      await page.locator(`h1#${title.toLowerCase()}-title:focus`).waitFor();
     }
     // Enter on a sidebar item switches view too
     await page.getByRole('button', { name: /^Train/ }).focus();
@@ -438,6 +483,7 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
   test('a language main cannot store: the list shows the language in use again, and a message says why', async () => {
     const a = await open();
     const { page } = a;
+    await page.clock.install(); // the toast's 8 s, without waiting them
     const failed = bridge.settingsFailNext('settings.json: disk full');
     await page.locator('#language-select').selectOption('id');
     await failed;
@@ -449,6 +495,13 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
     await page.getByRole('heading', { name: 'Predict', level: 1 }).waitFor();
     assert.equal(bridge.settings.language, null, 'nothing stored');
     await screenshots(page, 'language-not-saved');
+    // it stays while its Dismiss button has the focus, and goes a while after the focus leaves
+    await toast.getByRole('button', { name: 'Dismiss' }).focus();
+    await page.clock.runFor(20_000);
+    assert.equal(await toast.count(), 1, 'still there with the focus in it');
+    await page.locator('#language-select').focus();
+    await page.clock.runFor(5_000);
+    await toast.waitFor({ state: 'detached' });
     // the bridge answered with an HTTP error, which Chromium logs; nothing else went wrong
     assert.deepEqual(a.problems.filter((p) => !/Failed to load resource: the server responded with a status of 500/.test(p)), []);
     a.problems.length = 0;

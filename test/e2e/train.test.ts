@@ -165,8 +165,21 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     await page.getByTestId('train-start').click();
     await page.locator(`${RUN}[data-phase="running"] ${CHART}[data-epochs="3"]`).waitFor();
     assert.equal((await chartData(page)).epochs, 3, 'the chart restarted with the new run');
+    // Stop took the place of Start, and its focus (not left on the page)
+    const focused = () =>
+      page.evaluate(() => {
+        const active = (globalThis as unknown as { document: { activeElement: { tagName: string; getAttribute(name: string): string | null } | null } }).document.activeElement;
+        return active?.getAttribute('data-testid') ?? active?.tagName;
+      });
+    assert.equal(await focused(), 'train-stop');
+    // each step is said once as it begins (not every epoch)
+    assert.match(await page.getByTestId('train-announce').innerText(), /^Training: epoch \d+ of 12/);
     gate.open();
     await page.locator(`${RUN}[data-phase="done"]`).waitFor();
+    await page.locator('[data-testid="train-start"]:focus').waitFor();
+    // the outcome is said (the box itself is inserted with its text, which a live region would not announce)
+    await page.locator('[data-testid="train-announce"]', { hasText: 'Done.' }).waitFor();
+    assert.equal(await page.getByTestId('train-announce').innerText(), (await page.getByTestId('train-outcome').innerText()).replace(/\s+/g, ' ').trim());
 
     assert.equal(await page.locator(`${CHART} canvas[data-mark="first"]`).count(), 1, 'one chart for the stopped run and this one: updated in place');
     const models = await bridge.engine.call('listModels', {});
