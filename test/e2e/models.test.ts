@@ -130,6 +130,8 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
 
     await otherRow.getByRole('button', { name: 'Use This Model' }).click();
     await page.locator(`[data-testid="model-row"][data-model-id="${other.id}"][data-current="true"]`).waitFor();
+    // the button went with the change: the focus is on that card's title, not lost to the page
+    await otherRow.locator('h2:focus').waitFor();
     assert.equal(await currentRow.getAttribute('data-current'), 'false');
     assert.equal((await bridge.engine.call('info', {})).currentModel, other.id, 'the engine switched');
     assert.equal(await page.getByTestId('current-model').getAttribute('title'), other.id);
@@ -389,11 +391,17 @@ describe('Models view in Chromium with the real engine', { skip: needsChromium }
     await otherRow.getByTestId('eval-running').waitFor();
     assert.equal(held.pending(), 1);
 
+    // the question takes the focus on its safe answer; dismissed, the focus is back on Delete
+    await otherRow.getByTestId('model-delete').click();
+    await otherRow.locator('[data-testid="delete-no"]:focus').waitFor();
+    await page.keyboard.press('Enter');
+    await otherRow.locator('[data-testid="model-delete"]:focus').waitFor();
     await otherRow.getByTestId('model-delete').click();
     await otherRow.getByTestId('delete-confirm').waitFor();
     assert.equal(bridge.log.calls.some((c) => c.method === 'deleteModel' && (c.params as { id: string }).id === other.id), false, 'nothing deleted before the confirmation');
     await otherRow.getByTestId('delete-yes').click();
     await otherRow.waitFor({ state: 'detached' });
+    await page.locator('h1#models-title:focus').waitFor();
     assert.deepEqual((await bridge.engine.call('listModels', {})).map((m) => m.id), [current.id]);
     // (the cancel was sent before the deletion, whose answer and the list refresh came back before the row went)
     assert.equal(held.pending(), 0, 'its running evaluation was cancelled');
