@@ -197,6 +197,56 @@ describe('Library for the keyboard, screen readers and forced colours, in Chromi
     assert.deepEqual(app.problems, []);
   });
 
+  test('the viewer says each step and each review in a live region, and its picture’s text is the verdict', async () => {
+    const { page } = app;
+    const viewer = page.getByTestId('library-viewer');
+    const live = viewer.getByTestId('viewer-said');
+    const text = async () => (await live.textContent())?.trim() ?? '';
+    /** waits for the live region to say it (a limit, so that a region that never says it fails, with what it said) */
+    const wait = async (re: RegExp) => {
+      for (const t0 = Date.now(); !re.test(await text()); await new Promise((r) => setTimeout(r, 25))) {
+        if (Date.now() - t0 > 30_000) assert.fail(`the live region says ${JSON.stringify(await text())}, not ${re}`);
+      }
+    };
+    const name = (i: number) => items[i]!.originalName.replace(/\./g, '\\.');
+    const labelOf = (i: number) => (items[i]!.label === 'happy' ? 'Happy' : 'Sad');
+    await at(page, 0).dblclick();
+    await viewer.waitFor();
+    assert.equal(await live.getAttribute('role'), 'status');
+    assert.equal(await live.getAttribute('aria-live'), 'polite');
+    assert.equal(await text(), '', 'nothing said on opening: the dialog’s name is read then');
+    assert.match((await viewer.locator('img').getAttribute('alt'))!, new RegExp(`^${name(0)}: ${labelOf(0)}, \\d+% sure$`), 'the picture’s text: the photo and the verdict');
+
+    await page.keyboard.press('ArrowRight');
+    await wait(new RegExp(`^2 of ${N}, ${name(1)}: ${labelOf(1)}, \\d+% sure, To review$`));
+    await page.keyboard.press('ArrowRight');
+    await wait(new RegExp(`^3 of ${N}, ${name(2)}: ${labelOf(2)}, \\d+% sure, To review$`));
+    // a review: the new state, and after a correction the new label with what the model had said
+    await page.keyboard.press('c');
+    await wait(new RegExp(`^Confirmed: ${labelOf(2)}, \\d+% sure$`));
+    await page.keyboard.press('x');
+    const other = labelOf(2) === 'Happy' ? 'Sad' : 'Happy';
+    await wait(new RegExp(`^Corrected: ${other} \\(the model said ${labelOf(2)}, \\d+% sure\\)$`));
+    assert.match((await viewer.locator('img').getAttribute('alt'))!, new RegExp(`^${name(2)}: ${other} \\(the model said ${labelOf(2)}, \\d+% sure\\)$`));
+    await screenshots(page, 'library-viewer-said');
+    // in the language chosen
+    bridge.changeSettings({ language: 'id' });
+    await viewer.getByText('Konfirmasi', { exact: false }).first().waitFor();
+    await page.keyboard.press('ArrowLeft');
+    await wait(new RegExp(`^2 dari ${N}, ${name(1)}: ${labelOf(1) === 'Happy' ? 'Senang' : 'Sedih'}, yakin \\d+%, Perlu ditinjau$`));
+    bridge.changeSettings({ language: null });
+    await viewer.getByText('Confirm', { exact: false }).first().waitFor();
+    // deleted: what was done, then the photo now in its place
+    await page.keyboard.press('Delete');
+    await wait(new RegExp(`^Deleted 1\\. 2 of ${N - 1}, ${name(2)}: ${other} \\(the model said ${labelOf(2)}, \\d+% sure\\), Corrected$`));
+    await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'hidden' });
+    await page.keyboard.press('Control+z');
+    await page.locator(`[data-testid="library-grid"][data-total="${N}"]`).waitFor();
+    assert.equal((await list()).length, N);
+    assert.deepEqual(app.problems, []);
+  });
+
   test('Ctrl+A, then Delete at once: every photo deleted, not the selection from before', async () => {
     const { page } = app;
     await at(page, 5).click({ timeout: 60_000 });
