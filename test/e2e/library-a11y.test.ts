@@ -197,6 +197,56 @@ describe('Library for the keyboard, screen readers and forced colours, in Chromi
     assert.deepEqual(app.problems, []);
   });
 
+  test('forced colours: the switch, the pressed filter and a selected tile stay visible', async () => {
+    const { page } = app;
+    await page.keyboard.press('Escape');
+    await at(page, 1).click();
+    await at(page, 2).click({ modifiers: ['Control'] });
+    await page.emulateMedia({ forcedColors: 'active' });
+    try {
+      await settle(page); // the switch's colour transition
+      const toggle = page.getByTestId('save-predictions');
+      assert.equal(await toggle.isChecked(), true);
+      // the system colours as this Chromium resolves them
+      const probe = async (color: string) => page.evaluate((c) => {
+        const d = (globalThis as unknown as { document: { createElement(t: string): { style: Record<string, string> }; body: { append(e: unknown): void } } }).document;
+        const e = d.createElement('i');
+        e.style.color = c;
+        d.body.append(e);
+        const v = (e as unknown as El).ownerDocument.defaultView.getComputedStyle(e).color!;
+        (e as unknown as { remove(): void }).remove();
+        return v;
+      }, color);
+      const [highlight, canvasText] = [await probe('Highlight'), await probe('CanvasText')];
+      assert.notEqual(highlight, canvasText);
+      assert.equal(await style(toggle, 'borderTopStyle'), 'solid', 'the switch has an outline');
+      assert.equal(await style(toggle, 'borderTopColor'), highlight, 'on: in Highlight');
+      assert.equal(await style(toggle, 'backgroundColor'), highlight);
+      assert.equal(await style(toggle, 'backgroundColor', '::after'), await probe('HighlightText'), 'its knob stands out');
+      const pressed = page.getByTestId('filter-label').locator('[aria-pressed="true"]');
+      const other = page.getByTestId('filter-label').locator('[aria-pressed="false"]').first();
+      assert.equal(await style(pressed, 'backgroundColor'), highlight, 'the pressed filter in Highlight');
+      assert.notEqual(await style(other, 'backgroundColor'), highlight, 'the others not');
+      assert.equal(await style(at(page, 2).locator('.thumb'), 'borderTopColor', '::after'), highlight, 'a selected tile is framed in Highlight');
+      assert.equal(await style(at(page, 2).locator('.thumb'), 'borderTopStyle', '::after'), 'solid');
+      assert.equal(await style(at(page, 0).locator('.thumb'), 'borderTopStyle', '::after'), 'none', 'one not selected is not');
+      await screenshots(page, 'library-forced-colors');
+      // off: the same frame, shown as the switch's off state
+      await toggle.click();
+      await until(() => bridge.settings.savePredictions === false);
+      await settle(page);
+      assert.equal(await style(toggle, 'borderTopColor'), canvasText, 'off: a CanvasText outline');
+      assert.equal(await style(toggle, 'backgroundColor', '::after'), canvasText, 'and a CanvasText knob');
+      await screenshots(page, 'library-forced-colors-off');
+      await toggle.click();
+      await until(() => bridge.settings.savePredictions === true);
+    } finally {
+      await page.emulateMedia({ forcedColors: 'none' });
+    }
+    await page.keyboard.press('Escape');
+    assert.deepEqual(app.problems, []);
+  });
+
   test('the viewer says each step and each review in a live region, and its picture’s text is the verdict', async () => {
     const { page } = app;
     const viewer = page.getByTestId('library-viewer');
