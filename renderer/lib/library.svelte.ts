@@ -37,6 +37,12 @@ export class LibraryStore {
   /** the index a shift-click extends from, and the keyboard's position */
   anchor = $state<number | null>(null);
   cursor = $state<number>(0);
+  /**
+   * Whether the keyboard's position is on a tile of its own: put there by a click or a key (Ctrl+Arrow moves it
+   * and leaves the selection alone, Space toggles the tile it is on); not until then, nor after the filter or
+   * the sort changed. With a selection the cursor counts in any case.
+   */
+  cursorActive = $state(false);
   /** id -> thumbnail URL (or '' when it could not be made) */
   thumbs = $state<Record<string, string>>({});
   busy = $state(false);
@@ -54,6 +60,10 @@ export class LibraryStore {
    * object URLs and let go once out of view: a long scroll must not keep every one in memory.
    */
   private memoryThumbs = new Set<string>();
+  /** the select-all reading its ids, if any: a review asked meanwhile (Ctrl+A, then Delete at once) waits for it */
+  private selecting: Promise<void> = Promise.resolve();
+  /** bumped by every change of the selection by hand: a select-all overtaken by a click or Escape is dropped */
+  private selectionGen = 0;
 
   constructor(
     private readonly engine: EngineClient,
@@ -117,6 +127,7 @@ export class LibraryStore {
   setFilter(filter: LibraryFilter): void {
     this.filter = filter;
     this.clearSelection();
+    this.cursorActive = false;
     this.pages = {};
     void this.reload();
   }
@@ -125,6 +136,7 @@ export class LibraryStore {
     this.sort = sort;
     this.pages = {};
     this.cursor = 0;
+    this.cursorActive = false;
     void this.reload();
   }
 
@@ -189,6 +201,8 @@ export class LibraryStore {
     const item = this.itemAt(index);
     if (!item) return;
     this.cursor = index;
+    this.cursorActive = true;
+    this.selectionGen++;
     if (mode === 'range' && this.anchor !== null) {
       const [a, b] = this.anchor < index ? [this.anchor, index] : [index, this.anchor];
       const next = new Set<string>();
@@ -208,23 +222,50 @@ export class LibraryStore {
     this.anchor = index;
   }
 
+  /** Ctrl+Arrow: the keyboard's position moves to `index`, the selection stays as it is. */
+  moveCursor(index: number): void {
+    if (index < 0 || index >= this.total) return;
+    this.cursor = index;
+    this.cursorActive = true;
+  }
+
   /** Ctrl/Cmd+A: every item that matches the filter (their ids are read in one call). */
-  async selectAll(): Promise<void> {
+  selectAll(): Promise<void> {
+    const run = this.readAll();
+    this.selecting = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readAll(): Promise<void> {
     const gen = this.generation;
+    const selection = ++this.selectionGen;
     const r = await this.engine.call('libraryList', { filter: $state.snapshot(this.filter), sort: this.sort, offset: 0, limit: Math.max(1, Math.min(this.total, 100_000)) });
-    if (gen !== this.generation) return;
+    if (gen !== this.generation || selection !== this.selectionGen) return;
     this.selected = new Set(r.items.map((i) => i.id));
   }
 
+  /** Resolves once a select-all still reading its ids has selected them (at once when none runs). */
+  async selectionSettled(): Promise<void> {
+    await this.selecting;
+  }
+
   clearSelection(): void {
+    this.selectionGen++;
     this.selected = new Set();
     this.anchor = null;
   }
 
   // ----- review -----
 
-  /** Confirms, corrects or deletes the selection; resolves with how many it changed. */
-  async review(action: ReviewAction, ids: string[] = [...this.selected]): Promise<number> {
+  /**
+   * Confirms, corrects or deletes `ids`, else the selection (once a select-all still reading its ids has
+   * selected them); resolves with how many it changed.
+   */
+  async review(action: ReviewAction, ids?: string[]): Promise<number> {
+    if (!ids) {
+      await this.selecting;
+      ids = [...this.selected];
+    }
     if (ids.length === 0 || this.busy) return 0;
     this.busy = true;
     let done!: () => void;
