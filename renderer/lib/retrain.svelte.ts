@@ -44,10 +44,17 @@ export class RetrainFlow {
     return this.phase === 'running';
   }
 
-  /** Opens the panel on a fresh preview (or on the retrain that is running). */
+  /** a run ended while the panel was closed (Escape during the run): its outcome is shown when it opens next */
+  private unseen = false;
+
+  /** Opens the panel on a fresh preview (or on the retrain that is running, or on one that ended unseen). */
   show(): void {
     this.open = true;
     if (this.phase === 'running') return;
+    if (this.unseen) {
+      this.unseen = false;
+      return;
+    }
     this.phase = 'preview';
     this.result = null;
     this.error = null;
@@ -109,6 +116,7 @@ export class RetrainFlow {
       }
     } finally {
       this.call = null;
+      this.unseen = !this.open;
       await this.hooks.ended(changed);
     }
   }
