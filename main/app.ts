@@ -58,7 +58,7 @@ export interface ElectronLike {
     whenReady(): Promise<unknown>;
     quit(): void;
     /** starts the app again once this instance has quit */
-    relaunch(options?: { args?: string[] }): void;
+    relaunch(options?: { args?: string[]; execPath?: string }): void;
     requestSingleInstanceLock(): boolean;
     getLocale(): string;
     getVersion(): string;
@@ -112,6 +112,11 @@ export interface AppOptions {
   defaultApp?: boolean;
   /** the app icon (a PNG): the window's on Linux and Windows (macOS takes the bundle's), and the About panel's */
   iconPath?: string;
+  /**
+   * $APPIMAGE: the AppImage file this app runs from (Linux). The executable itself lives in a mount that goes
+   * away with the app, so starting the app again must start this file
+   */
+  appImage?: string | undefined;
 }
 
 /** What startApp hands back (tests look inside; index.ts ignores it). */
@@ -214,7 +219,18 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
 
   // files opened while the app quits: a window would open only to close with it; they go to the next launch
   const handOver: string[] = [];
+  const readingArgv = new Set<Promise<void>>();
   let quitting = false;
+  /**
+   * The next launch's command line: this one's switches (--no-sandbox, --ozone-platform=wayland...), with
+   * `electron .` the app's folder first, then the files; app.relaunch's args replace the whole command line
+   */
+  const relaunchWith = (files: readonly string[]) => {
+    const argv = options.argv ?? [];
+    const appFolder = options.defaultApp && argv[1] ? [argv[1]] : [];
+    const switches = argv.slice(1 + appFolder.length).filter((a) => a.startsWith('-'));
+    return { args: [...appFolder, ...switches, ...files], ...(options.appImage && { execPath: options.appImage }) };
+  };
 
   const openPaths = (paths: string[]) => {
     if (paths.length === 0) return;
@@ -245,7 +261,8 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
   };
 
   const setLanguage = async (lang: Language | null) => {
-    // not saved (a read-only or full disk): this session still speaks it, as the window's own setting does
+    // not saved (a read-only or full disk): not applied either, as with the window's own setting; the menu and
+    // the window show the language in use again
     await settings!.update({ language: lang }).catch(() => undefined);
     sendSettings();
     rebuildMenu();
@@ -292,19 +309,20 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
     w.once('ready-to-show', () => w.show());
     link.attach(contents);
     // a page that goes away leaves nobody to watch its calls (a training would run on unseen): they are cancelled
-    contents.on('did-start-navigation', (details: { isMainFrame?: boolean; isSameDocument?: boolean }) => {
-      if (!details?.isMainFrame || details.isSameDocument) return;
+    const pageGone = () => {
       bridge.cancelAll(contents);
-      link.attach(contents); // a reload: not listening until it says so
+      link.attach(contents); // not listening until the new page says so
+      appState = INITIAL_APP_STATE; // the new page says what it is doing (no training of the old one runs on)
+      rebuildMenu();
+    };
+    contents.on('did-start-navigation', (details: { isMainFrame?: boolean; isSameDocument?: boolean }) => {
+      if (details?.isMainFrame && !details.isSameDocument) pageGone(); // a reload
     });
     // its renderer process died (out of memory, a crash): the page is loaded again, unless it keeps dying
     const crashes: number[] = [];
     contents.on('render-process-gone', (_e: unknown, details: { reason?: string } | undefined) => {
-      bridge.cancelAll(contents);
-      link.attach(contents);
-      appState = INITIAL_APP_STATE; // the new page says what it is doing
-      rebuildMenu();
-      if (details?.reason === 'clean-exit' || w.isDestroyed()) return;
+      pageGone();
+      if (quitting || details?.reason === 'clean-exit' || w.isDestroyed()) return;
       const now = Date.now();
       while (crashes.length > 0 && now - crashes[0]! > CRASH_WINDOW_MS) crashes.shift();
       crashes.push(now);
@@ -330,6 +348,9 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
     w.on('closed', () => {
       link.detach(contents);
       if (win === w) win = null;
+      // its calls were cancelled with it (macOS keeps the app running without a window)
+      appState = INITIAL_APP_STATE;
+      rebuildMenu();
     });
     void w.loadURL(origin.url);
   }
@@ -346,7 +367,10 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
     // Electron delivers launches made during startup right after 'ready', while the settings are still being
     // read: the first window opens with them then
     if (settings && !quitting) showWindow();
-    void pathsFromArgv(argv, cwd, options.defaultApp ?? false).then(openPaths);
+    // read asynchronously (each path is checked on disk): a quit that begins meanwhile waits for it
+    const reading = pathsFromArgv(argv, cwd, options.defaultApp ?? false).then(openPaths);
+    readingArgv.add(reading);
+    void reading.finally(() => readingArgv.delete(reading));
   });
   // macOS: files dropped on the dock icon or opened with the app ("Open with", a double click), possibly
   // before 'ready' and before the window exists: the renderer link holds them until the Predict view listens
@@ -364,11 +388,12 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
     if (quitting) return;
     quitting = true;
     event.preventDefault(); // the window state and the engine's caches are written first
-    void Promise.allSettled([settings?.flush(), engine.dispose()]).then(() => {
-      // with a packaged app argv[1] is a file; with `electron .` it is the app's folder, which comes first again
-      if (handOver.length > 0) app.relaunch({ args: [...(options.defaultApp && options.argv?.[1] ? [options.argv[1]] : []), ...handOver] });
+    void (async () => {
+      await Promise.allSettled([settings?.flush(), engine.dispose()]);
+      while (readingArgv.size > 0) await Promise.allSettled([...readingArgv]);
+      if (handOver.length > 0) app.relaunch(relaunchWith(handOver));
       app.quit();
-    });
+    })();
   });
 
   return app.whenReady().then(async () => {

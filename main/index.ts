@@ -23,4 +23,5 @@ void startApp(electron, {
   cwd: process.cwd(),
   defaultApp: process.defaultApp === true,
   iconPath: join(assets, 'app-icon.png'),
+  appImage: process.env.APPIMAGE,
 });

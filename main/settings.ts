@@ -67,10 +67,22 @@ export class SettingsStore {
     return this.data.window;
   }
 
-  /** Applies a checked patch (see parseSettingsPatch) and saves. */
+  /**
+   * Applies a checked patch (see parseSettingsPatch) and saves. A patch that cannot be stored is taken back
+   * (what the app shows is what is stored; a later write would otherwise store it unasked), except where
+   * another update changed the same setting meanwhile.
+   */
   async update(patch: Partial<Settings>): Promise<Settings> {
+    const before = this.data.settings;
     this.data = { ...this.data, settings: { ...this.data.settings, ...patch } };
-    await this.save();
+    try {
+      await this.save();
+    } catch (err) {
+      const now: Record<string, unknown> = { ...this.data.settings };
+      for (const key of Object.keys(patch) as Array<keyof Settings>) if (now[key] === patch[key]) now[key] = before[key];
+      this.data = { ...this.data, settings: now as unknown as Settings };
+      throw err;
+    }
     return this.settings;
   }
 

@@ -159,7 +159,7 @@ export function fakeElectron(opts: FakeOptions = {}) {
     protocolHandler: null as ((r: Request) => Promise<Response>) | null,
     schemes: null as any,
     quits: 0,
-    relaunches: [] as Array<{ args?: string[] } | undefined>,
+    relaunches: [] as Array<{ args?: string[]; execPath?: string } | undefined>,
     ready: false,
     aboutPanel: null as any,
   };
@@ -174,7 +174,7 @@ export function fakeElectron(opts: FakeOptions = {}) {
           log.push('ready');
         }),
       quit: () => void s.quits++,
-      relaunch: (o?: { args?: string[] }) => void s.relaunches.push(o),
+      relaunch: (o?: { args?: string[]; execPath?: string }) => void s.relaunches.push(o),
       requestSingleInstanceLock: () => (log.push('lock'), opts.lock ?? true),
       getLocale: () => opts.locale ?? 'en-US',
       getVersion: () => '0.1.0',

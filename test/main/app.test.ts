@@ -600,7 +600,7 @@ test("a page that dies or reloads has its engine calls cancelled; a crashed rend
   assert.equal(w.loads.length, 4);
 });
 
-test('the language chosen in the menu applies for the session even when settings.json cannot be written', async () => {
+test('a language chosen in the menu that settings.json cannot store is not applied, and nothing is left unhandled', async () => {
   const a = await launch();
   const w = a.win();
   a.ready();
@@ -611,7 +611,9 @@ test('the language chosen in the menu applies for the session even when settings
   try {
     a.click('language-id');
     await until(() => sentOn(w, IPC.settingsChanged).length > 0);
-    assert.equal((sentOn(w, IPC.settingsChanged).at(-1)![0] as { language: string }).language, 'id');
+    assert.equal((sentOn(w, IPC.settingsChanged).at(-1)![0] as { language: string | null }).language, null, 'the language in use, told again');
+    assert.equal(a.item('language-system').checked, true, 'the menu shows it again');
+    assert.equal(a.handle.settings.settings.language, null, 'not kept in memory either (a later write would store it unasked)');
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(unhandled, []);
   } finally {
@@ -654,4 +656,42 @@ test('closing the window during a training asks first: keep training leaves it o
   await until(() => c.f.state.quits > 0);
   assert.equal(c.f.state.quits, 1, 'the app quits');
   assert.equal(c.f.messageBoxes.length, 1);
+});
+
+test('a reload or a closed window ends the training main knew of: closing asks nothing, Stop Training is off', async () => {
+  const a = await launch();
+  const w = a.win();
+  a.ready();
+  a.f.send(IPC.appState, a.ev(), { training: true, hasModel: true });
+  assert.equal(a.item('stop-training').enabled, true);
+  w.webContents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+  assert.equal(a.item('stop-training').enabled, false, 'its calls were cancelled with the page');
+  w.close();
+  assert.equal(w.destroyed, true);
+  assert.equal(a.f.messageBoxes.length, 0, 'no training to ask about');
+  // macOS: the window closed during a training (stopped), the app runs on; a new window's close asks nothing
+  const m = await launch({ messageBoxResponse: 0 }, { platform: 'darwin' });
+  m.ready();
+  m.f.send(IPC.appState, m.ev(), { training: true, hasModel: true });
+  m.win().close();
+  await until(() => m.win().destroyed);
+  assert.equal(m.win().destroyed, true);
+  m.f.app.emit('activate');
+  assert.equal(m.f.windows.length, 2);
+  m.win().close();
+  assert.equal(m.win().destroyed, true);
+  assert.equal(m.f.messageBoxes.length, 1, 'asked once, for the training that ran');
+});
+
+test('the next launch keeps this one\'s switches and is the AppImage; a file read while the quit began is not lost', async () => {
+  const dir = await tempDir();
+  const photo = join(dir, 'photo.jpg');
+  await copyFile(FACE, photo);
+  const a = await launch({}, { argv: ['/tmp/.mount_x/happysad-studio', '--no-sandbox', '--ozone-platform=wayland'], appImage: '/home/u/HappySad.AppImage' });
+  // no window closed first: nothing slows the quit's own writes, the file's check on disk is still under way
+  a.f.app.emit('will-quit', { preventDefault: () => undefined });
+  a.f.app.emit('second-instance', {}, ['/tmp/.mount_y/happysad-studio', photo], dir, {});
+  await until(() => a.f.state.quits > 0);
+  assert.equal(a.f.state.quits, 1);
+  assert.deepEqual(a.f.state.relaunches, [{ args: ['--no-sandbox', '--ozone-platform=wayland', photo], execPath: '/home/u/HappySad.AppImage' }]);
 });
