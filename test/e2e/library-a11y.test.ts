@@ -141,6 +141,13 @@ describe('Library for the keyboard, screen readers and forced colours, in Chromi
     assert.equal(await active(page), await at(page, 3).getAttribute('id'));
     await page.keyboard.press('Escape');
     assert.deepEqual(await selectedIndexes(page), []);
+    // Enter opens the tile the keyboard is on, selected or not (here: after Ctrl+Arrow, nothing selected)
+    await page.keyboard.press('Control+ArrowRight');
+    assert.equal(await active(page), await at(page, 4).getAttribute('id'));
+    await page.keyboard.press('Enter');
+    await page.getByTestId('viewer-position').filter({ hasText: /^5 of / }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('library-viewer').waitFor({ state: 'hidden' });
     assert.deepEqual(app.problems, []);
   });
 
