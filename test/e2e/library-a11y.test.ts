@@ -81,7 +81,11 @@ describe('Library for the keyboard, screen readers and forced colours, in Chromi
     await page.keyboard.press('Tab');
     assert.equal(await grid(page).evaluate((el) => (el as unknown as El).matches(':focus-visible')), true, 'the grid has the focus, from the keyboard');
     assert.equal(await active(page), null);
-    assert.equal(await style(grid(page), 'outlineStyle'), 'solid', 'no tile to ring: the grid is ringed');
+    assert.equal(await style(grid(page).locator('.canvas'), 'outlineStyle'), 'solid', 'no tile to ring: the tiles are ringed together');
+    // the ring lies around the tiles, not along the scroller's edges 32 px outside them
+    const ring = (await grid(page).locator('.canvas').boundingBox())!;
+    const first = (await at(page, 0).boundingBox())!;
+    assert.ok(Math.abs(ring.x - first.x) < 2, `the ring's left edge by the first tile (${ring.x} vs ${first.x})`);
     await screenshots(page, 'library-keyboard-grid');
 
     // every rendered tile: an id of its own, its place among all of them
@@ -108,7 +112,7 @@ describe('Library for the keyboard, screen readers and forced colours, in Chromi
     assert.deepEqual(await selectedIndexes(page), [1], 'Ctrl+Arrow leaves the selection alone');
     assert.equal(await style(at(page, 3).locator('.thumb'), 'outlineStyle'), 'solid', 'the ring on the cursor tile, not selected');
     assert.equal(await style(at(page, 1).locator('.thumb'), 'outlineStyle'), 'none', 'and only there');
-    assert.equal(await style(grid(page), 'outlineStyle'), 'none', 'not around the grid as well');
+    assert.equal(await style(grid(page).locator('.canvas'), 'outlineStyle'), 'none', 'not around the grid as well');
 
     // Space: the tile under the cursor is added (not next to the other), and taken out again by Ctrl+Space
     await page.keyboard.press('Space');
