@@ -145,6 +145,8 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     const { page } = app;
     await page.getByTestId('train-stop').click();
     await page.locator(`${RUN}[data-phase="stopped"]`).waitFor();
+    // Start took the place of Stop, and its focus
+    await page.locator('[data-testid="train-start"]:focus').waitFor();
     const models = await bridge.engine.call('listModels', {});
     assert.deepEqual(
       models.map((m) => [m.id, m.current]),
@@ -174,9 +176,13 @@ describe('Train view in Chromium with the real engine', { skip }, () => {
     assert.equal(await focused(), 'train-stop');
     // each step is said once as it begins (not every epoch)
     assert.match(await page.getByTestId('train-announce').innerText(), /^Training: epoch \d+ of 12/);
+    // a click on the chart (nothing there takes the focus): when the run ends, the focus is left where it is,
+    // not pulled to Start (a screen reader reading the curves would be taken away from them)
+    await page.locator(CHART).click({ position: { x: 20, y: 20 } });
+    assert.equal(await focused(), 'BODY');
     gate.open();
     await page.locator(`${RUN}[data-phase="done"]`).waitFor();
-    await page.locator('[data-testid="train-start"]:focus').waitFor();
+    assert.equal(await focused(), 'BODY', 'left alone');
     // the outcome is said (the box itself is inserted with its text, which a live region would not announce)
     await page.locator('[data-testid="train-announce"]', { hasText: 'Done.' }).waitFor();
     assert.equal(await page.getByTestId('train-announce').innerText(), (await page.getByTestId('train-outcome').innerText()).replace(/\s+/g, ' ').trim());
