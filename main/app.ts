@@ -330,15 +330,23 @@ export function startApp(electron: ElectronLike, options: AppOptions): Promise<A
     });
     // closing the window stops a running training (its calls are cancelled with the page): asked first
     let stopConfirmed = false;
+    // one question at a time: a second close (or Quit) while it is open joins it; a Quit among them wins
+    let asking = false;
+    let quitAfter = false;
     w.on('close', (event: { preventDefault(): void }) => {
       if (appState.training && !stopConfirmed) {
         event.preventDefault();
-        const quitAfter = quitAsked; // Cmd+Q on macOS: the quit was cancelled by this window staying open
+        quitAfter ||= quitAsked; // Cmd+Q on macOS: the quit was cancelled by this window staying open
         quitAsked = false;
+        if (asking) return;
+        asking = true;
         void confirmStopTraining(w).then((stop) => {
+          asking = false;
+          const quit = quitAfter;
+          quitAfter = false;
           if (!stop || w.isDestroyed()) return;
           stopConfirmed = true;
-          if (quitAfter) app.quit();
+          if (quit) app.quit();
           else w.close();
         });
         return;

@@ -695,3 +695,21 @@ test('the next launch keeps this one\'s switches and is the AppImage; a file rea
   assert.equal(a.f.state.quits, 1);
   assert.deepEqual(a.f.state.relaunches, [{ args: ['--no-sandbox', '--ozone-platform=wayland', photo], execPath: '/home/u/HappySad.AppImage' }]);
 });
+
+test('a close and then a Quit while the question is open: one question, and stopping quits', async () => {
+  let answer: (n: number) => void = () => undefined;
+  const a = await launch({}, { platform: 'darwin' });
+  // the question stays open until answered
+  a.f.electron.dialog.showMessageBox = (_w, o) => (a.f.messageBoxes.push(o), new Promise((r) => (answer = (n) => r({ response: n }))));
+  a.ready();
+  a.f.send(IPC.appState, a.ev(), { training: true, hasModel: true });
+  a.win().close();
+  await until(() => a.f.messageBoxes.length === 1);
+  a.f.app.emit('before-quit');
+  a.win().close(); // Cmd+Q closes the windows: the same window, still asking
+  await new Promise((r) => setImmediate(r));
+  assert.equal(a.f.messageBoxes.length, 1, 'not asked twice');
+  answer(0);
+  await until(() => a.f.state.quits > 0);
+  assert.equal(a.f.state.quits, 1, 'the Quit is not forgotten');
+});
