@@ -122,8 +122,8 @@ export class EngineBridge {
       calls = mine;
       this.pending.set(sender, mine);
       sender.once('destroyed', () => {
+        this.cancelAll(sender);
         this.pending.delete(sender);
-        for (const id of mine.values()) this.options.engine.cancel(id);
       });
     }
     // a library retrain is a training too: the same taskbar progress and notification at its end
