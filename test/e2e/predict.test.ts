@@ -288,10 +288,23 @@ describe('Predict view in Chromium with the real engine', { skip: needsChromium 
           assert.ok(b.y >= t.y + t.height - 1, `${title}: "${await button.innerText()}" under the title, not over it`);
           assert.ok(b.x + b.width <= 450 + 1, `${title}: "${await button.innerText()}" inside the window`);
         }
+        // what the view lists can still be seen: the view scrolls as a whole, its list keeps a height of its own
+        const list = page.locator('section.view:not([hidden]) > .scroller, section.view:not([hidden]) > .grid-scroller:not([hidden])').first();
+        if ((await list.count()) > 0) {
+          await list.scrollIntoViewIfNeeded();
+          const box = (await list.boundingBox())!;
+          assert.ok(box.height >= 200, `${title}: its list is ${box.height} px high`);
+          assert.ok(box.y < 300 && box.y + box.height > 0, `${title}: its list can be scrolled into the window`);
+          await page.locator('section.view:not([hidden])').evaluate((el) => ((el as unknown as { scrollTop: number }).scrollTop = 0));
+        }
+        // every view as it looks zoomed, in both themes (the screenshots helper's sizes are the unzoomed ones)
+        for (const colorScheme of ['light', 'dark'] as const) {
+          await page.emulateMedia({ colorScheme });
+          await settle(page);
+          await page.screenshot({ path: join(SCREENSHOTS, `zoom-200-${title.toLowerCase()}-${colorScheme}-450x300.png`) });
+        }
+        await page.emulateMedia({ colorScheme: 'light' });
       }
-      await page.keyboard.press('Control+1');
-      await settle(page);
-      await page.screenshot({ path: join(SCREENSHOTS, 'zoom-200-predict-light-450x300.png') });
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
