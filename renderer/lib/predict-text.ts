@@ -2,7 +2,7 @@
 import { formatConfidence, formatNumber, labelName, plural, reasonText, t } from './i18n.svelte.js';
 import type { PredictItem } from './predict.svelte.js';
 
-/** "photo.jpg: Happy, 94% sure", "photo.jpg: could not be read (reason)", "photo.jpg: judging". */
+/** "photo.jpg: Happy, 94% sure", the reason it could not be read, or that it waits to be judged (the catalogue's card.aria* sentences). */
 export function describeItem(item: PredictItem): string {
   if (item.state === 'done') return t('card.ariaDone', { name: item.name, label: labelName(item.label), confidence: formatConfidence(item.confidence) });
   if (item.state === 'error') return t('card.ariaError', { name: item.name, reason: reasonText(item.reason) });
